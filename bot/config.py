@@ -1,0 +1,179 @@
+"""Settings: one typed object, read from TOML plus environment, built once at start-up and passed in.
+
+Nothing here is global: every entry point calls `load_settings` and hands the result down.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CONFIG_PATH = Path("config.toml")
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+
+
+class ConfigError(Exception):
+    """A configuration problem worth one line to the operator: file, key, and what is wrong."""
+
+
+def parse_duration(value: str | int | float) -> float:
+    """Seconds from "2s", "5m", "1h", "7d" (or a bare number of seconds)."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as \"30s\", \"10m\", \"1h\" or \"7d\"")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(value)
+        if not match:
+            raise ValueError(f"{value!r} is not a duration such as \"30s\", \"10m\", \"1h\" or \"7d\"")
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError("a duration must be greater than zero")
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+@dataclass(frozen=True)
+class DiscordSettings:
+    token: str | None = field(default=None, metadata={"doc": "bot token", "secret": True})
+    api_base: str = "https://discord.com/api/v10"
+    gateway_url: str = "wss://gateway.discord.gg"
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = "sqlite+aiosqlite:///reader-bot.db"
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    poll_interval: float = field(default=600.0, metadata={"duration": True})
+    timeout: float = field(default=20.0, metadata={"duration": True})
+    max_bytes: int = 5_000_000
+    user_agent: str = "reader-bot/0.1 (+https://github.com/reader-bot/reader-bot)"
+    allow_private_addresses: bool = False
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    duration: float = field(default=7 * 86400.0, metadata={"duration": True})
+    anonymous: bool = True
+
+
+@dataclass(frozen=True)
+class Settings:
+    discord: DiscordSettings = field(default_factory=DiscordSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+    polls: PollSettings = field(default_factory=PollSettings)
+    source: str = "defaults"
+
+    def with_private_addresses(self) -> Settings:
+        return replace(self, feeds=replace(self.feeds, allow_private_addresses=True))
+
+
+_SECTIONS: dict[str, type] = {
+    "discord": DiscordSettings,
+    "database": DatabaseSettings,
+    "feeds": FeedSettings,
+    "polls": PollSettings,
+}
+
+# Environment variables that override a key: (section, key).
+ENVIRONMENT_OVERRIDES: dict[str, tuple[str, str]] = {
+    "DISCORD_TOKEN": ("discord", "token"),
+    "READER_BOT_DISCORD_API_BASE": ("discord", "api_base"),
+    "READER_BOT_DISCORD_GATEWAY_URL": ("discord", "gateway_url"),
+    "READER_BOT_DATABASE_URL": ("database", "url"),
+    "READER_BOT_POLL_INTERVAL": ("feeds", "poll_interval"),
+    "READER_BOT_ALLOW_PRIVATE_ADDRESSES": ("feeds", "allow_private_addresses"),
+    "READER_BOT_POLL_DURATION": ("polls", "duration"),
+}
+
+
+def _coerce(origin: str, key: str, spec: Any, raw: Any, from_env: bool) -> Any:
+    kind = spec.type
+    try:
+        if spec.metadata.get("duration"):
+            return parse_duration(raw)
+        if kind in ("bool", bool):
+            if isinstance(raw, bool):
+                return raw
+            if from_env and isinstance(raw, str) and raw.strip().lower() in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+                return raw.strip().lower() in {"1", "true", "yes", "on"}
+            raise ValueError("expected true or false")
+        if kind in ("int", int):
+            if from_env and isinstance(raw, str) and raw.strip().isdigit():
+                return int(raw)
+            if isinstance(raw, bool) or not isinstance(raw, int):
+                raise ValueError("expected a whole number")
+            if raw <= 0:
+                raise ValueError("must be greater than zero")
+            return raw
+        if isinstance(raw, str):
+            return raw
+        raise ValueError(f"expected a string, got {type(raw).__name__}")
+    except ValueError as exc:
+        raise ConfigError(f"{origin}: {key}: {exc}") from None
+
+
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from `path` (or ./config.toml when it exists) and environment overrides.
+
+    Raises ConfigError with a one-line message naming the file, the key and the problem.
+    """
+    environ = os.environ if environ is None else environ
+    data: dict[str, Any] = {}
+    origin = "defaults"
+    if path is None and DEFAULT_CONFIG_PATH.is_file():
+        path = DEFAULT_CONFIG_PATH
+    if path is not None:
+        origin = str(path)
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{origin}: cannot read the file: it does not exist") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{origin}: cannot read the file: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
+
+    sections: dict[str, dict[str, Any]] = {name: {} for name in _SECTIONS}
+    for name, value in data.items():
+        if name not in _SECTIONS:
+            raise ConfigError(f"{origin}: [{name}]: unknown section (known: {', '.join(_SECTIONS)})")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{origin}: {name}: expected a [{name}] table")
+        specs = {f.name: f for f in fields(_SECTIONS[name])}
+        for key, raw in value.items():
+            if key not in specs:
+                raise ConfigError(f"{origin}: {name}.{key}: unknown key (known: {', '.join(specs)})")
+            sections[name][key] = _coerce(origin, f"{name}.{key}", specs[key], raw, from_env=False)
+
+    for variable, (name, key) in ENVIRONMENT_OVERRIDES.items():
+        raw = environ.get(variable)
+        if raw is None or raw == "":
+            continue
+        spec = {f.name: f for f in fields(_SECTIONS[name])}[key]
+        sections[name][key] = _coerce(f"environment {variable}", f"{name}.{key}", spec, raw, from_env=True)
+
+    return Settings(
+        discord=DiscordSettings(**sections["discord"]),
+        database=DatabaseSettings(**sections["database"]),
+        feeds=FeedSettings(**sections["feeds"]),
+        polls=PollSettings(**sections["polls"]),
+        source=origin,
+    )

@@ -1,0 +1,9 @@
+"""Placeholder extension: replaced by the polls work."""
+
+from __future__ import annotations
+
+from discord.ext import commands
+
+
+async def setup(bot: commands.Bot) -> None:
+    return None

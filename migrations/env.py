@@ -64,5 +64,8 @@ async def run_migrations_online() -> None:
 
 if context.is_offline_mode():
     run_migrations_offline()
+elif (given := config.attributes.get("connection")) is not None:
+    # A caller (tests, a running event loop) passed a synchronous connection: migrate on it.
+    _run_sync(given)
 else:
     asyncio.run(run_migrations_online())

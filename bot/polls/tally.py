@@ -1,0 +1,117 @@
+"""Counts per option, computed by the database, and the snapshot a poll message is rendered from.
+
+Counting happens in SQL (one GROUP BY with a window sum for the shares) so a refresh costs the same whether a
+poll has ten votes or ten thousand. Nothing here ever selects member ids: a snapshot cannot leak who voted what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Float, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.questions.model import PollKind
+from bot.storage.models import Answer, GuildSettings, Poll, PollOption, PollState, Vote
+
+RESULTS_LIVE = "live"
+RESULTS_ON_CLOSE = "on_close"
+
+
+@dataclass(frozen=True)
+class OptionTally:
+    option_id: int
+    position: int
+    label: str
+    votes: int
+    share: float  # of the poll's current votes, 0.0 when there are none
+
+
+@dataclass(frozen=True)
+class PollSnapshot:
+    """Everything a poll message shows, read in one unit of work."""
+
+    poll_id: int
+    guild_id: int
+    article_id: int
+    question: str
+    kind: PollKind
+    language: str
+    state: PollState
+    anonymous: bool
+    closes_at: datetime | None
+    closed_at: datetime | None
+    results_visibility: str  # live | on_close (the guild's setting)
+    options: tuple[OptionTally, ...]
+    total_votes: int
+    answer_count: int
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == PollState.CLOSED
+
+    @property
+    def accepts_responses(self) -> bool:
+        """Drafts render with live buttons too: they become open the moment their message is sent."""
+        return self.state != PollState.CLOSED
+
+    @property
+    def results_visible(self) -> bool:
+        """`on_close` hides counts until the poll closes; `live` always shows them."""
+        return self.is_closed or self.results_visibility != RESULTS_ON_CLOSE
+
+
+def _option_counts_query(poll_id: int):  # type: ignore[no-untyped-def]
+    votes = func.count(Vote.id)
+    share = cast(votes, Float) / func.nullif(func.sum(votes).over(), 0)
+    return (
+        select(PollOption.id, PollOption.position, PollOption.label, votes.label("votes"), share.label("share"))
+        .select_from(PollOption)
+        .outerjoin(Vote, Vote.option_id == PollOption.id)
+        .where(PollOption.poll_id == poll_id)
+        .group_by(PollOption.id, PollOption.position, PollOption.label)
+        .order_by(PollOption.position)
+    )
+
+
+async def option_tallies(session: AsyncSession, poll_id: int) -> tuple[OptionTally, ...]:
+    """Current votes per option of one poll, in option order (options without votes count 0)."""
+    rows = (await session.execute(_option_counts_query(poll_id))).all()
+    return tuple(
+        OptionTally(option_id=row.id, position=row.position, label=row.label, votes=int(row.votes), share=float(row.share or 0.0))
+        for row in rows
+    )
+
+
+async def load_poll_snapshot(session: AsyncSession, poll_id: int, *, guild_id: int | None = None) -> PollSnapshot | None:
+    """The poll as its message should show it now; None when it does not exist (or belongs to another guild)."""
+    answers = select(func.count(Answer.id)).where(Answer.poll_id == Poll.id).scalar_subquery()
+    query = (
+        select(Poll, GuildSettings.results_visibility, answers.label("answer_count"))
+        .outerjoin(GuildSettings, GuildSettings.guild_id == Poll.guild_id)
+        .where(Poll.id == poll_id)
+    )
+    if guild_id is not None:
+        query = query.where(Poll.guild_id == guild_id)
+    row = (await session.execute(query)).first()
+    if row is None:
+        return None
+    poll: Poll = row[0]
+    options = await option_tallies(session, poll.id)
+    return PollSnapshot(
+        poll_id=poll.id,
+        guild_id=poll.guild_id,
+        article_id=poll.article_id,
+        question=poll.question,
+        kind=PollKind(poll.kind),
+        language=poll.language,
+        state=PollState(poll.state),
+        anonymous=poll.anonymous,
+        closes_at=poll.closes_at,
+        closed_at=poll.closed_at,
+        results_visibility=row[1] or RESULTS_LIVE,
+        options=options,
+        total_votes=sum(option.votes for option in options),
+        answer_count=int(row[2] or 0),
+    )

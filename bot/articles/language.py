@@ -1,0 +1,56 @@
+"""Is an article German or English? What the page or feed declares wins; detection is the fallback.
+
+The bot only speaks German and English, so anything else is answered with the closer of the two.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+SUPPORTED_LANGUAGES = ("de", "en")
+DEFAULT_LANGUAGE = "en"
+_TAG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_].*)?$")
+_classify_lock = threading.Lock()
+
+
+def normalise_language(tag: str | None) -> str | None:
+    """"de-DE", "de_AT", "DE" -> "de"; "en-US" -> "en"; anything else (or nothing) -> None."""
+    if not tag:
+        return None
+    match = _TAG.match(tag)
+    if not match:
+        return None
+    code = match.group(1).lower()
+    code = {"deu": "de", "ger": "de", "eng": "en"}.get(code, code)
+    return code if code in SUPPORTED_LANGUAGES else None
+
+
+@functools.cache
+def _identifier() -> LanguageIdentifier:
+    """The py3langid model restricted to German and English (loading takes about a second, once)."""
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(SUPPORTED_LANGUAGES))
+    return identifier
+
+
+def detect_language(text: str) -> str:
+    """"de" or "en" for `text`, by character n-gram statistics; DEFAULT_LANGUAGE for no text."""
+    sample = text.strip()[:5000]
+    if not any(character.isalpha() for character in sample):
+        return DEFAULT_LANGUAGE
+    with _classify_lock:  # the identifier keeps no state per call, but be safe across worker threads
+        language, _confidence = _identifier().classify(sample)
+    return language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def choose_language(*declared: str | None, text: str = "") -> str:
+    """The first declared language that is German or English, else the detected one."""
+    for tag in declared:
+        language = normalise_language(tag)
+        if language is not None:
+            return language
+    return detect_language(text)

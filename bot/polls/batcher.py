@@ -1,0 +1,143 @@
+"""Group commit for votes: many clicks, one transaction, each acknowledged only after its commit.
+
+A commit (an fsync-ordered WAL append on SQLite) costs far more than applying a vote, so committing once per
+click caps throughput well below what the gateway delivers. The batcher keeps one transaction in flight; clicks
+arriving meanwhile queue up and all go into the next transaction. There is no artificial wait: a lone click is
+committed at once, and under load batches grow by themselves. `submit` returns only after the transaction that
+holds the click has committed, so a member is never told a vote counts that a crash could still lose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.errors import ReaderBotError
+from bot.polls.retry import RetryPolicy, RetryStats, StorageBusy, run_write
+from bot.polls.voting import VoteReceipt, VoteRequest, VoteResult, cast_votes
+from bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+_Pending = tuple[VoteRequest, "asyncio.Future[VoteReceipt]"]
+
+
+class BatcherStopped(ReaderBotError):
+    """The bot is shutting down; the vote was not taken."""
+
+
+@dataclass
+class BatcherStats:
+    batches: int = 0
+    votes: int = 0
+    largest_batch: int = 0
+    retry: RetryStats = field(default_factory=RetryStats)
+
+
+class VoteBatcher:
+    """Serialises vote writes into group commits. One per process; start() before submit()."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        max_batch: int = 256,
+        policy: RetryPolicy = RetryPolicy(),
+        on_committed: Callable[[list[VoteReceipt]], None] | None = None,
+    ) -> None:
+        self.database = database
+        self.max_batch = max_batch
+        self.policy = policy
+        self.on_committed = on_committed  # e.g. schedule message refreshes for the polls that changed
+        self.stats = BatcherStats()
+        self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
+        self._closing = False
+
+    def start(self) -> None:
+        if self._worker is None:
+            self._closing = False
+            self._worker = asyncio.create_task(self._run(), name="vote-batcher")
+
+    async def stop(self) -> None:
+        """Commit what is queued, then stop; later submits are refused."""
+        self._closing = True
+        if self._worker is not None:
+            await self._queue.put(None)
+            await self._worker
+            self._worker = None
+
+    async def submit(self, request: VoteRequest) -> VoteReceipt:
+        """Apply one click; returns after its commit, or raises the domain error that refused it."""
+        if self._closing or self._worker is None:
+            raise BatcherStopped("not taking votes")
+        future: asyncio.Future[VoteReceipt] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((request, future))
+        return await future
+
+    def _drain(self, first: _Pending) -> tuple[list[_Pending], bool]:
+        batch = [first]
+        stop = False
+        while len(batch) < self.max_batch:
+            try:
+                item = self._queue.get_nowait()
+            except asyncio.QueueEmpty:
+                break
+            if item is None:
+                stop = True
+                break
+            batch.append(item)
+        return batch, stop
+
+    async def _run(self) -> None:
+        while True:
+            first = await self._queue.get()
+            if first is None:
+                return
+            batch, stop = self._drain(first)
+            await self._commit(batch)
+            if stop:
+                return
+
+    async def _commit(self, batch: list[_Pending]) -> None:
+        requests = [request for request, _ in batch]
+        try:
+            results = await run_write(
+                self.database, lambda session: cast_votes(session, requests), policy=self.policy, stats=self.stats.retry
+            )
+        except StorageBusy as error:
+            self._settle(batch, [error] * len(batch))
+            return
+        except Exception:
+            # Not a lock conflict: something in this batch is broken. Apply the clicks one by one, so a single
+            # bad click cannot sink the others.
+            log.exception("a batch of %d votes failed; retrying them one at a time", len(batch))
+            if len(batch) == 1:
+                self._settle(batch, [StorageBusy("could not store the vote")])
+                return
+            for pending in batch:
+                await self._commit([pending])
+            return
+        self.stats.batches += 1
+        self.stats.votes += len(batch)
+        self.stats.largest_batch = max(self.stats.largest_batch, len(batch))
+        self._settle(batch, results)
+        if self.on_committed is not None:
+            receipts = [result for result in results if isinstance(result, VoteReceipt)]
+            if receipts:
+                try:
+                    self.on_committed(receipts)
+                except Exception:
+                    log.exception("vote commit listener failed")
+
+    @staticmethod
+    def _settle(batch: list[_Pending], results: list[VoteResult] | list[StorageBusy]) -> None:
+        for (_, future), result in zip(batch, results, strict=True):
+            if future.done():  # the waiting click was cancelled; its vote is committed regardless
+                continue
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)

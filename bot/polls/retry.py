@@ -1,0 +1,105 @@
+"""Write transactions that survive a busy database.
+
+SQLite allows one writer at a time. A vote's read-check-write must be atomic (the poll may close, the member's
+previous vote decides between change and withdraw), so on SQLite each write unit starts with `BEGIN IMMEDIATE`,
+taking the write lock before reading. The lock is waited for briefly by SQLite itself (a short busy timeout),
+and then retried here with backoff, so a long lock held by another process shows up as retries in our logs
+rather than as a driver thread stuck for many seconds. On PostgreSQL, serialization failures and deadlocks are
+retried the same way. Giving up raises `StorageBusy`: nothing was written, and the caller says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import ReaderBotError
+from bot.storage.database import SQLITE_BUSY_TIMEOUT_MS, Database
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+_SQLITE_BUSY = ("database is locked", "database is busy", "database table is locked")
+_POSTGRES_RETRY_CODES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+
+class StorageBusy(ReaderBotError):
+    """The database stayed busy longer than we wait; nothing was written."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    lock_wait_ms: int = 200  # SQLite's own wait for the write lock, per attempt
+    budget_seconds: float = 20.0  # total time before giving up
+    first_backoff: float = 0.02
+    max_backoff: float = 0.5
+
+
+@dataclass
+class RetryStats:
+    attempts: int = 0
+    retries: int = 0
+    failures: int = 0
+
+
+def is_transient(error: BaseException) -> bool:
+    """A lock or serialization conflict that another attempt may not meet."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if isinstance(error, OperationalError) and any(marker in str(error.orig).lower() for marker in _SQLITE_BUSY):
+        return True
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    return code in _POSTGRES_RETRY_CODES
+
+
+async def begin_write(session: AsyncSession, database: Database, lock_wait_ms: int) -> None:
+    """Take SQLite's write lock now (no-op elsewhere), waiting at most `lock_wait_ms` inside SQLite."""
+    if not database.is_sqlite:
+        return
+    await session.execute(text(f"PRAGMA busy_timeout={int(lock_wait_ms)}"))
+    try:
+        await session.execute(text("BEGIN IMMEDIATE"))
+    finally:
+        await session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"))
+
+
+async def run_write(
+    database: Database,
+    work: Callable[[AsyncSession], Awaitable[T]],
+    *,
+    policy: RetryPolicy = RetryPolicy(),
+    stats: RetryStats | None = None,
+) -> T:
+    """Run `work` in one unit of work holding the write lock; retry the whole unit when the database is busy.
+
+    Returns only after the commit succeeded, so whatever `work` decided is durable when this returns.
+    """
+    stats = stats if stats is not None else RetryStats()
+    deadline = time.monotonic() + policy.budget_seconds
+    backoff = policy.first_backoff
+    while True:
+        stats.attempts += 1
+        try:
+            async with database.session() as session:
+                await begin_write(session, database, policy.lock_wait_ms)
+                return await work(session)
+        except DBAPIError as error:
+            if not is_transient(error):
+                raise
+            if time.monotonic() + backoff > deadline:
+                stats.failures += 1
+                log.warning("database stayed busy for %.1f s; giving up on this write", policy.budget_seconds)
+                raise StorageBusy("the database is busy") from error
+            stats.retries += 1
+            log.info("database busy (%s); retrying in %.0f ms", error.orig, backoff * 1000)
+            await asyncio.sleep(backoff * (0.5 + random.random()))
+            backoff = min(backoff * 2, policy.max_backoff)

@@ -1,0 +1,220 @@
+"""The voting rules, applied inside one unit of work.
+
+One vote per member per poll: a click records it, a click on another option changes it, a click on the same
+option again withdraws it. Every click is checked against the poll as stored now (its guild, its state, its
+deadline, its options), never against what the button claims. `cast_votes` applies many clicks in one
+transaction, in order, with a handful of statements whatever the batch size; that is what lets the batcher
+acknowledge hundreds of votes a second while each is durable before it is acknowledged.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import InvalidInput, NotFound, PollClosed, ReaderBotError
+from bot.questions.model import PollKind
+from bot.storage.models import Answer, Poll, PollOption, PollState, Vote, utcnow
+
+ANSWER_MAX_LENGTH = 1000
+
+
+class VoteOutcome(enum.StrEnum):
+    RECORDED = "recorded"
+    CHANGED = "changed"
+    WITHDRAWN = "withdrawn"
+
+
+class AnswerOutcome(enum.StrEnum):
+    STORED = "stored"
+    REPLACED = "replaced"
+
+
+class EmptyAnswer(InvalidInput):
+    """Nothing but whitespace was submitted."""
+
+
+class AnswerTooLong(InvalidInput):
+    """More than ANSWER_MAX_LENGTH characters."""
+
+
+class NotAnOpenQuestion(InvalidInput):
+    """A written answer was sent to a poll that takes votes."""
+
+
+@dataclass(frozen=True)
+class VoteRequest:
+    """A click as the interaction reports it: who, in which guild, on which poll and option (all untrusted)."""
+
+    guild_id: int
+    poll_id: int
+    option_id: int
+    member_id: int
+
+
+@dataclass(frozen=True)
+class VoteReceipt:
+    """What happened to one click, returned only once it is committed."""
+
+    request: VoteRequest
+    outcome: VoteOutcome
+    option_label: str
+    previous_label: str | None = None  # the option a CHANGED vote moved away from
+
+
+VoteResult = VoteReceipt | ReaderBotError
+
+
+@dataclass(frozen=True)
+class _PollRow:
+    guild_id: int
+    state: str
+    closes_at: datetime | None
+
+
+def poll_accepts_responses(state: str, closes_at: datetime | None, now: datetime) -> bool:
+    """Open and before its deadline (a poll past its deadline is closed even before the closer ran)."""
+    return state == PollState.OPEN and (closes_at is None or closes_at > now)
+
+
+async def cast_votes(session: AsyncSession, requests: Sequence[VoteRequest], *, now: datetime | None = None) -> list[VoteResult]:
+    """Apply clicks in order; one result per request (a receipt, or the domain error that refused it).
+
+    Refused clicks change nothing. The caller's unit of work must hold the write lock (see retry.run_write)
+    so that the reads here and the writes are one atomic step.
+    """
+    if not requests:
+        return []
+    now = now or utcnow()
+    poll_ids = {request.poll_id for request in requests}
+    poll_rows = await session.execute(
+        select(Poll.id, Poll.guild_id, Poll.state, Poll.closes_at).where(Poll.id.in_(poll_ids)).with_for_update(read=True)
+    )
+    polls = {row.id: _PollRow(row.guild_id, row.state, row.closes_at) for row in poll_rows}
+    known = list(polls)
+    options: dict[int, tuple[int, str]] = {}
+    initial: dict[tuple[int, int], tuple[int, int]] = {}  # (poll, member) -> (vote id, option id)
+    if known:
+        option_rows = await session.execute(
+            select(PollOption.id, PollOption.poll_id, PollOption.label).where(PollOption.poll_id.in_(known))
+        )
+        options = {row.id: (row.poll_id, row.label) for row in option_rows}
+        members = {request.member_id for request in requests}
+        vote_rows = await session.execute(
+            select(Vote.id, Vote.poll_id, Vote.member_id, Vote.option_id).where(
+                Vote.poll_id.in_(known), Vote.member_id.in_(members)
+            )
+        )
+        initial = {(row.poll_id, row.member_id): (row.id, row.option_id) for row in vote_rows}
+
+    current: dict[tuple[int, int], int | None] = {}
+    results: list[VoteResult] = []
+    for request in requests:
+        poll = polls.get(request.poll_id)
+        if poll is None or poll.guild_id != request.guild_id:
+            results.append(NotFound("unknown poll"))
+            continue
+        if not poll_accepts_responses(poll.state, poll.closes_at, now):
+            results.append(PollClosed("poll is closed"))
+            continue
+        option = options.get(request.option_id)
+        if option is None or option[0] != request.poll_id:
+            results.append(NotFound("unknown option"))
+            continue
+        key = (request.poll_id, request.member_id)
+        before = current[key] if key in current else (initial[key][1] if key in initial else None)
+        label = option[1]
+        if before is None:
+            current[key] = request.option_id
+            results.append(VoteReceipt(request, VoteOutcome.RECORDED, label))
+        elif before == request.option_id:
+            current[key] = None
+            results.append(VoteReceipt(request, VoteOutcome.WITHDRAWN, label))
+        else:
+            current[key] = request.option_id
+            results.append(VoteReceipt(request, VoteOutcome.CHANGED, label, previous_label=options[before][1]))
+
+    inserts: list[dict[str, object]] = []
+    updates: list[dict[str, object]] = []
+    deletes: list[int] = []
+    for key, final in current.items():
+        stored = initial.get(key)
+        if stored is None:
+            if final is not None:
+                inserts.append({"poll_id": key[0], "guild_id": polls[key[0]].guild_id, "member_id": key[1],
+                                "option_id": final, "created_at": now, "updated_at": now})
+        elif final is None:
+            deletes.append(stored[0])
+        elif final != stored[1]:
+            updates.append({"id": stored[0], "option_id": final, "updated_at": now})
+    if deletes:
+        await session.execute(delete(Vote).where(Vote.id.in_(deletes)))
+    if updates:
+        await session.execute(update(Vote), updates)
+    if inserts:
+        await session.execute(insert(Vote), inserts)
+    return results
+
+
+async def cast_vote(session: AsyncSession, request: VoteRequest, *, now: datetime | None = None) -> VoteReceipt:
+    """One click; raises the domain error that refused it."""
+    (result,) = await cast_votes(session, [request], now=now)
+    if isinstance(result, ReaderBotError):
+        raise result
+    return result
+
+
+def clean_answer(text: str | None) -> str:
+    """The answer as stored: trimmed; refused when empty or too long."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise EmptyAnswer("the answer is empty")
+    if len(cleaned) > ANSWER_MAX_LENGTH:
+        raise AnswerTooLong(f"the answer is longer than {ANSWER_MAX_LENGTH} characters")
+    return cleaned
+
+
+async def store_answer(
+    session: AsyncSession, *, guild_id: int, poll_id: int, member_id: int, text: str | None, now: datetime | None = None
+) -> AnswerOutcome:
+    """Store a member's written answer to an open question; a second one replaces the first."""
+    cleaned = clean_answer(text)
+    now = now or utcnow()
+    poll = (
+        await session.execute(
+            select(Poll.guild_id, Poll.kind, Poll.state, Poll.closes_at).where(Poll.id == poll_id).with_for_update(read=True)
+        )
+    ).first()
+    if poll is None or poll.guild_id != guild_id:
+        raise NotFound("unknown poll")
+    if poll.kind != PollKind.OPEN:
+        raise NotAnOpenQuestion("this poll takes votes")
+    if not poll_accepts_responses(poll.state, poll.closes_at, now):
+        raise PollClosed("poll is closed")
+    existing = (
+        await session.execute(select(Answer.id).where(Answer.poll_id == poll_id, Answer.member_id == member_id))
+    ).scalar_one_or_none()
+    if existing is None:
+        await session.execute(
+            insert(Answer).values(poll_id=poll_id, guild_id=guild_id, member_id=member_id, text=cleaned,
+                                  created_at=now, updated_at=now)
+        )
+        return AnswerOutcome.STORED
+    await session.execute(update(Answer).where(Answer.id == existing).values(text=cleaned, updated_at=now))
+    return AnswerOutcome.REPLACED
+
+
+async def check_answerable(session: AsyncSession, *, guild_id: int, poll_id: int, now: datetime | None = None) -> None:
+    """Raise unless the poll is an open question of this guild that still takes answers (before showing the form)."""
+    poll = (await session.execute(select(Poll.guild_id, Poll.kind, Poll.state, Poll.closes_at).where(Poll.id == poll_id))).first()
+    if poll is None or poll.guild_id != guild_id:
+        raise NotFound("unknown poll")
+    if poll.kind != PollKind.OPEN:
+        raise NotAnOpenQuestion("this poll takes votes")
+    if not poll_accepts_responses(poll.state, poll.closes_at, now or utcnow()):
+        raise PollClosed("poll is closed")

@@ -1,9 +1,456 @@
-"""Placeholder extension: replaced by the polls work."""
+"""The polls extension: votes and written answers from buttons, live poll messages, and closing.
+
+Click path: gateway INTERACTION_CREATE -> `VoteButton` (a DynamicItem, so it works for every poll message ever
+posted, across restarts) -> `PollsCog.handle_vote_click` -> `VoteBatcher` (group commit; the poll is re-read from
+the database inside the transaction) -> after the commit, an ephemeral answer in the member's language. When a
+commit is slow (a busy database), the interaction is deferred before Discord's 3 seconds run out and answered
+with a follow-up once the vote is durable.
+
+The cog builds no SQL: it calls bot/polls (voting, tally, closing) in units of work.
+"""
 
 from __future__ import annotations
 
-from discord.ext import commands
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+from sqlalchemy import select
+
+from bot.cogs.i18n import Language, language_for, t
+from bot.cogs.poll_views import (
+    ANSWER_MODAL_PREFIX,
+    ANSWER_PREFIX,
+    DYNAMIC_ITEMS,
+    POLLS_COG_NAME,
+    VOTE_PREFIX,
+    AnswerModal,
+    modal_answer_text,
+    parse_answer_custom_id,
+    render_poll_message,
+    render_result_message,
+)
+from bot.errors import NotAllowed, NotFound, PollClosed, ReaderBotError
+from bot.polls.batcher import BatcherStopped, VoteBatcher
+from bot.polls.closing import (
+    CloseResult,
+    close_poll,
+    due_poll_ids,
+    open_polls_for_autocomplete,
+    poll_for_message,
+    poll_message,
+    polls_awaiting_result,
+    result_post_key,
+)
+from bot.polls.retry import StorageBusy, run_write
+from bot.polls.tally import PollSnapshot, load_poll_snapshot
+from bot.polls.voting import (
+    ANSWER_MAX_LENGTH,
+    AnswerOutcome,
+    AnswerTooLong,
+    EmptyAnswer,
+    NotAnOpenQuestion,
+    VoteOutcome,
+    VoteReceipt,
+    VoteRequest,
+    check_answerable,
+    store_answer,
+)
+from bot.storage.database import Database
+from bot.storage.models import Answer, Article, DiscordPost, Poll, PollState, PostState, utcnow
+
+log = logging.getLogger(__name__)
+
+DEFER_AFTER_SECONDS = 2.0  # Discord allows 3 s for the first answer; leave room for the request itself
+REFRESH_INTERVAL_SECONDS = 5.0  # a poll message is edited at most this often, however fast votes come
+CLOSE_CHECK_SECONDS = 2.0
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def _refusal_key(error: BaseException) -> tuple[str, dict[str, Any]]:
+    """The message key (and values) that explains a refused vote or answer."""
+    if isinstance(error, PollClosed):
+        return "poll.refused_closed", {}
+    if isinstance(error, NotFound):
+        return "poll.refused_unknown", {}
+    if isinstance(error, EmptyAnswer):
+        return "answer.empty", {}
+    if isinstance(error, AnswerTooLong):
+        return "answer.too_long", {"limit": f"{ANSWER_MAX_LENGTH:,}"}
+    if isinstance(error, NotAnOpenQuestion):
+        return "answer.not_open_poll", {}
+    if isinstance(error, NotAllowed):
+        return "error.not_allowed", {}
+    if isinstance(error, StorageBusy | BatcherStopped):
+        return "vote.busy", {}
+    return "error.generic", {}
+
+
+def receipt_text(receipt: VoteReceipt, language: Language) -> str:
+    option = discord.utils.escape_markdown(receipt.option_label)
+    if receipt.outcome == VoteOutcome.RECORDED:
+        return t("vote.recorded", language, option=option)
+    if receipt.outcome == VoteOutcome.CHANGED:
+        previous = discord.utils.escape_markdown(receipt.previous_label or "")
+        return t("vote.changed", language, option=option, previous=previous)
+    return t("vote.withdrawn", language, option=option)
+
+
+async def reply(interaction: discord.Interaction, text: str) -> None:
+    """An ephemeral answer, as the first response or as a follow-up after a defer."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    else:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+def member_can_manage_guild(interaction: discord.Interaction) -> bool:
+    """Checked here, by the bot: Discord's default_member_permissions is only a hint for the client."""
+    user = interaction.user
+    if interaction.guild is None or not isinstance(user, discord.Member):
+        return False
+    if interaction.guild.owner_id == user.id:
+        return True
+    return user.guild_permissions.manage_guild or user.guild_permissions.administrator
+
+
+class PollRefresher:
+    """Edits a poll message after votes, at most once per `interval` per poll (trailing edge: the last vote shows)."""
+
+    def __init__(self, cog: PollsCog, interval: float = REFRESH_INTERVAL_SECONDS) -> None:
+        self.cog = cog
+        self.interval = interval
+        self._scheduled: dict[int, asyncio.Task[None]] = {}
+        self._last_edit: dict[int, float] = {}
+
+    def touch(self, poll_ids: Iterable[int]) -> None:
+        now = time.monotonic()
+        for poll_id in poll_ids:
+            if poll_id in self._scheduled:
+                continue
+            delay = max(0.0, self._last_edit.get(poll_id, 0.0) + self.interval - now)
+            self._scheduled[poll_id] = asyncio.create_task(self._refresh_later(poll_id, delay), name=f"poll-refresh-{poll_id}")
+
+    async def _refresh_later(self, poll_id: int, delay: float) -> None:
+        try:
+            await asyncio.sleep(delay)
+        finally:
+            # votes committed from here on schedule the next edit
+            self._scheduled.pop(poll_id, None)
+        self._last_edit[poll_id] = time.monotonic()
+        try:
+            await self.cog.refresh_poll_message(poll_id, only_if_visible=True)
+        except Exception:
+            log.exception("could not refresh the message of poll %s", poll_id)
+
+    def stop(self) -> None:
+        for task in self._scheduled.values():
+            task.cancel()
+        self._scheduled.clear()
+
+
+class PollsCog(commands.Cog, name=POLLS_COG_NAME):
+    """Votes, answers, live results and closing."""
+
+    poll_group = app_commands.Group(
+        name="poll",
+        description="Manage this server's polls",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: commands.Bot, database: Database, *, refresh_interval: float = REFRESH_INTERVAL_SECONDS,
+                 close_check_seconds: float = CLOSE_CHECK_SECONDS) -> None:
+        self.bot = bot
+        self.database = database
+        self.refresher = PollRefresher(self, refresh_interval)
+        self.batcher = VoteBatcher(database, on_committed=self._votes_committed)
+        self._closing_lock = asyncio.Lock()
+        self.close_due_polls.change_interval(seconds=close_check_seconds)
+        self.close_menu = app_commands.ContextMenu(
+            name="Close poll", callback=self.close_poll_from_message, guild_only=True,
+        )
+        self.close_menu.default_permissions = discord.Permissions(manage_guild=True)
+
+    async def cog_load(self) -> None:
+        self.batcher.start()
+        self.bot.tree.add_command(self.close_menu)
+        self.close_due_polls.start()
+
+    async def cog_unload(self) -> None:
+        self.close_due_polls.cancel()
+        self.bot.tree.remove_command(self.close_menu.name, type=self.close_menu.type)
+        self.refresher.stop()
+        await self.batcher.stop()
+
+    # ----- votes -------------------------------------------------------------------------------------------
+
+    def _votes_committed(self, receipts: list[VoteReceipt]) -> None:
+        self.refresher.touch({receipt.request.poll_id for receipt in receipts})
+
+    async def handle_vote_click(self, interaction: discord.Interaction, poll_id: int | None, option_id: int | None) -> None:
+        language = language_for(interaction.locale)
+        try:
+            if interaction.guild_id is None or poll_id is None or option_id is None:
+                raise NotFound("malformed custom id")
+            request = VoteRequest(interaction.guild_id, poll_id, option_id, interaction.user.id)
+            receipt = await self._within_deadline(interaction, self.batcher.enqueue(request))
+            text = receipt_text(receipt, language)
+        except ReaderBotError as error:
+            key, values = _refusal_key(error)
+            text = t(key, language, **values)
+        except Exception:
+            log.exception("vote click failed (poll %s, option %s)", poll_id, option_id)
+            text = t("error.generic", language)
+        await reply(interaction, text)
+
+    async def _within_deadline(self, interaction: discord.Interaction, future: asyncio.Future[Any]) -> Any:
+        """Await `future`; if it is not done before Discord's deadline nears, defer the interaction meanwhile."""
+        if future.done():
+            return future.result()
+        deferring: list[asyncio.Task[None]] = []
+
+        def defer() -> None:
+            if not future.done() and not interaction.response.is_done():
+                deferring.append(asyncio.create_task(interaction.response.defer(ephemeral=True, thinking=True)))
+
+        timer = asyncio.get_running_loop().call_later(DEFER_AFTER_SECONDS, defer)
+        try:
+            return await future
+        finally:
+            timer.cancel()
+            if deferring:
+                await asyncio.gather(*deferring, return_exceptions=True)
+
+    # ----- written answers ---------------------------------------------------------------------------------
+
+    async def handle_answer_click(self, interaction: discord.Interaction, poll_id: int | None) -> None:
+        language = language_for(interaction.locale)
+        try:
+            if interaction.guild_id is None or poll_id is None:
+                raise NotFound("malformed custom id")
+            guild_id = interaction.guild_id
+            async with self.database.session() as session:
+                await check_answerable(session, guild_id=guild_id, poll_id=poll_id)
+                previous = (
+                    await session.execute(
+                        select(Answer.text).where(Answer.poll_id == poll_id, Answer.member_id == interaction.user.id)
+                    )
+                ).scalar_one_or_none()
+        except ReaderBotError as error:
+            key, values = _refusal_key(error)
+            await reply(interaction, t(key, language, **values))
+            return
+        await interaction.response.send_modal(AnswerModal(poll_id, language=language, default=previous))
+
+    async def handle_answer_submit(self, interaction: discord.Interaction) -> None:
+        language = language_for(interaction.locale)
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        poll_id = parse_answer_custom_id(str(data.get("custom_id", "")), ANSWER_MODAL_PREFIX)
+        try:
+            if interaction.guild_id is None or poll_id is None:
+                raise NotFound("malformed custom id")
+            guild_id, member_id = interaction.guild_id, interaction.user.id
+            text = modal_answer_text(data.get("components"))
+            outcome = await run_write(
+                self.database,
+                lambda session: store_answer(session, guild_id=guild_id, poll_id=poll_id, member_id=member_id, text=text),
+            )
+            message = t("answer.stored" if outcome == AnswerOutcome.STORED else "answer.replaced", language)
+            self.refresher.touch([poll_id])
+        except ReaderBotError as error:
+            key, values = _refusal_key(error)
+            message = t(key, language, **values)
+        except Exception:
+            log.exception("answer submit failed (poll %s)", poll_id)
+            message = t("error.generic", language)
+        await reply(interaction, message)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Answers what the dynamic items cannot see: form submissions (also of forms opened before a restart) and
+        vote/answer buttons whose custom id is not on the message clicked (forged), so those get a polite refusal
+        instead of Discord's "interaction failed"."""
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        custom_id = data.get("custom_id")
+        if not isinstance(custom_id, str):
+            return
+        if interaction.type == discord.InteractionType.modal_submit and custom_id.startswith(ANSWER_MODAL_PREFIX):
+            await self.handle_answer_submit(interaction)
+            return
+        if interaction.type != discord.InteractionType.component:
+            return
+        if not custom_id.startswith((VOTE_PREFIX, ANSWER_PREFIX)):
+            return
+        if interaction.message is not None and _message_has_component(interaction.message, custom_id):
+            return  # the DynamicItem handles it
+        language = language_for(interaction.locale)
+        await reply(interaction, t("poll.refused_unknown", language))
+
+    # ----- the poll message --------------------------------------------------------------------------------
+
+    async def refresh_poll_message(self, poll_id: int, *, only_if_visible: bool = False) -> bool:
+        """Redraw a poll's message from the database; False when there is nothing to edit."""
+        async with self.database.session() as session:
+            snapshot = await load_poll_snapshot(session, poll_id)
+            where = await poll_message(session, poll_id)
+        if snapshot is None or where is None:
+            return False
+        if only_if_visible and (not snapshot.results_visible or snapshot.is_closed):
+            return False  # hidden counts do not change the message; closed polls are drawn by the closer
+        await self._edit_poll_message(snapshot, where.channel_id, where.message_id)
+        return True
+
+    async def _edit_poll_message(self, snapshot: PollSnapshot, channel_id: int, message_id: int) -> None:
+        content, embed, view = render_poll_message(snapshot, snapshot.language)
+        message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+        try:
+            await message.edit(content=content, embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+        except discord.NotFound:
+            log.warning("the message of poll %s is gone (channel %s, message %s)", snapshot.poll_id, channel_id, message_id)
+
+    # ----- closing -----------------------------------------------------------------------------------------
+
+    @tasks.loop(seconds=CLOSE_CHECK_SECONDS)
+    async def close_due_polls(self) -> None:
+        """Close polls whose deadline passed (also those that passed while the bot was down), and finish showing
+        closes a crash interrupted."""
+        try:
+            async with self.database.session() as session:
+                due = await due_poll_ids(session)
+            for poll_id in due:
+                await self.close(poll_id)
+            async with self.database.session() as session:
+                unfinished = await polls_awaiting_result(session)
+            for poll_id in unfinished:
+                await self.show_closed(poll_id)
+        except Exception:
+            log.exception("closing due polls failed; trying again on the next round")
+
+    @close_due_polls.before_loop
+    async def _before_closing(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def close(self, poll_id: int, *, guild_id: int | None = None) -> CloseResult:
+        """Close in the database, then show it on Discord (final counts, disabled buttons, result in the thread)."""
+        async with self._closing_lock:
+            result = await run_write(self.database, lambda session: close_poll(session, poll_id, guild_id=guild_id))
+            await self.show_closed(poll_id)
+            return result
+
+    async def show_closed(self, poll_id: int) -> None:
+        """Draw the closed poll and post its result once (the outbox row `result:<id>` makes it exactly once)."""
+        async with self.database.session() as session:
+            snapshot = await load_poll_snapshot(session, poll_id)
+            where = await poll_message(session, poll_id)
+            article = (
+                await session.execute(select(Article.thread_id, Article.channel_id).join(Poll, Poll.article_id == Article.id)
+                                      .where(Poll.id == poll_id))
+            ).first()
+        if snapshot is None or not snapshot.is_closed or where is None or article is None:
+            return
+        await self._edit_poll_message(snapshot, where.channel_id, where.message_id)
+        channel_id = article.thread_id or article.channel_id
+        key = result_post_key(poll_id)
+
+        async def record_intent(session: Any) -> DiscordPost:
+            post = (await session.execute(select(DiscordPost).where(DiscordPost.key == key))).scalar_one_or_none()
+            if post is None:
+                post = DiscordPost(key=key, guild_id=snapshot.guild_id, article_id=snapshot.article_id, poll_id=poll_id,
+                                   channel_id=channel_id, nonce=str(secrets.randbits(63)), state=PostState.PENDING)
+                session.add(post)
+                await session.flush()
+            return post
+
+        post = await run_write(self.database, record_intent)
+        if post.state == PostState.SENT:
+            return
+        text = render_result_message(snapshot, snapshot.language)
+        sent = await self.bot.get_partial_messageable(post.channel_id).send(
+            text, nonce=post.nonce, allowed_mentions=NO_MENTIONS
+        )
+
+        async def mark_sent(session: Any) -> bool:
+            row = await session.get(DiscordPost, post.id)
+            row.state, row.message_id, row.sent_at = PostState.SENT, sent.id, utcnow()
+            remaining = (
+                await session.execute(select(Poll.id).where(Poll.article_id == snapshot.article_id,
+                                                            Poll.state != PollState.CLOSED).limit(1))
+            ).first()
+            return remaining is None
+
+        if await run_write(self.database, mark_sent):
+            self.bot.dispatch("article_polls_closed", snapshot.article_id)
+
+    # ----- admin: close early ------------------------------------------------------------------------------
+
+    @poll_group.command(name="close", description="Close a poll now: final counts are shown and voting stops")
+    @app_commands.describe(poll="The open poll to close (start typing its question)")
+    async def close_command(self, interaction: discord.Interaction, poll: str) -> None:
+        language = language_for(interaction.locale)
+        if not member_can_manage_guild(interaction):
+            await reply(interaction, t("error.not_allowed", language))
+            return
+        poll_id = int(poll) if poll.isdigit() else None
+        await self._close_for_admin(interaction, poll_id, language)
+
+    @close_command.autocomplete("poll")
+    async def _autocomplete_open_polls(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None or not member_can_manage_guild(interaction):
+            return []
+        async with self.database.session() as session:
+            polls = await open_polls_for_autocomplete(session, guild_id=interaction.guild_id, search=current[:100])
+        return [app_commands.Choice(name=question[:100], value=str(poll_id)) for poll_id, question in polls]
+
+    async def close_poll_from_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        language = language_for(interaction.locale)
+        if not member_can_manage_guild(interaction):
+            await reply(interaction, t("error.not_allowed", language))
+            return
+        assert interaction.guild_id is not None
+        async with self.database.session() as session:
+            poll_id = await poll_for_message(session, guild_id=interaction.guild_id, message_id=message.id)
+        if poll_id is None:
+            await reply(interaction, t("poll.close_not_a_poll", language))
+            return
+        await self._close_for_admin(interaction, poll_id, language)
+
+    async def _close_for_admin(self, interaction: discord.Interaction, poll_id: int | None, language: Language) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            if poll_id is None or interaction.guild_id is None:
+                raise NotFound("no such poll")
+            result = await self.close(poll_id, guild_id=interaction.guild_id)
+            question = discord.utils.escape_markdown(result.question)
+            text = t("poll.close_done" if result.closed_now else "poll.close_already", language, question=question)
+        except ReaderBotError as error:
+            key, values = _refusal_key(error)
+            text = t(key, language, **values)
+        except Exception:
+            log.exception("closing poll %s failed", poll_id)
+            text = t("error.generic", language)
+        await reply(interaction, text)
+
+
+def _message_has_component(message: discord.Message, custom_id: str) -> bool:
+    for row in message.components:
+        for child in getattr(row, "children", ()):
+            if getattr(child, "custom_id", None) == custom_id:
+                return True
+    return False
 
 
 async def setup(bot: commands.Bot) -> None:
-    return None
+    """Registers the persistent poll buttons and the cog (`bot.database` is the bot's Database)."""
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    await bot.add_cog(PollsCog(bot, bot.database))  # type: ignore[attr-defined]
+
+
+async def teardown(bot: commands.Bot) -> None:
+    bot.remove_dynamic_items(*DYNAMIC_ITEMS)

@@ -71,11 +71,16 @@ class VoteBatcher:
 
     async def submit(self, request: VoteRequest) -> VoteReceipt:
         """Apply one click; returns after its commit, or raises the domain error that refused it."""
-        if self._closing or self._worker is None:
-            raise BatcherStopped("not taking votes")
+        return await self.enqueue(request)
+
+    def enqueue(self, request: VoteRequest) -> asyncio.Future[VoteReceipt]:
+        """Like `submit`, as a future (no extra task per click on the hot path)."""
         future: asyncio.Future[VoteReceipt] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((request, future))
-        return await future
+        if self._closing or self._worker is None:
+            future.set_exception(BatcherStopped("not taking votes"))
+        else:
+            self._queue.put_nowait((request, future))
+        return future
 
     def _drain(self, first: _Pending) -> tuple[list[_Pending], bool]:
         batch = [first]

@@ -173,9 +173,8 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         self.batcher = VoteBatcher(database, on_committed=self._votes_committed)
         self._closing_lock = asyncio.Lock()
         self.close_due_polls.change_interval(seconds=close_check_seconds)
-        self.close_menu = app_commands.ContextMenu(
-            name="Close poll", callback=self.close_poll_from_message, guild_only=True,
-        )
+        self.close_menu = app_commands.ContextMenu(name="Close poll", callback=self.close_poll_from_message)
+        self.close_menu.guild_only = True
         self.close_menu.default_permissions = discord.Permissions(manage_guild=True)
 
     async def cog_load(self) -> None:

@@ -78,8 +78,11 @@ class _PollRow:
 
 
 def poll_accepts_responses(state: str, closes_at: datetime | None, now: datetime) -> bool:
-    """Open and before its deadline (a poll past its deadline is closed even before the closer ran)."""
-    return state == PollState.OPEN and (closes_at is None or closes_at > now)
+    """Not closed and before its deadline (a poll past its deadline is closed even before the closer ran).
+
+    A DRAFT poll whose message is already on Discord becomes OPEN in the transaction that records the message as
+    sent; a click in between (or before the publisher's reconcile after a crash) is a real member's vote."""
+    return state != PollState.CLOSED and (closes_at is None or closes_at > now)
 
 
 async def cast_votes(session: AsyncSession, requests: Sequence[VoteRequest], *, now: datetime | None = None) -> list[VoteResult]:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 
 class ReaderBotError(Exception):
-    """Base for errors a member or admin should see explained, never as a traceback."""
+    """Base for errors a member or admin should see explained, never as a traceback.
+
+    `message_key` (optional) names the sentence in bot/cogs/i18n.py MESSAGES that explains it, formatted with
+    `values`; without it the adapter uses the sentence for the error's class.
+    """
+
+    def __init__(self, *args: object, message_key: str | None = None, values: dict[str, object] | None = None) -> None:
+        super().__init__(*args)
+        self.message_key = message_key
+        self.values = dict(values or {})
 
 
 class NotAllowed(ReaderBotError):

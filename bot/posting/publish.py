@@ -1,0 +1,256 @@
+"""Posting one article, step by step, so that a crash at any moment is finished and never repeated.
+
+Steps, in order: the article message in the subscription's channel; a public thread on it (when the guild
+wants threads); one message per poll in the thread (or the channel). Each step is one outbox row:
+
+- no row: write it PENDING (committed), send, mark it SENT;
+- PENDING row: the previous run may have sent it. Ask the transport to find it on Discord (the article
+  message by its link, the thread by its starter message, a poll message by its buttons); found: mark SENT;
+  not found: send with the same nonce;
+- SENT row: done, use its ids.
+
+A poll becomes OPEN, with `closes_at` = message time + duration, in the same transaction that marks its
+message SENT. When every step is done the feed entry is marked POSTED.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import PollSettings
+from bot.posting.content import ArticleCard, article_card
+from bot.posting.outbox import (
+    PostRecord,
+    article_key,
+    mark_sent,
+    poll_key,
+    posts_for_article,
+    record_intent,
+    thread_key,
+)
+from bot.storage.articles import mark_article_posted
+from bot.storage.database import Database
+from bot.storage.models import Article, FeedSubscription, Poll, PollState, PostState, utcnow
+from bot.storage.settings import load_guild_config
+
+LOOKBACK = timedelta(minutes=10)  # clock skew allowance when searching for a message sent after an intent
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    message_id: int
+    channel_id: int
+    created_at: datetime
+
+
+class PostingTransport(Protocol):
+    """The Discord side of posting (bot/cogs/publisher.py). `find_*` look for what a previous run may have sent."""
+
+    async def find_article_message(self, channel_id: int, card: ArticleCard, since: datetime) -> SentMessage | None: ...
+
+    async def send_article_message(self, channel_id: int, card: ArticleCard, nonce: str) -> SentMessage: ...
+
+    async def find_thread(self, channel_id: int, message_id: int) -> int | None: ...
+
+    async def create_thread(self, channel_id: int, message_id: int, name: str) -> int: ...
+
+    async def find_poll_message(self, channel_id: int, poll_id: int, since: datetime) -> SentMessage | None: ...
+
+    async def send_poll_message(self, channel_id: int, poll_id: int, nonce: str) -> SentMessage: ...
+
+
+@dataclass(frozen=True)
+class PollPlan:
+    poll_id: int
+    duration_seconds: float
+
+
+@dataclass(frozen=True)
+class ArticlePlan:
+    """What posting one article takes, and which steps are already recorded."""
+
+    article_id: int
+    guild_id: int
+    channel_id: int
+    card: ArticleCard
+    thread_per_article: bool
+    polls: tuple[PollPlan, ...]
+    posts: dict[str, PostRecord]
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    article_id: int
+    message_id: int
+    thread_id: int | None
+    poll_message_ids: tuple[int, ...]
+    resumed: bool  # some step had been started by an earlier run
+
+
+async def load_plan(session: AsyncSession, article_id: int, defaults: PollSettings) -> ArticlePlan:
+    article = await session.get(Article, article_id)
+    if article is None:
+        raise LookupError(f"article {article_id} does not exist")
+    feed_title = None
+    if article.subscription_id is not None:
+        feed_title = await session.scalar(
+            select(FeedSubscription.title).where(FeedSubscription.id == article.subscription_id)
+        )
+    config = await load_guild_config(session, article.guild_id, defaults)
+    polls = await session.execute(
+        select(Poll.id, Poll.duration_seconds).where(Poll.article_id == article_id).order_by(Poll.position)
+    )
+    card = article_card(
+        article_id=article.id,
+        url=article.url,
+        title=article.title,
+        author=article.author,
+        excerpt=article.excerpt,
+        image=article.image,
+        published=article.published,
+        language=article.language,
+        feed_title=feed_title,
+    )
+    posts = await posts_for_article(session, article_id)
+    return ArticlePlan(
+        article_id=article.id,
+        guild_id=article.guild_id,
+        channel_id=article.channel_id,
+        card=card,
+        # A thread that was started stays the place for the polls, whatever the setting says now.
+        thread_per_article=config.thread_per_article or thread_key(article.id) in posts,
+        polls=tuple(PollPlan(poll_id, duration) for poll_id, duration in polls),
+        posts=posts,
+    )
+
+
+class ArticlePublisher:
+    """Runs the steps of one article against a transport; safe to call again after any failure or crash."""
+
+    def __init__(
+        self,
+        database: Database,
+        transport: PostingTransport,
+        poll_defaults: PollSettings,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.database = database
+        self.transport = transport
+        self.poll_defaults = poll_defaults
+        self.clock = clock
+
+    async def publish(self, article_id: int) -> PublishResult:
+        async with self.database.session() as session:
+            plan = await load_plan(session, article_id, self.poll_defaults)
+        resumed = any(not post.sent for post in plan.posts.values())
+
+        message = await self._ensure_message(
+            plan,
+            article_key(plan.article_id),
+            plan.channel_id,
+            find=lambda since: self.transport.find_article_message(plan.channel_id, plan.card, since),
+            send=lambda nonce: self.transport.send_article_message(plan.channel_id, plan.card, nonce),
+        )
+
+        thread_id: int | None = None
+        poll_channel = plan.channel_id
+        if plan.thread_per_article:
+            thread_id = await self._ensure_thread(plan, message.message_id)
+            poll_channel = thread_id
+
+        poll_message_ids = []
+        for poll in plan.polls:
+            sent = await self._ensure_message(
+                plan,
+                poll_key(poll.poll_id),
+                poll_channel,
+                find=lambda since, poll_id=poll.poll_id: self.transport.find_poll_message(poll_channel, poll_id, since),
+                send=lambda nonce, poll_id=poll.poll_id: self.transport.send_poll_message(poll_channel, poll_id, nonce),
+                poll=poll,
+            )
+            poll_message_ids.append(sent.message_id)
+
+        async with self.database.session() as session:
+            await mark_article_posted(session, plan.article_id)
+        return PublishResult(plan.article_id, message.message_id, thread_id, tuple(poll_message_ids), resumed)
+
+    async def _ensure_message(
+        self,
+        plan: ArticlePlan,
+        key: str,
+        channel_id: int,
+        *,
+        find: Callable[[datetime], Awaitable[SentMessage | None]],
+        send: Callable[[str], Awaitable[SentMessage]],
+        poll: PollPlan | None = None,
+    ) -> SentMessage:
+        post = plan.posts.get(key)
+        if post is not None and post.sent and post.message_id is not None:
+            return SentMessage(post.message_id, post.channel_id, post.sent_at or post.created_at)
+        if post is None:
+            async with self.database.session() as session:
+                post = await record_intent(
+                    session,
+                    key,
+                    guild_id=plan.guild_id,
+                    channel_id=channel_id,
+                    now=self.clock(),
+                    article_id=plan.article_id,
+                    poll_id=poll.poll_id if poll else None,
+                )
+            found = None  # the intent is new: nothing can have been sent for it
+        else:
+            found = await find(post.created_at - LOOKBACK)
+        sent = found if found is not None else await send(post.nonce)
+        async with self.database.session() as session:
+            await mark_sent(session, key, message_id=sent.message_id, sent_at=sent.created_at, channel_id=sent.channel_id)
+            if poll is not None:
+                await open_poll(session, poll.poll_id, sent.created_at)
+        plan.posts[key] = PostRecord(
+            key=key,
+            guild_id=plan.guild_id,
+            channel_id=sent.channel_id,
+            message_id=sent.message_id,
+            nonce=post.nonce,
+            state=PostState.SENT,
+            created_at=post.created_at,
+            sent_at=sent.created_at,
+        )
+        return sent
+
+    async def _ensure_thread(self, plan: ArticlePlan, message_id: int) -> int:
+        key = thread_key(plan.article_id)
+        post = plan.posts.get(key)
+        if post is not None and post.sent and post.message_id is not None:
+            return post.message_id
+        if post is None:
+            async with self.database.session() as session:
+                post = await record_intent(
+                    session, key, guild_id=plan.guild_id, channel_id=plan.channel_id, now=self.clock(), article_id=plan.article_id
+                )
+            thread_id = None
+        else:
+            thread_id = await self.transport.find_thread(plan.channel_id, message_id)
+        if thread_id is None:
+            thread_id = await self.transport.create_thread(plan.channel_id, message_id, plan.card.thread_name)
+        async with self.database.session() as session:
+            await mark_sent(session, key, message_id=thread_id, sent_at=self.clock())
+            article = await session.get(Article, plan.article_id)
+            if article is not None:
+                article.thread_id = thread_id
+        return thread_id
+
+
+async def open_poll(session: AsyncSession, poll_id: int, posted_at: datetime) -> None:
+    """The poll's message is on Discord: it takes votes from now until posted time + duration."""
+    poll = await session.get(Poll, poll_id)
+    if poll is None or poll.state != PollState.DRAFT:
+        return
+    poll.state = PollState.OPEN
+    poll.closes_at = posted_at + timedelta(seconds=poll.duration_seconds)

@@ -1,0 +1,122 @@
+"""Articles and their draft polls: stored together with the entry they came from, in one unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.articles.model import Article as ArticleText
+from bot.questions.model import PollDraft
+from bot.storage.models import Article, EntryState, FeedSubscription, Poll, PollOption, PollState, SeenEntry
+from bot.storage.settings import GuildConfig
+
+MAX_POLLS_PER_ARTICLE = 10
+MAX_OPTIONS_PER_POLL = 20
+
+
+async def find_article(session: AsyncSession, guild_id: int, url: str) -> Article | None:
+    return await session.scalar(select(Article).where(Article.guild_id == guild_id, Article.url == url))
+
+
+async def store_article(
+    session: AsyncSession,
+    entry: SeenEntry,
+    subscription: FeedSubscription,
+    article: ArticleText,
+    drafts: Sequence[PollDraft],
+    config: GuildConfig,
+) -> Article | None:
+    """The Article row and its polls (DRAFT), linked to `entry`; None when the guild already has this article.
+
+    The caller commits; the entry stays PENDING (it is posted by the publisher) unless the article was a
+    duplicate, which is marked POSTED so it is never posted twice in one guild.
+    """
+    url = (article.url or entry.url or "")[:2048]
+    existing = await find_article(session, subscription.guild_id, url)
+    if existing is not None:
+        entry.article_id = existing.id
+        entry.state = EntryState.POSTED
+        entry.last_error = None
+        await session.flush()
+        return None
+    row = Article(
+        guild_id=subscription.guild_id,
+        subscription_id=subscription.id,
+        channel_id=subscription.channel_id,
+        entry_id=article.entry_id or entry.entry_id,
+        url=url,
+        title=(article.title or entry.title or url)[:500],
+        author=article.author[:200] if article.author else None,
+        published=article.published or entry.published,
+        language=article.language if article.language in ("de", "en") else "en",
+        image=article.image[:2048] if article.image else None,
+        excerpt=article.excerpt or "",
+        text_hash=article.text_hash,
+        polls=[],
+    )
+    language = config.poll_language(row.language)
+    ordered = sorted(drafts, key=lambda draft: draft.position)[:MAX_POLLS_PER_ARTICLE]
+    for position, draft in enumerate(ordered):
+        poll = Poll(
+            guild_id=subscription.guild_id,
+            position=position,
+            question=draft.question[:300],
+            kind=draft.kind,
+            language=language,
+            anonymous=config.anonymous,
+            duration_seconds=config.poll_duration_seconds,
+            state=PollState.DRAFT,
+        )
+        poll.options = [
+            PollOption(position=index, label=label[:55]) for index, label in enumerate(draft.options[:MAX_OPTIONS_PER_POLL])
+        ]
+        row.polls.append(poll)
+    session.add(row)
+    await session.flush()
+    entry.article_id = row.id
+    entry.last_error = None
+    await session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class QueuedArticle:
+    """An article whose posting is not finished, with the channel it goes to."""
+
+    article_id: int
+    entry_id: int
+    subscription_id: int
+    guild_id: int
+    channel_id: int
+
+
+async def publishing_queue(session: AsyncSession) -> list[QueuedArticle]:
+    """Articles to post, per subscription in feed order, stopping at the first entry whose article is not built
+    yet: a later article never overtakes an earlier one in a channel."""
+    rows = await session.execute(
+        select(SeenEntry.id, SeenEntry.subscription_id, SeenEntry.article_id, Article.guild_id, Article.channel_id)
+        .outerjoin(Article, Article.id == SeenEntry.article_id)
+        .where(SeenEntry.state == EntryState.PENDING)
+        .order_by(SeenEntry.subscription_id, SeenEntry.id)
+    )
+    queue: list[QueuedArticle] = []
+    blocked: set[int] = set()
+    for entry_id, subscription_id, article_id, guild_id, channel_id in rows:
+        if subscription_id in blocked:
+            continue
+        if article_id is None or guild_id is None:
+            blocked.add(subscription_id)
+            continue
+        queue.append(QueuedArticle(article_id, entry_id, subscription_id, guild_id, channel_id))
+    return queue
+
+
+async def mark_article_posted(session: AsyncSession, article_id: int) -> None:
+    await session.execute(
+        update(SeenEntry)
+        .where(SeenEntry.article_id == article_id, SeenEntry.state == EntryState.PENDING)
+        .values(state=EntryState.POSTED, last_error=None)
+    )

@@ -81,7 +81,7 @@ async def load_article(
             extract_article, body, entry.url, entry=entry, feed_language=feed.language, content_type=result.content_type
         )
     except FeedError as error:
-        log.warning("article %s: using the feed's text instead of the page: %s", entry.url, error.reason)
+        log.info("article %s: using the feed's text instead of the page: %s", entry.url, error.reason)
         if on_fallback is not None:
             on_fallback(error)
         return article_from_feed(entry, feed)

@@ -108,6 +108,13 @@ def address_class(address: IPAddress) -> str | None:
     return None
 
 
+def _display(address: IPAddress) -> str:
+    """The address as people write it: ::ffff:127.0.0.1 rather than ::ffff:7f00:1."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return f"::ffff:{address.ipv4_mapped}"
+    return address.compressed
+
+
 class AddressPolicy:
     """Decides whether the bot may connect to an address.
 
@@ -136,7 +143,7 @@ class AddressPolicy:
         kind = self.refusal(address)
         if kind is None:
             return
-        shown = address.compressed
+        shown = _display(address)
         subject = f"{shown} is" if parse_ip_host(host) is not None else f"{host} resolves to {shown}, which is"
         raise AddressRefused(
             f"refused to connect: {subject} a {kind} address, and reader-bot only fetches feeds from public "

@@ -251,35 +251,49 @@ class FeedFetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        first = current
         visited = {str(current)}
         for _hop in range(MAX_REDIRECTS + 1):
-            async with self._session.get(current, headers=headers, allow_redirects=False) as response:
-                if response.status in _REDIRECT_STATUSES:
-                    current = self._redirect_target(current, response)
-                    if str(current) in visited:
-                        raise TooManyRedirects(f"the address redirects in a loop (back to {current})")
-                    visited.add(str(current))
-                    continue
-                if response.status == 304:
-                    return self._result(304, None, current, response)
-                if not 200 <= response.status < 300:
-                    raise FetchFailed(
-                        f"the server answered HTTP {response.status} {response.reason or ''}".rstrip(),
-                        status=response.status,
-                    )
-                body = await self._read_capped(response)
-                return self._result(response.status if response.status == 200 else 200, body, current, response)
+            try:
+                async with self._session.get(current, headers=headers, allow_redirects=False) as response:
+                    if response.status in _REDIRECT_STATUSES:
+                        current = self._redirect_target(current, response)
+                        if str(current) in visited:
+                            raise TooManyRedirects(f"the address redirects in a loop (back to {current})")
+                        visited.add(str(current))
+                        current = self._checked_redirect(current)
+                        continue
+                    if response.status == 304:
+                        return self._result(304, None, current, response)
+                    if not 200 <= response.status < 300:
+                        raise FetchFailed(
+                            f"the server answered HTTP {response.status} {response.reason or ''}".rstrip(),
+                            status=response.status,
+                        )
+                    body = await self._read_capped(response)
+                    return self._result(200, body, current, response)
+            except AddressRefused as refused:
+                if current is first:
+                    raise
+                # Say where the redirect went: the admin only typed the first address.
+                raise AddressRefused(f"it redirects to {current}; {refused.reason}", address=refused.address) from None
         raise TooManyRedirects(f"more than {MAX_REDIRECTS} redirects; the last one pointed to {current}")
 
-    def _redirect_target(self, current: URL, response: aiohttp.ClientResponse) -> URL:
+    @staticmethod
+    def _redirect_target(current: URL, response: aiohttp.ClientResponse) -> URL:
         location = response.headers.get("Location", "").strip()
         if not location:
             raise FetchFailed(f"the server answered HTTP {response.status} without saying where to", status=response.status)
         try:
-            target = current.join(URL(location))
+            return current.join(URL(location)).with_fragment(None)
         except (ValueError, TypeError):
             raise InvalidUrl(f"the server redirected to an invalid address ({location[:200]!r})") from None
-        return self.checked_url(target.with_fragment(None))
+
+    def _checked_redirect(self, target: URL) -> URL:
+        try:
+            return self.checked_url(target)
+        except InvalidUrl as invalid:
+            raise InvalidUrl(f"it redirects to an address we do not fetch: {invalid.reason}") from None
 
     async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
         limit = self.settings.max_bytes

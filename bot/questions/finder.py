@@ -1,10 +1,318 @@
-"""Placeholder until the question finder lands (issue 3): no questions found."""
+"""Find the questions an article asks its readers and turn each into a poll draft.
+
+The finder reads the article's title and body blocks (whatever was outside the body — navigation,
+cookie banners, related posts, comments, footer — never reaches it), splits blocks into sentences
+and judges every sentence that ends with a question mark with the named rules in `RULES`:
+structural rules first (quoted, bracketed, interview, heading, title), then the grammar of the
+question itself (kind), then the sentence after it (answered right away?).
+
+`explain_questions` returns every judgement with the rule that decided it; `find_questions` keeps
+the polls, fitted to Discord's limits and without duplicates.
+"""
 
 from __future__ import annotations
 
-from bot.articles.model import Article
-from bot.questions.model import PollDraft
+import re
+from dataclasses import dataclass
+
+from bot.articles.model import Article, Block
+from bot.questions import grammar
+from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
+from bot.questions.lexicon import Lexicon, lexicon_for
+from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
+from bot.questions.sentences import Sentence, enclosed_mask, first_sentence, split_sentences
+
+RULES: dict[str, str] = {
+    # kinds
+    "named_alternatives": "choice: the question names two or more alternatives around oder/or",
+    "confirmation_tag": "yes_no: a statement with a tag (…, oder? / …, right? / … or not?)",
+    "wh_question": "open: an interrogative (W-/wh-word) opens the question and it addresses the reader",
+    "verb_first": "yes_no: a finite verb opens the question (Sind …? Do you …?)",
+    "declarative_question": "yes_no: a statement or phrase said as a question (Vier Tage arbeiten, fünf bezahlt?)",
+    # not polls
+    "quote_block": "the question stands in a block quotation",
+    "quoted_speech": "the question mark is inside quotation marks",
+    "reported_speech": "someone else's question after a verb of asking and a colon (… fragte: Warum …?)",
+    "parenthetical_aside": "the question is an aside in parentheses",
+    "interview_question": "a labelled interview or Q&A line (Redaktion: …, Q: …)",
+    "qa_prompt": "a question paragraph answered by the next paragraph, repeated as in interviews and FAQs",
+    "heading_answered_by_section": "a heading whose section answers it",
+    "expository_title": "a title the article answers (What is X? / the first sentence answers it)",
+    "author_question": "a W-/wh-question that does not address the reader: the author's own, to be answered",
+    "fragment": "fewer than three words and no alternatives (Produktiver? Der Grund?)",
+    "factive_prompt": "Did you know that …? / Wusstest du, dass …?: a fact dressed as a question",
+    "answer_marker": "the next sentence opens like an answer (Weil/Because/Ja/No/Probably/Die Antwort …)",
+    "answer_names_alternative": "the next sentence opens with one of the named alternatives",
+    "short_reply": "the next sentence is a reply of one or two words (Kaum. / A little.)",
+    "expository_question": "a W-question of advice (should you …?) or about the writer, followed by the explanation",
+    "duplicate": "the same question was already found (e.g. the title repeated in the body)",
+    "does_not_fit": "nothing of the question or its options fits Discord's limits without cutting a word",
+}
+
+_SPEAKER_LABEL = re.compile(r"^\s*([^\W\d_][\w.'’&\- ]{0,40}?)\s?:\s+\S")
+_BODY_KINDS = ("paragraph", "list_item")
+
+
+@dataclass(frozen=True)
+class QuestionVerdict:
+    """One question-like sentence and what the finder made of it."""
+
+    question: str
+    position: int
+    is_poll: bool
+    rule: str  # the rule in RULES that decided
+    kind: PollKind | None = None
+    options: tuple[str, ...] = ()
 
 
 def find_questions(article: Article) -> list[PollDraft]:
-    return []
+    """The article's reader questions as poll drafts, ordered by position (title first)."""
+    return [
+        PollDraft(question=verdict.question, kind=verdict.kind, options=verdict.options, position=verdict.position)
+        for verdict in explain_questions(article)
+        if verdict.is_poll and verdict.kind is not None
+    ]
+
+
+def explain_questions(article: Article) -> list[QuestionVerdict]:
+    """Every question-like sentence of the title and body with the rule that decided about it."""
+    return _Finder(article).run()
+
+
+@dataclass
+class _Candidate:
+    sentence: Sentence
+    position: int
+    block: Block | None
+    next_sentence: str
+    structural_rule: str | None
+
+
+class _Finder:
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.language = "de" if (article.language or "").lower().startswith("de") else "en"
+        self.lexicon: Lexicon = lexicon_for(self.language)
+        self.blocks: list[Block] = [block for block in article.blocks if isinstance(block, Block)]
+        self._sentences: dict[int, list[Sentence]] = {}
+
+    # -- sentences -------------------------------------------------------------------------------
+
+    def sentences(self, index: int) -> list[Sentence]:
+        if index not in self._sentences:
+            self._sentences[index] = split_sentences(self.blocks[index].text or "", self.language)
+        return self._sentences[index]
+
+    def opening_of(self, index: int) -> str:
+        """First sentence of the block after a question, if it is body text (a heading is no answer)."""
+        if index >= len(self.blocks) or self.blocks[index].kind not in _BODY_KINDS:
+            return ""
+        if index in self._sentences:
+            found = self._sentences[index]
+            return found[0].text if found else ""
+        return first_sentence(self.blocks[index].text or "", self.language)
+
+    # -- structure -------------------------------------------------------------------------------
+
+    def interview_blocks(self) -> set[int]:
+        """Blocks of a labelled dialogue: at least two speaker labels, each used at least twice."""
+        labels: dict[int, str] = {}
+        for index, block in enumerate(self.blocks):
+            if block.kind not in _BODY_KINDS:
+                continue
+            match = _SPEAKER_LABEL.match(block.text or "")
+            if match and len(grammar.words(match.group(1))) <= 4:
+                labels[index] = match.group(1).strip().casefold()
+        counts: dict[str, int] = {}
+        for label in labels.values():
+            counts[label] = counts.get(label, 0) + 1
+        recurring = {label for label, count in counts.items() if count >= 2}
+        if len(recurring) < 2:
+            return set()
+        return {index for index, label in labels.items() if label in recurring}
+
+    def question_only(self, index: int) -> bool:
+        text = (self.blocks[index].text or "").strip()
+        if not text.endswith("?"):
+            return False
+        return all(_terminal_question_mark(sentence) is not None for sentence in self.sentences(index))
+
+    def qa_prompts(self) -> set[int]:
+        """Question-only paragraphs each followed by a paragraph that answers, at least twice."""
+        prompts: set[int] = set()
+        for index, block in enumerate(self.blocks[:-1]):
+            if block.kind not in _BODY_KINDS or "?" not in (block.text or "") or not self.question_only(index):
+                continue
+            following = self.blocks[index + 1]
+            if following.kind not in _BODY_KINDS or "?" in (following.text or ""):
+                continue
+            if grammar.is_invitation(self.opening_of(index + 1), self.lexicon):
+                continue
+            prompts.add(index)
+        return prompts if len(prompts) >= 2 else set()
+
+    def section_answers(self, heading_index: int) -> bool:
+        """A heading's section answers it when it holds at least one statement before the next heading."""
+        for block in self.blocks[heading_index + 1 :]:
+            if block.kind == "heading":
+                return False
+            text = (block.text or "").strip()
+            if text and not text.endswith("?"):
+                return True
+        return False
+
+    # -- candidates ------------------------------------------------------------------------------
+
+    def candidates(self) -> list[_Candidate]:
+        found: list[_Candidate] = []
+        title = normalise_space(self.article.title or "")
+        if "?" in title:
+            title_sentences = split_sentences(title, self.language)
+            body_opening = next(
+                (self.opening_of(index) for index, block in enumerate(self.blocks) if block.kind in _BODY_KINDS),
+                "",
+            )
+            quoted, bracketed = enclosed_mask(title)
+            for number, sentence in enumerate(title_sentences):
+                mark = _terminal_question_mark(sentence)
+                if mark is None:
+                    continue
+                rule = _enclosure_rule(sentence.start + mark, quoted, bracketed)
+                following = title_sentences[number + 1].text if number + 1 < len(title_sentences) else body_opening
+                found.append(_Candidate(sentence, TITLE_POSITION, None, following, rule))
+
+        interview = self.interview_blocks()
+        prompts = self.qa_prompts()
+        for index, block in enumerate(self.blocks):
+            text = block.text or ""
+            if "?" not in text:
+                continue
+            sentences = self.sentences(index)
+            quoted, bracketed = enclosed_mask(text)
+            for number, sentence in enumerate(sentences):
+                mark = _terminal_question_mark(sentence)
+                if mark is None:
+                    continue
+                if number + 1 < len(sentences):
+                    following = sentences[number + 1].text
+                else:
+                    following = self.opening_of(index + 1)
+                rule = self.structural_rule(index, block, sentence, sentence.start + mark, quoted, bracketed)
+                rule = rule or (
+                    "interview_question" if index in interview else "qa_prompt" if index in prompts else None
+                )
+                found.append(_Candidate(sentence, index, block, following, rule))
+        return found
+
+    def structural_rule(
+        self, index: int, block: Block, sentence: Sentence, mark: int, quoted: list[bool], bracketed: list[bool]
+    ) -> str | None:
+        if block.kind == "quote":
+            return "quote_block"
+        rule = _enclosure_rule(mark, quoted, bracketed)
+        if rule:
+            return rule
+        if grammar.reported_speech_lead(sentence.text, self.lexicon):
+            return "reported_speech"
+        if block.kind == "heading" and self.section_answers(index):
+            return "heading_answered_by_section"
+        return None
+
+    # -- judgement -------------------------------------------------------------------------------
+
+    def run(self) -> list[QuestionVerdict]:
+        verdicts: list[QuestionVerdict] = []
+        seen: set[str] = set()
+        for candidate in self.candidates():
+            verdict = self.judge(candidate)
+            if verdict.is_poll:
+                verdict = self.fit(verdict)
+            if verdict.is_poll:
+                key = dedupe_key(verdict.question)
+                if key in seen:
+                    verdict = QuestionVerdict(verdict.question, verdict.position, False, "duplicate", verdict.kind)
+                seen.add(key)
+            verdicts.append(verdict)
+        return verdicts
+
+    def judge(self, candidate: _Candidate) -> QuestionVerdict:
+        lexicon = self.lexicon
+        is_title = candidate.position == TITLE_POSITION
+        text = candidate.sentence.text if is_title else grammar.strip_opener(candidate.sentence.text, lexicon)
+        text = normalise_space(text)
+        position = candidate.position
+
+        def no(rule: str, kind: PollKind | None = None) -> QuestionVerdict:
+            return QuestionVerdict(text, position, False, rule, kind)
+
+        if candidate.structural_rule:
+            return no(candidate.structural_rule)
+
+        kind, options, kind_rule = self.classify(text)
+        clause = grammar.core_clause(text, lexicon)
+        if kind is not PollKind.CHOICE and grammar.word_count(grammar.question_body(text)) < 3:
+            return no("fragment", kind)
+        if grammar.is_factive_prompt(clause, lexicon):
+            return no("factive_prompt", kind)
+        if kind is PollKind.OPEN and not grammar.addresses_reader(text, lexicon):
+            return no("expository_title" if is_title else "author_question", kind)
+        answered = grammar.answer_rule(candidate.next_sentence, options, lexicon)
+        if answered:
+            return no("expository_title" if is_title else answered, kind)
+        if (
+            kind is PollKind.OPEN
+            and grammar.asks_for_advice_or_self(clause, lexicon)
+            and _is_statement(candidate.next_sentence, lexicon)
+        ):
+            return no("expository_question", kind)
+        return QuestionVerdict(text, position, True, kind_rule, kind, options)
+
+    def classify(self, text: str) -> tuple[PollKind, tuple[str, ...], str]:
+        lexicon = self.lexicon
+        body = grammar.question_body(text)
+        if grammar.strip_confirmation_tag(body, lexicon) is not None:
+            return PollKind.YES_NO, lexicon.yes_no_options, "confirmation_tag"
+        alternatives = grammar.named_alternatives(text, lexicon)
+        if alternatives:
+            return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
+        clause = grammar.core_clause(text, lexicon)
+        if grammar.is_wh_question(clause, lexicon):
+            return PollKind.OPEN, (), "wh_question"
+        if grammar.is_verb_first(clause, lexicon):
+            return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"
+        return PollKind.YES_NO, lexicon.yes_no_options, "declarative_question"
+
+    def fit(self, verdict: QuestionVerdict) -> QuestionVerdict:
+        question = trim_at_word(verdict.question, MAX_QUESTION_CHARS)
+        options = verdict.options
+        if verdict.kind is PollKind.CHOICE:
+            options = fit_options(options)
+            if len(options) < 2:
+                question = None
+        if not question:
+            return QuestionVerdict(verdict.question, verdict.position, False, "does_not_fit", verdict.kind)
+        return QuestionVerdict(question, verdict.position, True, verdict.rule, verdict.kind, options)
+
+
+def _terminal_question_mark(sentence: Sentence) -> int | None:
+    """Offset of the question mark that ends the sentence (closing quotes/brackets may follow)."""
+    text = sentence.text.rstrip()
+    index = len(text) - 1
+    while index >= 0 and text[index] in " \"'“”„»«’‘)]!…":
+        index -= 1
+    if index >= 0 and text[index] == "?":
+        return index
+    return None
+
+
+def _enclosure_rule(mark: int, quoted: list[bool], bracketed: list[bool]) -> str | None:
+    if 0 <= mark < len(quoted) and quoted[mark]:
+        return "quoted_speech"
+    if 0 <= mark < len(bracketed) and bracketed[mark]:
+        return "parenthetical_aside"
+    return None
+
+
+def _is_statement(sentence: str, lexicon: Lexicon) -> bool:
+    stripped = sentence.strip()
+    return bool(stripped) and not stripped.endswith("?") and not grammar.is_invitation(stripped, lexicon)

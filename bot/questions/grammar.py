@@ -1,0 +1,385 @@
+"""Grammar of a single question sentence, and of the sentence that follows it.
+
+Every function here is one named rule from the finder's rule list (see `finder.RULES`). They take plain
+strings and a `Lexicon`, so each can be tested on its own, in German and in English.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.questions.lexicon import Lexicon
+from bot.questions.sentences import enclosed_mask
+
+_WORD = re.compile(r"[^\W_][\w'’&%+.-]*", re.UNICODE)
+_TRAILING = " \t\n\"'“”„»«’‘)]!?.…,;:"
+_SEPARATORS = re.compile(r":\s|\s[–—-]\s")
+_ANSWER_PUNCTUATION = set(",.:;!–—-")
+_CLAUSE_OPENERS = frozenset("dass ob that whether wie how".split())
+
+
+def words(text: str) -> list[str]:
+    return [match.group(0).rstrip(".") or match.group(0) for match in _WORD.finditer(text)]
+
+
+def word_count(text: str) -> int:
+    return len(words(text))
+
+
+def strip_opener(text: str, lexicon: Lexicon) -> str:
+    """discourse_opener: "Und welche …?" asks "Welche …?"; "So, is X dead?" asks "Is X dead?"."""
+    stripped = text.strip()
+    while True:
+        match = re.match(r"([^\W\d_]+)(,?)\s+", stripped)
+        if not match or match.group(1).lower() not in lexicon.discourse_openers:
+            break
+        rest = stripped[match.end() :]
+        if word_count(rest) < 2:
+            break
+        stripped = rest
+    return _capitalise(stripped)
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def question_body(text: str) -> str:
+    """The question without its closing punctuation."""
+    return text.strip().rstrip(_TRAILING).strip()
+
+
+def core_clause(text: str, lexicon: Lexicon) -> str:
+    """The clause that carries the question: drop a topic lead-in ("Consent Mode V2: Was ist …") and a
+    conditional lead-in ("If not, what …", "Wenn ja, welche …")."""
+    core = question_body(text)
+    match = re.match(r"[^:?]{1,80}:\s+(?=\S)", core)
+    if match:
+        rest = core[match.end() :]
+        if is_wh_question(rest, lexicon) or is_verb_first(rest, lexicon):
+            core = rest
+    tokens = words(core)
+    if tokens and tokens[0].lower() in lexicon.subordinators and "," in core:
+        rest = core.split(",", 1)[1].strip()
+        if rest:
+            core = rest
+    return core
+
+
+def is_wh_question(text: str, lexicon: Lexicon) -> bool:
+    """wh_question: an interrogative first, or second after a preposition ("Mit welchem Tool …")."""
+    tokens = [token.lower() for token in words(text)[:2]]
+    if not tokens:
+        return False
+    if tokens[0] in lexicon.wh_words:
+        return True
+    return len(tokens) == 2 and tokens[0] in lexicon.prepositions and tokens[1] in lexicon.wh_words
+
+
+def is_verb_first(text: str, lexicon: Lexicon) -> bool:
+    """verb_first: a finite auxiliary/modal first ("Sind …", "Do you …"), or a word followed by a
+    subject pronoun ("Nutzt ihr …", "Lohnt sich …"), or a German second-person verb ("Besparst …")."""
+    tokens = words(text)
+    if not tokens:
+        return False
+    first = tokens[0].lower()
+    if first in lexicon.finite_auxiliaries:
+        return True
+    if len(tokens) > 1 and tokens[1].lower() in lexicon.subject_pronouns and first not in lexicon.wh_words:
+        return first not in lexicon.prepositions and first not in lexicon.subordinators
+    return lexicon.language == "de" and len(first) > 3 and first.endswith("st")
+
+
+def addresses_reader(text: str, lexicon: Lexicon) -> bool:
+    """reader_address: second person (du/ihr/Sie, you). German "ihr" before a noun is a possessive
+    ("ihr Handy"), polite "Sie" counts only capitalised and not first."""
+    tokens = words(text)
+    for index, token in enumerate(tokens):
+        lower = token.lower()
+        if lower in lexicon.reader_pronouns:
+            return True
+        if lexicon.language == "de":
+            if token == "ihr":
+                following = tokens[index + 1] if index + 1 < len(tokens) else ""
+                if not following[:1].isupper():
+                    return True
+            if index > 0 and token in lexicon.polite_pronouns:
+                return True
+    return False
+
+
+def strip_confirmation_tag(body: str, lexicon: Lexicon) -> str | None:
+    """confirmation_tag: "…, oder?", "…, right?", "… oder nicht?" ask for agreement with a statement.
+    Returns the statement, or None when there is no tag."""
+    lowered = body.lower().rstrip()
+    for tag in sorted(lexicon.confirmation_tags, key=len, reverse=True):
+        for joiner in (", ", " "):
+            if joiner == " " and " " not in tag:
+                continue  # single-word tags only after a comma: "A oder B" must stay a choice
+            ending = joiner + tag
+            if lowered.endswith(ending) and len(lowered) > len(ending):
+                return body[: len(body) - len(ending)].rstrip(" ,")
+    return None
+
+
+def is_factive_prompt(text: str, lexicon: Lexicon) -> bool:
+    """factive_prompt: "Did you know that …?", "Wusstest du, dass …?" present a fact, they do not ask."""
+    tokens = [token.lower() for token in words(text)]
+    head = tokens[:4]
+    if not any(token in lexicon.knowledge_verbs for token in head):
+        return False
+    if not any(token in lexicon.reader_pronouns or token == "ihr" or token == "sie" for token in head):
+        return False
+    verb_index = next(index for index, token in enumerate(tokens) if token in lexicon.knowledge_verbs)
+    rest = tokens[verb_index + 1 :]
+    rest = [token for token in rest if token not in lexicon.reader_pronouns and token not in {"ihr", "sie"}]
+    return bool(rest) and (rest[0] in _CLAUSE_OPENERS or rest[0] in lexicon.wh_words or rest[0] in {"dass", "that"})
+
+
+def asks_for_advice_or_self(text: str, lexicon: Lexicon) -> bool:
+    """A W-question with a modal of advice ("Wie viel solltest du sparen?") or about the writer ("How
+    do I …?") announces the author's own explanation when a statement follows."""
+    tokens = [token.lower() for token in words(text)]
+    return any(token in lexicon.advice_modals or token in lexicon.first_person_singular for token in tokens)
+
+
+def reported_speech_lead(text: str, lexicon: Lexicon) -> bool:
+    """reported_speech: "Eine Schülerin fragte: Warum …?" is someone else's question, not the author's.
+    "Ich frage mich: …" (reflexive) stays the author's own."""
+    if ":" not in text:
+        return False
+    lead = text.split(":", 1)[0]
+    tokens = [token.lower() for token in words(lead)]
+    if not tokens or len(tokens) > 14:
+        return False
+    if any(token in lexicon.reflexive_objects for token in tokens):
+        return False
+    return any(token in lexicon.speech_verbs for token in tokens)
+
+
+# --- named alternatives ---------------------------------------------------------------------------
+
+
+def _top_level(text: str) -> list[bool]:
+    quoted, bracketed = enclosed_mask(text)
+    return [not (q or b) for q, b in zip(quoted, bracketed)]
+
+
+def _disjunctions(body: str, lexicon: Lexicon) -> list[re.Match[str]]:
+    conjunction = lexicon.alternative_conjunction
+    lowered = body.lower()
+    blanked = lowered
+    for binomial in lexicon.binomials:
+        blanked = re.sub(r"(?<![\w-])" + re.escape(binomial) + r"(?![\w-])", lambda m: "_" * len(m.group(0)), blanked)
+    top = _top_level(body)
+    found = []
+    for match in re.finditer(r"(?<![\w-])" + conjunction + r"(?![\w-])", blanked):
+        if not top[match.start()]:
+            continue
+        before = words(body[: match.start()])
+        after = words(body[match.end() :])
+        if not before or not after:
+            continue
+        previous = body[: match.start()].rstrip()
+        if previous.endswith("-"):  # "zwei- oder dreimal": a suspended compound
+            continue
+        if _is_numeral(before[-1], lexicon) and _is_numeral(after[0], lexicon):
+            continue  # numeric_range: "two or three times", not a choice
+        found.append(match)
+    return found
+
+
+def _is_numeral(token: str, lexicon: Lexicon) -> bool:
+    return token.lower() in lexicon.numerals or bool(re.fullmatch(r"\d+([.,]\d+)?%?", token))
+
+
+def _clean_option(text: str, lexicon: Lexicon) -> str:
+    option = text.strip().strip(",;").strip()
+    option = re.sub(r"^" + lexicon.correlative + r"\s+", "", option, flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", option).strip(" ,;")
+
+
+def _split_list(text: str, conjunction_end: int, conjunction_start: int, lexicon: Lexicon) -> list[str]:
+    left = text[:conjunction_start]
+    right = text[conjunction_end:]
+    items = [_clean_option(part, lexicon) for part in left.split(",")]
+    return [item for item in items if item] + [_clean_option(right, lexicon)]  # "A, B, or C"
+
+
+def _valid(items: list[str], max_words: int, lexicon: Lexicon) -> bool:
+    if len(items) < 2 or any(not item for item in items):
+        return False
+    for item in items:
+        tokens = words(item)
+        if not tokens or len(tokens) > max_words:
+            return False
+        if tokens[0].lower() in _CLAUSE_OPENERS or tokens[0].lower() in lexicon.wh_words:
+            return False
+    return len({item.casefold() for item in items}) == len(items)
+
+
+def _is_question_clause(text: str, lexicon: Lexicon) -> bool:
+    return is_wh_question(text, lexicon) or is_verb_first(text, lexicon) or addresses_reader(text, lexicon)
+
+
+def _trim_trailing_clause(right: str, lexicon: Lexicon) -> str:
+    """"Tee oder Kaffee, was trinkt ihr lieber?": the clause after the last alternative is not part of it."""
+    if "," in right:
+        head, tail = right.split(",", 1)
+        if _is_question_clause(tail.strip(), lexicon):
+            return head
+    return right
+
+
+def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
+    """named_alternatives: the alternatives a question names around "oder"/"or", as worded.
+
+    Shapes: "Lead: A, B oder C", "A oder B – was …", "Lead, A oder B", "A oder B" (a fragment), and a
+    verb-first clause whose disjuncts are found by parallelism ("mit dem Zug oder mit dem Auto") or
+    by scanning back to the subject ("Hast du das Buch gelesen oder nur die Serie gesehen").
+    """
+    body = question_body(question)
+    if strip_confirmation_tag(body, lexicon) is not None:
+        return None
+    disjunctions = _disjunctions(body, lexicon)
+    if not disjunctions:
+        return None
+    conjunction = disjunctions[-1]
+    top = _top_level(body)
+    separators = [m for m in _SEPARATORS.finditer(body) if top[m.start()]]
+    before = [m for m in separators if m.end() <= conjunction.start()]
+    after = [m for m in separators if m.start() >= conjunction.end()]
+
+    if before:  # "Welche Plattform nutzt ihr: A, B oder C"
+        start = before[-1].end()
+        end = after[0].start() if after else len(body)
+        segment = body[start:end]
+        items = _split_list(
+            segment, conjunction.end() - start, conjunction.start() - start, lexicon
+        )
+        items[-1] = _clean_option(_trim_trailing_clause(items[-1], lexicon), lexicon)
+        if _valid(items, 10, lexicon):
+            return items
+    if after:  # "Pizza, Pasta oder Curry – was kochst du am liebsten"
+        segment = body[: after[0].start()]
+        items = _split_list(segment, conjunction.end(), conjunction.start(), lexicon)
+        if _valid(items, 6, lexicon):
+            return items
+        return None
+    if before:
+        return None
+
+    left = body[: conjunction.start()]
+    right = _trim_trailing_clause(body[conjunction.end() :], lexicon)
+    right_option = _clean_option(right, lexicon)
+    if "," in left:
+        pieces = left.split(",")
+        lead, rest = pieces[0].strip(), [_clean_option(piece, lexicon) for piece in pieces[1:]]
+        rest = [piece for piece in rest if piece]
+        if _is_question_clause(lead, lexicon):
+            if rest:
+                items = rest + [right_option]
+                return items if _valid(items, 5, lexicon) else None
+            if is_wh_question(lead, lexicon):
+                return None
+            # "Does it still meet every day, or have you moved …": drop the shared question frame
+            items = [_drop_question_frame(lead, lexicon), _drop_question_frame(right_option, lexicon)]
+            return items if _valid(items, 12, lexicon) else None
+        items = [_clean_option(lead, lexicon)] + rest + [right_option]
+        return items if _valid(items, 5, lexicon) else None
+
+    if is_wh_question(body, lexicon):
+        return None  # "Wie oft trainierst du pro Woche oder im Monat?": no named alternatives
+    left_tokens = left.split()
+    if is_verb_first(body, lexicon):
+        first_option = _parallel_or_scanned(left_tokens, right_option, lexicon)
+    else:
+        first_option = " ".join(left_tokens)
+    items = [_clean_option(first_option, lexicon), right_option]
+    return items if _valid(items, 12, lexicon) else None
+
+
+def _drop_question_frame(clause: str, lexicon: Lexicon) -> str:
+    """"have you moved to written updates" -> "moved to written updates" (auxiliary + subject dropped)."""
+    tokens = clause.split()
+    if (
+        len(tokens) > 2
+        and tokens[0].lower() in lexicon.finite_auxiliaries
+        and tokens[1].lower() in (lexicon.subject_pronouns | lexicon.reader_pronouns)
+    ):
+        tokens = tokens[2:]
+    return _clean_option(" ".join(tokens), lexicon)
+
+
+def _parallel_or_scanned(left_tokens: list[str], right: str, lexicon: Lexicon) -> str:
+    right_tokens = right.split()
+    if right_tokens:
+        lead_word = right_tokens[0].lower()
+        for index in range(len(left_tokens) - 1, 0, -1):
+            if left_tokens[index].lower() == lead_word:
+                return " ".join(left_tokens[index:])
+    stops = lexicon.alternative_stops | lexicon.reader_pronouns
+    index = len(left_tokens)
+    while index > 1 and left_tokens[index - 1].lower().strip(",") not in stops:
+        index -= 1
+    return " ".join(left_tokens[index:])
+
+
+# --- the sentence after a question ----------------------------------------------------------------
+
+
+def is_invitation(text: str, lexicon: Lexicon) -> bool:
+    """invitation: a call to reply ("Schreib uns …", "Tell us in the comments", "… !") is no answer."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    if stripped.endswith("!"):
+        return True
+    lowered = stripped.lower()
+    if any(channel in lowered for channel in lexicon.reply_channels):
+        return True
+    tokens = [token.lower() for token in words(stripped)[:3]]
+    return (
+        bool(tokens)
+        and tokens[0] not in lexicon.subject_pronouns
+        and any(token in lexicon.speaker_objects for token in tokens[1:])
+    )
+
+
+def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexicon: Lexicon) -> str | None:
+    """Does the next sentence answer the question? Returns the name of the rule that says so.
+
+    answer_marker: it opens like an answer ("Weil …", "Because …", "Ja, …", "Nein", "Probably …",
+    "Die Antwort …"); answer_names_alternative: it opens with one of the alternatives
+    ("Android oder iOS? iOS, ganz klar."); short_reply: a reply of one or two words ("Kaum.").
+    """
+    sentence = next_sentence.strip().lstrip("\"'„“»«‚‘(")
+    if not sentence or sentence.rstrip(_TRAILING.replace("?", "")).endswith("?") or sentence.endswith("?"):
+        return None
+    lowered = sentence.lower()
+    for phrase in lexicon.answer_phrases:
+        if lowered.startswith(phrase) and not lowered[len(phrase) : len(phrase) + 1].isalnum():
+            return "answer_marker"
+    tokens = words(sentence)
+    if not tokens:
+        return None
+    first = tokens[0].lower()
+    if first in lexicon.answer_openers:
+        return "answer_marker"
+    if first in lexicon.answer_particles:
+        following = sentence[len(tokens[0]) : len(tokens[0]) + 2].strip()
+        if not following or following[0] in _ANSWER_PUNCTUATION:
+            return "answer_marker"
+    opening = " ".join(token.lower() for token in tokens[:4])
+    for option in options:
+        option_words = " ".join(token.lower() for token in words(option))
+        if option_words and (opening + " ").startswith(option_words + " "):
+            return "answer_names_alternative"
+    if (
+        len(tokens) <= 2
+        and first not in lexicon.subject_pronouns
+        and first not in lexicon.first_person_singular
+        and not is_invitation(sentence, lexicon)
+    ):
+        return "short_reply"
+    return None

@@ -1,0 +1,73 @@
+"""The closed word classes the question rules need, one `Lexicon` per language.
+
+The rules in `grammar.py` are the same for German and English; only these word classes differ.
+Everything here is grammar (pronouns, auxiliaries, interrogatives, conjunctions, answer openers),
+not phrases taken from particular articles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: str
+    yes_no_options: tuple[str, str, str]
+    # interrogative words that open a W-/wh-question
+    wh_words: frozenset[str]
+    # prepositions that may stand before an interrogative ("Mit welchem …", "In which …")
+    prepositions: frozenset[str]
+    # finite auxiliaries and modals: a clause opening with one of them is verb-first
+    finite_auxiliaries: frozenset[str]
+    # pronouns that, standing second, show the first word is a finite verb ("Nutzt ihr …", "Lohnt sich …")
+    subject_pronouns: frozenset[str]
+    # second-person address (the reader), case-insensitive
+    reader_pronouns: frozenset[str]
+    # polite second person, recognised only when capitalised inside the sentence (German "Sie")
+    polite_pronouns: frozenset[str]
+    # first-person singular: a question about the writer's own situation ("Wie kündige ich?")
+    first_person_singular: frozenset[str]
+    # modals of advice: "Wie viel solltest du sparen?" announces the author's own advice
+    advice_modals: frozenset[str]
+    # conjunction and particles that may open a question without changing it ("Und …", "So, …")
+    discourse_openers: frozenset[str]
+    # subordinators that open a conditional lead-in before the question proper ("Wenn ja, …")
+    subordinators: frozenset[str]
+    # the disjunction that joins named alternatives
+    alternative_conjunction: str
+    # "either" / "entweder", dropped from the first alternative
+    correlative: str
+    # confirmation tags that end a statement and turn it into a yes/no question ("…, oder?")
+    confirmation_tags: tuple[str, ...]
+    # fixed binomials with the disjunction that name no alternatives ("more or less")
+    binomials: tuple[str, ...]
+    # verbs of knowing: "Did you know …?" presents a fact, it does not ask
+    knowledge_verbs: frozenset[str]
+    # verbs of saying/asking that introduce someone else's question after a colon
+    speech_verbs: frozenset[str]
+    # reflexive objects that make the speaker the asker ("Ich frage mich: …")
+    reflexive_objects: frozenset[str]
+    # first words that open an answer: a reply particle, a modal adverb, a causal conjunction
+    answer_openers: frozenset[str]
+    # reply particles that count only when punctuation follows ("Ja, …", "Well, …")
+    answer_particles: frozenset[str]
+    # multi-word answer openers ("Die Antwort", "It depends")
+    answer_phrases: tuple[str, ...]
+    # objects of an imperative addressed to the reader: "Schreib uns", "Tell us", "Sag mir"
+    speaker_objects: frozenset[str]
+    # nouns naming the place to reply ("in die Kommentare")
+    reply_channels: tuple[str, ...]
+    # stop words that end the first alternative when scanning back from the disjunction
+    alternative_stops: frozenset[str]
+    # numerals: "zwei oder drei" is a range, not a choice
+    numerals: frozenset[str]
+
+
+def lexicon_for(language: str) -> Lexicon:
+    """German for "de…", English for everything else (the bot's two languages)."""
+    from bot.questions import rules_de, rules_en
+
+    if (language or "").lower().startswith("de"):
+        return rules_de.LEXICON
+    return rules_en.LEXICON

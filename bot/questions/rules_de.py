@@ -1,0 +1,101 @@
+"""German word classes for the question rules (see `lexicon.Lexicon`)."""
+
+from __future__ import annotations
+
+from bot.questions.lexicon import Lexicon
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_AUXILIARIES = _words(
+    """
+    bin bist ist sind seid war warst waren wart wäre wärst wären wärt sei
+    habe hast hat haben habt hatte hattest hatten hattet hätte hättest hätten hättet
+    werde wirst wird werden werdet wurde wurdest wurden würde würdest würden würdet
+    kann kannst können könnt konnte konntest konnten könnte könntest könnten könntet
+    muss musst müssen müsst musste musstest mussten müsste müsstest müssten
+    soll sollst sollen sollt sollte solltest sollten solltet
+    will willst wollen wollt wollte wolltest wollten
+    darf darfst dürfen dürft durfte dürfte dürftest dürften
+    mag magst mögen mögt mochte möchte möchtest möchten möchtet
+    lässt lasst lassen ließ tust tut tun tat gibt gab gäbe geht ging gehört
+    """
+)
+
+LEXICON = Lexicon(
+    language="de",
+    yes_no_options=("Ja", "Nein", "Weiß nicht"),
+    wh_words=_words(
+        """
+        was wer wen wem wessen wie wo wann warum weshalb wieso weswegen welche welcher welches welchen
+        welchem woher wohin womit wofür worüber wozu wodurch woran worauf woraus wobei wovon wovor worin
+        wonach inwiefern inwieweit wieviel wieviele
+        """
+    ),
+    prepositions=_words("mit für von vor nach seit bis ab in an auf aus bei zu über unter um gegen ohne durch"),
+    finite_auxiliaries=_AUXILIARIES,
+    subject_pronouns=_words("du ihr sie es man wir ich er sich dich euch uns mir dir das dies jemand einer"),
+    reader_pronouns=_words(
+        "du dich dir dein deine deinen deinem deiner deines euch euer eure euren eurem eurer eures"
+    ),
+    polite_pronouns=_words("Sie Ihnen Ihr Ihre Ihren Ihrem Ihrer Ihres"),
+    first_person_singular=_words("ich"),
+    advice_modals=_words("soll sollst sollte solltest sollten solltet muss musst müssen müsst brauchst braucht"),
+    discourse_openers=_words("und aber also doch nun na tja"),
+    subordinators=_words("wenn falls sofern sobald außer"),
+    alternative_conjunction="oder",
+    correlative="entweder",
+    confirmation_tags=(
+        "oder etwa nicht",
+        "oder nicht",
+        "nicht wahr",
+        "oder",
+        "gell",
+        "ne",
+        "nicht",
+        "stimmt's",
+        "richtig",
+    ),
+    binomials=("mehr oder weniger", "früher oder später", "so oder so", "über kurz oder lang"),
+    knowledge_verbs=_words("wusstest wusstet wussten weißt wisst kennst kennt"),
+    speech_verbs=_words(
+        "fragte fragten fragt fragen rief riefen sagte sagten sagt meinte meinten schrieb schrieben schreibt twitterte wollte"
+    ),
+    reflexive_objects=_words("mich uns"),
+    answer_openers=_words(
+        """
+        nein jein kaum keineswegs mitnichten nie niemals selten nicht natürlich sicherlich bestimmt
+        wahrscheinlich vermutlich vermutlich eher definitiv absolut durchaus leider meistens weil denn
+        ungefähr etwa rund circa knapp teilweise jein
+        """
+    ),
+    answer_particles=_words("ja doch klar sicher genau vielleicht stimmt"),
+    answer_phrases=(
+        "die antwort",
+        "die kurze antwort",
+        "kurze antwort",
+        "kurz gesagt",
+        "ganz einfach",
+        "ganz klar",
+        "auf jeden fall",
+        "auf keinen fall",
+        "es kommt darauf an",
+        "es kommt drauf an",
+        "kommt drauf an",
+        "das hängt",
+        "es hängt",
+        "der grund",
+        "im gegenteil",
+    ),
+    speaker_objects=_words("uns mir"),
+    reply_channels=("kommentar",),
+    alternative_stops=_words(
+        """
+        du ihr sie es man wir ich er dich euch uns mich dir mir sich lieber eher mehr besser
+        """
+    )
+    | _AUXILIARIES,
+    numerals=_words("ein eine einen zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig hundert"),
+)

@@ -1,0 +1,88 @@
+"""English word classes for the question rules (see `lexicon.Lexicon`)."""
+
+from __future__ import annotations
+
+from bot.questions.lexicon import Lexicon
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_AUXILIARIES = _words(
+    """
+    am is are was were be do does did have has had will would shall should can could may might must
+    isn't aren't wasn't weren't don't doesn't didn't haven't hasn't hadn't won't wouldn't shan't
+    shouldn't can't couldn't mightn't mustn't ain't
+    """
+)
+
+LEXICON = Lexicon(
+    language="en",
+    yes_no_options=("Yes", "No", "Not sure"),
+    wh_words=_words("what what's whats who who's whom whose which where where's when when's why why's how how's"),
+    prepositions=_words("in on at for with from to by since until of about"),
+    finite_auxiliaries=_AUXILIARIES,
+    subject_pronouns=_words("you we i they it he she there this that anyone anybody someone"),
+    reader_pronouns=_words("you your yours yourself yourselves y'all you're you've you'd you'll"),
+    polite_pronouns=frozenset(),
+    first_person_singular=_words("i"),
+    advice_modals=_words("should must need needs"),
+    discourse_openers=_words("and but so well now"),
+    subordinators=_words("if unless once"),
+    alternative_conjunction="or",
+    correlative="either",
+    confirmation_tags=(
+        "or not",
+        "right",
+        "isn't it",
+        "aren't they",
+        "don't you",
+        "didn't it",
+        "wasn't it",
+        "won't it",
+        "no",
+        "yes",
+        "eh",
+        "huh",
+    ),
+    binomials=("more or less", "sooner or later", "one way or another", "or so", "give or take", "whether or not"),
+    knowledge_verbs=_words("know knew"),
+    speech_verbs=_words("asked asks ask wondered wonders wrote writes said says tweeted posted"),
+    reflexive_objects=_words("myself ourselves"),
+    answer_openers=_words(
+        """
+        no nope not never hardly rarely probably likely unlikely certainly definitely absolutely surely
+        obviously clearly mostly because sadly unfortunately fortunately luckily about around roughly
+        approximately partly
+        """
+    ),
+    answer_particles=_words("yes yep yeah sure well maybe perhaps exactly indeed"),
+    answer_phrases=(
+        "the answer",
+        "the short answer",
+        "short answer",
+        "in short",
+        "simply put",
+        "of course",
+        "it depends",
+        "that depends",
+        "depends",
+        "the reason",
+        "it turns out",
+        "turns out",
+        "let's find out",
+        "let's see",
+        "let's take a look",
+        "let's look",
+        "here's why",
+        "here is why",
+        "here's how",
+        "here is how",
+        "on the contrary",
+    ),
+    speaker_objects=_words("us me"),
+    reply_channels=("comment",),
+    alternative_stops=_words("you we i they it he she rather prefer more better") | _AUXILIARIES,
+    numerals=_words("a an one two three four five six seven eight nine ten eleven twelve twenty hundred"),
+)

@@ -105,6 +105,153 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "de": "Diese Nachricht ist keine Umfrage dieses Servers.",
     },
     "poll.close_command": {"en": "Close poll", "de": "Umfrage beenden"},
+    # --- errors in general (bot/cogs/errors.py)
+    "error.not_found": {
+        "en": "That does not exist in this server. Nothing was changed.",
+        "de": "Das gibt es auf diesem Server nicht. Es wurde nichts geändert.",
+    },
+    "error.already_exists": {"en": "That is already there. Nothing was changed.", "de": "Das gibt es schon. Es wurde nichts geändert."},
+    "error.invalid_input": {
+        "en": "That input cannot be used. Nothing was changed; please check it and try again.",
+        "de": "Diese Eingabe kann ich nicht verwenden. Es wurde nichts geändert; bitte prüf sie und versuch es noch einmal.",
+    },
+    "error.poll_closed": {"en": "This poll is closed, so nothing was changed.", "de": "Diese Umfrage ist beendet, deshalb wurde nichts geändert."},
+    "error.guild_only": {"en": "This command works only in a server.", "de": "Dieser Befehl funktioniert nur auf einem Server."},
+    "error.bot_forbidden": {
+        "en": "Discord did not let me do that: I am missing a permission there. Nothing was changed.",
+        "de": "Discord hat mir das nicht erlaubt: Mir fehlt dort eine Berechtigung. Es wurde nichts geändert.",
+    },
+    # --- /feed (bot/cogs/feeds.py)
+    "feed.added": {
+        "en": "Subscribed to **{title}**: new articles will be posted in {channel}. The {count} entries in the feed now count as already read.",
+        "de": "**{title}** ist abonniert: Neue Artikel erscheinen in {channel}. Die {count} Einträge, die jetzt im Feed stehen, gelten als schon gelesen.",
+    },
+    "feed.added_backfill": {
+        "en": "Subscribed to **{title}** ({count} entries): the newest {backfill} are being posted in {channel} now, new articles follow as they appear.",
+        "de": "**{title}** ist abonniert ({count} Einträge): Die neuesten {backfill} werden jetzt in {channel} gepostet, neue Artikel folgen, sobald sie erscheinen.",
+    },
+    "feed.removed": {
+        "en": "Unsubscribed from **{title}**. Articles already posted stay where they are.",
+        "de": "**{title}** ist abbestellt. Schon gepostete Artikel bleiben, wo sie sind.",
+    },
+    "feed.list_empty": {
+        "en": "No feeds are subscribed in this server yet. Add one with `/feed add`.",
+        "de": "Auf diesem Server ist noch kein Feed abonniert. Füg einen mit `/feed add` hinzu.",
+    },
+    "feed.list_heading": {"en": "Feeds in this server ({count}):", "de": "Feeds auf diesem Server ({count}):"},
+    "feed.list_item": {
+        "en": "Channel {channel} · last fetch {last_fetch} · next {next_run}",
+        "de": "Kanal {channel} · zuletzt abgerufen {last_fetch} · nächster Abruf {next_run}",
+    },
+    "feed.list_ok": {"en": "working", "de": "funktioniert"},
+    "feed.list_failing": {
+        "en": "⚠️ failing ({failures} in a row, retrying less often until it works again): {error}",
+        "de": "⚠️ gestört ({failures}-mal hintereinander, neue Versuche seltener, bis es wieder klappt): {error}",
+    },
+    "feed.never": {"en": "never", "de": "noch nie"},
+    "feed.url_empty": {"en": "Please give the address of a feed.", "de": "Bitte gib die Adresse eines Feeds an."},
+    "feed.url_too_long": {
+        "en": "That address is longer than {limit} characters; no feed address is that long.",
+        "de": "Diese Adresse ist länger als {limit} Zeichen; so lang ist keine Feed-Adresse.",
+    },
+    "feed.url_invalid": {
+        "en": "That is not a web address I can fetch ({reason}).",
+        "de": "Das ist keine Webadresse, die ich abrufen kann ({reason}).",
+    },
+    "feed.too_many": {
+        "en": "This server already has {limit} feeds, the most I handle per server. Remove one first.",
+        "de": "Dieser Server hat schon {limit} Feeds, mehr verwalte ich pro Server nicht. Entfern zuerst einen.",
+    },
+    "feed.already_subscribed": {
+        "en": "This server is already subscribed to {url}. Nothing was changed.",
+        "de": "Dieser Server hat {url} schon abonniert. Es wurde nichts geändert.",
+    },
+    "feed.not_subscribed": {
+        "en": "This server is not subscribed to {url}. Pick one of the suggestions, or see `/feed list`.",
+        "de": "Dieser Server hat {url} nicht abonniert. Wähl einen der Vorschläge, oder sieh in `/feed list` nach.",
+    },
+    "feed.not_a_feed": {
+        "en": "That address is not a feed (RSS, Atom or JSON Feed): {reason}. Nothing was subscribed.",
+        "de": "Diese Adresse ist kein Feed (RSS, Atom oder JSON Feed): {reason}. Es wurde nichts abonniert.",
+    },
+    "feed.not_a_feed_links": {
+        "en": "That address is a web page, not a feed. The page names these feeds; try one of them: {links}",
+        "de": "Diese Adresse ist eine Webseite, kein Feed. Die Seite nennt diese Feeds; versuch einen davon: {links}",
+    },
+    "feed.private_address": {
+        "en": "That address points into a private or local network, which I do not fetch: {reason}. Nothing was subscribed.",
+        "de": "Diese Adresse zeigt in ein privates oder lokales Netz, das rufe ich nicht ab: {reason}. Es wurde nichts abonniert.",
+    },
+    "feed.unreachable": {
+        "en": "I could not reach the feed: {reason}. Nothing was subscribed; please check the address or try again later.",
+        "de": "Ich konnte den Feed nicht erreichen: {reason}. Es wurde nichts abonniert; bitte prüf die Adresse oder versuch es später noch einmal.",
+    },
+    "feed.unreadable": {
+        "en": "I could not read that feed: {reason}. Nothing was subscribed.",
+        "de": "Ich konnte diesen Feed nicht lesen: {reason}. Es wurde nichts abonniert.",
+    },
+    "feed.channel_permissions": {
+        "en": "I cannot post articles in {channel}: I am missing {permissions} there. Nothing was subscribed; please allow these and try again.",
+        "de": "Ich kann in {channel} keine Artikel posten: Mir fehlt dort {permissions}. Es wurde nichts abonniert; bitte erlaub das und versuch es noch einmal.",
+    },
+    # --- /config (bot/cogs/settings.py)
+    "config.heading": {"en": "Settings of this server", "de": "Einstellungen dieses Servers"},
+    "config.poll_duration": {"en": "Poll duration", "de": "Umfragedauer"},
+    "config.anonymous": {"en": "Anonymous votes", "de": "Anonyme Stimmen"},
+    "config.results": {"en": "Results", "de": "Ergebnisse"},
+    "config.language": {"en": "Language of polls", "de": "Sprache der Umfragen"},
+    "config.summary_channel": {"en": "Summary channel", "de": "Kanal für Zusammenfassungen"},
+    "config.author_role": {"en": "Author role", "de": "Autorenrolle"},
+    "config.thread_per_article": {"en": "Thread per article", "de": "Thread pro Artikel"},
+    "config.digest": {"en": "Weekly digest", "de": "Wöchentliche Übersicht"},
+    "config.authors": {"en": "Authors linked to members", "de": "Mit Mitgliedern verknüpfte Autoren"},
+    "config.yes": {"en": "yes", "de": "ja"},
+    "config.no": {"en": "no", "de": "nein"},
+    "config.not_set": {"en": "not set", "de": "nicht gesetzt"},
+    "config.off": {"en": "off", "de": "aus"},
+    "config.none": {"en": "none", "de": "keine"},
+    "config.results_live": {"en": "live (counts shown while voting)", "de": "live (Zahlen schon während der Abstimmung)"},
+    "config.results_on_close": {"en": "when the poll closes", "de": "wenn die Umfrage endet"},
+    "config.language_article": {"en": "the article's language", "de": "die Sprache des Artikels"},
+    "config.language_de": {"en": "German", "de": "Deutsch"},
+    "config.language_en": {"en": "English", "de": "Englisch"},
+    "config.digest_value": {"en": "{weekday} at {hour}:00 UTC", "de": "{weekday} um {hour}:00 UTC"},
+    "config.saved": {"en": "Saved. The settings now:", "de": "Gespeichert. Die Einstellungen jetzt:"},
+    "config.unchanged": {
+        "en": "Nothing changed: those are already the settings. Give at least one option to change one.",
+        "de": "Nichts geändert: Das sind schon die Einstellungen. Gib mindestens eine Option an, um etwas zu ändern.",
+    },
+    "config.bad_duration": {
+        "en": "“{value}” is not a duration. Please write it like 3d, 12h or 90m.",
+        "de": "„{value}“ ist keine Dauer. Bitte schreib sie wie 3d, 12h oder 90m.",
+    },
+    "config.duration_range": {
+        "en": "“{value}” is outside what I allow for polls: between 5 seconds and 365 days.",
+        "de": "„{value}“ liegt außerhalb dessen, was ich für Umfragen erlaube: zwischen 5 Sekunden und 365 Tagen.",
+    },
+    "config.bad_digest": {
+        "en": "“{value}” is not a weekday and hour. Please write it like “mon 09” (hour in UTC), or “off”.",
+        "de": "„{value}“ ist kein Wochentag mit Uhrzeit. Bitte schreib es wie „mo 09“ (Stunde in UTC) oder „aus“.",
+    },
+    "config.bad_visibility": {"en": "“{value}” is not one of: {allowed}.", "de": "„{value}“ ist keiner der Werte: {allowed}."},
+    "config.bad_language": {"en": "“{value}” is not one of: {allowed}.", "de": "„{value}“ ist keiner der Werte: {allowed}."},
+    "config.author_empty": {"en": "Please give the author's name as the feed spells it.", "de": "Bitte gib den Namen des Autors so an, wie der Feed ihn schreibt."},
+    "config.author_too_long": {
+        "en": "That name is longer than {limit} characters.",
+        "de": "Dieser Name ist länger als {limit} Zeichen.",
+    },
+    "config.author_linked": {
+        "en": "Articles by **{name}** are now linked to {member}.",
+        "de": "Artikel von **{name}** sind jetzt mit {member} verknüpft.",
+    },
+    "config.author_relinked": {
+        "en": "Articles by **{name}** are now linked to {member} (instead of the member linked before).",
+        "de": "Artikel von **{name}** sind jetzt mit {member} verknüpft (statt mit dem Mitglied davor).",
+    },
+    "config.author_not_member": {
+        "en": "Please pick a member of this server.",
+        "de": "Bitte wähl ein Mitglied dieses Servers.",
+    },
 }
 
 

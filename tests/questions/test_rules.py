@@ -1,0 +1,264 @@
+"""Each named rule of the finder, in German and English, on sentences written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.articles.model import Block
+from bot.questions import grammar
+from bot.questions.finder import RULES, explain_questions, find_questions
+from bot.questions.lexicon import lexicon_for
+from bot.questions.model import TITLE_POSITION, PollKind
+
+from tests.questions.corpus import load_corpus
+from tests.questions.helpers import article, heading, verdicts
+
+DE = lexicon_for("de")
+EN = lexicon_for("en")
+
+
+def only(found: dict, question: str):
+    assert question in found, f"{question!r} not among {list(found)}"
+    return found[question]
+
+
+# --- kinds -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "options"),
+    [
+        ("de", "Nimmst du lieber den Zug oder das Auto?", ("den Zug", "das Auto")),
+        ("de", "Kaffee, Tee oder Mate – was trinkt ihr morgens?", ("Kaffee", "Tee", "Mate")),
+        ("de", "Was ist dir wichtiger, Preis oder Qualität?", ("Preis", "Qualität")),
+        ("de", "Welche Sprache lernt ihr gerade: Spanisch, Französisch, Italienisch oder eine andere?",
+         ("Spanisch", "Französisch", "Italienisch", "eine andere")),
+        ("de", "Entweder Berge oder Meer?", ("Berge", "Meer")),
+        ("en", "Would you choose a laptop or a tablet for school?", ("a laptop", "a tablet for school")),
+        ("en", "Which do you read more: novels, comics, or non-fiction?", ("novels", "comics", "non-fiction")),
+        ("en", "Cats or dogs?", ("Cats", "dogs")),
+        ("en", "Do you prefer working mornings or evenings?", ("working mornings", "evenings")),
+        ("en", "Should we publish the report in March or wait until summer?",
+         ("publish the report in March", "wait until summer")),
+    ],
+)
+def test_named_alternatives_make_a_choice(language: str, text: str, options: tuple[str, ...]) -> None:
+    found = verdicts(text, language=language)
+    verdict = only(found, text)
+    assert verdict.is_poll and verdict.kind is PollKind.CHOICE and verdict.rule == "named_alternatives"
+    assert verdict.options == options
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("de", "Das ist doch übertrieben, oder?"),
+        ("de", "Sollte man Plastiktüten ganz verbieten oder nicht?"),
+        ("en", "That was the best season so far, right?"),
+        ("en", "Should cities ban cars from the centre or not?"),
+    ],
+)
+def test_confirmation_tag_is_not_an_alternative(language: str, text: str) -> None:
+    verdict = only(verdicts(text, language=language), text)
+    assert verdict.is_poll and verdict.kind is PollKind.YES_NO and verdict.rule == "confirmation_tag"
+    assert verdict.options == lexicon_for(language).yes_no_options
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "rule"),
+    [
+        ("de", "Würdest du für ein Jahr ins Ausland ziehen?", "verb_first"),
+        ("de", "Nutzt ihr schon Passkeys?", "verb_first"),
+        ("de", "Kennst du jemanden, der noch Faxe verschickt?", "verb_first"),
+        ("en", "Have you ever been to a silent disco?", "verb_first"),
+        ("en", "Will you upgrade to the new model?", "verb_first"),
+        ("de", "Zwei Wochen Urlaub ohne Laptop, wirklich machbar?", "declarative_question"),
+        ("en", "You still pay for cable TV in 2024?", "declarative_question"),
+    ],
+)
+def test_polar_questions_are_yes_no(language: str, text: str, rule: str) -> None:
+    verdict = only(verdicts(text, language=language), text)
+    assert verdict.is_poll and verdict.kind is PollKind.YES_NO and verdict.rule == rule
+    assert verdict.options == lexicon_for(language).yes_no_options
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("de", "Was glaubst du, wie Arbeit in zehn Jahren aussieht?"),
+        ("de", "Mit welchem Werkzeug habt ihr die besten Erfahrungen gemacht?"),
+        ("de", "Wie würden Sie das Problem lösen?"),
+        ("en", "What would you change first?"),
+        ("en", "If not, why are you still waiting?"),
+    ],
+)
+def test_wh_question_to_the_reader_is_open(language: str, text: str) -> None:
+    verdict = only(verdicts(text, language=language), text)
+    assert verdict.is_poll and verdict.kind is PollKind.OPEN and verdict.rule == "wh_question"
+    assert verdict.options == ()
+
+
+def test_leading_conjunction_is_dropped_from_the_question() -> None:
+    found = verdicts("Hast du es versucht? Und welche Methode nutzt ihr: A, B oder C?")
+    assert only(found, "Welche Methode nutzt ihr: A, B oder C?").options == ("A", "B", "C")
+    found = verdicts("So, do you cycle to work?", language="en")
+    assert only(found, "Do you cycle to work?").is_poll
+
+
+# --- not polls -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "blocks", "question", "rule"),
+    [
+        ("de", ["Warum ist das wichtig? Weil sonst Daten fehlen."], "Warum ist das wichtig?", "author_question"),
+        ("de", ["Ist das teuer? Nein, eigentlich nicht."], "Ist das teuer?", "answer_marker"),
+        ("de", ["Lohnt sich das für dich? Die Antwort hängt vom Verbrauch ab."], "Lohnt sich das für dich?", "answer_marker"),
+        ("de", ["Klappt das immer? Kaum."], "Klappt das immer?", "answer_marker"),
+        ("en", ["Is it worth it? Probably, if you travel a lot."], "Is it worth it?", "answer_marker"),
+        ("en", ["Do you need a VPN? It depends on where you work."], "Do you need a VPN?", "answer_marker"),
+        ("en", ["Does it hurt? A bit."], "Does it hurt?", "short_reply"),
+        ("de", ["Android oder iOS? iOS, ganz klar."], "Android oder iOS?", "answer_names_alternative"),
+        ("de", ["Und der Preis?"], "Der Preis?", "fragment"),
+        ("en", ["Did you know that honey never spoils? Jars from Egyptian tombs were still edible."],
+         "Did you know that honey never spoils?", "factive_prompt"),
+        ("de", ["Wusstest du, dass Bienen tanzen? Sie zeigen so den Weg zur Futterquelle."],
+         "Wusstest du, dass Bienen tanzen?", "factive_prompt"),
+        ("de", ["Wie viel solltest du investieren? Zehn Prozent des Einkommens sind ein guter Start."],
+         "Wie viel solltest du investieren?", "expository_question"),
+        ("en", ["How often should you back up your phone? Once a week is enough for most people."],
+         "How often should you back up your phone?", "expository_question"),
+        ("en", ["How do I reset my password? Open the settings and choose Security."],
+         "How do I reset my password?", "author_question"),
+        ("de", ["Sie sagte: „Kommst du morgen?“ Ich nickte."], "Sie sagte: „Kommst du morgen?“", "quoted_speech"),
+        ("en", ["Every trip starts the same way. 'Are we there yet?'"], "'Are we there yet?'", "quoted_speech"),
+        ("en", ["'Are we there yet?' is every parent's least favourite sentence."], None, None),
+        ("de", ["Der Chef fragte: Wer hat das genehmigt? Niemand meldete sich."], "Der Chef fragte: Wer hat das genehmigt?",
+         "reported_speech"),
+        ("en", ["It rained all week (who would have guessed?) and we stayed in."], None, None),
+        ("de", ["Wir bleiben zu Hause. (Wer hätte das gedacht?)"], "(Wer hätte das gedacht?)", "parenthetical_aside"),
+        ("de", [Block("quote", "Ist das noch Kunst?"), "So fragte der Kritiker damals."], "Ist das noch Kunst?", "quote_block"),
+        ("de", [heading("Was kostet das?"), "Rund 50 Euro im Monat."], "Was kostet das?", "heading_answered_by_section"),
+        ("en", [heading("Is it safe?"), "Yes, as long as you update it."], "Is it safe?", "heading_answered_by_section"),
+    ],
+)
+def test_not_polls(language: str, blocks: list, question: str | None, rule: str | None) -> None:
+    found = verdicts(*blocks, language=language)
+    assert not [verdict for verdict in found.values() if verdict.is_poll]
+    if question is not None:
+        assert only(found, question).rule == rule
+
+
+def test_question_left_open_stays_a_poll_even_when_statements_follow() -> None:
+    found = verdicts("Wird KI Übersetzer ersetzen? Die Meinungen gehen auseinander, und die Forschung ist jung.")
+    assert only(found, "Wird KI Übersetzer ersetzen?").is_poll
+    found = verdicts("Have you tried it yourself? I have, and I loved it.", language="en")
+    assert only(found, "Have you tried it yourself?").is_poll
+
+
+def test_invitation_without_question_mark_is_no_poll() -> None:
+    assert find_questions(article("Ich bin sehr neugierig auf deine Meinung!", "Schreib es in die Kommentare.")) == []
+    assert find_questions(article("Let us know in the comments.", language="en")) == []
+
+
+def test_invitation_after_a_question_is_no_answer() -> None:
+    found = verdicts("Würdest du wechseln? Schreib uns!")
+    assert only(found, "Würdest du wechseln?").is_poll
+
+
+def test_interview_with_speaker_labels() -> None:
+    blocks = [
+        "Redaktion: Wie fing alles an?",
+        "Anna Berg: Mit einem Zufall. Ich suchte einen Job.",
+        "Redaktion: Würden Sie es wieder tun?",
+        "Anna Berg: Jederzeit.",
+        "Was hättet ihr an Annas Stelle getan?",
+    ]
+    found = verdicts(*blocks)
+    assert only(found, "Redaktion: Würden Sie es wieder tun?").rule == "interview_question"
+    assert only(found, "Redaktion: Wie fing alles an?").rule == "interview_question"
+    assert only(found, "Was hättet ihr an Annas Stelle getan?").is_poll
+
+
+def test_unlabelled_question_and_answer_paragraphs() -> None:
+    blocks = [
+        "Why did you start?",
+        "Because nobody else would.",
+        "Do you regret it?",
+        "Not for a second.",
+        "Would you do the same?",
+    ]
+    found = verdicts(*blocks, language="en")
+    assert only(found, "Why did you start?").rule == "qa_prompt"
+    assert only(found, "Do you regret it?").rule == "qa_prompt"
+    assert only(found, "Would you do the same?").is_poll
+
+
+def test_heading_without_an_answering_section_is_judged_like_body_text() -> None:
+    found = verdicts(heading("Was meint ihr?"), heading("Quellen"), "Studie A, Studie B.")
+    assert only(found, "Was meint ihr?").is_poll
+
+
+def test_titles() -> None:
+    assert only(verdicts("Ein Text.", title="Was ist ein Passkey?"), "Was ist ein Passkey?").rule == "expository_title"
+    found = verdicts("Kurz gesagt: ja.", title="Darf man im Zug telefonieren?")
+    assert only(found, "Darf man im Zug telefonieren?").rule == "expository_title"
+    drafts = find_questions(article("Die Debatte läuft seit Jahren.", title="Ist das Homeoffice gescheitert?"))
+    assert [(d.question, d.kind, d.position) for d in drafts] == [
+        ("Ist das Homeoffice gescheitert?", PollKind.YES_NO, TITLE_POSITION)
+    ]
+
+
+def test_title_repeated_in_the_body_is_one_poll() -> None:
+    drafts = find_questions(
+        article("Viele Gründe sprechen dafür.", "Also, ist die Vier-Tage-Woche die Zukunft?",
+                title="Ist die Vier-Tage-Woche die Zukunft?")
+    )
+    assert [d.position for d in drafts] == [TITLE_POSITION]
+    found = explain_questions(
+        article("So, is the open office dead?", title="Is the open office dead?", language="en")
+    )
+    assert [v.rule for v in found] == ["verb_first", "duplicate"]
+
+
+def test_options_follow_the_article_language() -> None:
+    (german,) = find_questions(article("Fährst du Rad?"))
+    (english,) = find_questions(article("Do you cycle?", language="en"))
+    assert german.options == ("Ja", "Nein", "Weiß nicht")
+    assert english.options == ("Yes", "No", "Not sure")
+
+
+# --- grammar helpers -------------------------------------------------------------------------------
+
+
+def test_reader_address() -> None:
+    assert grammar.addresses_reader("Wie findet ihr das?", DE)
+    assert grammar.addresses_reader("Wie sehen Sie das?", DE)
+    assert not grammar.addresses_reader("Warum dürfen die Lehrer ihr Handy benutzen?", DE)
+    assert not grammar.addresses_reader("Sie kommen morgen.", DE)  # sentence-initial "Sie" is ambiguous
+    assert grammar.addresses_reader("What would your team do?", EN)
+    assert not grammar.addresses_reader("What would the team do?", EN)
+
+
+def test_numeric_ranges_and_binomials_name_no_alternatives() -> None:
+    assert grammar.named_alternatives("Trainierst du zwei oder drei Mal pro Woche?", DE) is None
+    assert grammar.named_alternatives("Is the plan more or less finished?", EN) is None
+    assert grammar.named_alternatives("Wie oft trainierst du pro Woche oder im Monat?", DE) is None
+
+
+def test_every_named_rule_is_exercised_by_tests_or_corpus() -> None:
+    """Keeps RULES honest: a rule nobody can trigger is dead weight or a typo."""
+    used = set()
+    for item in load_corpus():
+        used |= {verdict.rule for verdict in explain_questions(item.article)}
+    probes = [
+        article("Android oder iOS? iOS, ganz klar."),
+        article("Does it hurt? A bit.", language="en"),
+        article("Wie viel solltest du investieren? Zehn Prozent sind ein Start."),
+        article("Der Chef fragte: Wer hat das genehmigt? Niemand."),
+        article("Nimmst du " + "a" * 60 + " oder " + "b" * 60 + "?"),
+        article("Wusstest du, dass Bienen tanzen? Sie zeigen so den Weg."),
+    ]
+    for probe in probes:
+        used |= {verdict.rule for verdict in explain_questions(probe)}
+    assert set(RULES) - used == set()

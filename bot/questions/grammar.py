@@ -111,14 +111,14 @@ def addresses_reader(text: str, lexicon: Lexicon) -> bool:
 def strip_confirmation_tag(body: str, lexicon: Lexicon) -> str | None:
     """confirmation_tag: "…, oder?", "…, right?", "… oder nicht?" ask for agreement with a statement.
     Returns the statement, or None when there is no tag."""
-    lowered = body.lower().rstrip()
+    body = body.rstrip()
     for tag in sorted(lexicon.confirmation_tags, key=len, reverse=True):
         for joiner in (", ", " "):
             if joiner == " " and " " not in tag:
                 continue  # single-word tags only after a comma: "A oder B" must stay a choice
             ending = joiner + tag
-            if lowered.endswith(ending) and len(lowered) > len(ending):
-                return body[: len(body) - len(ending)].rstrip(" ,")
+            if len(body) > len(ending) and body[-len(ending) :].lower() == ending:
+                return body[: -len(ending)].rstrip(" ,")
     return None
 
 
@@ -166,14 +166,15 @@ def _top_level(text: str) -> list[bool]:
 
 
 def _disjunctions(body: str, lexicon: Lexicon) -> list[re.Match[str]]:
+    # match on the original text (case-insensitively): lowercasing can change lengths ("İ") and offsets
     conjunction = lexicon.alternative_conjunction
-    lowered = body.lower()
-    blanked = lowered
+    blanked = body
     for binomial in lexicon.binomials:
-        blanked = re.sub(r"(?<![\w-])" + re.escape(binomial) + r"(?![\w-])", lambda m: "_" * len(m.group(0)), blanked)
+        pattern = r"(?<![\w-])" + re.escape(binomial) + r"(?![\w-])"
+        blanked = re.sub(pattern, lambda m: "_" * len(m.group(0)), blanked, flags=re.IGNORECASE)
     top = _top_level(body)
     found = []
-    for match in re.finditer(r"(?<![\w-])" + conjunction + r"(?![\w-])", blanked):
+    for match in re.finditer(r"(?<![\w-])" + conjunction + r"(?![\w-])", blanked, flags=re.IGNORECASE):
         if not top[match.start()]:
             continue
         before = words(body[: match.start()])

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.articles.extract import article_from_feed, load_article
 from bot.articles.model import Article as ArticleText
 from bot.config import Settings
 from bot.feeds.errors import FeedError
@@ -51,17 +52,13 @@ MAX_ARTICLE_ATTEMPTS = 3  # then the article is built from what the feed itself 
 
 
 class Fetcher(Protocol):
-    async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult: ...
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None, accept: str = ...
+    ) -> FetchResult: ...
 
 
 ArticleLoader = Callable[[FeedEntry, ParsedFeed, Any], Awaitable[ArticleText]]
 QuestionFinder = Callable[[ArticleText], list[PollDraft]]
-
-
-async def _default_load_article(entry: FeedEntry, feed: ParsedFeed, fetcher: Any) -> ArticleText:
-    from bot.articles.extract import load_article
-
-    return await load_article(entry, feed, fetcher)
 
 
 @dataclass(frozen=True)
@@ -86,24 +83,6 @@ def feed_entry_from_seen(entry: SeenEntry) -> FeedEntry:
     return FeedEntry(entry_id=entry.entry_id, url=entry.url, title=entry.title or entry.url or "", published=entry.published)
 
 
-def article_from_feed_entry(entry: FeedEntry, feed: ParsedFeed) -> ArticleText:
-    """The article as the feed alone describes it, when its page cannot be read."""
-    from bot.articles.language import choose_language
-
-    excerpt = entry.summary or ""
-    return ArticleText(
-        url=entry.url or feed.link or feed.url,
-        entry_id=entry.entry_id,
-        title=entry.title or entry.url or feed.title,
-        author=entry.author,
-        published=entry.published,
-        language=choose_language(feed.language, text=f"{entry.title}\n{excerpt}"),
-        image=entry.image,
-        blocks=[],
-        excerpt=excerpt,
-    )
-
-
 def _new_entry(entry: FeedEntry) -> NewEntry:
     return NewEntry(key=entry.key, entry_id=entry.entry_id, url=entry.url, title=entry.title, published=entry.published)
 
@@ -118,7 +97,7 @@ class FeedService:
         fetcher: Fetcher,
         *,
         clock: Callable[[], datetime] = utcnow,
-        load_article: ArticleLoader = _default_load_article,
+        load_article: ArticleLoader = load_article,
         find_questions: QuestionFinder = default_find_questions,
     ) -> None:
         self.database = database
@@ -323,4 +302,4 @@ class FeedService:
             if attempts < MAX_ARTICLE_ATTEMPTS:
                 return None
             log.warning("article %s could not be read %d times; posting it from the feed alone", feed_entry.url, attempts)
-            return article_from_feed_entry(feed_entry, feed)
+            return article_from_feed(feed_entry, feed)

@@ -35,9 +35,9 @@ def clean_feed_url(raw: str) -> str:
     if not url:
         raise InvalidInput("feed.url_empty", message_key="feed.url_empty")
     if len(url) > MAX_FEED_URL_LENGTH:
-        raise InvalidInput("feed.url_too_long", message_key="feed.url_too_long")
+        raise InvalidInput("feed.url_too_long", message_key="feed.url_too_long", values={"limit": MAX_FEED_URL_LENGTH})
     if any(character.isspace() for character in url):
-        raise InvalidInput("feed.url_invalid", message_key="feed.url_invalid")
+        raise InvalidInput("feed.url_invalid", message_key="feed.url_invalid", values={"reason": "it contains spaces"})
     return url
 
 
@@ -53,7 +53,7 @@ async def ensure_can_subscribe(session: AsyncSession, guild_id: int, feed_url: s
         raise AlreadyExists(feed_url, message_key="feed.already_subscribed", values={"url": feed_url})
     count = await session.scalar(select(func.count()).select_from(FeedSubscription).where(FeedSubscription.guild_id == guild_id))
     if (count or 0) >= MAX_FEEDS_PER_GUILD:
-        raise InvalidInput("feed.too_many", message_key="feed.too_many")
+        raise InvalidInput("feed.too_many", message_key="feed.too_many", values={"limit": MAX_FEEDS_PER_GUILD})
 
 
 async def add_subscription(

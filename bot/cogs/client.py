@@ -1,0 +1,230 @@
+"""`reader-bot run`: the Discord client, its start-up, the feed-polling loop, and a clean shutdown.
+
+Start-up: check the token is there, apply pending migrations, log in (a rejected token ends here with exit 2),
+load the extensions, sync slash commands, connect. Once the guilds are known: spread feeds that fell due
+while the bot was down over the next interval, finish half-done posts (the publisher reconciles its outbox
+before anything new), then poll feeds on `feeds.poll_interval`.
+
+The http and gateway addresses come from `[discord] api_base` / `gateway_url`, so the same code runs against
+Discord and against the local sandbox (bot/sandbox/).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from typing import Any
+
+import aiohttp
+import discord
+import yarl
+from discord.ext import commands, tasks
+
+from bot.cogs.errors import install_error_handler
+from bot.cogs.publisher import Publisher
+from bot.config import DiscordSettings, Settings
+from bot.ingest import FeedService, Fetcher
+from bot.storage.database import Database
+
+log = logging.getLogger("reader_bot")
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2  # configuration: missing or rejected token
+
+EXTENSIONS = ("bot.cogs.feeds", "bot.cogs.settings", "bot.cogs.polls", "bot.cogs.summaries")
+MAX_TICK_SECONDS = 5.0
+
+
+def bot_intents() -> discord.Intents:
+    """Only what the core features need: guilds (channels, threads, roles). No privileged intents."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+def configure_endpoints(settings: DiscordSettings) -> None:
+    """Point discord.py at Discord or at the sandbox (configuration, not a patch of its behaviour)."""
+    discord.http.Route.BASE = settings.api_base.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+def tick_seconds(poll_interval: float) -> float:
+    """How often the loop looks for due feeds: often enough to hit each feed's slot, never busy-looping."""
+    return max(0.05, min(poll_interval / 4, MAX_TICK_SECONDS))
+
+
+class ReaderBot(commands.Bot):
+    """The bot: slash commands from the extensions, a feed loop, and the publisher worker."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        fetcher: Fetcher,
+        *,
+        feed_service: FeedService | None = None,
+        sync_commands: bool = True,
+        **options: Any,
+    ) -> None:
+        options.setdefault("guild_ready_timeout", 2.0)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(),
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            chunk_guilds_at_startup=False,
+            max_messages=None,
+            **options,
+        )
+        self.settings = settings
+        self.database = database
+        self.fetcher = fetcher
+        self.feed_service = feed_service or FeedService(database, settings, fetcher)
+        self.publisher = Publisher(self, database, settings)
+        self.sync_commands = sync_commands
+        self.started = asyncio.Event()  # set once reconciliation has been kicked off and the loop runs
+        self._startup_task: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[Any]] = set()
+        self.poll_feeds.change_interval(seconds=tick_seconds(settings.feeds.poll_interval))
+
+    async def setup_hook(self) -> None:
+        install_error_handler(self.tree)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.sync_commands:
+            synced = await self.tree.sync()
+            log.info("synced %d slash commands", len(synced))
+        self._startup_task = asyncio.create_task(self._start_background_work(), name="reader-bot start-up")
+
+    async def _start_background_work(self) -> None:
+        await self.wait_until_ready()
+        moved = await self.feed_service.spread_overdue()
+        if moved:
+            log.info("spread %d overdue feeds over the next poll interval", moved)
+        self.publisher.start()  # first thing it does: finish what a previous run left half done
+        self.poll_feeds.start()
+        self.started.set()
+        log.info("ready: %d guilds, polling feeds every %s s", len(self.guilds), f"{self.settings.feeds.poll_interval:g}")
+
+    @tasks.loop(seconds=1.0)
+    async def poll_feeds(self) -> None:
+        try:
+            await self.feed_service.poll_due()
+            await self.feed_service.build_pending()
+        except Exception:  # never let one bad round stop the loop
+            log.exception("feed polling round failed")
+        self.publisher.wake()
+
+    def wake_feeds(self) -> None:
+        """Build and post what was just queued (e.g. a backfill) without waiting for the next round."""
+        task = asyncio.create_task(self._build_now())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _build_now(self) -> None:
+        try:
+            await self.feed_service.build_pending()
+        except Exception:
+            log.exception("building new articles failed")
+        self.publisher.wake()
+
+    async def close(self) -> None:
+        self.poll_feeds.cancel()
+        if self._startup_task is not None:
+            self._startup_task.cancel()
+        for task in list(self._background):
+            task.cancel()
+        await self.publisher.stop()
+        await super().close()
+
+
+class RedactingFormatter(logging.Formatter):
+    """Never lets the token reach the log, whatever a library puts into a message or traceback."""
+
+    def __init__(self, secrets: list[str], fmt: str) -> None:
+        super().__init__(fmt)
+        self._secrets = [secret for secret in secrets if secret]
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self._secrets:
+            text = text.replace(secret, "[redacted]")
+        return text
+
+
+def configure_logging(settings: Settings, level: int = logging.INFO) -> logging.Handler:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        RedactingFormatter([settings.discord.token or ""], "%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    )
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level)
+    logging.getLogger("discord").setLevel(logging.INFO)
+    logging.getLogger("discord.gateway").setLevel(logging.WARNING)
+    return handler
+
+
+def _fail(message: str) -> None:
+    print(f"reader-bot: {message}", file=sys.stderr, flush=True)
+
+
+async def _run(settings: Settings) -> int:
+    from bot.feeds.fetch import FeedFetcher
+    from bot.storage.migrate import upgrade_to_head_async
+
+    try:
+        await upgrade_to_head_async(settings.database.url)
+    except Exception as error:
+        _fail(f"cannot prepare the database {settings.database.url!r}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+        return EXIT_FAILURE
+    configure_endpoints(settings.discord)
+    database = Database(settings.database.url)
+    async with FeedFetcher(settings.feeds) as fetcher:
+        bot = ReaderBot(settings, database, fetcher)
+        loop = asyncio.get_running_loop()
+        stopping = asyncio.Event()
+
+        def stop(signame: str) -> None:
+            if not stopping.is_set():
+                stopping.set()
+                log.info("%s received: shutting down", signame)
+                loop.create_task(bot.close())
+
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(signum, stop, signum.name)
+            except (NotImplementedError, RuntimeError):  # not on this platform
+                pass
+        try:
+            await bot.start(settings.discord.token or "", reconnect=True)
+        except discord.LoginFailure:
+            _fail("Discord rejected the token: check DISCORD_TOKEN or [discord] token in the configuration")
+            return EXIT_USAGE
+        except (aiohttp.ClientConnectionError, OSError) as error:
+            _fail(f"cannot reach Discord at {settings.discord.api_base}: {type(error).__name__}")
+            return EXIT_FAILURE
+        except discord.PrivilegedIntentsRequired:
+            _fail("Discord refused the connection: the bot asked for an intent it is not allowed")
+            return EXIT_FAILURE
+        finally:
+            if not bot.is_closed():
+                await bot.close()
+            await database.dispose()
+    log.info("stopped")
+    return EXIT_OK
+
+
+def run_bot(settings: Settings) -> int:
+    """Run until SIGINT/SIGTERM; returns the process exit code (2 for a missing or rejected token)."""
+    if not settings.discord.token or not settings.discord.token.strip():
+        _fail("no Discord token: set DISCORD_TOKEN or [discord] token in the configuration")
+        return EXIT_USAGE
+    configure_logging(settings)
+    try:
+        return asyncio.run(_run(settings))
+    except KeyboardInterrupt:
+        return EXIT_OK

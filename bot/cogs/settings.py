@@ -1,0 +1,185 @@
+"""`/config show`, `/config set`, `/config author`: a guild's settings, admins only (checked server-side)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs.checks import manage_server_only
+from bot.cogs.errors import NO_MENTIONS, escape
+from bot.cogs.i18n import Language, language_for, t
+from bot.storage.settings import (
+    MAX_AUTHOR_NAME_LENGTH,
+    WEEKDAYS,
+    GuildConfig,
+    author_links,
+    describe_duration,
+    link_author,
+    load_guild_config,
+    parse_digest,
+    parse_poll_duration,
+    update_guild_settings,
+)
+
+if TYPE_CHECKING:
+    from bot.cogs.client import ReaderBot
+
+_WEEKDAY_NAMES = {
+    "en": dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)),
+    "de": dict(zip(WEEKDAYS, ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"), strict=True)),
+}
+MAX_AUTHORS_SHOWN = 20
+
+
+def _yes_no(value: bool, language: Language) -> str:
+    return t("config.yes" if value else "config.no", language)
+
+
+def describe_config(config: GuildConfig, links: list[tuple[str, int]], language: Language) -> str:
+    """The settings as an admin reads them, one per line."""
+    if config.digest:
+        day, hour = config.digest.split()
+        digest = t("config.digest_value", language, weekday=_WEEKDAY_NAMES[language].get(day, day), hour=hour)
+    else:
+        digest = t("config.off", language)
+    authors = ", ".join(f"{escape(name)} → <@{member_id}>" for name, member_id in links[:MAX_AUTHORS_SHOWN])
+    if len(links) > MAX_AUTHORS_SHOWN:
+        authors += f", … (+{len(links) - MAX_AUTHORS_SHOWN})"
+    rows = [
+        ("config.poll_duration", describe_duration(config.poll_duration_seconds)),
+        ("config.anonymous", _yes_no(config.anonymous, language)),
+        ("config.results", t(f"config.results_{config.results_visibility}", language)),
+        ("config.language", t(f"config.language_{config.language}", language)),
+        (
+            "config.summary_channel",
+            f"<#{config.summary_channel_id}>" if config.summary_channel_id else t("config.not_set", language),
+        ),
+        ("config.author_role", f"<@&{config.author_role_id}>" if config.author_role_id else t("config.not_set", language)),
+        ("config.thread_per_article", _yes_no(config.thread_per_article, language)),
+        ("config.digest", digest),
+        ("config.authors", authors or t("config.none", language)),
+    ]
+    return "\n".join(f"**{t(key, language)}:** {value}" for key, value in rows)[:2000]
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class ConfigCommands(commands.GroupCog, group_name="config", group_description="This server's settings for articles and polls"):
+    def __init__(self, bot: ReaderBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def _describe(self, guild_id: int, language: Language) -> str:
+        async with self.bot.database.session() as session:
+            config = await load_guild_config(session, guild_id, self.bot.settings.polls)
+            links = [(link.author_name, link.member_id) for link in await author_links(session, guild_id)]
+        return describe_config(config, links, language)
+
+    @app_commands.command(name="show", description="Show this server's settings")
+    @manage_server_only()
+    async def show(self, interaction: discord.Interaction) -> None:
+        language = language_for(interaction.locale)
+        assert interaction.guild_id is not None
+        text = f"__{t('config.heading', language)}__\n" + await self._describe(interaction.guild_id, language)
+        await interaction.response.send_message(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @app_commands.command(name="set", description="Change this server's settings (give only what you want to change)")
+    @app_commands.describe(
+        poll_duration="How long polls stay open, e.g. 3d, 12h or 90m",
+        anonymous="Whether votes are anonymous (nobody, admins included, sees who voted what)",
+        results="When members see the counts: live while voting, or only when the poll closes",
+        language="Language of the polls: the article's own, or always German or English",
+        summary_channel="Channel where poll summaries for authors are posted",
+        author_role="Role of the blog's authors (they get summaries)",
+        thread_per_article="Whether each article gets its own discussion thread",
+        digest="Weekly digest: weekday and hour in UTC, e.g. “mon 09”, or “off”",
+        clear="Remove a setting: the summary channel or the author role",
+    )
+    @app_commands.choices(
+        results=[
+            app_commands.Choice(name="live: counts shown while voting", value="live"),
+            app_commands.Choice(name="on close: counts shown when the poll closes", value="on_close"),
+        ],
+        language=[
+            app_commands.Choice(name="the article's language", value="article"),
+            app_commands.Choice(name="German (Deutsch)", value="de"),
+            app_commands.Choice(name="English", value="en"),
+        ],
+        clear=[
+            app_commands.Choice(name="summary channel", value="summary_channel_id"),
+            app_commands.Choice(name="author role", value="author_role_id"),
+        ],
+    )
+    @manage_server_only()
+    async def set_(
+        self,
+        interaction: discord.Interaction,
+        poll_duration: app_commands.Range[str, 1, 40] | None = None,
+        anonymous: bool | None = None,
+        results: app_commands.Choice[str] | None = None,
+        language: app_commands.Choice[str] | None = None,
+        summary_channel: discord.TextChannel | None = None,
+        author_role: discord.Role | None = None,
+        thread_per_article: bool | None = None,
+        digest: app_commands.Range[str, 1, 40] | None = None,
+        clear: app_commands.Choice[str] | None = None,
+    ) -> None:
+        member_language = language_for(interaction.locale)
+        assert interaction.guild_id is not None
+        changes: dict[str, Any] = {}
+        if poll_duration is not None:
+            changes["poll_duration_seconds"] = parse_poll_duration(poll_duration)
+        if anonymous is not None:
+            changes["anonymous"] = anonymous
+        if results is not None:
+            changes["results_visibility"] = results.value
+        if language is not None:
+            changes["language"] = language.value
+        if summary_channel is not None:
+            changes["summary_channel_id"] = summary_channel.id
+        if author_role is not None:
+            changes["author_role_id"] = author_role.id
+        if thread_per_article is not None:
+            changes["thread_per_article"] = thread_per_article
+        if digest is not None:
+            changes["digest"] = parse_digest(digest)
+        if clear is not None and clear.value not in changes:
+            changes[clear.value] = None
+        async with self.bot.database.session() as session:
+            changed = await update_guild_settings(session, interaction.guild_id, **changes) if changes else []
+        heading = t("config.saved" if changed else "config.unchanged", member_language)
+        text = f"{heading}\n" + await self._describe(interaction.guild_id, member_language)
+        await interaction.response.send_message(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @app_commands.command(name="author", description="Link an author name from the feed to a member of this server")
+    @app_commands.describe(
+        name="The author's name exactly as the feed spells it",
+        member="The member who is this author (gets the summaries of their articles)",
+    )
+    @manage_server_only()
+    async def author(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, MAX_AUTHOR_NAME_LENGTH],
+        member: discord.Member,
+    ) -> None:
+        language = language_for(interaction.locale)
+        assert interaction.guild_id is not None
+        if getattr(member, "guild", None) is None or member.guild.id != interaction.guild_id:
+            await interaction.response.send_message(t("config.author_not_member", language), ephemeral=True)
+            return
+        async with self.bot.database.session() as session:
+            replaced = await link_author(session, interaction.guild_id, name, member.id)
+        key = "config.author_relinked" if replaced else "config.author_linked"
+        await interaction.response.send_message(
+            t(key, language, name=escape(" ".join(name.split())), member=member.mention),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(ConfigCommands(bot))  # type: ignore[arg-type]

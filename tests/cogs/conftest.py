@@ -1,0 +1,41 @@
+"""The bot in-process (same event loop as the sandbox): fast tests of the cogs through the real gateway and REST."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.cogs.client import ReaderBot, configure_endpoints
+from bot.config import DiscordSettings, FeedSettings, PollSettings, Settings
+from bot.feeds.fetch import FeedFetcher
+from bot.storage.database import Database
+from e2e.fixtures import blog, sandbox, world  # noqa: F401
+from e2e.harness import SandboxWorld, wait_until
+
+
+def bot_settings(world: SandboxWorld, database_url: str, poll_interval: float = 0.2) -> Settings:
+    return Settings(
+        discord=DiscordSettings(token=world.token, api_base=world.sandbox.api_base, gateway_url=world.sandbox.gateway_url),
+        feeds=FeedSettings(poll_interval=poll_interval, timeout=5.0, allow_private_addresses=True),
+        polls=PollSettings(duration=3600.0, anonymous=True),
+    )
+
+
+@pytest.fixture
+async def running_bot(world: SandboxWorld, sqlite_database: Database) -> AsyncIterator[ReaderBot]:
+    settings = bot_settings(world, sqlite_database.url)
+    configure_endpoints(settings.discord)
+    async with FeedFetcher(settings.feeds) as fetcher:
+        bot = ReaderBot(settings, sqlite_database, fetcher, guild_ready_timeout=0.1)
+        task = asyncio.create_task(bot.start(world.token))
+        try:
+            await wait_until(lambda: bot.started.is_set() or task.done(), 15, "bot start")
+            if task.done():
+                task.result()
+            await world.wait_connected()
+            yield bot
+        finally:
+            await bot.close()
+            await asyncio.wait_for(task, 10)

@@ -23,6 +23,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 from sqlalchemy import select
 
+from bot.cogs.checks import has_manage_server
 from bot.cogs.i18n import Language, language_for, t
 from bot.cogs.poll_views import (
     ANSWER_MODAL_PREFIX,
@@ -108,16 +109,6 @@ async def reply(interaction: discord.Interaction, text: str) -> None:
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
     else:
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-
-
-def member_can_manage_guild(interaction: discord.Interaction) -> bool:
-    """Checked here, by the bot: Discord's default_member_permissions is only a hint for the client."""
-    user = interaction.user
-    if interaction.guild is None or not isinstance(user, discord.Member):
-        return False
-    if interaction.guild.owner_id == user.id:
-        return True
-    return user.guild_permissions.manage_guild or user.guild_permissions.administrator
 
 
 class PollRefresher:
@@ -393,7 +384,7 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
     @app_commands.describe(poll="The open poll to close (start typing its question)")
     async def close_command(self, interaction: discord.Interaction, poll: str) -> None:
         language = language_for(interaction.locale)
-        if not member_can_manage_guild(interaction):
+        if not has_manage_server(interaction):
             await reply(interaction, t("error.not_allowed", language))
             return
         poll_id = int(poll) if poll.isdigit() else None
@@ -401,7 +392,7 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
 
     @close_command.autocomplete("poll")
     async def _autocomplete_open_polls(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None or not member_can_manage_guild(interaction):
+        if interaction.guild_id is None or not has_manage_server(interaction):
             return []
         async with self.database.session() as session:
             polls = await open_polls_for_autocomplete(session, guild_id=interaction.guild_id, search=current[:100])
@@ -409,7 +400,7 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
 
     async def close_poll_from_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         language = language_for(interaction.locale)
-        if not member_can_manage_guild(interaction):
+        if not has_manage_server(interaction):
             await reply(interaction, t("error.not_allowed", language))
             return
         assert interaction.guild_id is not None

@@ -40,11 +40,13 @@ async def store_poll(
     position: int = 0,
     language: str = "de",
     anonymous: bool = True,
+    channel_id: int = 5,
+    thread_id: int | None = None,
 ) -> StoredPoll:
     async with database.session() as session:
         if article_id is None:
             article = Article(
-                guild_id=guild_id, channel_id=5, entry_id=f"e-{position}-{utcnow().timestamp()}",
+                guild_id=guild_id, channel_id=channel_id, thread_id=thread_id, entry_id=f"e-{position}-{utcnow().timestamp()}",
                 url=f"https://blog.example/{utcnow().timestamp()}-{position}", title="Ein Artikel", text_hash="x" * 64,
             )
             session.add(article)
@@ -71,3 +73,19 @@ def make_poll(database: Database) -> MakePoll:
 async def set_visibility(database: Database, guild_id: int, visibility: str) -> None:
     async with database.session() as session:
         session.add(GuildSettings(guild_id=guild_id, results_visibility=visibility))
+
+
+@pytest.fixture
+async def sandbox(monkeypatch: pytest.MonkeyPatch):
+    """A started sandbox with discord.py pointed at it (configuration, not a patch of its behaviour)."""
+    import discord
+    import yarl
+
+    from bot.sandbox import Sandbox
+
+    sandbox = Sandbox()
+    urls = await sandbox.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", urls.api_base)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(urls.gateway_url))
+    yield sandbox
+    await sandbox.stop()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bot.questions.model import PollKind
 from bot.summaries.render import label, one_line, percent
@@ -79,6 +80,7 @@ def chart_png(summary: Summary, language: str | None = None) -> bytes:
         for position, count, share in zip(positions, counts, shares, strict=True):
             axis.text(count + top * 0.015, position, f"{percent(share, language)} ({count})", va="center", fontsize=8)
         axis.set_xlabel(caption, fontsize=8)
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
         axis.tick_params(axis="x", labelsize=8)
         axis.spines[["top", "right"]].set_visible(False)
     buffer = io.BytesIO()

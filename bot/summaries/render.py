@@ -149,9 +149,8 @@ def defuse_mentions(text: str) -> str:
 
 def escape_markdown(text: str) -> str:
     """Reader or blog text, safe to embed in markdown (Discord's and CommonMark's)."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", clean_text(text))
-    escaped = _LINE_START.sub(r"\\\1", escaped)
-    return defuse_mentions(escaped)
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", defuse_mentions(clean_text(text)))
+    return _LINE_START.sub(r"\\\1", escaped)
 
 
 def _code_safe(text: str) -> str:

@@ -27,7 +27,7 @@ from bot.errors import InvalidInput, NotFound
 from bot.questions.model import PollKind
 from bot.storage.database import Database
 from bot.storage.models import Answer, Article, Poll, PollOption, PollState, ThreadActivity, Vote
-from bot.summaries.themes import Theme, find_themes, representative_answers
+from bot.summaries.themes import Theme, analyse, find_themes, representative_answers
 
 THEME_LIMIT = 5
 SAMPLE_LIMIT = 3
@@ -275,6 +275,12 @@ async def _poll_ids_by_kind(session: AsyncSession, article_id: int) -> tuple[lis
     return vote_polls, answer_polls
 
 
+def _themes(texts: Sequence[str], question: str, theme_limit: int, sample_limit: int) -> tuple[tuple[Theme, ...], tuple[str, ...]]:
+    analysis = analyse(texts, question)
+    themes = tuple(find_themes(texts, limit=theme_limit, analysis=analysis))
+    return themes, tuple(representative_answers(texts, themes, limit=sample_limit, analysis=analysis))
+
+
 def _can_run_in_parallel(database: Database) -> bool:
     # An in-memory SQLite database lives on one shared connection: two sessions at once would share it.
     return not isinstance(database.engine.pool, StaticPool | SingletonThreadPool)
@@ -305,6 +311,12 @@ async def build_summary(
             rows = await _polls_with_counts(session, article.id)
             answers = await _answers(session, answer_poll_ids)
             thread = await thread_stats(session, article.id)
+            # Themes are worked out while the other connection is still counting voters.
+            themes = {
+                poll_id: _themes(texts, question, theme_limit, sample_limit)
+                for poll_id, question in ((row.id, row.question) for row in rows)
+                if (texts := answers.get(poll_id))
+            }
             if voters_task is None:
                 voters = await count_voters(session, vote_poll_ids, answer_poll_ids)
             else:
@@ -317,11 +329,7 @@ async def build_summary(
     for row in rows:
         votes = sum(count for _, count in row.options)
         texts = tuple(answers.get(row.id, ()))
-        themes: tuple[Theme, ...] = ()
-        samples: tuple[str, ...] = ()
-        if texts:
-            themes = tuple(find_themes(texts, question=row.question, limit=theme_limit))
-            samples = tuple(representative_answers(texts, themes, question=row.question, limit=sample_limit))
+        poll_themes, samples = themes.get(row.id, ((), ()))
         participants = len(texts) if row.kind == PollKind.OPEN else votes
         polls.append(
             PollResult(
@@ -337,7 +345,7 @@ async def build_summary(
                 answers=texts,
                 participants=participants,
                 turnout=_share(participants, voters),
-                themes=themes,
+                themes=poll_themes,
                 samples=samples,
             )
         )

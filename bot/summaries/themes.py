@@ -10,16 +10,16 @@ frequency), with words of the question itself left out (every answer to "Was hal
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-MAX_PHRASE_WORDS = 3
+MAX_PHRASE_WORDS = 3  # analyse() forms phrases of one to three content words
 PHRASE_BONUS = 0.5  # a phrase beats its own words when most answers that use the word use the phrase
 IDEAL_SAMPLE_LENGTH = 140  # representative answers: neither one word nor a wall of text
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
-_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”„«»…/\n\r\t–—•|]+")
 
 _ENGLISH_STOPWORDS = """
 a about above after again against all almost also although always am among an and another any anybody anyone
@@ -39,6 +39,7 @@ use used using usually very via want wants was wasn't way we we'd we'll we're we
 when when's where where's whether which while who who's whom whose why why's will with within without won't
 would wouldn't yeah yes yet you you'd you'll you're you've your yours yourself yourselves actually already
 definitely especially generally honestly just maybe simply totally basically bit does etc e.g i.e via
+day days today tonight tomorrow yesterday times
 """
 
 _GERMAN_STOPWORDS = """
@@ -62,6 +63,7 @@ weitere welche welchem welchen welcher welches wem wen wenig wenige weniger wenn
 wie wieder will wir wird wirklich wirst wo wohl wollen wollt würde würden zu zum zur zwar zwischen ok okay eher
 finde fände meiner meinung sagen sage sagt sehe sieht echt total eigentlich halt eben quasi bzw usw etc z.b
 denke glaube dafür davon wäre wären geben gehen kommt kommen sein mehr besser beste ganz
+für fürs wegen während trotz ab sowas sodass damit somit jedenfalls trotzdem außerdem
 """
 
 STOPWORDS: frozenset[str] = frozenset(
@@ -81,6 +83,7 @@ class Theme:
     share: float  # answers / all answers, 0..1
 
 
+@lru_cache(maxsize=65_536)
 def _stem(word: str) -> str:
     folded = word.casefold().replace("’", "'")
     for suffix in _SUFFIXES:
@@ -90,66 +93,108 @@ def _stem(word: str) -> str:
     return folded
 
 
-def _is_content_word(word: str) -> bool:
+@lru_cache(maxsize=65_536)
+def _content_stem(word: str) -> str | None:
+    """The stem of a content word; None for stopwords and short words (acronyms such as "KI", "UX" count)."""
     folded = word.casefold().replace("’", "'")
     if folded in STOPWORDS:
-        return False
-    if len(folded) >= 3:
-        return True
-    return len(word) == 2 and word.isupper()  # acronyms such as "KI", "AI", "UX"
+        return None
+    if len(folded) >= 3 or (len(word) == 2 and word.isupper()):
+        return _stem(word)
+    return None
 
 
-def _runs(text: str) -> Iterable[list[str]]:
-    """Runs of content words between punctuation and stopwords."""
-    for clause in _CLAUSE_BREAK.split(text):
-        run: list[str] = []
-        for match in _WORD.finditer(clause):
-            word = match.group(0)
-            if _is_content_word(word):
-                run.append(word)
-            elif run:
-                yield run
-                run = []
-        if run:
-            yield run
+_BREAK_CHARACTERS = ".,;:!?()[]{}\"“”„«»‚‘…/\\|–—•\u200b"
+_BLANK_CHARACTERS = "#*+=&%@<>~^`$€£§°_"
+_TOKENS = str.maketrans({**{c: " . " for c in _BREAK_CHARACTERS}, **{c: " " for c in _BLANK_CHARACTERS}})
+
+Token = tuple[str, str] | None  # (word as written, stem), or None: a stopword, number or punctuation (a phrase break)
 
 
-def _grams(run: list[str]) -> Iterable[tuple[tuple[str, ...], str]]:
-    for size in range(1, MAX_PHRASE_WORDS + 1):
-        for start in range(len(run) - size + 1):
-            words = run[start : start + size]
-            yield tuple(_stem(word) for word in words), " ".join(words)
+@lru_cache(maxsize=65_536)
+def _token(raw: str) -> Token:
+    word = raw.strip("'’-")
+    if not word or not _WORD.fullmatch(word):
+        return None
+    stem = _content_stem(word)
+    return None if stem is None else (word, stem)
+
+
+def _tokens(text: str, excluded: frozenset[str]) -> list[Token]:
+    """The text's words in order; breaks where a phrase cannot continue. Words of the question are breaks too."""
+    tokens = [_token(raw) for raw in text.translate(_TOKENS).split()]
+    if excluded:
+        tokens = [None if token is None or token[1] in excluded else token for token in tokens]
+    return tokens
 
 
 def _question_stems(question: str | None) -> frozenset[str]:
     if not question:
         return frozenset()
-    return frozenset(_stem(word) for run in _runs(question) for word in run)
+    return frozenset(token[1] for token in _tokens(question, frozenset()) if token is not None)
 
 
-def _analyse(answers: Sequence[str], question: str | None) -> tuple[list[set[tuple[str, ...]]], dict[tuple[str, ...], Counter[str]]]:
+SPELLING_SAMPLE = 50  # answers looked at to find how readers spell a theme
+
+
+@dataclass(frozen=True)
+class AnswerAnalysis:
+    """Which words and phrases (as stem tuples) each answer mentions; computed once, used for themes and samples."""
+
+    answers: tuple[str, ...]
+    excluded: frozenset[str]
+    grams: tuple[frozenset[tuple[str, ...]], ...]
+
+    def spelling(self, key: tuple[str, ...]) -> str:
+        """The way readers wrote this word or phrase most often (among the first answers that use it)."""
+        seen: Counter[str] = Counter()
+        size = len(key)
+        looked = 0
+        for answer, grams in zip(self.answers, self.grams, strict=True):
+            if key not in grams:
+                continue
+            looked += 1
+            tokens = _tokens(answer, self.excluded)
+            for start in range(len(tokens) - size + 1):
+                window = tokens[start : start + size]
+                if all(token is not None for token in window) and tuple(t[1] for t in window) == key:  # type: ignore[index]
+                    seen[" ".join(t[0] for t in window)] += 1  # type: ignore[index]
+            if looked == SPELLING_SAMPLE:
+                break
+        return seen.most_common(1)[0][0] if seen else " ".join(key)
+
+
+def analyse(answers: Sequence[str], question: str | None = None) -> AnswerAnalysis:
+    """Words and phrases of up to three content words per answer (a tight loop: thousands of answers in ms)."""
     excluded = _question_stems(question)
-    grams_per_answer: list[set[tuple[str, ...]]] = []
-    spellings: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    per_answer = []
     for answer in answers:
+        stems = [token[1] if token is not None else None for token in _tokens(answer, excluded)]
         seen: set[tuple[str, ...]] = set()
-        for run in _runs(answer):
-            for key, surface in _grams(run):
-                if any(stem in excluded for stem in key):
-                    continue
-                seen.add(key)
-                spellings[key][surface] += 1
-        grams_per_answer.append(seen)
-    return grams_per_answer, spellings
+        length = len(stems)
+        for index, stem in enumerate(stems):
+            if stem is None:
+                continue
+            seen.add((stem,))
+            second = stems[index + 1] if index + 1 < length else None
+            if second is not None:
+                seen.add((stem, second))
+                third = stems[index + 2] if index + 2 < length else None
+                if third is not None:
+                    seen.add((stem, second, third))
+        per_answer.append(frozenset(seen))
+    return AnswerAnalysis(answers=tuple(answers), excluded=excluded, grams=tuple(per_answer))
 
 
-def find_themes(answers: Sequence[str], *, question: str | None = None, limit: int = 5) -> list[Theme]:
+def find_themes(
+    answers: Sequence[str], *, question: str | None = None, limit: int = 5, analysis: AnswerAnalysis | None = None
+) -> list[Theme]:
     """The main themes of `answers`, most mentioned first; words of `question` are not themes."""
     if not answers or limit <= 0:
         return []
-    grams_per_answer, spellings = _analyse(answers, question)
+    analysis = analysis or analyse(answers, question)
     frequency: Counter[tuple[str, ...]] = Counter()
-    for grams in grams_per_answer:
+    for grams in analysis.grams:
         frequency.update(grams)
     minimum = 2 if len(answers) >= 3 else 1
     candidates = [key for key, count in frequency.items() if count >= minimum]
@@ -165,23 +210,28 @@ def find_themes(answers: Sequence[str], *, question: str | None = None, limit: i
             break
     total = len(answers)
     return [
-        Theme(label=spellings[key].most_common(1)[0][0], answers=frequency[key], share=round(frequency[key] / total, 4))
+        Theme(label=analysis.spelling(key), answers=frequency[key], share=round(frequency[key] / total, 4))
         for key in chosen
     ]
 
 
 def representative_answers(
-    answers: Sequence[str], themes: Sequence[Theme], *, question: str | None = None, limit: int = 3
+    answers: Sequence[str],
+    themes: Sequence[Theme],
+    *,
+    question: str | None = None,
+    limit: int = 3,
+    analysis: AnswerAnalysis | None = None,
 ) -> list[str]:
     """A few answers that stand for the themes: for each theme in turn, the answer that mentions the most themes
     and is of a readable length. Without themes, the answers of the most readable length."""
     if not answers or limit <= 0:
         return []
-    grams_per_answer, _ = _analyse(answers, question)
+    analysis = analysis or analyse(answers, question)
     theme_keys = [tuple(_stem(word) for word in _WORD.findall(theme.label)) for theme in themes]
-    mentions = [[index for index, key in enumerate(theme_keys) if key in grams] for grams in grams_per_answer]
+    mentions = [[index for index, key in enumerate(theme_keys) if key in grams] for grams in analysis.grams]
 
-    def readability(position: int) -> float:
+    def readability(position: int) -> int:
         return abs(len(answers[position].strip()) - IDEAL_SAMPLE_LENGTH)
 
     chosen: list[int] = []
@@ -201,4 +251,6 @@ def representative_answers(
         for position in sorted(range(len(answers)), key=lambda position: (readability(position), position)):
             if position not in chosen:
                 take(position)
+            if len(chosen) == limit:
+                break
     return [answers[position].strip() for position in chosen]

@@ -38,11 +38,54 @@ def _segment(text: str, language: str) -> list[str]:
         return [text]
 
 
+# A sentence end followed by the start of a new sentence (capital, digit or opening mark).
+_BOUNDARY = re.compile(r"([.!?…])[\"'“”»«’)\]]*\s+(?=[\"'„“‚‘»«(\[]?[A-ZÄÖÜ0-9])")
+_TOKEN_BEFORE = re.compile(r"(\S+)$")
+
+
+def _is_clear(text: str) -> bool:
+    """True when every sentence boundary candidate is unambiguous: "?", "!", "…", or a period after a
+    plain word of five or more letters. A period after a short token ("z. B.", "Dr.", "bzw.", "Ja."),
+    a number ("1. März") or an inner period ("e.g.") needs pysbd's abbreviation and ordinal rules."""
+    for match in _BOUNDARY.finditer(text):
+        if match.group(1) != ".":
+            continue
+        token = _TOKEN_BEFORE.search(text, 0, match.start(1))
+        word = token.group(1).lstrip("\"'„“‚‘»«([") if token else ""
+        if len(word) < 5 or not word.isalpha():
+            return False
+    return True
+
+
+def _clear_segments(text: str) -> list[str]:
+    segments: list[str] = []
+    last = 0
+    for match in _BOUNDARY.finditer(text):
+        segments.append(text[last : match.end()])
+        last = match.end()
+    segments.append(text[last:])
+    return segments
+
+
 def split_sentences(text: str, language: str) -> list[Sentence]:
-    """Sentences of `text` with their offsets, so callers can look up quote and bracket masks."""
+    """Sentences of `text` with their offsets, so callers can look up quote and bracket masks.
+
+    pysbd is slow (it compiles a regular expression per abbreviation it meets), so it is asked only
+    when a boundary is ambiguous; clear boundaries are split by one regular expression, with the
+    same result (tests/questions/test_sentences.py compares both on the corpus)."""
+    segments = _clear_segments(text) if _is_clear(text) else _segment(text, language)
+    return _sentences_from(text, segments)
+
+
+def split_sentences_with_pysbd(text: str, language: str) -> list[Sentence]:
+    """pysbd on the whole text, always: the reference the fast path is checked against."""
+    return _sentences_from(text, _segment(text, language))
+
+
+def _sentences_from(text: str, segments: list[str]) -> list[Sentence]:
     sentences: list[Sentence] = []
     cursor = 0
-    for segment in _segment(text, language):
+    for segment in segments:
         for piece in _split_after_ellipsis(segment):
             stripped = piece.strip()
             if not stripped:

@@ -62,3 +62,29 @@ def test_unclosed_quote_masks_nothing() -> None:
 def test_brackets_are_masked() -> None:
     text = "Wir blieben (wer hätte das gedacht?) zu Hause."
     assert _marked(text)[text.index("?")] == "b"
+
+
+def test_fast_path_agrees_with_pysbd_on_the_corpus() -> None:
+    """Clear boundaries are split without pysbd; on every corpus block both must agree, except where
+    pysbd itself cuts a closing quotation mark off its sentence (»…?« Eine …)."""
+    from bot.questions.sentences import split_sentences_with_pysbd
+
+    from tests.questions.corpus import load_corpus
+
+    compared = 0
+    for item in load_corpus():
+        for text in [item.article.title] + [block.text for block in item.article.blocks]:
+            fast = [s.text for s in split_sentences(text, item.article.language)]
+            reference = [s.text for s in split_sentences_with_pysbd(text, item.article.language)]
+            compared += 1
+            if fast != reference:
+                assert any(sentence[:1] in "«»“”\"'" for sentence in reference), (fast, reference)
+    assert compared > 250
+
+
+def test_ambiguous_periods_go_to_pysbd() -> None:
+    from bot.questions.sentences import _is_clear
+
+    assert _is_clear("Das Wetter war schlecht. Hast du Regenschirme? Wir hatten keine!")
+    for ambiguous in ("Am 1. März geht es los.", "Das gilt z. B. für Tomaten.", "Dr. Smith agrees.", "Ja. Sicher."):
+        assert not _is_clear(ambiguous)

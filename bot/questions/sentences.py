@@ -39,7 +39,13 @@ def _segment(text: str, language: str) -> list[str]:
 
 
 # A sentence end followed by the start of a new sentence (capital, digit or opening mark).
-_BOUNDARY = re.compile(r"([.!?…])[\"'“”»«’)\]]*\s+(?=[\"'„“‚‘»«(\[]?[A-ZÄÖÜ0-9])")
+# After "?" or "!" any word may follow ("Was? nein …"), as in pysbd, unless a closing quote came
+# between ("„Halt!“ und ging"); after "." or "…" a capital, a digit or an opening mark must follow.
+_BOUNDARY = re.compile(
+    r"(?:([?!])+\s+(?=\S)"
+    r"|([.!?…])[\"'“”»«’)\]]+\s+(?=[\"'„“‚‘»«(\[\-–]?[A-ZÄÖÜ0-9])"
+    r"|([.…])\s+(?=[\"'„“‚‘»«(\[\-–]?[A-ZÄÖÜ0-9]))"
+)
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 
@@ -48,9 +54,11 @@ def _is_clear(text: str) -> bool:
     plain word of five or more letters. A period after a short token ("z. B.", "Dr.", "bzw.", "Ja."),
     a number ("1. März") or an inner period ("e.g.") needs pysbd's abbreviation and ordinal rules."""
     for match in _BOUNDARY.finditer(text):
-        if match.group(1) != ".":
+        mark = match.group(1) or match.group(2) or match.group(3)
+        if mark != ".":
             continue
-        token = _TOKEN_BEFORE.search(text, 0, match.start(1))
+        period = match.start(2) if match.group(2) else match.start(3)
+        token = _TOKEN_BEFORE.search(text, 0, period)
         word = token.group(1).lstrip("\"'„“‚‘»«([") if token else ""
         if len(word) < 5 or not word.isalpha():
             return False

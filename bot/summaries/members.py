@@ -1,4 +1,4 @@
-"""What members do around summaries: who may read one, who gets one by DM, thread activity, and forgetting a member.
+"""Members and summaries: who may read one, who gets one by DM, thread activity counts, and forgetting a member.
 
 All functions take the session of the caller's unit of work and are scoped to one guild.
 """
@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, delete, literal, select, update
+from sqlalchemy import BigInteger, Integer, delete, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -121,16 +120,3 @@ async def forget_member(session: AsyncSession, guild_id: int, member_id: int) ->
         thread_counts=int(threads.rowcount or 0),
         poll_ids=tuple(sorted(set(voted) | set(answered))),
     )
-
-
-async def claim_summary_delivery(session: AsyncSession, article_id: int, when: datetime) -> bool:
-    """Mark the article's closing summary as being sent; False when another delivery already claimed it."""
-    result = await session.execute(
-        update(Article).where(Article.id == article_id, Article.summary_sent_at.is_(None)).values(summary_sent_at=when)
-    )
-    return bool(result.rowcount)
-
-
-async def release_summary_delivery(session: AsyncSession, article_id: int) -> None:
-    """Undo a claim whose sending failed, so a later attempt can send it."""
-    await session.execute(update(Article).where(Article.id == article_id).values(summary_sent_at=None))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.storage.database import Database
-from summary_builders import Community
+from .summary_builders import Community
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from bot.questions.model import PollKind
 from bot.storage.database import Database
 from bot.summaries.chart import chart_png, write_chart
 from bot.summaries.report import build_summary
-from summary_builders import ENGLISH_ANSWERS, MEMBERS, Community, PollSpec, standard_article
+from .summary_builders import ENGLISH_ANSWERS, MEMBERS, Community, PollSpec, standard_article
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -15,9 +15,9 @@ import pytest
 from bot.config import DatabaseSettings, Settings
 from bot.storage.database import Database
 from bot.summaries.cli import run_summary
-from summary_builders import Community, standard_article
+from .summary_builders import Community, standard_article
 
-from test_chart import png_size
+from .test_chart import png_size
 
 
 def run_cli(database: Database, tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess[str]:

@@ -10,18 +10,17 @@ from bot.questions.model import PollKind
 from bot.storage.database import Database
 from bot.storage.models import Answer, GuildSettings, ThreadActivity, Vote, utcnow
 from bot.storage.settings import link_author
+from bot.summaries.delivery import claim_summary_delivery, release_summary_delivery
 from bot.summaries.members import (
     author_member_id,
-    claim_summary_delivery,
     forget_member,
     may_summarise,
     record_thread_message,
-    release_summary_delivery,
     set_summary_dms,
     summary_dms_enabled,
 )
 from bot.summaries.report import build_summary
-from summary_builders import GUILD, MEMBERS, OTHER_GUILD, Community, PollSpec, standard_article
+from .summary_builders import GUILD, MEMBERS, OTHER_GUILD, Community, PollSpec, standard_article
 
 AUTHOR, ROLE = MEMBERS[35], 555
 

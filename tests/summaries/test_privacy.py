@@ -9,7 +9,7 @@ from bot.storage.database import Database
 from bot.summaries.chart import chart_png
 from bot.summaries.render import render_csv, render_digest_lines, render_embeds, render_json, render_markdown, render_text
 from bot.summaries.report import build_summary
-from summary_builders import ENGLISH_ANSWERS, MEMBERS, Community, PollSpec, standard_article
+from .summary_builders import ENGLISH_ANSWERS, MEMBERS, Community, PollSpec, standard_article
 
 
 def _identifiers(member: int) -> set[str]:

@@ -24,7 +24,7 @@ from bot.summaries.render import (
     summary_json,
 )
 from bot.summaries.report import build_summary
-from summary_builders import GERMAN_ANSWERS, MEMBERS, Community, PollSpec, standard_article
+from .summary_builders import GERMAN_ANSWERS, MEMBERS, Community, PollSpec, standard_article
 
 
 async def test_text_shows_bars_turnout_themes_answers_and_thread(sqlite_database: Database, sqlite_community: Community) -> None:

@@ -9,7 +9,7 @@ from bot.questions.model import PollKind
 from bot.storage.database import Database
 from bot.storage.models import Poll, PollState
 from bot.summaries.report import AmbiguousArticle, ArticleNotFound, build_summary, recent_articles
-from summary_builders import GERMAN_ANSWERS, GUILD, MEMBERS, OTHER_GUILD, Community, PollSpec, standard_article
+from .summary_builders import GERMAN_ANSWERS, GUILD, MEMBERS, OTHER_GUILD, Community, PollSpec, standard_article
 
 
 async def test_counts_votes_changes_withdrawals_and_answers(database: Database, community: Community) -> None:

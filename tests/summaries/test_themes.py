@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.summaries.themes import analyse, find_themes, representative_answers
-from summary_builders import ENGLISH_ANSWERS, GERMAN_ANSWERS
+from .summary_builders import ENGLISH_ANSWERS, GERMAN_ANSWERS
 
 
 def test_german_answers_give_the_recurring_topics_with_their_counts() -> None:

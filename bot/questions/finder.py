@@ -44,6 +44,8 @@ RULES: dict[str, str] = {
     "answer_marker": "the next sentence opens like an answer (Weil/Because/Ja/No/Probably/Die Antwort …)",
     "answer_names_alternative": "the next sentence opens with one of the named alternatives",
     "short_reply": "the next sentence is a reply of one or two words (Kaum. / A little.)",
+    "assertive_question": "a statement said as a question that the author carries on from in the same paragraph "
+    "(Ever tried …? Then you know …): it presupposes its answer",
     "expository_question": "a W-question of advice (should you …?) or about the writer, followed by the explanation",
     "duplicate": "the same question was already found (e.g. the title repeated in the body)",
     "does_not_fit": "nothing of the question or its options fits Discord's limits without cutting a word",
@@ -86,6 +88,7 @@ class _Candidate:
     block: Block | None
     next_sentence: str
     structural_rule: str | None
+    same_block_next: bool = False  # the next sentence stands in the same block (not in the next one)
 
 
 class _Finder:
@@ -201,7 +204,7 @@ class _Finder:
                 rule = rule or (
                     "interview_question" if index in interview else "qa_prompt" if index in prompts else None
                 )
-                found.append(_Candidate(sentence, index, block, following, rule))
+                found.append(_Candidate(sentence, index, block, following, rule, number + 1 < len(sentences)))
         return found
 
     def structural_rule(
@@ -259,6 +262,10 @@ class _Finder:
         answered = grammar.answer_rule(candidate.next_sentence, options, lexicon)
         if answered:
             return no("expository_title" if is_title else answered, kind)
+        if kind_rule == "declarative_question" and candidate.same_block_next and _is_statement(
+            candidate.next_sentence, lexicon
+        ):
+            return no("assertive_question", kind)
         if (
             kind is PollKind.OPEN
             and grammar.asks_for_advice_or_self(clause, lexicon)

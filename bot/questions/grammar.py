@@ -283,6 +283,8 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
                 return items if _valid(items, 5, lexicon) else None
             if is_wh_question(lead, lexicon):
                 return None
+            if _is_negated(right_option, lexicon):
+                return None  # "Nutzt ihr Linux, oder ist das keine Option?": yes or no, not two alternatives
             # "Does it still meet every day, or have you moved …": drop the shared question frame
             items = [_drop_question_frame(lead, lexicon), _drop_question_frame(right_option, lexicon)]
             return items if _valid(items, 12, lexicon) else None
@@ -298,6 +300,11 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
         first_option = " ".join(left_tokens)
     items = [_clean_option(first_option, lexicon), right_option]
     return items if _valid(items, 12, lexicon) else None
+
+
+def _is_negated(clause: str, lexicon: Lexicon) -> bool:
+    lowered = clause.lower()
+    return any(token.lower() in lexicon.negations for token in words(clause)) or "n't" in lowered
 
 
 def _drop_question_frame(clause: str, lexicon: Lexicon) -> str:
@@ -364,6 +371,9 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
     tokens = words(sentence)
     if not tokens:
         return None
+    opening_words = " ".join(token.lower() for token in tokens[:6])
+    if any(noun in opening_words for noun in lexicon.answer_nouns):
+        return "answer_marker"
     first = tokens[0].lower()
     if first in lexicon.answer_openers:
         return "answer_marker"

@@ -54,6 +54,10 @@ class Lexicon:
     answer_particles: frozenset[str]
     # multi-word answer openers ("Die Antwort", "It depends")
     answer_phrases: tuple[str, ...]
+    # negation: "…, oder ist das keine Option?" offers the negation of the first clause, not an alternative
+    negations: frozenset[str]
+    # "Für mich lautet die Antwort nein": a next sentence that names the answer early answers the question
+    answer_nouns: tuple[str, ...]
     # objects of an imperative addressed to the reader: "Schreib uns", "Tell us", "Sag mir"
     speaker_objects: frozenset[str]
     # nouns naming the place to reply ("in die Kommentare")

@@ -89,6 +89,8 @@ LEXICON = Lexicon(
         "der grund",
         "im gegenteil",
     ),
+    negations=_words("nicht kein keine keinen keinem keiner keines nie niemals"),
+    answer_nouns=("die antwort", "meine antwort", "unsere antwort"),
     speaker_objects=_words("uns mir"),
     reply_channels=("kommentar",),
     alternative_stops=_words(
@@ -97,5 +99,5 @@ LEXICON = Lexicon(
         """
     )
     | _AUXILIARIES,
-    numerals=_words("ein eine einen zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig hundert"),
+    numerals=_words("zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig hundert"),
 )

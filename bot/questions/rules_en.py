@@ -81,8 +81,10 @@ LEXICON = Lexicon(
         "here is how",
         "on the contrary",
     ),
+    negations=_words("not no never n't none nothing"),
+    answer_nouns=("the answer", "my answer", "our answer"),
     speaker_objects=_words("us me"),
     reply_channels=("comment",),
     alternative_stops=_words("you we i they it he she rather prefer more better") | _AUXILIARIES,
-    numerals=_words("a an one two three four five six seven eight nine ten eleven twelve twenty hundred"),
+    numerals=_words("one two three four five six seven eight nine ten eleven twelve twenty hundred"),
 )

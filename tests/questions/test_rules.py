@@ -149,6 +149,36 @@ def test_not_polls(language: str, blocks: list, question: str | None, rule: str 
         assert only(found, question).rule == rule
 
 
+def test_assertive_question_followed_by_more_text_is_a_hook() -> None:
+    found = verdicts("Ever waited an hour for a bus? Then you know why people buy cars.", language="en")
+    assert only(found, "Ever waited an hour for a bus?").rule == "assertive_question"
+    found = verdicts("Du willst mitmachen? Hier steht, wie es geht.")
+    assert only(found, "Du willst mitmachen?").rule == "assertive_question"
+    # the same question ending its paragraph is left to the readers
+    assert only(verdicts("Du willst mitmachen?"), "Du willst mitmachen?").is_poll
+
+
+def test_next_sentence_naming_the_answer_answers() -> None:
+    found = verdicts("Brauche ich ein neues Handy? Für mich lautet die Antwort nein.")
+    assert only(found, "Brauche ich ein neues Handy?").rule == "answer_marker"
+    found = verdicts("Is it worth the price? For most people the answer is yes.", language="en")
+    assert only(found, "Is it worth the price?").rule == "answer_marker"
+
+
+def test_negated_second_clause_makes_a_yes_no_question() -> None:
+    text = "Nutzt ihr Linux, oder kommt das für euch nicht in Frage?"
+    assert only(verdicts(text), text).kind is PollKind.YES_NO
+    text = "Do you still commute, or have you never gone back to the office?"
+    assert only(verdicts(text, language="en"), text).kind is PollKind.YES_NO
+    text = "Do you still commute, or have you moved to working from home?"
+    assert only(verdicts(text, language="en"), text).options == ("still commute", "moved to working from home")
+
+
+def test_article_after_a_number_is_no_numeric_range() -> None:
+    assert grammar.named_alternatives("Tram 28 or a tuk-tuk?", EN) == ["Tram 28", "a tuk-tuk"]
+    assert grammar.named_alternatives("Gehst du zwei oder drei Mal?", DE) is None
+
+
 def test_question_left_open_stays_a_poll_even_when_statements_follow() -> None:
     found = verdicts("Wird KI Übersetzer ersetzen? Die Meinungen gehen auseinander, und die Forschung ist jung.")
     assert only(found, "Wird KI Übersetzer ersetzen?").is_poll

@@ -724,10 +724,19 @@ class Sandbox:
                                   message=message, custom_id=custom_id, values=values)
         return self._send_interaction(handle)
 
-    async def submit_modal(self, member: Member | User, custom_id: str, values: Mapping[str, str | Sequence[str]],
-                           *, crafted: bool = False, channel: Channel | None = None,
-                           bot: BotAccount | None = None) -> InteractionHandle:
-        """A member submits the modal the bot opened for them (values: field custom_id -> text or choices)."""
+    async def submit_modal(self, member: Member | User, custom_id: str | InteractionHandle,
+                           values: Mapping[str, str | Sequence[str]], *, crafted: bool = False,
+                           channel: Channel | None = None, bot: BotAccount | None = None) -> InteractionHandle:
+        """A member submits the modal the bot opened for them.
+
+        custom_id: the modal's, or the handle of the interaction that opened it. values: field custom_id (or its
+        label) -> text, or a list of choices for a select. Required fields, min/max lengths and choices are
+        enforced as Discord's client does, unless crafted=True.
+        """
+        if isinstance(custom_id, InteractionHandle):
+            if custom_id.modal is None:
+                raise SandboxUsageError(f"{custom_id!r} did not open a modal")
+            custom_id = str(custom_id.modal.get("custom_id"))
         user = member.user if isinstance(member, Member) else member
         origin = self._open_modals.get((user.id, custom_id))
         if origin is None and not crafted:
@@ -736,6 +745,13 @@ class Sandbox:
             channel = origin.channel
             bot = bot or origin.bot
             fields = origin.modal_fields
+            renamed: dict[str, str | Sequence[str]] = {}
+            for key, value in values.items():
+                try:
+                    renamed[origin.modal_field_id(key)] = value
+                except KeyError:
+                    renamed[key] = value
+            values = renamed
             components = _modal_submit_components(origin.modal or {}, values)
             if not crafted:
                 unknown = set(values) - set(fields)

@@ -177,6 +177,19 @@ class InteractionHandle:
                 fields[component["custom_id"]] = component
         return fields
 
+    def modal_field_id(self, key: str) -> str:
+        """A field's custom_id, from its custom_id or its label (text on a Label or on the text input)."""
+        if self.modal is None:
+            raise KeyError(key)
+        fields = self.modal_fields
+        if key in fields:
+            return key
+        for component in iter_components(self.modal.get("components") or []):
+            inner = component.get("component") if component.get("type") == 18 else component
+            if isinstance(inner, dict) and inner.get("custom_id") in fields and component.get("label") == key:
+                return inner["custom_id"]
+        raise KeyError(key)
+
     # -- waiting ---------------------------------------------------------------------------------------------
 
     def notify(self) -> None:

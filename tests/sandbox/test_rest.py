@@ -70,6 +70,7 @@ async def test_payloads_over_discord_limits_get_400_invalid_form_body(
 
 
 async def test_payloads_at_the_limits_are_accepted(sandbox: Sandbox, world: World) -> None:
+    sandbox.set_rate_limit("message.create", 50, 1.0)
     client = make_client()
     await client.login(TOKEN)
     rows = [{"type": 1, "components": [{"type": 2, "style": 1, "label": "l" * 80, "custom_id": f"{r}-{i}" + "c" * 90}

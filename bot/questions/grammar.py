@@ -296,10 +296,23 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
     left_tokens = left.split()
     if is_verb_first(body, lexicon):
         first_option = _parallel_or_scanned(left_tokens, right_option, lexicon)
+        right_option = _without_shared_complement(first_option, right_option, lexicon)
     else:
         first_option = " ".join(left_tokens)
     items = [_clean_option(first_option, lexicon), right_option]
     return items if _valid(items, 12, lexicon) else None
+
+
+def _without_shared_complement(first: str, last: str, lexicon: Lexicon) -> str:
+    """shared_complement: "Is Python or JavaScript the better first language?" names "Python" and
+    "JavaScript"; what follows the last alternative, from a new article or preposition on, belongs
+    to both. Only when the last alternative is longer than the first."""
+    first_tokens, last_tokens = first.split(), last.split()
+    for index in range(max(1, len(first_tokens)), len(last_tokens)):
+        token = last_tokens[index].lower()
+        if token in lexicon.articles or token in lexicon.prepositions:
+            return " ".join(last_tokens[:index])
+    return last
 
 
 def _is_negated(clause: str, lexicon: Lexicon) -> bool:

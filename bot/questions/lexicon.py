@@ -64,6 +64,8 @@ class Lexicon:
     reply_channels: tuple[str, ...]
     # stop words that end the first alternative when scanning back from the disjunction
     alternative_stops: frozenset[str]
+    # articles: a new noun phrase after the last alternative belongs to both ("… or a tablet for school")
+    articles: frozenset[str]
     # numerals: "zwei oder drei" is a range, not a choice
     numerals: frozenset[str]
 

@@ -34,7 +34,9 @@ LEXICON = Lexicon(
         wonach inwiefern inwieweit wieviel wieviele
         """
     ),
-    prepositions=_words("mit für von vor nach seit bis ab in an auf aus bei zu über unter um gegen ohne durch"),
+    prepositions=_words(
+        "mit für von vor nach seit bis ab in an auf aus bei zu über unter um gegen ohne durch zum zur im am beim ins vom"
+    ),
     finite_auxiliaries=_AUXILIARIES,
     subject_pronouns=_words("du ihr sie es man wir ich er sich dich euch uns mir dir das dies jemand einer"),
     reader_pronouns=_words(
@@ -99,5 +101,6 @@ LEXICON = Lexicon(
         """
     )
     | _AUXILIARIES,
+    articles=_words("der die das den dem des ein eine einen einem einer eines"),
     numerals=_words("zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig hundert"),
 )

@@ -54,7 +54,7 @@ LEXICON = Lexicon(
         """
         no nope not never hardly rarely probably likely unlikely certainly definitely absolutely surely
         obviously clearly mostly because sadly unfortunately fortunately luckily about around roughly
-        approximately partly
+        approximately partly neither
         """
     ),
     answer_particles=_words("yes yep yeah sure well maybe perhaps exactly indeed"),
@@ -86,5 +86,6 @@ LEXICON = Lexicon(
     speaker_objects=_words("us me"),
     reply_channels=("comment",),
     alternative_stops=_words("you we i they it he she rather prefer more better") | _AUXILIARIES,
+    articles=_words("the a an"),
     numerals=_words("one two three four five six seven eight nine ten eleven twelve twenty hundred"),
 )

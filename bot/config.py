@@ -51,6 +51,9 @@ class DiscordSettings:
     token: str | None = field(default=None, metadata={"doc": "bot token", "secret": True})
     api_base: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg"
+    # How long to wait after the last guild arrives before the bot counts as ready (discord.py's default);
+    # tests against the sandbox set it short.
+    guild_ready_timeout: float = field(default=2.0, metadata={"duration": True})
 
 
 @dataclass(frozen=True)

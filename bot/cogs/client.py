@@ -69,7 +69,9 @@ class ReaderBot(commands.Bot):
         sync_commands: bool = True,
         **options: Any,
     ) -> None:
-        options.setdefault("guild_ready_timeout", 2.0)
+        options.setdefault("guild_ready_timeout", settings.discord.guild_ready_timeout)
+        discord.VoiceClient.warn_nacl = False  # the bot never uses voice: no warning about voice libraries
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),
@@ -165,6 +167,7 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> logging.
     root.setLevel(level)
     logging.getLogger("discord").setLevel(logging.INFO)
     logging.getLogger("discord.gateway").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     return handler
 
 

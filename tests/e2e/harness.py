@@ -281,6 +281,7 @@ def write_bot_config(
         f'token = "{world.token}"\n'
         f'api_base = "{world.sandbox.api_base}"\n'
         f'gateway_url = "{world.sandbox.gateway_url}"\n'
+        'guild_ready_timeout = "0.1s"\n'
         "[database]\n"
         f'url = "{database_url}"\n'
         "[feeds]\n"

@@ -1,0 +1,92 @@
+"""/config show, set and author through the sandbox, in the member's language."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.cogs.client import ReaderBot
+from bot.storage.models import AuthorLink, GuildSettings
+from e2e.harness import SandboxWorld
+
+
+async def _config(world: SandboxWorld, subcommand: str, options: dict, member=None):
+    handle = await world.sandbox.run_slash_command(
+        member or world.admin, "config", options, subcommand=subcommand, channel=world.channel
+    )
+    return await handle.wait_response(timeout=10)
+
+
+async def test_show_lists_the_defaults(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    handle = await _config(world, "show", {})
+    assert handle.ephemeral
+    text = handle.text
+    assert "**Poll duration:** 1h" in text  # the operator's default (settings.polls.duration)
+    assert "**Anonymous votes:** yes" in text and "**Thread per article:** yes" in text
+    assert "**Language of polls:** the article's language" in text
+    assert "**Weekly digest:** off" in text
+
+
+async def test_set_changes_only_what_is_given_and_answers_with_the_result(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    summaries = world.sandbox.add_channel(world.guild, "summaries")
+    authors = world.sandbox.add_role(world.guild, "authors")
+    handle = await _config(
+        world,
+        "set",
+        {
+            "poll_duration": "3d",
+            "anonymous": False,
+            "results": "on_close",
+            "language": "de",
+            "summary_channel": summaries,
+            "author_role": authors,
+            "thread_per_article": False,
+            "digest": "Montag 9",
+        },
+    )
+    text = handle.text
+    assert text.startswith("Saved."), text
+    assert "**Poll duration:** 3d" in text and "**Anonymous votes:** no" in text
+    assert "when the poll closes" in text and "**Language of polls:** German" in text
+    assert f"<#{summaries.id}>" in text and f"<@&{authors.id}>" in text
+    assert "**Weekly digest:** Monday at 09:00 UTC" in text
+    async with running_bot.database.session() as session:
+        row = await session.get(GuildSettings, world.guild.id)
+    assert (row.poll_duration_seconds, row.anonymous, row.results_visibility, row.language) == (259200.0, False, "on_close", "de")
+    assert (row.summary_channel_id, row.author_role_id, row.thread_per_article, row.digest) == (summaries.id, authors.id, False, "mon 09")
+
+    cleared = await _config(world, "set", {"clear": "author_role_id", "digest": "off"})
+    assert "**Author role:** not set" in cleared.text and "**Weekly digest:** off" in cleared.text
+    assert "**Poll duration:** 3d" in cleared.text  # untouched
+    unchanged = await _config(world, "set", {"anonymous": False})
+    assert unchanged.text.startswith("Nothing changed"), unchanged.text
+
+
+async def test_bad_values_are_refused_politely_and_change_nothing(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    bad_duration = await _config(world, "set", {"poll_duration": "soon", "anonymous": False})
+    assert bad_duration.ephemeral and "is not a duration" in bad_duration.text, bad_duration.text
+    too_long = await _config(world, "set", {"poll_duration": "900d"})
+    assert "between 5 seconds and 365 days" in too_long.text
+    bad_digest = await _config(world, "set", {"digest": "someday 25"})
+    assert "is not a weekday and hour" in bad_digest.text
+    async with running_bot.database.session() as session:
+        assert await session.get(GuildSettings, world.guild.id) is None  # nothing was written, not even anonymous
+
+
+async def test_german_admins_get_german_answers(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    german = world.sandbox.add_member(world.guild, "greta", roles=[world.sandbox.add_role(world.guild, "leitung", ["administrator"])], locale="de")
+    handle = await _config(world, "set", {"poll_duration": "bald"}, member=german)
+    assert "ist keine Dauer" in handle.text, handle.text
+    shown = await _config(world, "show", {}, member=german)
+    assert "**Umfragedauer:** 1h" in shown.text
+
+
+async def test_author_links_a_feed_name_to_a_member(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    first = await _config(world, "author", {"name": "  Ada   Lovelace ", "member": world.member})
+    assert "Articles by **Ada Lovelace** are now linked to" in first.text, first.text
+    again = await _config(world, "author", {"name": "Ada Lovelace", "member": world.admin})
+    assert "instead of the member linked before" in again.text
+    async with running_bot.database.session() as session:
+        links = (await session.scalars(select(AuthorLink))).all()
+    assert [(link.guild_id, link.author_name, link.member_id) for link in links] == [(world.guild.id, "Ada Lovelace", world.admin.id)]
+    shown = await _config(world, "show", {})
+    assert f"Ada Lovelace → <@{world.admin.id}>" in shown.text

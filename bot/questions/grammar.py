@@ -375,7 +375,7 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
     ("Android oder iOS? iOS, ganz klar."); short_reply: a reply of one or two words ("Kaum.").
     """
     sentence = next_sentence.strip().lstrip("\"'„“»«‚‘(")
-    if not sentence or sentence.rstrip(_TRAILING.replace("?", "")).endswith("?") or sentence.endswith("?"):
+    if not sentence or sentence.rstrip(_TRAILING.replace("?", "")).endswith("?"):
         return None
     lowered = sentence.lower()
     for phrase in lexicon.answer_phrases:

@@ -148,11 +148,10 @@ def enclosed_mask(text: str) -> tuple[list[bool], list[bool]]:
     closes is ignored rather than swallowing the rest of the block.
     """
     length = len(text)
-    quoted = [False] * length
-    bracketed = [False] * length
+    quote_spans: list[tuple[int, int]] = []
+    bracket_spans: list[tuple[int, int]] = []
     open_at = -1
     closers = ""
-    depth = 0
     paren_start: list[int] = []
     for index, char in enumerate(text):
         before = text[index - 1] if index > 0 else ""
@@ -161,15 +160,25 @@ def enclosed_mask(text: str) -> tuple[list[bool], list[bool]]:
             if char in _CLOSERS and (before in _OPEN_BEFORE or before.isspace()) and after and not after.isspace():
                 open_at = index
                 closers = _CLOSERS[char]
-        elif char in closers and before and not before.isspace() and not (after.isalnum()):
-            for position in range(open_at, index + 1):
-                quoted[position] = True
+        elif char in closers and before and not before.isspace() and not after.isalnum():
+            quote_spans.append((open_at, index))
             open_at = -1
         if char == "(":
             paren_start.append(index)
-            depth += 1
         elif char == ")" and paren_start:
-            start = paren_start.pop()
-            for position in range(start, index + 1):
-                bracketed[position] = True
-    return quoted, bracketed
+            bracket_spans.append((paren_start.pop(), index))
+    return _fill(quote_spans, length), _fill(bracket_spans, length)
+
+
+def _fill(spans: list[tuple[int, int]], length: int) -> list[bool]:
+    """Spans (inclusive) to a per-character mask in linear time, however deeply they nest."""
+    depth = [0] * (length + 1)
+    for start, end in spans:
+        depth[start] += 1
+        depth[end + 1] -= 1
+    mask: list[bool] = []
+    running = 0
+    for index in range(length):
+        running += depth[index]
+        mask.append(running > 0)
+    return mask

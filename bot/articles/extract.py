@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 import trafilatura
+from trafilatura.settings import set_date_params
 
 from bot.articles.language import choose_language
 from bot.articles.model import Article, Block
@@ -109,9 +110,8 @@ def _fallback_blocks(entry: FeedEntry) -> list[Block]:
         blocks = html_to_blocks(entry.content_html)
         if blocks:
             return _without_title_heading(blocks, entry.title)
-    if entry.summary:
-        return [Block("paragraph", entry.summary)]
-    return []
+    summary = _clean(entry.summary)
+    return [Block("paragraph", summary)] if summary else []
 
 
 def _article_url(entry: FeedEntry, feed: ParsedFeed) -> str:
@@ -143,7 +143,7 @@ def extract_article(
     if tree is not None:
         _prune_boilerplate(tree)
         blocks, extracted_title, extracted_author, extracted_date = _main_text(tree, url)
-    title = (entry.title if entry else "") or meta.get("title") or extracted_title or ""
+    title = (entry.title if entry else "") or meta.get("title") or extracted_title or meta.get("page_title") or ""
     if not blocks and entry is not None:
         blocks = _fallback_blocks(entry)
     blocks = _without_title_heading(blocks, title)
@@ -179,6 +179,9 @@ def _main_text(tree: lxml.html.HtmlElement, url: str) -> tuple[list[Block], str 
             include_links=False,
             with_metadata=True,
             deduplicate=False,
+            # No dateparser: it can take many seconds on a crafted page, and the date comes from
+            # the feed or the page's meta tags anyway.
+            date_extraction_params=set_date_params(extensive=False),
         )
     except Exception as error:  # noqa: BLE001 - a library bug on odd HTML must not lose the entry
         log.warning("article %s: text extraction failed: %s", url, error)
@@ -379,7 +382,10 @@ def make_excerpt(blocks: list[Block], limit: int = EXCERPT_LENGTH) -> str:
 def _without_title_heading(blocks: list[Block], title: str) -> list[Block]:
     """Drop the page's own title when it opens the body: it is the article's title, not a heading in it."""
     wanted = _clean(title).casefold()
-    if wanted and blocks and blocks[0].kind == "heading" and blocks[0].text.casefold() == wanted:
+    if not wanted or not blocks or blocks[0].kind != "heading":
+        return blocks
+    heading = blocks[0].text.casefold()
+    if heading == wanted or (blocks[0].level == 1 and (heading in wanted or wanted in heading)):
         return blocks[1:]
     return blocks
 
@@ -448,10 +454,9 @@ def _page_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
                 meta["author"] = value
         elif key in ("article:published_time", "datepublished", "dc.date", "date", "parsely-pub-date") and "published" not in meta:
             meta["published"] = value
-    if "title" not in meta:
-        title = tree.find(".//title")
-        if title is not None and _clean(title.text_content()):
-            meta["title"] = _clean(title.text_content())
+    title = tree.find(".//title")
+    if title is not None and _clean(title.text_content()):
+        meta["page_title"] = _clean(title.text_content())  # often "Post – Site", so the last resort
     return meta
 
 

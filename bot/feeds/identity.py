@@ -61,13 +61,17 @@ def entry_identity(
     link: str | None,
     title: str | None = None,
     published: datetime | None = None,
+    text: str | None = None,
 ) -> str:
-    """A stable string naming one entry: guid/id, else canonical link, else a hash of title and date."""
+    """A stable string naming one entry: guid/id, else canonical link, else a hash of title and date
+    (and of `text`, the entry's content, when it has neither title nor date)."""
     if entry_id and entry_id.strip():
         return entry_id.strip()
     if link and link.strip():
         return canonical_url(link)
     fingerprint = f"{(title or '').strip()}\n{published.isoformat() if published else ''}"
+    if not (title or "").strip() and published is None:
+        fingerprint += f"\n{(text or '').strip()}"
     return "sha256:" + hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()
 
 

@@ -25,7 +25,9 @@ from bot.feeds.identity import canonical_url, entry_identity, entry_key
 
 MAX_TITLE_LENGTH = 500  # matches the storage column; longer titles are cut with an ellipsis
 _WHITESPACE = re.compile(r"\s+")
+_BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|blockquote|section|article|hr)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+_ENCODING_NOTICES = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 _FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
 
 
@@ -86,9 +88,9 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
 
 
 def _parse_xml_feed(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
+    # No content-location: feedparser would then "resolve" opaque guids such as "k1" against the feed
+    # URL, and an entry's identity would change whenever the feed moves. Links are resolved below.
+    headers = {"content-type": content_type} if content_type else {}
     # A stream, never bytes or str: feedparser would treat those as a file name or URL to open.
     result = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
     raw_entries = result.get("entries") or []
@@ -101,6 +103,9 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str | None) -> ParsedFe
         if result.get("bozo"):
             raise FeedParseError(f"the feed is not well-formed XML ({_bozo_reason(result)})", url=url)
         raise NotAFeed("the document is not an RSS, Atom or JSON feed", url=url)
+    if not raw_entries and result.get("bozo") and not isinstance(result.get("bozo_exception"), _ENCODING_NOTICES):
+        # Broken XML with nothing recoverable in it; a well-formed empty feed is fine, this is not.
+        raise FeedParseError(f"the feed is not well-formed XML ({_bozo_reason(result)})", url=url)
     info = result.get("feed") or {}
     feed_author = _person(info.get("author_detail"), info.get("author"))
     base = _text_or_none(info.get("link")) or url
@@ -134,7 +139,7 @@ def _xml_entry(raw: Any, feed_url: str, feed_author: str | None) -> FeedEntry:
     title = _clip(_plain(raw.get("title")))
     published = None
     for name in ("published_parsed", "updated_parsed", "created_parsed"):
-        published = _from_struct_time(raw.get(name))
+        published = _from_struct_time(dict.get(raw, name))  # plain dict access: no feedparser key aliasing
         if published is not None:
             break
     content_html = None
@@ -145,7 +150,7 @@ def _xml_entry(raw: Any, feed_url: str, feed_author: str | None) -> FeedEntry:
     elif contents:
         content_html = _text_to_html(str(contents[0]["value"]))
     summary = _plain(raw.get("summary")) or None
-    identity = entry_identity(_text_or_none(raw.get("id")), link, title, published)
+    identity = entry_identity(_text_or_none(raw.get("id")), link, title, published, text=content_html or summary)
     return FeedEntry(
         entry_id=identity,
         url=canonical_url(link) if link else None,
@@ -246,7 +251,7 @@ def _json_entry(item: dict[str, Any], feed_url: str, feed_author: str | None) ->
         content_html = _text_to_html(str(item["content_text"]))
     image = _string(item.get("image")) or _string(item.get("banner_image"))
     return FeedEntry(
-        entry_id=entry_identity(entry_id, link, title, published),
+        entry_id=entry_identity(entry_id, link, title, published, text=content_html or _string(item.get("summary"))),
         url=canonical_url(link) if link else None,
         title=title,
         author=_json_author(item) or feed_author,
@@ -329,7 +334,7 @@ def _plain(value: Any) -> str:
         return ""
     text = str(value)
     if "<" in text:
-        text = _TAG.sub(" ", text)
+        text = _TAG.sub("", _BLOCK_TAG.sub(" ", text))
     if "&" in text:
         text = html.unescape(text)
     return _WHITESPACE.sub(" ", text).strip()

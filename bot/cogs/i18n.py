@@ -252,6 +252,49 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Please pick a member of this server.",
         "de": "Bitte wähl ein Mitglied dieses Servers.",
     },
+    # summaries (bot/cogs/summaries.py)
+    "summary.command": {"en": "What readers answered to an article's polls", "de": "Was die Leser bei den Umfragen eines Artikels geantwortet haben"},
+    "summary.not_found": {
+        "en": "No article “{reference}” in this server. Pick one from the list while you type.",
+        "de": "Auf diesem Server gibt es keinen Artikel „{reference}“. Wähl beim Tippen einen aus der Liste.",
+    },
+    "summary.not_allowed": {
+        "en": "Summaries are for the article's author, members with the author role and admins (Manage Server).",
+        "de": "Auswertungen sehen nur die Autorin oder der Autor des Artikels, Mitglieder mit der Autorenrolle und Admins (Server verwalten).",
+    },
+    "summary.attached": {
+        "en": "Chart and table (CSV) are attached. Nothing here shows who voted what.",
+        "de": "Diagramm und Tabelle (CSV) hängen an. Nichts davon zeigt, wer wie abgestimmt hat.",
+    },
+    "summary.closed_post": {
+        "en": "The polls of **{title}** have closed. Here is what readers said:",
+        "de": "Die Umfragen zu **{title}** sind beendet. Das haben die Leser gesagt:",
+    },
+    "summary.closed_dm": {
+        "en": "The polls of your article **{title}** have closed. Here is what readers said. (You can turn these messages off with /summary-dms in the server.)",
+        "de": "Die Umfragen zu deinem Artikel **{title}** sind beendet. Das haben die Leser gesagt. (Mit /summary-dms auf dem Server kannst du diese Nachrichten abschalten.)",
+    },
+    "summary.dms_on": {
+        "en": "You will get the summary by direct message when the polls of your articles in this server close.",
+        "de": "Du bekommst die Auswertung per Direktnachricht, wenn die Umfragen zu deinen Artikeln auf diesem Server enden.",
+    },
+    "summary.dms_off": {
+        "en": "Okay: no more summaries by direct message from this server. /summary-dms on turns them back on.",
+        "de": "In Ordnung: keine Auswertungen mehr per Direktnachricht von diesem Server. Mit /summary-dms on bekommst du sie wieder.",
+    },
+    "summary.digest_title": {"en": "Weekly digest: {start} to {end}", "de": "Wochenübersicht: {start} bis {end}"},
+    "forget.confirm": {
+        "en": "This deletes **all your votes, your written answers and the count of your messages in article threads** in this server. Summaries will no longer include them. It cannot be undone.",
+        "de": "Damit werden **alle deine Stimmen, deine schriftlichen Antworten und die Zahl deiner Nachrichten in Artikel-Threads** auf diesem Server gelöscht. Auswertungen enthalten sie dann nicht mehr. Das lässt sich nicht rückgängig machen.",
+    },
+    "forget.button_confirm": {"en": "Delete my data", "de": "Meine Daten löschen"},
+    "forget.button_cancel": {"en": "Cancel", "de": "Abbrechen"},
+    "forget.done": {
+        "en": "Done. Deleted: votes {votes}, written answers {answers}, thread message counts {threads}.",
+        "de": "Erledigt. Gelöscht: Stimmen {votes}, schriftliche Antworten {answers}, Thread-Zähler {threads}.",
+    },
+    "forget.cancelled": {"en": "Nothing was deleted.", "de": "Es wurde nichts gelöscht."},
+    "forget.not_yours": {"en": "This button is not for you.", "de": "Dieser Knopf ist nicht für dich."},
 }
 
 

@@ -1,4 +1,4 @@
-"""Builders for summary tests : articles with polls, and votes/answers the way the voting code stores them."""
+"""Builders for summary tests: articles with polls, and votes/answers the way the voting code stores them."""
 
 from __future__ import annotations
 

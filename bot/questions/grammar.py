@@ -177,12 +177,11 @@ def _disjunctions(body: str, lexicon: Lexicon) -> list[re.Match[str]]:
     for match in re.finditer(r"(?<![\w-])" + conjunction + r"(?![\w-])", blanked, flags=re.IGNORECASE):
         if not top[match.start()]:
             continue
-        before = words(body[: match.start()])
-        after = words(body[match.end() :])
+        before = words(body[max(0, match.start() - 60) : match.start()])  # the neighbouring words only
+        after = words(body[match.end() : match.end() + 60])
         if not before or not after:
             continue
-        previous = body[: match.start()].rstrip()
-        if previous.endswith("-"):  # "zwei- oder dreimal": a suspended compound
+        if body[max(0, match.start() - 8) : match.start()].rstrip().endswith("-"):  # "zwei- oder dreimal"
             continue
         if _is_numeral(before[-1], lexicon) and _is_numeral(after[0], lexicon):
             continue  # numeric_range: "two or three times", not a choice

@@ -49,40 +49,53 @@ _BOUNDARY = re.compile(
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 
+def _is_certain(text: str, match: re.Match[str]) -> bool:
+    """An unambiguous boundary: "?", "!", "…", or a period after a plain word of five or more letters.
+    A period after a short token ("z. B.", "Dr.", "bzw.", "Ja."), a number ("1. März") or an inner
+    period ("e.g.") needs pysbd's abbreviation and ordinal rules."""
+    mark = match.group(1) or match.group(2) or match.group(3)
+    if mark != ".":
+        return True
+    period = match.start(2) if match.group(2) else match.start(3)
+    token = _TOKEN_BEFORE.search(text[max(0, period - 40) : period])
+    word = token.group(1).lstrip("\"'„“‚‘»«([") if token else ""
+    return len(word) >= 5 and word.isalpha()
+
+
 def _is_clear(text: str) -> bool:
-    """True when every sentence boundary candidate is unambiguous: "?", "!", "…", or a period after a
-    plain word of five or more letters. A period after a short token ("z. B.", "Dr.", "bzw.", "Ja."),
-    a number ("1. März") or an inner period ("e.g.") needs pysbd's abbreviation and ordinal rules."""
-    for match in _BOUNDARY.finditer(text):
-        mark = match.group(1) or match.group(2) or match.group(3)
-        if mark != ".":
-            continue
-        period = match.start(2) if match.group(2) else match.start(3)
-        token = _TOKEN_BEFORE.search(text, 0, period)
-        word = token.group(1).lstrip("\"'„“‚‘»«([") if token else ""
-        if len(word) < 5 or not word.isalpha():
-            return False
-    return True
+    return all(_is_certain(text, match) for match in _BOUNDARY.finditer(text))
 
 
-def _clear_segments(text: str) -> list[str]:
+_MAX_PYSBD_RUN = 1500
+
+
+def _segments(text: str, language: str) -> list[str]:
+    """Cut at certain boundaries; only pieces holding an ambiguous period go to pysbd (it is slow, and
+    slower than linear on long text: it compiles a regular expression per abbreviation it meets)."""
     segments: list[str] = []
     last = 0
+    ambiguous = False
     for match in _BOUNDARY.finditer(text):
-        segments.append(text[last : match.end()])
-        last = match.end()
-    segments.append(text[last:])
+        # a run without any certain boundary is cut anyway after _MAX_PYSBD_RUN characters, so that
+        # odd input (a page of abbreviations) cannot stall the finder in pysbd
+        if _is_certain(text, match) or match.end() - last > _MAX_PYSBD_RUN:
+            piece = text[last : match.end()]
+            segments.extend(_segment(piece, language) if ambiguous else [piece])
+            last = match.end()
+            ambiguous = False
+        else:
+            ambiguous = True
+    piece = text[last:]
+    segments.extend(_segment(piece, language) if ambiguous else [piece])
     return segments
 
 
 def split_sentences(text: str, language: str) -> list[Sentence]:
     """Sentences of `text` with their offsets, so callers can look up quote and bracket masks.
 
-    pysbd is slow (it compiles a regular expression per abbreviation it meets), so it is asked only
-    when a boundary is ambiguous; clear boundaries are split by one regular expression, with the
-    same result (tests/questions/test_sentences.py compares both on the corpus)."""
-    segments = _clear_segments(text) if _is_clear(text) else _segment(text, language)
-    return _sentences_from(text, segments)
+    Gives pysbd's sentences (tests/questions/test_sentences.py compares both on the corpus) while
+    asking pysbd only about the stretches between certain boundaries that hold an ambiguous period."""
+    return _sentences_from(text, _segments(text, language))
 
 
 def split_sentences_with_pysbd(text: str, language: str) -> list[Sentence]:

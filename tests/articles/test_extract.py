@@ -224,3 +224,41 @@ def test_html_to_blocks_for_feed_content() -> None:
         Block("paragraph", "danach"),
         Block("heading", "Klein", 5),
     ]
+
+
+# Pages on which trafilatura on its own keeps the banner, the teasers or the newsletter box (checked
+# with trafilatura 2.3): the pruning of page furniture before extraction is what removes them.
+FURNITURE_PAGES = {
+    "banner and teasers inside the article": (
+        '<html><body><main><article><h1>T</h1><div class="cookie-consent"><p>Wir verwenden Cookies. Möchtest du alle'
+        " Cookies akzeptieren?</p></div><p>Erster Absatz des Artikels mit genug Text, damit er als Inhalt zählt und nicht"
+        " als Rauschen gilt.</p><p>Zweiter Absatz des Artikels mit genug Text, damit er als Inhalt zählt und nicht als"
+        ' Rauschen gilt.</p><div class="related-posts"><h3>Ähnliche Beiträge</h3><p><a href="/x">Was ist das Beste?</a>'
+        "</p><p>Ein Teaser-Text zu einem anderen Beitrag, auch lang genug um als Absatz zu zählen.</p></div>"
+        '<div class="share-buttons"><p>Teile diesen Beitrag! Gefällt er dir?</p></div></article></main></body></html>',
+        ["Erster Absatz des Artikels", "Zweiter Absatz des Artikels"],
+    ),
+    "short page with banner and newsletter": (
+        '<html><body><div id="cookie-banner"><p>Do you accept all cookies? We use them for analytics and ads across the'
+        ' site.</p></div><div class="content"><p>Short post body here, just one paragraph of text that matters.</p></div>'
+        '<div class="newsletter"><p>Want our newsletter? Sign up now for weekly updates!</p></div></body></html>',
+        ["Short post body here"],
+    ),
+    "div soup with a privacy notice": (
+        '<html><body><div class="wrapper"><div class="post"><p>Paragraph one of the post is long enough to be considered'
+        " content by the extractor maybe.</p><p>Paragraph two of the post is also long enough to be considered content by"
+        ' the extractor.</p></div><div class="gdpr"><p>We care about your privacy. Do you agree to our use of cookies and'
+        ' similar tech?</p></div><div class="comments"><p>Nice post! Will you write more about this topic soon?</p></div>'
+        "</div></body></html>",
+        ["Paragraph one of the post", "Paragraph two of the post"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(FURNITURE_PAGES))
+def test_furniture_that_trafilatura_alone_keeps_is_removed(name: str) -> None:
+    html, starts = FURNITURE_PAGES[name]
+    article = extract_article(html, "https://x.example/a")
+    assert [block.kind for block in article.blocks] == ["paragraph"] * len(starts)
+    assert all(block.text.startswith(start) for block, start in zip(article.blocks, starts, strict=True))
+    assert "?" not in article.text  # every question on these pages belongs to the furniture

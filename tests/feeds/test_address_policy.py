@@ -53,6 +53,10 @@ REFUSED_LITERALS = [
     ("0", "unspecified"),
     ("0x0a.0.0.1", "private"),
     ("3232235521", "private"),  # decimal 192.168.0.1
+    ("0x7f.0x0.0x0.0x1", "loopback"),  # hex in every part
+    ("127.0.0.1.", "loopback"),  # trailing dot
+    ("[::ffff:7f00:1]", "loopback"),  # IPv4-mapped, written in hex
+    ("[fe80::1%25eth0]", "link-local"),  # with a zone id
 ]
 
 

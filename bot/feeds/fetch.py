@@ -80,6 +80,11 @@ async def system_lookup(host: str, port: int) -> list[str]:
     return addresses
 
 
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:200] if text else type(error).__name__
+
+
 @dataclass(frozen=True)
 class FetchResult:
     status: int  # 200 (body present) or 304 (not modified since the ETag / Last-Modified we sent)
@@ -233,6 +238,12 @@ class FeedFetcher:
             raise FetchFailed(
                 f"{current.host} did not answer within {self.settings.timeout:g} seconds", url=url
             ) from None
+        except aiohttp.ClientConnectorCertificateError as error:
+            raise FetchFailed(
+                f"the HTTPS certificate of {error.host} is not valid ({_first_line(error.certificate_error)})", url=url
+            ) from None
+        except aiohttp.ClientSSLError as error:
+            raise FetchFailed(f"the secure (TLS) connection to {error.host} failed ({_first_line(error.os_error)})", url=url) from None
         except aiohttp.ClientConnectorDNSError:
             raise FetchFailed(f"the host name {current.host} could not be found", url=url) from None
         except aiohttp.ClientConnectorError as error:
@@ -241,8 +252,7 @@ class FeedFetcher:
         except aiohttp.InvalidURL as error:
             raise InvalidUrl(f"{error.url!s} is not a valid web address", url=url) from None
         except (aiohttp.ClientError, OSError, ValueError) as error:
-            detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise FetchFailed(f"the connection to {current.host} failed ({detail})", url=url) from None
+            raise FetchFailed(f"the connection to {current.host} failed ({_first_line(error)})", url=url) from None
 
     async def _follow(self, current: URL, *, etag: str | None, last_modified: str | None, accept: str) -> FetchResult:
         assert self._session is not None

@@ -299,3 +299,34 @@ async def test_every_error_is_a_feed_error_with_a_one_line_reason(serve) -> None
                 await fetcher.fetch(url)
             assert caught.value.reason and "\n" not in caught.value.reason
             assert str(caught.value) == caught.value.reason
+
+
+async def test_invalid_https_certificate_is_a_clear_fetch_failure(serve, tmp_path) -> None:
+    import ssl
+    import subprocess
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=self-signed.test"],
+        check=True, capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+
+    async def feed(request: web.Request) -> web.Response:
+        return web.Response(body=RSS, content_type="application/rss+xml")
+
+    app = web.Application()
+    app.router.add_get("/feed", feed)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context).start()
+    try:
+        port = runner.addresses[0][1]
+        async with FeedFetcher(LOCAL) as fetcher:
+            with pytest.raises(FetchFailed) as caught:
+                await fetcher.fetch(f"https://127.0.0.1:{port}/feed")
+    finally:
+        await runner.cleanup()
+    assert "certificate" in caught.value.reason

@@ -110,6 +110,8 @@ class FeedService:
         self._locks: dict[int, asyncio.Lock] = {}
         self._feeds: dict[int, ParsedFeed] = {}  # the last parsed document per subscription
         self._fetch_slots = asyncio.Semaphore(MAX_CONCURRENT_FETCHES)
+        # Called after each article is stored, so posting can start before the rest of a batch is read.
+        self.on_article_stored: Callable[[], None] | None = None
 
     def _lock(self, subscription_id: int) -> asyncio.Lock:
         return self._locks.setdefault(subscription_id, asyncio.Lock())
@@ -283,6 +285,8 @@ class FeedService:
                 config = await load_guild_config(session, subscription.guild_id, self.settings.polls)
                 await store_article(session, entry, subscription, article, drafts, config)
             built += 1
+            if self.on_article_stored is not None:
+                self.on_article_stored()
         return built
 
     async def _load(self, seen: SeenEntry, feed_entry: FeedEntry, feed: ParsedFeed) -> ArticleText | None:

@@ -86,6 +86,7 @@ class ReaderBot(commands.Bot):
         self.fetcher = fetcher
         self.feed_service = feed_service or FeedService(database, settings, fetcher)
         self.publisher = Publisher(self, database, settings)
+        self.feed_service.on_article_stored = self.publisher.wake
         self.sync_commands = sync_commands
         self.started = asyncio.Event()  # set once reconciliation has been kicked off and the loop runs
         self._startup_task: asyncio.Task[None] | None = None

@@ -1,0 +1,64 @@
+"""Posting under Discord's pace: rate limits and errors delay posts, never drop, reorder or repeat them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.cogs.client import ReaderBot
+from bot.storage.models import DiscordPost, PostState
+from e2e.harness import BlogServer, SandboxWorld, wait_until
+
+
+async def test_rate_limits_and_server_errors_delay_but_never_drop_or_reorder(running_bot: ReaderBot, world: SandboxWorld, blog: BlogServer) -> None:
+    sandbox = world.sandbox
+    sandbox.set_rate_limit("message.create", 2, 1.0)
+    path = f"/channels/{world.channel.id}/messages"
+    sandbox.inject_fault(502, count=1, path_contains=path, method="POST")  # discord.py retries after 1 s
+    sandbox.inject_fault(429, count=2, path_contains=path, method="POST", retry_after=0.3)
+    for index in range(5):
+        blog.add_post(f"p{index}", f"Post {index}", ["Nothing to ask."])
+    handle = await sandbox.run_slash_command(
+        world.admin, "feed", {"url": blog.feed_url, "channel": world.channel, "backfill": 5}, subcommand="add", channel=world.channel
+    )
+    await handle.wait_response(timeout=10)
+    await sandbox.wait_until(lambda: len(world.channel_messages()) == 5, 30, "five articles")
+    await sandbox.wait_until(lambda: len(sandbox.threads(world.channel)) == 5, 10, "five threads")
+    assert [m.embeds[0]["title"] for m in world.channel_messages()] == [f"Post {i}" for i in range(5)]
+    created = [r for r in sandbox.requests_matching("POST", path) if r.path.endswith("/messages") and r.ok]
+    assert len(created) == 5  # every refused request was repeated once it was allowed, none twice
+    refused = [r for r in sandbox.requests_matching("POST", path) if r.path.endswith("/messages") and not r.ok]
+    assert {r.status for r in refused} >= {429, 502}
+    times = sorted(r.time for r in created)
+    assert all(later - earlier >= 0.9 for earlier, later in zip(times, times[2:], strict=False))  # 2 per second kept
+
+    async def all_sent() -> bool:
+        async with running_bot.database.session() as session:
+            states = (await session.scalars(select(DiscordPost.state))).all()
+        return len(states) == 10 and set(states) == {PostState.SENT}
+
+    await wait_until(all_sent, 10, "outbox all sent")
+
+
+async def test_a_channel_the_bot_may_not_post_in_waits_without_blocking_others(running_bot: ReaderBot, world: SandboxWorld, blog: BlogServer) -> None:
+    sandbox = world.sandbox
+    other = sandbox.add_channel(world.guild, "other")
+    other_blog = BlogServer(title="Other blog")
+    await other_blog.start()
+    try:
+        for channel, feed in ((world.channel, blog), (other, other_blog)):
+            handle = await sandbox.run_slash_command(
+                world.admin, "feed", {"url": feed.feed_url, "channel": channel}, subcommand="add", channel=channel
+            )
+            await handle.wait_response(timeout=10)
+        # The bot loses the right to post in #articles after subscribing.
+        sandbox.set_overwrite(world.channel, sandbox.bot_role(world.guild), deny=["send_messages"])
+        blog.add_post("second", "Second", ["Text."])
+        await wait_until(lambda: sandbox.requests_matching("POST", f"/channels/{world.channel.id}/messages", status=403), 5, "a refused post")
+        other_blog.add_post("elsewhere", "Elsewhere", ["Text."])
+        await sandbox.wait_until(lambda: [m for m in sandbox.messages(other) if m.embeds], 10, "post in the other channel")
+    finally:
+        await other_blog.stop()
+    assert world.channel_messages() == []
+    sandbox.set_overwrite(world.channel, sandbox.bot_role(world.guild), deny=[])
+    await sandbox.wait_until(lambda: world.channel_messages(), 15, "post after the permission came back")
+    assert [m.embeds[0]["title"] for m in world.channel_messages()] == ["Second"]

@@ -22,7 +22,7 @@ from trafilatura.settings import set_date_params
 
 from bot.articles.language import choose_language
 from bot.articles.model import Article, Block
-from bot.feeds.errors import FeedError, NotAFeed
+from bot.feeds.errors import FeedError, NotAWebPage
 from bot.feeds.fetch import PAGE_ACCEPT, FeedFetcher
 from bot.feeds.identity import canonical_url
 from bot.feeds.parse import FeedEntry, ParsedFeed
@@ -66,18 +66,16 @@ async def load_article(
     on_fallback: Callable[[FeedError], None] | None = None,
 ) -> Article:
     """The article behind `entry`. Never loses the entry: when the page cannot be fetched or read,
-    the article is built from what the feed says (full content, else summary), `on_fallback`
-    hears why, and a warning is logged."""
-    if entry.content_html and (not entry.url or len(_html_text(entry.content_html)) >= FULL_CONTENT_MIN_CHARACTERS):
-        return article_from_feed(entry, feed)
-    if not entry.url:
+    the article is built from what the feed says (full content, else summary) and `on_fallback`
+    hears why (it is also logged)."""
+    if not entry.url or (entry.content_html and len(_html_text(entry.content_html)) >= FULL_CONTENT_MIN_CHARACTERS):
         return article_from_feed(entry, feed)
     try:
         result = await fetcher.fetch(entry.url, accept=PAGE_ACCEPT)
         body = result.body or b""
         if not _looks_like_html(body, result.content_type):
             kind = (result.content_type or "unknown type").split(";")[0]
-            raise NotAFeed(f"the article page is not a web page ({kind})", url=entry.url)
+            raise NotAWebPage(f"the article page is not a web page ({kind})", url=entry.url)
         return await asyncio.to_thread(
             extract_article, body, entry.url, entry=entry, feed_language=feed.language, content_type=result.content_type
         )
@@ -385,7 +383,9 @@ def _without_title_heading(blocks: list[Block], title: str) -> list[Block]:
     if not wanted or not blocks or blocks[0].kind != "heading":
         return blocks
     heading = blocks[0].text.casefold()
-    if heading == wanted or (blocks[0].level == 1 and (heading in wanted or wanted in heading)):
+    # "Passkeys explained" opening a page titled "Passkeys explained | Security Blog" is the title too.
+    similar = (heading in wanted or wanted in heading) and min(len(heading), len(wanted)) >= max(len(heading), len(wanted)) / 2
+    if heading == wanted or (blocks[0].level == 1 and similar):
         return blocks[1:]
     return blocks
 
@@ -481,31 +481,36 @@ def _parse_datetime(value: str | None) -> datetime | None:
 def _prune_boilerplate(tree: lxml.html.HtmlElement) -> None:
     """Remove cookie banners, navigation, sidebars, related posts, sharing and footers before
     trafilatura sees the page (trafilatura alone keeps some of them on small pages)."""
+    paragraphs = sum(1 for _ in tree.iter("p"))
     doomed = []
     for element in tree.iter():
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if not tag or tag in _PROTECTED_TAGS:
             continue
-        if tag in _BOILERPLATE_TAGS or _is_boilerplate(element):
-            if not _holds_article(element):
-                doomed.append(element)
+        if (tag in _BOILERPLATE_TAGS or _is_boilerplate(element)) and not _holds_article(element, paragraphs):
+            doomed.append(element)
     for element in doomed:
-        parent = element.getparent()
-        if parent is not None:
+        if element.getparent() is not None:
             element.drop_tree()  # keeps the tail text in place
 
 
 def _is_boilerplate(element: lxml.html.HtmlElement) -> bool:
+    if element.get("role", "").strip().lower() in ("dialog", "alertdialog", "navigation", "complementary", "contentinfo"):
+        return True
     names = f"{element.get('id', '')} {element.get('class', '')}".lower()
     if not names.strip():
-        return element.get("role", "").lower() in ("dialog", "alertdialog", "navigation", "complementary", "contentinfo")
+        return False
     words = set(_CLASS_WORD.split(names))
     return bool(words & _BOILERPLATE_WORDS) or any("cookie" in word or "consent" in word for word in words)
 
 
-def _holds_article(element: lxml.html.HtmlElement) -> bool:
+def _holds_article(element: lxml.html.HtmlElement, page_paragraphs: int) -> bool:
+    """Whether removing `element` would remove the article itself (some sites wrap the whole page
+    in a <form> or a "widget" container)."""
+    inside = 0
     for node in element.iterdescendants():
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
         if tag in ("article", "main", "h1"):
             return True
-    return False
+        inside += tag == "p"
+    return page_paragraphs >= 3 and inside * 2 > page_paragraphs

@@ -60,5 +60,9 @@ class NotAFeed(FeedError):
         self.feed_links = feed_links  # feeds the HTML page advertises, if any
 
 
+class NotAWebPage(FeedError):
+    """An article link that leads to something other than HTML (an image, a PDF, ...)."""
+
+
 class FeedParseError(FeedError):
     """The document looks like a feed but is too broken to read."""

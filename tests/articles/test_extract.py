@@ -262,3 +262,13 @@ def test_furniture_that_trafilatura_alone_keeps_is_removed(name: str) -> None:
     assert [block.kind for block in article.blocks] == ["paragraph"] * len(starts)
     assert all(block.text.startswith(start) for block, start in zip(article.blocks, starts, strict=True))
     assert "?" not in article.text  # every question on these pages belongs to the furniture
+
+
+def test_a_page_wrapped_in_a_form_keeps_its_article() -> None:
+    """Some sites (ASP.NET WebForms) wrap the whole page in a <form>: that is not furniture."""
+    paragraphs = "".join(f"<p>Absatz {n} mit ausreichend viel Text, damit er als Inhalt gilt und nicht als Rauschen.</p>" for n in range(5))
+    html = f'<html lang="de"><body><form id="aspnetForm"><div class="cookie-bar"><p>Cookies okay?</p></div><div class="post"><h2>Überschrift</h2>{paragraphs}</div></form></body></html>'
+    article = extract_article(html, "https://x.example/a")
+    assert [block.text for block in article.blocks if block.kind == "paragraph"][0].startswith("Absatz 0")
+    assert len([block for block in article.blocks if block.kind == "paragraph"]) == 5
+    assert "Cookies okay?" not in article.text

@@ -11,7 +11,7 @@ from aiohttp import web
 from bot.articles.extract import load_article
 from bot.articles.model import Block
 from bot.config import FeedSettings
-from bot.feeds.errors import AddressRefused, FeedError, FetchFailed, NotAFeed
+from bot.feeds.errors import AddressRefused, FeedError, FetchFailed, NotAWebPage
 from bot.feeds.fetch import FeedFetcher
 from bot.feeds.parse import FeedEntry, ParsedFeed, parse_feed
 
@@ -93,7 +93,7 @@ async def test_page_that_is_not_html_falls_back(serve) -> None:
     problems: list[FeedError] = []
     async with FeedFetcher(LOCAL) as fetcher:
         article = await load_article(entry, feed(), fetcher, on_fallback=problems.append)
-    assert isinstance(problems[0], NotAFeed) and "image/png" in problems[0].reason
+    assert isinstance(problems[0], NotAWebPage) and "image/png" in problems[0].reason
     assert article.text == "Nur ein Bild."
 
 

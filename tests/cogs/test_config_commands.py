@@ -90,3 +90,26 @@ async def test_author_links_a_feed_name_to_a_member(running_bot: ReaderBot, worl
     assert [(link.guild_id, link.author_name, link.member_id) for link in links] == [(world.guild.id, "Ada Lovelace", world.admin.id)]
     shown = await _config(world, "show", {})
     assert f"Ada Lovelace → <@{world.admin.id}>" in shown.text
+
+
+async def test_without_threads_the_polls_follow_the_article_in_the_channel(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    from e2e.articles import FOUR_DAY_WEEK, FOUR_DAY_WEEK_TITLE
+    from e2e.harness import BlogServer
+
+    await _config(world, "set", {"thread_per_article": False, "language": "de"})
+    blog = BlogServer()
+    await blog.start()
+    try:
+        handle = await world.sandbox.run_slash_command(
+            world.admin, "feed", {"url": blog.feed_url, "channel": world.channel}, subcommand="add", channel=world.channel
+        )
+        await handle.wait_response(timeout=10)
+        blog.add_post("a", FOUR_DAY_WEEK_TITLE, FOUR_DAY_WEEK)
+        await world.sandbox.wait_until(lambda: len(world.channel_messages()) == 4, 10, "article and three polls")
+    finally:
+        await blog.stop()
+    article, *polls = world.channel_messages()
+    assert article.embeds[0]["title"] == FOUR_DAY_WEEK_TITLE
+    assert world.sandbox.threads(world.channel) == []
+    assert [poll.content for poll in polls][0] == "**Would you work four days a week for the same pay?**"
+    assert all(poll.embeds[0]["title"] in ("Umfrage", "Deine Antwort") for poll in polls)  # the guild chose German

@@ -1,1 +1,1 @@
-from e2e.fixtures import blog, bot_database_url, bot_process, sandbox, world  # noqa: F401
+from e2e.fixtures import blog, bot_database_url, bot_process, sandbox, start_bot, world  # noqa: F401

@@ -106,6 +106,9 @@ async def test_run_posts_new_articles_with_polls_refuses_members_and_survives_si
     assert _database_rows(bot_database_url, "SELECT DISTINCT state FROM discord_posts") == [("sent",)]
     assert _database_rows(bot_database_url, "SELECT DISTINCT state FROM polls") == [("open",)]
 
+    # Only the guilds intent was asked for (no privileged intents).
+    assert {record.intents for record in sandbox.hub.identifies} == {1}
+
     # Clean shutdown on SIGTERM; the token never reached the log.
     assert await bot_process.stop() == 0
     log = bot_process.log_text()

@@ -2,7 +2,7 @@
 
     python -m bot.sandbox --port 0 --token TOKEN [--guild NAME] [--channel NAME] [--raise-limits]
 
-The first stdout line is {"base_url", "api_base", "gateway_url", "control_url", "bots", "guilds"}; drive it
+The first stdout line is {"base_url", "api_base", "gateway_url", "control_url", "bots", "guilds", "channels"}; drive it
 with bot.sandbox.remote.RemoteSandbox. SIGTERM or SIGINT stops it. A test and demo tool, not a production server.
 """
 
@@ -28,12 +28,14 @@ async def _serve(args: argparse.Namespace) -> int:
     urls = await sandbox.start(args.host, args.port)
     bots = [sandbox.add_bot_user(token) for token in args.token]
     guilds = []
+    channels = []
     for name in args.guild:
         guild = sandbox.add_guild(name)
         guilds.append(guild)
         for channel_name in args.channel:
-            sandbox.add_channel(guild, channel_name)
-    print(json.dumps(dict(urls.as_dict(), bots=to_json(bots), guilds=to_json(guilds))), flush=True)
+            channels.append(sandbox.add_channel(guild, channel_name))
+    print(json.dumps(dict(urls.as_dict(), bots=to_json(bots), guilds=to_json(guilds), channels=to_json(channels))),
+          flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -114,6 +114,7 @@ class Sandbox:
         self._interactions_by_token: dict[str, InteractionHandle] = {}
         self._open_modals: dict[tuple[int, str], InteractionHandle] = {}
         self._attachments_by_id: dict[int, Attachment] = {}
+        self.acknowledged_count = 0  # interactions the bot acknowledged so far (load drivers watch it)
         self._waiters: list[tuple[Callable[[], Any], asyncio.Future[Any]]] = []
         self._runner: web.AppRunner | None = None
         self._urls: SandboxURLs | None = None
@@ -127,7 +128,7 @@ class Sandbox:
         app = build_app(self)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port, reuse_address=True)
+        site = web.TCPSite(self._runner, host, port, reuse_address=True, backlog=4096)
         await site.start()
         server = site._server
         assert server is not None and server.sockets
@@ -816,12 +817,7 @@ class Sandbox:
         assert bot is not None
         guild_member, user = self._member_and_user(member, channel)
         if command is not None and not crafted and guild_member is not None:
-            required = command.default_member_permissions
-            if required is not None:
-                have = perms.base_permissions(guild_member.guild, guild_member)
-                needed = int(required)
-                if not have & perms.ADMINISTRATOR and (needed == 0 or have & needed != needed):
-                    raise SandboxUsageError(f"/{root} is hidden from {guild_member!r}: default_member_permissions")
+            self._check_default_permissions(command, guild_member)
         schema = command.options if command is not None else []
         resolved: dict[str, dict[str, Any]] = {}
         leaf_schema = schema
@@ -844,6 +840,58 @@ class Sandbox:
                                   bot=bot, member=guild_member, user=user, channel=channel, data=data,
                                   command_name=" ".join([root] + path), values=dict(options))
         return self._send_interaction(handle)
+
+    async def use_message_command(self, member: Member | User, name: str, message: Message, *,
+                                  crafted: bool = False, bot: BotAccount | None = None) -> InteractionHandle:
+        """A member picks Apps -> `name` on a message (a message context-menu command, type 3)."""
+        return self._context_menu(member, name, 3, message.channel, message.id,
+                                  {"messages": {str(message.id): message.to_dict()}}, crafted=crafted, bot=bot)
+
+    async def use_user_command(self, member: Member | User, name: str, target: Member | User, *,
+                               channel: Channel, crafted: bool = False,
+                               bot: BotAccount | None = None) -> InteractionHandle:
+        """A member picks Apps -> `name` on another member (a user context-menu command, type 2)."""
+        target_user = target.user if isinstance(target, Member) else target
+        resolved: dict[str, Any] = {"users": {str(target_user.id): target_user.to_dict()}}
+        target_member = channel.guild.members.get(target_user.id) if channel.guild else None
+        if target_member is not None:
+            resolved["members"] = {str(target_user.id): dict(
+                target_member.to_dict(with_user=False),
+                permissions=str(perms.channel_permissions(target_member.guild, target_member, channel)))}
+        return self._context_menu(member, name, 2, channel, target_user.id, resolved, crafted=crafted, bot=bot)
+
+    def _context_menu(self, member: Member | User, name: str, command_type: int, channel: Channel, target_id: int,
+                      resolved: dict[str, Any], *, crafted: bool, bot: BotAccount | None) -> InteractionHandle:
+        guild = channel.guild
+        command = None
+        for candidate in ([bot] if bot is not None else list(self.state.bots_by_id.values())):
+            command = candidate.find_command(name, guild.id if guild else None, command_type)
+            if command is not None:
+                bot = candidate
+                break
+        if command is None and not crafted:
+            raise SandboxUsageError(f"no {'message' if command_type == 3 else 'user'} command {name!r} is registered")
+        bot = bot or self.default_bot()
+        guild_member, user = self._member_and_user(member, channel)
+        if command is not None and not crafted and guild_member is not None:
+            self._check_default_permissions(command, guild_member)
+        data: dict[str, Any] = {"id": str(command.id) if command else str(self.state.next_id()), "name": name,
+                                "type": command_type, "target_id": str(target_id), "resolved": resolved}
+        if command is not None and command.guild_id is not None:
+            data["guild_id"] = str(command.guild_id)
+        handle = self._new_handle(type=APPLICATION_COMMAND, bot=bot, member=guild_member, user=user,
+                                  channel=channel, data=data, command_name=name)
+        return self._send_interaction(handle)
+
+    @staticmethod
+    def _check_default_permissions(command: ApplicationCommand, member: Member) -> None:
+        required = command.default_member_permissions
+        if required is None:
+            return
+        have = perms.base_permissions(member.guild, member)
+        needed = int(required)
+        if not have & perms.ADMINISTRATOR and (needed == 0 or have & needed != needed):
+            raise SandboxUsageError(f"{command.name!r} is hidden from {member!r} by default_member_permissions")
 
     @staticmethod
     def _path_kinds(schema: list[dict[str, Any]], path: list[str]) -> list[int]:
@@ -1077,6 +1125,10 @@ class Sandbox:
         return await self.wait_until(check, timeout, f"message in {channel!r}")
 
     def interaction_changed(self, handle: InteractionHandle) -> None:
+        """Called whenever the bot answered or changed an interaction's result."""
+        if handle.acked_at is not None and not handle.counted:
+            handle.counted = True
+            self.acknowledged_count += 1
         handle.notify()
         self._changed()
 

@@ -28,7 +28,8 @@ CALLABLE = frozenset({
     "submit_modal", "member_send_message", "member_send_dm", "inject_fault", "clear_faults", "drop_gateway",
     "request_reconnect", "invalidate_session", "set_rate_limit", "set_global_rate_limit", "messages", "message",
     "threads", "thread_of", "dm_messages", "bot_role", "bot_member", "is_connected", "wait_for_connection",
-    "click_many", "permissions_of", "bot_permissions", "channel", "wait_for_message_count",
+    "click_many", "permissions_of", "bot_permissions", "channel", "wait_for_message_count", "use_message_command",
+    "use_user_command",
 })
 
 

@@ -73,6 +73,7 @@ class InteractionHandle:
         self.choices: list[dict[str, Any]] | None = None
         self.rejected: list[tuple[int, int, str]] = []  # (status, Discord code, message) of refused callbacks
         self.origin: InteractionHandle | None = None  # for modal submits: the interaction that opened the modal
+        self.counted = False  # included in Sandbox.acknowledged_count
         self._changed = asyncio.Event()
 
     # -- state -----------------------------------------------------------------------------------------------

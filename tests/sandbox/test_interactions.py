@@ -298,3 +298,29 @@ async def test_two_guilds_are_kept_apart(sandbox: Sandbox, world: World) -> None
                                             channel=other_channel)
     assert handle.guild is other and sandbox.messages(other_channel)[0].content == "Was meint ihr?"
     assert sandbox.messages(world.channel) == []
+
+
+async def test_context_menu_commands(sandbox: Sandbox, world: World) -> None:
+    client = make_client()
+    tree = app_commands.CommandTree(client)
+
+    @tree.context_menu(name="Close poll")
+    @app_commands.default_permissions(manage_guild=True)
+    async def close_poll(interaction: discord.Interaction, message: discord.Message) -> None:
+        await interaction.response.send_message(f"closing {message.content}", ephemeral=True)
+
+    @tree.context_menu(name="Who is this")
+    async def who(interaction: discord.Interaction, member: discord.Member) -> None:
+        await interaction.response.send_message(f"{member.name} in {interaction.guild.name}", ephemeral=True)
+
+    async with running(client):
+        await tree.sync()
+        poll_message = await client.get_channel(world.channel.id).send("Poll 1")
+        stored = sandbox.message(poll_message.id)
+        closing = await sandbox.use_message_command(world.admin, "Close poll", stored)
+        identified = await sandbox.use_user_command(world.bob, "Who is this", world.alice, channel=world.channel)
+        await closing.wait_response()
+        await identified.wait_response()
+        with pytest.raises(SandboxUsageError):
+            await sandbox.use_message_command(world.alice, "Close poll", stored)
+    assert closing.content == "closing Poll 1" and identified.content == "alice in Readers"

@@ -52,13 +52,14 @@ class Community:
         author: str | None = "Anna Autorin",
         language: str = "de",
         thread_id: int | None = None,
+        channel_id: int = 5,
         age: timedelta = timedelta(0),
     ) -> BuiltArticle:
         self._counter += 1
         url = url or f"https://blog.example/{self._counter}/"
         async with self.database.session() as session:
             article = Article(
-                guild_id=guild_id, channel_id=5, entry_id=url, url=url, title=title, author=author, language=language,
+                guild_id=guild_id, channel_id=channel_id, entry_id=url, url=url, title=title, author=author, language=language,
                 text_hash="0" * 64, thread_id=thread_id, created_at=utcnow() - age, polls=[],
             )
             for position, spec in enumerate(polls):

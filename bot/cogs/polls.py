@@ -70,6 +70,7 @@ log = logging.getLogger(__name__)
 
 DEFER_AFTER_SECONDS = 2.0  # Discord allows 3 s for the first answer; leave room for the request itself
 REFRESH_INTERVAL_SECONDS = 5.0  # a poll message is edited at most this often, however fast votes come
+CHANNEL_EDIT_SPACING_SECONDS = 1.1  # Discord allows about 5 message edits per 5 s in one channel
 CLOSE_CHECK_SECONDS = 2.0
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -104,46 +105,71 @@ def receipt_text(receipt: VoteReceipt, language: Language) -> str:
 
 
 async def reply(interaction: discord.Interaction, text: str) -> None:
-    """An ephemeral answer, as the first response or as a follow-up after a defer."""
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    else:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    """An ephemeral answer, as the first response or as a follow-up after a defer.
+
+    A reply Discord refuses (the interaction expired, the member's client is gone) is logged in one line: the
+    vote is stored either way, and a traceback per click would only slow a bot that is already behind."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException as error:
+        log.warning("could not answer interaction %s: %s %s", interaction.id, error.status, error.text or "")
 
 
 class PollRefresher:
-    """Edits a poll message after votes, at most once per `interval` per poll (trailing edge: the last vote shows)."""
+    """Keeps live poll messages current without flooding Discord.
 
-    def __init__(self, cog: PollsCog, interval: float = REFRESH_INTERVAL_SECONDS) -> None:
+    However fast votes come, a poll's message is edited at most once per `interval` (the last change always
+    shows: a vote during an edit schedules one more), and edits in one channel are spaced by `channel_spacing`,
+    below Discord's ~5 edits / 5 s per channel, since an article's polls share its thread.
+    """
+
+    def __init__(self, cog: PollsCog, interval: float = REFRESH_INTERVAL_SECONDS,
+                 channel_spacing: float = CHANNEL_EDIT_SPACING_SECONDS) -> None:
         self.cog = cog
         self.interval = interval
-        self._scheduled: dict[int, asyncio.Task[None]] = {}
+        self.channel_spacing = channel_spacing
+        self._dirty: set[int] = set()
+        self._workers: dict[int, asyncio.Task[None]] = {}
         self._last_edit: dict[int, float] = {}
+        self._channel_next: dict[int, float] = {}
 
     def touch(self, poll_ids: Iterable[int]) -> None:
-        now = time.monotonic()
         for poll_id in poll_ids:
-            if poll_id in self._scheduled:
-                continue
-            delay = max(0.0, self._last_edit.get(poll_id, 0.0) + self.interval - now)
-            self._scheduled[poll_id] = asyncio.create_task(self._refresh_later(poll_id, delay), name=f"poll-refresh-{poll_id}")
+            self._dirty.add(poll_id)
+            if poll_id not in self._workers:
+                self._workers[poll_id] = asyncio.create_task(self._work(poll_id), name=f"poll-refresh-{poll_id}")
 
-    async def _refresh_later(self, poll_id: int, delay: float) -> None:
+    async def channel_turn(self, channel_id: int) -> None:
+        """Wait for this channel's next edit slot (slots are handed out in call order)."""
+        now = time.monotonic()
+        slot = max(now, self._channel_next.get(channel_id, 0.0))
+        self._channel_next[channel_id] = slot + self.channel_spacing
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    async def _work(self, poll_id: int) -> None:
         try:
-            await asyncio.sleep(delay)
+            while poll_id in self._dirty:
+                wait = self._last_edit.get(poll_id, -self.interval) + self.interval - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._dirty.discard(poll_id)  # votes committed from here on mark it again
+                self._last_edit[poll_id] = time.monotonic()
+                try:
+                    await self.cog.refresh_poll_message(poll_id, only_if_visible=True)
+                except Exception:
+                    log.exception("could not refresh the message of poll %s", poll_id)
         finally:
-            # votes committed from here on schedule the next edit
-            self._scheduled.pop(poll_id, None)
-        self._last_edit[poll_id] = time.monotonic()
-        try:
-            await self.cog.refresh_poll_message(poll_id, only_if_visible=True)
-        except Exception:
-            log.exception("could not refresh the message of poll %s", poll_id)
+            self._workers.pop(poll_id, None)
 
     def stop(self) -> None:
-        for task in self._scheduled.values():
+        for task in self._workers.values():
             task.cancel()
-        self._scheduled.clear()
+        self._workers.clear()
+        self._dirty.clear()
 
 
 class PollsCog(commands.Cog, name=POLLS_COG_NAME):
@@ -157,10 +183,11 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
     )
 
     def __init__(self, bot: commands.Bot, database: Database, *, refresh_interval: float = REFRESH_INTERVAL_SECONDS,
+                 channel_edit_spacing: float = CHANNEL_EDIT_SPACING_SECONDS,
                  close_check_seconds: float = CLOSE_CHECK_SECONDS) -> None:
         self.bot = bot
         self.database = database
-        self.refresher = PollRefresher(self, refresh_interval)
+        self.refresher = PollRefresher(self, refresh_interval, channel_edit_spacing)
         self.batcher = VoteBatcher(database, on_committed=self._votes_committed)
         self._closing_lock = asyncio.Lock()
         self.close_due_polls.change_interval(seconds=close_check_seconds)
@@ -237,7 +264,10 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
             key, values = _refusal_key(error)
             await reply(interaction, t(key, language, **values))
             return
-        await interaction.response.send_modal(AnswerModal(poll_id, language=language, default=previous))
+        try:
+            await interaction.response.send_modal(AnswerModal(poll_id, language=language, default=previous))
+        except discord.HTTPException as error:
+            log.warning("could not open the answer form for interaction %s: %s", interaction.id, error.status)
 
     async def handle_answer_submit(self, interaction: discord.Interaction) -> None:
         language = language_for(interaction.locale)
@@ -298,6 +328,7 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         return True
 
     async def _edit_poll_message(self, snapshot: PollSnapshot, channel_id: int, message_id: int) -> None:
+        await self.refresher.channel_turn(channel_id)
         content, embed, view = render_poll_message(snapshot, snapshot.language)
         message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
         try:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from bot.errors import ReaderBotError
 from bot.polls.retry import RetryPolicy, RetryStats, StorageBusy, run_write
-from bot.polls.voting import VoteReceipt, VoteRequest, VoteResult, cast_votes
+from bot.polls.voting import OptionLabels, VoteReceipt, VoteRequest, VoteResult, cast_votes
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ class VoteBatcher:
         self.policy = policy
         self.on_committed = on_committed  # e.g. schedule message refreshes for the polls that changed
         self.stats = BatcherStats()
+        self.option_labels = OptionLabels()
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
         self._closing = False
@@ -110,7 +111,7 @@ class VoteBatcher:
         requests = [request for request, _ in batch]
         try:
             results = await run_write(
-                self.database, lambda session: cast_votes(session, requests), policy=self.policy, stats=self.stats.retry
+                self.database, lambda session: cast_votes(session, requests, option_labels=self.option_labels), policy=self.policy, stats=self.stats.retry
             )
         except StorageBusy as error:
             self._settle(batch, [error] * len(batch))

@@ -2,10 +2,10 @@
 
 SQLite allows one writer at a time. A vote's read-check-write must be atomic (the poll may close, the member's
 previous vote decides between change and withdraw), so on SQLite each write unit starts with `BEGIN IMMEDIATE`,
-taking the write lock before reading. The lock is waited for briefly by SQLite itself (a short busy timeout),
-and then retried here with backoff, so a long lock held by another process shows up as retries in our logs
-rather than as a driver thread stuck for many seconds. On PostgreSQL, serialization failures and deadlocks are
-retried the same way. Giving up raises `StorageBusy`: nothing was written, and the caller says so.
+taking the write lock before reading. SQLite waits for a held lock itself (the connection's busy timeout, or
+`lock_wait_ms` when set); a write that still finds the database locked is rolled back and retried here with
+backoff. On PostgreSQL, serialization failures and deadlocks are retried the same way. Giving up raises
+`StorageBusy`: nothing was written, and the caller says so.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class StorageBusy(ReaderBotError):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    lock_wait_ms: int = 200  # SQLite's own wait for the write lock, per attempt
+    lock_wait_ms: int | None = None  # SQLite's own wait for the write lock per attempt (None: the connection's)
     budget_seconds: float = 20.0  # total time before giving up
     first_backoff: float = 0.02
     max_backoff: float = 0.5
@@ -61,13 +61,19 @@ def is_transient(error: BaseException) -> bool:
     return code in _POSTGRES_RETRY_CODES
 
 
-async def begin_write(session: AsyncSession, database: Database, lock_wait_ms: int) -> None:
-    """Take SQLite's write lock now (no-op elsewhere), waiting at most `lock_wait_ms` inside SQLite."""
+_BEGIN_IMMEDIATE = text("BEGIN IMMEDIATE")
+
+
+async def begin_write(session: AsyncSession, database: Database, lock_wait_ms: int | None) -> None:
+    """Take SQLite's write lock now (no-op elsewhere); with `lock_wait_ms`, SQLite waits at most that long."""
     if not database.is_sqlite:
+        return
+    if lock_wait_ms is None:
+        await session.execute(_BEGIN_IMMEDIATE)
         return
     await session.execute(text(f"PRAGMA busy_timeout={int(lock_wait_ms)}"))
     try:
-        await session.execute(text("BEGIN IMMEDIATE"))
+        await session.execute(_BEGIN_IMMEDIATE)
     finally:
         await session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"))
 

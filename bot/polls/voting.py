@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import InvalidInput, NotFound, PollClosed, ReaderBotError
@@ -85,35 +85,66 @@ def poll_accepts_responses(state: str, closes_at: datetime | None, now: datetime
     return state != PollState.CLOSED and (closes_at is None or closes_at > now)
 
 
-async def cast_votes(session: AsyncSession, requests: Sequence[VoteRequest], *, now: datetime | None = None) -> list[VoteResult]:
+class OptionLabels:
+    """Option ids and labels per poll. Options never change once a poll exists, so the batcher keeps them in
+    memory instead of reading them for every batch (the poll itself is still re-read for every click)."""
+
+    def __init__(self, max_polls: int = 5000) -> None:
+        self.max_polls = max_polls
+        self._by_poll: dict[int, dict[int, str]] = {}
+
+    async def for_polls(self, session: AsyncSession, poll_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+        """option id -> (poll id, label) for the options of `poll_ids`."""
+        missing = [poll_id for poll_id in poll_ids if poll_id not in self._by_poll]
+        if missing:
+            if len(self._by_poll) + len(missing) > self.max_polls:
+                self._by_poll.clear()
+            loaded: dict[int, dict[int, str]] = {poll_id: {} for poll_id in missing}
+            rows = await session.execute(
+                select(PollOption.id, PollOption.poll_id, PollOption.label).where(PollOption.poll_id.in_(missing))
+            )
+            for row in rows:
+                loaded[row.poll_id][row.id] = row.label
+            self._by_poll.update(loaded)
+        return {
+            option_id: (poll_id, label)
+            for poll_id in poll_ids
+            for option_id, label in self._by_poll.get(poll_id, {}).items()
+        }
+
+
+async def cast_votes(
+    session: AsyncSession,
+    requests: Sequence[VoteRequest],
+    *,
+    now: datetime | None = None,
+    option_labels: OptionLabels | None = None,
+) -> list[VoteResult]:
     """Apply clicks in order; one result per request (a receipt, or the domain error that refused it).
 
     Refused clicks change nothing. The caller's unit of work must hold the write lock (see retry.run_write)
-    so that the reads here and the writes are one atomic step.
+    so that the reads here and the writes are one atomic step. One read (the polls with the members' current
+    votes) and at most three writes, whatever the number of clicks.
     """
     if not requests:
         return []
     now = now or utcnow()
-    poll_ids = {request.poll_id for request in requests}
-    poll_rows = await session.execute(
-        select(Poll.id, Poll.guild_id, Poll.state, Poll.closes_at).where(Poll.id.in_(poll_ids)).with_for_update(read=True)
+    poll_ids = sorted({request.poll_id for request in requests})
+    members = {request.member_id for request in requests}
+    rows = await session.execute(
+        select(Poll.id, Poll.guild_id, Poll.state, Poll.closes_at, Vote.id.label("vote_id"), Vote.member_id,
+               Vote.option_id)
+        .outerjoin(Vote, and_(Vote.poll_id == Poll.id, Vote.member_id.in_(members)))
+        .where(Poll.id.in_(poll_ids))
+        .with_for_update(read=True, of=Poll)
     )
-    polls = {row.id: _PollRow(row.guild_id, row.state, row.closes_at) for row in poll_rows}
-    known = list(polls)
-    options: dict[int, tuple[int, str]] = {}
+    polls: dict[int, _PollRow] = {}
     initial: dict[tuple[int, int], tuple[int, int]] = {}  # (poll, member) -> (vote id, option id)
-    if known:
-        option_rows = await session.execute(
-            select(PollOption.id, PollOption.poll_id, PollOption.label).where(PollOption.poll_id.in_(known))
-        )
-        options = {row.id: (row.poll_id, row.label) for row in option_rows}
-        members = {request.member_id for request in requests}
-        vote_rows = await session.execute(
-            select(Vote.id, Vote.poll_id, Vote.member_id, Vote.option_id).where(
-                Vote.poll_id.in_(known), Vote.member_id.in_(members)
-            )
-        )
-        initial = {(row.poll_id, row.member_id): (row.id, row.option_id) for row in vote_rows}
+    for row in rows:
+        polls[row.id] = _PollRow(row.guild_id, row.state, row.closes_at)
+        if row.vote_id is not None:
+            initial[(row.id, row.member_id)] = (row.vote_id, row.option_id)
+    options = await (option_labels or OptionLabels()).for_polls(session, list(polls)) if polls else {}
 
     current: dict[tuple[int, int], int | None] = {}
     results: list[VoteResult] = []
@@ -154,13 +185,18 @@ async def cast_votes(session: AsyncSession, requests: Sequence[VoteRequest], *, 
         elif final is None:
             deletes.append(stored[0])
         elif final != stored[1]:
-            updates.append({"id": stored[0], "option_id": final, "updated_at": now})
+            updates.append({"vote_id": stored[0], "option_id": final, "updated_at": now})
+    votes = Vote.__table__
     if deletes:
-        await session.execute(delete(Vote).where(Vote.id.in_(deletes)))
+        await session.execute(delete(votes).where(votes.c.id.in_(deletes)))
     if updates:
-        await session.execute(update(Vote), updates)
+        await session.execute(
+            update(votes).where(votes.c.id == bindparam("vote_id")).values(
+                option_id=bindparam("option_id"), updated_at=bindparam("updated_at")),
+            updates,
+        )
     if inserts:
-        await session.execute(insert(Vote), inserts)
+        await session.execute(insert(votes), inserts)
     return results
 
 

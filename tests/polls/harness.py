@@ -37,7 +37,7 @@ class PollTestBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.add_cog(PollsCog(self, self.database, refresh_interval=self.refresh_interval,
-                                    close_check_seconds=self.close_check_seconds))
+                                    channel_edit_spacing=0.05, close_check_seconds=self.close_check_seconds))
         await self.tree.sync()
 
     async def on_article_polls_closed(self, article_id: int) -> None:

@@ -102,21 +102,20 @@ class Forgotten:
 
 async def forget_member(session: AsyncSession, guild_id: int, member_id: int) -> Forgotten:
     """Delete the member's votes, written answers and thread message counts in this guild (and nowhere else)."""
-    vote_polls = await session.scalars(
-        delete(Vote).where(Vote.guild_id == guild_id, Vote.member_id == member_id).returning(Vote.poll_id)
-    )
-    voted = list(vote_polls)
-    answer_polls = await session.scalars(
-        delete(Answer).where(Answer.guild_id == guild_id, Answer.member_id == member_id).returning(Answer.poll_id)
-    )
-    answered = list(answer_polls)
+    # Read, then delete (no RETURNING: SQLite before 3.35 lacks it), inside the caller's one transaction.
+    mine_voted = (Vote.guild_id == guild_id) & (Vote.member_id == member_id)
+    mine_answered = (Answer.guild_id == guild_id) & (Answer.member_id == member_id)
+    voted = list(await session.scalars(select(Vote.poll_id).where(mine_voted)))
+    answered = list(await session.scalars(select(Answer.poll_id).where(mine_answered)))
+    votes = await session.execute(delete(Vote).where(mine_voted))
+    answers = await session.execute(delete(Answer).where(mine_answered))
     guild_articles = select(Article.id).where(Article.guild_id == guild_id)
     threads = await session.execute(
         delete(ThreadActivity).where(ThreadActivity.member_id == member_id, ThreadActivity.article_id.in_(guild_articles))
     )
     return Forgotten(
-        votes=len(voted),
-        answers=len(answered),
+        votes=int(votes.rowcount or 0),
+        answers=int(answers.rowcount or 0),
         thread_counts=int(threads.rowcount or 0),
         poll_ids=tuple(sorted(set(voted) | set(answered))),
     )

@@ -35,6 +35,7 @@ from bot.storage.feeds import (
     due_subscription_ids,
     ensure_can_subscribe,
     entries_without_article,
+    known_entry_keys,
     record_entries,
     record_fetch_failure,
     record_fetch_success,
@@ -221,8 +222,6 @@ class FeedService:
             return FetchOutcome(subscription_id, ok=True, new_entries=new_count)
 
     async def _record_new_entries(self, session: Any, subscription_id: int, entries: Sequence[FeedEntry], now: datetime) -> int:
-        from bot.storage.feeds import known_entry_keys
-
         known = await known_entry_keys(session, subscription_id)
         fresh = [entry for entry in entries if entry.key not in known]  # newest first
         if not fresh:

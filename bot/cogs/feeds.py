@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 from discord.ext import commands
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cogs.checks import has_manage_server, manage_server_only, missing_posting_permissions
 from bot.cogs.errors import NO_MENTIONS, escape
@@ -17,6 +18,7 @@ from bot.ingest import MAX_BACKFILL
 from bot.storage.feeds import (
     MAX_FEED_URL_LENGTH,
     feed_url_choices,
+    find_subscription_by_id,
     list_subscriptions,
     remove_subscription,
 )
@@ -121,13 +123,13 @@ class FeedCommands(commands.GroupCog, group_name="feed", group_description="Blog
         )
 
     @staticmethod
-    async def _resolve(session: object, guild_id: int, typed: str) -> str:
+    async def _resolve(session: AsyncSession, guild_id: int, typed: str) -> str:
         """Autocomplete hands back the URL, or `#<id>` for URLs too long for a choice value."""
         text = typed.strip()
         if text.startswith(ID_PREFIX) and text[1:].isdigit():
-            for subscription in await list_subscriptions(session, guild_id):  # type: ignore[arg-type]
-                if subscription.id == int(text[1:]):
-                    return subscription.feed_url
+            subscription = await find_subscription_by_id(session, guild_id, int(text[1:]))
+            if subscription is not None:
+                return subscription.feed_url
         return text
 
     @remove.autocomplete("url")
@@ -136,14 +138,13 @@ class FeedCommands(commands.GroupCog, group_name="feed", group_description="Blog
         if interaction.guild_id is None or not has_manage_server(interaction):
             return []
         async with self.bot.database.session() as session:
-            urls = await feed_url_choices(session, interaction.guild_id, current)
-            subscriptions = {s.feed_url: s for s in await list_subscriptions(session, interaction.guild_id)}
+            feeds = await feed_url_choices(session, interaction.guild_id, current)
         choices = []
-        for feed_url in urls:
-            subscription = subscriptions.get(feed_url)
-            value = feed_url if len(feed_url) <= CHOICE_LIMIT or subscription is None else f"{ID_PREFIX}{subscription.id}"
-            name = feed_url if len(feed_url) <= CHOICE_LIMIT else f"{feed_url[: CHOICE_LIMIT - 1]}…"
-            choices.append(app_commands.Choice(name=name, value=value))
+        for subscription_id, feed_url in feeds:
+            if len(feed_url) <= CHOICE_LIMIT:
+                choices.append(app_commands.Choice(name=feed_url, value=feed_url))
+            else:
+                choices.append(app_commands.Choice(name=f"{feed_url[: CHOICE_LIMIT - 1]}…", value=f"{ID_PREFIX}{subscription_id}"))
         return choices
 
     @app_commands.command(name="list", description="This server's feeds: channel, last fetch, errors and next fetch")

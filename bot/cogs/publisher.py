@@ -27,9 +27,9 @@ from bot.config import Settings
 from bot.polls.tally import load_poll_snapshot
 from bot.posting.content import EMBED_TITLE_LIMIT, ArticleCard, shorten
 from bot.posting.publish import ArticlePublisher, SentMessage
-from bot.storage.articles import QueuedArticle, publishing_queue
+from bot.storage.articles import QueuedArticle, mark_article_failed, publishing_queue
 from bot.storage.database import Database
-from bot.storage.models import utcnow
+from bot.storage.models import Poll, utcnow
 
 if TYPE_CHECKING:
     from discord.ext import commands
@@ -42,6 +42,13 @@ HISTORY_LIMIT = 500
 THREAD_ALREADY_CREATED = 160004  # Discord's error code: "A thread has already been created for this message"
 EMBED_COLOUR = discord.Colour.from_rgb(88, 101, 242)
 MAX_RETRY_DELAY = 600.0
+MAX_REFUSALS = 3  # Discord refusing an article's payload (400) this often: it will never be accepted
+
+
+def is_refusal(error: BaseException) -> bool:
+    """Discord rejected the request itself (bad payload); retrying the same request cannot help.
+    Missing permissions (403) and missing channels (404) can be fixed by an admin: those are retried."""
+    return isinstance(error, discord.HTTPException) and 400 <= error.status < 500 and error.status not in (403, 404, 429)
 
 
 def escape(text: str) -> str:
@@ -83,8 +90,6 @@ async def poll_message(session: AsyncSession, poll_id: int) -> PollMessage:
     if snapshot is None:
         raise LookupError(f"poll {poll_id} does not exist")
     if snapshot.closes_at is None:
-        from bot.storage.models import Poll
-
         poll = await session.get(Poll, poll_id)
         duration = poll.duration_seconds if poll is not None else 0
         snapshot = replace(snapshot, closes_at=utcnow() + timedelta(seconds=duration))
@@ -192,6 +197,8 @@ class Publisher:
         self._task: asyncio.Task[None] | None = None
         self._retry_at: dict[int, float] = {}  # channel id -> monotonic time of the next attempt
         self._failures: dict[int, int] = defaultdict(int)
+        self._refusals: dict[int, int] = defaultdict(int)  # article id -> payloads Discord refused
+        self.retry_base = 2.0  # seconds before the first retry of a channel; doubles per failure
         self.published: list[int] = []  # article ids posted by this process, in order (for logs and tests)
 
     def start(self) -> None:
@@ -242,6 +249,11 @@ class Publisher:
             except asyncio.CancelledError:
                 raise
             except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
+                if is_refusal(error):
+                    self._refusals[item.article_id] += 1
+                    if self._refusals[item.article_id] >= MAX_REFUSALS:
+                        await self._give_up(item, error)
+                        continue
                 self._back_off(channel_id, item, error)
                 return done
             except Exception as error:
@@ -258,9 +270,15 @@ class Publisher:
             )
         return done
 
+    async def _give_up(self, item: QueuedArticle, error: BaseException) -> None:
+        log.error("Discord refused article %s %d times (%s); it will not be posted", item.article_id, MAX_REFUSALS, error)
+        async with self.database.session() as session:
+            await mark_article_failed(session, item.article_id, f"refused by Discord: {error}")
+        self._refusals.pop(item.article_id, None)
+
     def _back_off(self, channel_id: int, item: QueuedArticle, error: BaseException) -> None:
         self._failures[channel_id] += 1
-        delay = min(2.0 ** self._failures[channel_id], MAX_RETRY_DELAY)
+        delay = min(self.retry_base * 2.0 ** (self._failures[channel_id] - 1), MAX_RETRY_DELAY)
         self._retry_at[channel_id] = time.monotonic() + delay
         log.warning(
             "could not post article %s in channel %s (%s: %s); trying again in %.0f s",

@@ -120,3 +120,12 @@ async def mark_article_posted(session: AsyncSession, article_id: int) -> None:
         .where(SeenEntry.article_id == article_id, SeenEntry.state == EntryState.PENDING)
         .values(state=EntryState.POSTED, last_error=None)
     )
+
+
+async def mark_article_failed(session: AsyncSession, article_id: int, reason: str) -> None:
+    """Give up posting an article (its messages are refused for good); later articles are no longer held up."""
+    await session.execute(
+        update(SeenEntry)
+        .where(SeenEntry.article_id == article_id, SeenEntry.state == EntryState.PENDING)
+        .values(state=EntryState.FAILED, last_error=reason[:500])
+    )

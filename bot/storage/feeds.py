@@ -105,12 +105,21 @@ async def list_subscriptions(session: AsyncSession, guild_id: int) -> list[FeedS
     return list(rows)
 
 
-async def feed_url_choices(session: AsyncSession, guild_id: int, typed: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[str]:
-    """This guild's feed URLs containing what the admin typed so far (case-insensitive)."""
-    statement = select(FeedSubscription.feed_url).where(FeedSubscription.guild_id == guild_id)
+async def feed_url_choices(session: AsyncSession, guild_id: int, typed: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[int, str]]:
+    """(id, URL) of this guild's feeds whose URL or title contains what the admin typed (case-insensitive)."""
     needle = typed.strip().lower()
-    urls = [url for url in (await session.scalars(statement.order_by(FeedSubscription.feed_url))) if needle in url.lower()]
-    return urls[:limit]
+    rows = await session.execute(
+        select(FeedSubscription.id, FeedSubscription.feed_url, FeedSubscription.title)
+        .where(FeedSubscription.guild_id == guild_id)
+        .order_by(FeedSubscription.feed_url)
+    )
+    return [(id_, url) for id_, url, title in rows if needle in url.lower() or needle in (title or "").lower()][:limit]
+
+
+async def find_subscription_by_id(session: AsyncSession, guild_id: int, subscription_id: int) -> FeedSubscription | None:
+    return await session.scalar(
+        select(FeedSubscription).where(FeedSubscription.guild_id == guild_id, FeedSubscription.id == subscription_id)
+    )
 
 
 async def due_subscription_ids(session: AsyncSession, now: datetime, limit: int = 100) -> list[int]:

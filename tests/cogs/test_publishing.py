@@ -62,3 +62,33 @@ async def test_a_channel_the_bot_may_not_post_in_waits_without_blocking_others(r
     sandbox.set_overwrite(world.channel, sandbox.bot_role(world.guild), deny=[])
     await sandbox.wait_until(lambda: world.channel_messages(), 15, "post after the permission came back")
     assert [m.embeds[0]["title"] for m in world.channel_messages()] == ["Second"]
+
+
+async def test_an_article_discord_keeps_refusing_is_given_up_and_the_next_one_posted(running_bot: ReaderBot, world: SandboxWorld, blog: BlogServer) -> None:
+    from bot.storage.models import EntryState, SeenEntry
+
+    running_bot.publisher.retry_base = 0.05
+    sandbox = world.sandbox
+    handle = await sandbox.run_slash_command(
+        world.admin, "feed", {"url": blog.feed_url, "channel": world.channel}, subcommand="add", channel=world.channel
+    )
+    await handle.wait_response(timeout=10)
+    sandbox.inject_fault(400, count=3, path_contains=f"/channels/{world.channel.id}/messages", method="POST")
+    blog.add_post("refused", "Refused", ["Text."])
+    blog.add_post("accepted", "Accepted", ["Text."])
+    await sandbox.wait_until(lambda: world.channel_messages(), 15, "the next article")
+    assert [m.embeds[0]["title"] for m in world.channel_messages()] == ["Accepted"]
+
+    async def states() -> list[tuple[str, EntryState, str | None]]:
+        async with running_bot.database.session() as session:
+            entries = (await session.scalars(select(SeenEntry).order_by(SeenEntry.id))).all()
+        return [(entry.title, entry.state, entry.last_error) for entry in entries]
+
+    await wait_until(lambda: _all_done(states), 10, "both entries done")
+    (refused_title, refused_state, refused_error), accepted = await states()
+    assert (refused_title, refused_state) == ("Refused", EntryState.FAILED) and "refused by Discord" in refused_error
+    assert accepted[:2] == ("Accepted", EntryState.POSTED)
+
+
+async def _all_done(states) -> bool:  # type: ignore[no-untyped-def]
+    return all(state != "pending" for _, state, _ in await states())

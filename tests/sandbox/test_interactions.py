@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 
 import aiohttp
@@ -324,3 +325,43 @@ async def test_context_menu_commands(sandbox: Sandbox, world: World) -> None:
         with pytest.raises(SandboxUsageError):
             await sandbox.use_message_command(world.alice, "Close poll", stored)
     assert closing.content == "closing Poll 1" and identified.content == "alice in Readers"
+
+
+async def test_files_in_interaction_answers_and_deferred_component_edits(sandbox: Sandbox, world: World) -> None:
+    client = make_client()
+    tree = app_commands.CommandTree(client)
+
+    @tree.command(description="Summary with attachments")
+    async def summary(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(
+            "Summary", ephemeral=True,
+            files=[discord.File(io.BytesIO(b"\x89PNG fake"), "chart.png"),
+                   discord.File(io.BytesIO(b"a,b\n1,2\n"), "summary.csv")])
+        await interaction.followup.send("More", file=discord.File(io.BytesIO(b"x"), "more.txt"), ephemeral=True)
+
+    @tree.command(description="Post a refreshable message")
+    async def board(interaction: discord.Interaction) -> None:
+        view = discord.ui.View(timeout=None)
+        button = discord.ui.Button(label="Refresh", custom_id="refresh")
+
+        async def refresh(click: discord.Interaction) -> None:
+            await click.response.defer()
+            await click.edit_original_response(content="Refreshed")
+
+        button.callback = refresh
+        view.add_item(button)
+        await interaction.response.send_message("Board", view=view)
+
+    async with running(client):
+        await tree.sync()
+        handle = await sandbox.run_slash_command(world.admin, "summary", channel=world.channel)
+        await handle.wait_followups(1)
+        board_handle = await sandbox.run_slash_command(world.admin, "board", channel=world.channel)
+        await board_handle.wait_response()
+        refreshed = await sandbox.click_button(world.bob, board_handle.response, "refresh")
+        await refreshed.wait_response()
+    assert handle.ephemeral and [a.filename for a in handle.response.attachments] == ["chart.png", "summary.csv"]
+    assert handle.response.attachments[1].data == b"a,b\n1,2\n"
+    assert handle.followups[0].attachments[0].data == b"x"
+    assert refreshed.callback_type == 6 and refreshed.updated_message is board_handle.response
+    assert board_handle.response.content == "Refreshed"

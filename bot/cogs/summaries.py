@@ -284,11 +284,11 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
     async def scheduled_work(self) -> None:
         try:
             now = self.clock()
-            if self.scheduled_work.current_loop == 0:
-                async with self.database.session() as session:
-                    missed = await delivery.closed_articles_without_summary(session, now - delivery.CATCH_UP_WINDOW)
-                for article_id in missed:
-                    await self.deliver_closing_summary(article_id)
+            # Closing summaries whose event was missed (bot down) or whose post failed: sent (again) here.
+            async with self.database.session() as session:
+                missed = await delivery.closed_articles_without_summary(session, now - delivery.CATCH_UP_WINDOW)
+            for article_id in missed:
+                await self.deliver_closing_summary(article_id)
             await self.send_due_digests(now)
         except Exception:
             log.exception("scheduled summary work failed")

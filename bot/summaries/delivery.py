@@ -17,7 +17,7 @@ from bot.storage.settings import WEEKDAYS
 
 DIGEST_GRACE = timedelta(hours=12)  # a digest slot missed by more than this (bot down) is skipped, not sent late
 DIGEST_PERIOD = timedelta(days=7)
-CATCH_UP_WINDOW = timedelta(days=3)  # closing summaries still sent after a restart if the article is this recent
+CATCH_UP_WINDOW = timedelta(days=3)  # a closing summary that could not be sent is retried this long after closing
 
 
 async def claim_summary_delivery(session: AsyncSession, article_id: int, when: datetime) -> bool:
@@ -34,13 +34,11 @@ async def release_summary_delivery(session: AsyncSession, article_id: int) -> No
 
 
 async def closed_articles_without_summary(session: AsyncSession, since: datetime) -> list[int]:
-    """Articles (newer than `since`) whose polls are all closed but whose closing summary never went out."""
-    has_polls = exists().where(Poll.article_id == Article.id)
+    """Articles whose polls are all closed, one of them since `since`, but whose closing summary never went out."""
+    closed_recently = exists().where(Poll.article_id == Article.id, Poll.closed_at >= since)
     has_unclosed = exists().where(Poll.article_id == Article.id, Poll.state != PollState.CLOSED)
     rows = await session.scalars(
-        select(Article.id)
-        .where(Article.summary_sent_at.is_(None), Article.created_at >= since, has_polls, ~has_unclosed)
-        .order_by(Article.id)
+        select(Article.id).where(Article.summary_sent_at.is_(None), closed_recently, ~has_unclosed).order_by(Article.id)
     )
     return list(rows)
 

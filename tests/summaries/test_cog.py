@@ -22,7 +22,7 @@ from bot.cogs.summaries import SummariesCog
 from bot.questions.model import PollKind
 from bot.sandbox import Channel, Guild, Member, Sandbox
 from bot.storage.database import Database
-from bot.storage.models import Article, GuildSettings, MemberPreference
+from bot.storage.models import Article, GuildSettings, MemberPreference, Poll, PollState, utcnow
 from bot.storage.settings import link_author
 from bot.summaries.report import build_summary
 
@@ -243,6 +243,16 @@ async def test_forget_me_deletes_after_confirmation_and_summaries_follow(world: 
     assert after.voters == 3 and after.polls[0].votes == 3 and len(after.polls[1].answers) == 2
 
 
+async def eventually(predicate, what: str, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    """Poll a condition on the bot's side (the sandbox's own wait_until wakes only on changes of its state)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise TimeoutError(f"no {what} within {timeout}s")
+        await asyncio.sleep(0.02)
+
+
 def _buttons(components: list[dict]) -> list[dict]:
     found = []
     for row in components:
@@ -278,3 +288,27 @@ async def test_weekly_digest_is_posted_once_at_its_hour(world: World) -> None:
     world.clock[0] = NOW + timedelta(days=7)
     await world.sandbox.wait_until(lambda: len(world.sandbox.messages(world.summaries, include_system=False)) == 2, timeout=10)
     assert "keine neuen Artikel" in world.sandbox.messages(world.summaries, include_system=False)[1].embeds[0]["description"]
+
+
+async def test_a_missed_or_failed_closing_summary_is_sent_later(world: World) -> None:
+    bot_member = world.sandbox.bot_member(world.guild)
+    world.sandbox.set_overwrite(world.summaries, bot_member, deny=["send_messages"])
+    article, _ = await world.article()
+    await world.votes(article)
+    async with world.database.session() as session:
+        polls = (await session.scalars(select(Poll).where(Poll.article_id == article.id))).all()
+        for poll in polls:
+            poll.state, poll.closed_at = PollState.CLOSED, utcnow()  # closed while nobody listened for the event
+
+    def attempts() -> int:
+        return len(world.sandbox.requests_matching("POST", f"/channels/{world.summaries.id}/messages"))
+
+    # Refused (403) and released each time, so the next round tries again; nothing reaches the channel.
+    await eventually(lambda: attempts() >= 2, "a second attempt")
+    assert world.sandbox.messages(world.summaries, include_system=False) == []
+
+    world.sandbox.set_overwrite(world.summaries, bot_member, allow=["send_messages"])
+    posted = await world.sandbox.wait_for_message(world.summaries, timeout=10)
+    assert "Radwege in der Stadt" in posted.content
+    await asyncio.sleep(0.3)
+    assert len(world.sandbox.messages(world.summaries, include_system=False)) == 1

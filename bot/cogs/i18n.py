@@ -253,7 +253,6 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "de": "Bitte wähl ein Mitglied dieses Servers.",
     },
     # summaries (bot/cogs/summaries.py)
-    "summary.command": {"en": "What readers answered to an article's polls", "de": "Was die Leser bei den Umfragen eines Artikels geantwortet haben"},
     "summary.not_found": {
         "en": "No article “{reference}” in this server. Pick one from the list while you type.",
         "de": "Auf diesem Server gibt es keinen Artikel „{reference}“. Wähl beim Tippen einen aus der Liste.",

@@ -27,6 +27,7 @@ import json
 import logging
 import random
 import secrets
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -73,8 +74,10 @@ class Progress:
         self.started = time.monotonic()
 
     def _emit(self, line: str, *, final: bool) -> None:
-        if self._tty:
-            self.stream.write("\r\033[K" + line + ("\n" if final else ""))
+        if self._tty:  # one line, never wrapped: a wrapped line could not be rewritten in place
+            width = shutil.get_terminal_size((100, 20)).columns - 1
+            shown = line if len(line) <= width else line[: max(1, width - 1)] + "…"
+            self.stream.write("\r\033[K" + shown + ("\n" if final else ""))
         else:
             self.stream.write(line + "\n")
         self.stream.flush()
@@ -223,6 +226,11 @@ class Demo:
             await self._report()
         except DemoFailed as error:
             failure = f"stage [{self.progress.number}/{DEMO_STAGES}] {self.progress.title}: {error}"
+        except asyncio.CancelledError:  # Ctrl-C: still stop everything we started, then let it through
+            await self._shut_down()
+            self.progress.finish()
+            self.err.write("reader-bot demo: interrupted\n")
+            raise
         except Exception as error:  # noqa: BLE001 - reported as one line; the details are in the log
             logging.getLogger("reader_bot.demo").exception("demo failed")
             failure = (f"stage [{self.progress.number}/{DEMO_STAGES}] {self.progress.title}: unexpected "
@@ -289,7 +297,7 @@ class Demo:
             if self.bot_task in done and self.bot_task.exception() is not None:
                 error = self.bot_task.exception()
                 raise DemoFailed(f"the bot stopped while connecting: {type(error).__name__}: {error}")
-            raise DemoFailed(f"the bot did not connect to the sandbox within {START_TIMEOUT_SECONDS:.0f} s")
+            raise DemoFailed(f"the bot did not connect to the sandbox within {START_TIMEOUT_SECONDS:g} s")
         self.progress.detail(f"sandbox {urls.base_url}, blog {self.blog.base_url}, bot connected", force=True)
 
     def _build_world(self) -> None:
@@ -349,9 +357,9 @@ class Demo:
     def _activity(self) -> str:
         stats = self.community.stats
         posted = sum(1 for a in self.articles if a.targets)
-        return (f"{posted}/{len(self.blog.articles)} articles posted · {stats.joined} members · {stats.clicks} clicks "
+        return (f"{posted}/{len(self.blog.articles)} articles · {stats.joined} members · {stats.clicks} clicks "
                 f"({stats.votes} votes, {stats.changes} changed, {stats.withdrawals} withdrawn) · "
-                f"{stats.answers + stats.rewrites} answers · {stats.chat} thread messages")
+                f"{stats.answers + stats.rewrites} answers · {stats.chat} chat messages")
 
     async def _publish_and_play(self) -> None:
         self.progress.stage(3, "the blog publishes articles, the bot posts them")
@@ -428,7 +436,7 @@ class Demo:
                 article.article_id = summary.article.id
                 return summary
             await asyncio.sleep(0.1)
-        raise DemoFailed(f"the bot did not post {article.url} within {START_TIMEOUT_SECONDS:.0f} s")
+        raise DemoFailed(f"the bot did not post {article.url} within {START_TIMEOUT_SECONDS:g} s")
 
     # ----- 5: the polls close ------------------------------------------------------------------------------
 
@@ -448,15 +456,15 @@ class Demo:
             closed = sum(1 for s in summaries for p in s.polls if p.closed)
             waiting = max(0.0, max(deadlines, default=0.0) - time.time())
             self.progress.detail(f"{closed}/{total} closed" + (f", last one in {waiting:.0f} s" if waiting else ""))
-            if closed == total and self._results_posted():
+            if closed == total and self._polls_shown_closed():
                 break
             if time.time() > give_up:
-                raise DemoFailed(f"only {closed} of {total} polls closed (with their result in the thread) "
+                raise DemoFailed(f"only {closed} of {total} polls closed (and shown closed on Discord) "
                                  f"{CLOSE_GRACE_SECONDS:.0f} s after the last deadline")
             await asyncio.sleep(0.25)
-        self.progress.detail(f"{total}/{total} closed, results posted in the threads", force=True)
+        self.progress.detail(f"{total}/{total} closed", force=True)
 
-    def _results_posted(self) -> bool:
+    def _polls_shown_closed(self) -> bool:
         """Every poll message shows its final state (buttons disabled)."""
         return all(all(b.get("disabled") for row in t.message.components for b in row.get("components") or [row])
                    for a in self.articles for t in a.targets)

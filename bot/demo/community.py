@@ -180,7 +180,7 @@ def _option_weights(options: Sequence[tuple[str, str]], rng: random.Random) -> l
     """A community's leaning on one poll: some options clearly ahead, "not sure" rarely chosen."""
     weights = []
     for _, label in options:
-        weight = rng.gammavariate(1.6, 1.0) + 0.05
+        weight = rng.gammavariate(1.6, 1.0) + 0.3  # every option convinces somebody
         if label.strip().casefold() in UNSURE_LABELS:
             weight *= 0.3
         weights.append(weight)

@@ -202,3 +202,19 @@ def test_output_that_is_a_file_is_refused_politely(tmp_path: Path) -> None:
     assert finished.returncode == 2
     assert "cannot use the output folder" in finished.stderr
     assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_failed_stage_is_one_clear_line_and_a_clean_exit(tmp_path: Path) -> None:
+    """The bot gets no time to connect: the demo names the stage, exits 1, and still stops what it started."""
+    code = ("import sys, bot.demo as demo; from pathlib import Path; from bot.config import Settings; "
+            "demo.START_TIMEOUT_SECONDS = 0.01; "
+            "sys.exit(demo.run_demo(Settings(), output=Path(sys.argv[1]), members=10))")
+    finished = subprocess.run([sys.executable, "-c", code, str(tmp_path / "out")], cwd=tmp_path,
+                              env=_environment(), capture_output=True, text=True, timeout=60)
+    assert finished.returncode == 1
+    lines = finished.stderr.strip().splitlines()
+    assert lines[-2].startswith("reader-bot demo: failed at stage [1/7] starting the Discord sandbox")
+    assert "did not connect" in lines[-2]
+    assert lines[-1] == f"reader-bot demo: the bot's log is in {tmp_path / 'out' / 'bot.log'}"
+    for warning in ("Traceback", "Unclosed", "Task was destroyed", "unclean shutdown"):
+        assert warning not in finished.stderr

@@ -35,6 +35,7 @@ from bot.sandbox.gateway import (
     INTENT_MESSAGE_CONTENT,
     GatewayHub,
     GatewaySession,
+    dumps,
 )
 from bot.sandbox.interactions import (
     APPLICATION_COMMAND,
@@ -633,18 +634,20 @@ class Sandbox:
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
             "channel_id": str(channel.id),
         }
+        # The large, rarely changing parts (member, message) are cached JSON spliced into the frame.
+        spliced: list[str] = []
         if guild is not None:
             member = handle.member
             assert member is not None
-            member_permissions = perms.channel_permissions(guild, member, channel)
+            member_permissions = str(perms.channel_permissions(guild, member, channel))
             payload["guild_id"] = str(guild.id)
             payload["guild"] = guild.partial_dict()
             payload["guild_locale"] = guild.locale
-            payload["member"] = dict(member.to_dict(), permissions=str(member_permissions))
             payload["app_permissions"] = str(perms.channel_permissions(guild, guild.members[bot.id], channel))
             payload["authorizing_integration_owners"] = {"0": str(guild.id)}
             payload["context"] = 0
-            payload["channel"] = dict(channel.to_dict(), permissions=str(member_permissions))
+            payload["channel"] = dict(channel.to_dict(), permissions=member_permissions)
+            spliced += [',"member":', member.to_json()[:-1], ',"permissions":"', member_permissions, '"}']
         else:
             payload["user"] = handle.user.to_dict()
             payload["app_permissions"] = str(perms.ALL_PERMISSIONS & ~perms.ADMINISTRATOR)
@@ -652,9 +655,13 @@ class Sandbox:
             payload["context"] = 1
             payload["channel"] = channel.to_dict()
         if handle.message is not None:
-            payload["message"] = handle.message.to_dict()
-        handle.delivered_sessions = self.hub.dispatch(bot.id, "INTERACTION_CREATE", payload,
-                                                      guild_id=guild.id if guild else None, single=True)
+            spliced += [',"message":', handle.message.to_json()]
+        encoded = dumps(payload)
+        if spliced:
+            encoded = encoded[:-1] + "".join(spliced) + "}"
+        handle.delivered_sessions = self.hub.dispatch(bot.id, "INTERACTION_CREATE", None,
+                                                      guild_id=guild.id if guild else None, single=True,
+                                                      encoded=encoded)
         return handle
 
     def _bot_for_message(self, message: Message, bot: BotAccount | None) -> BotAccount:

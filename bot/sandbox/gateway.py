@@ -211,9 +211,11 @@ class GatewayHub:
             sessions.remove(session)
 
     def dispatch(self, bot_id: int, event: str, data: Any, *, guild_id: int | None = None,
-                 intent: int = 0, single: bool = False, transform: Callable[[GatewaySession], Any] | None = None
-                 ) -> int:
-        """Send an event to the bot's sessions that follow the guild and have the intent. Returns how many."""
+                 intent: int = 0, single: bool = False, transform: Callable[[GatewaySession], Any] | None = None,
+                 encoded: str | None = None) -> int:
+        """Send an event to the bot's sessions that follow the guild and have the intent. Returns how many.
+
+        `encoded` is the event data already as JSON (hot paths splice cached parts together)."""
         sessions = self._live_sessions(bot_id)
         if not sessions:
             return 0
@@ -222,7 +224,6 @@ class GatewayHub:
             # Interactions go to one session: the newest connected one, else the newest resumable one.
             connected = [s for s in targets if s.connected]
             targets = [max(connected or targets, key=lambda s: s.identified_at)]
-        encoded: str | None = None
         for session in targets:
             if transform is not None:
                 session.dispatch(event, dumps(transform(session)))

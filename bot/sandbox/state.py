@@ -238,7 +238,7 @@ class Role:
 class Member:
     """A user's membership in one guild: roles, nickname, and the locale their Discord client reports."""
 
-    __slots__ = ("guild", "user", "role_ids", "nick", "joined_at", "locale", "_dict")
+    __slots__ = ("guild", "user", "role_ids", "nick", "joined_at", "locale", "_dict", "_json")
 
     def __init__(self, guild: Guild, user: User, role_ids: list[int], *, nick: str | None = None,
                  locale: str | None = None) -> None:
@@ -249,6 +249,7 @@ class Member:
         self.joined_at = iso_timestamp()
         self.locale = locale or user.locale
         self._dict: dict[str, Any] | None = None
+        self._json: str | None = None
 
     @property
     def id(self) -> int:
@@ -264,6 +265,14 @@ class Member:
 
     def changed(self) -> None:
         self._dict = None
+        self._json = None
+
+    def to_json(self) -> str:
+        if self._json is None:
+            from bot.sandbox.gateway import dumps
+
+            self._json = dumps(self.to_dict())
+        return self._json
 
     def to_dict(self, *, with_user: bool = True) -> dict[str, Any]:
         """The member object (with "user"), as in GUILD_CREATE and GET /guilds/{id}/members/{id}."""
@@ -588,6 +597,7 @@ class Message:
         self.revisions: list[MessageRevision] = []
         self.created_monotonic = time.monotonic()
         self._dict: dict[str, Any] | None = None
+        self._json: str | None = None
 
     @property
     def ephemeral(self) -> bool:
@@ -599,6 +609,15 @@ class Message:
 
     def changed(self) -> None:
         self._dict = None
+        self._json = None
+
+    def to_json(self) -> str:
+        """The message's JSON, cached: component clicks embed it in every INTERACTION_CREATE."""
+        if self._json is None:
+            from bot.sandbox.gateway import dumps
+
+            self._json = dumps(self.to_dict())
+        return self._json
 
     def snapshot(self) -> MessageRevision:
         return MessageRevision(self.edited_timestamp, self.content, self.embeds, self.components,

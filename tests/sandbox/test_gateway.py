@@ -138,3 +138,28 @@ def _collector(seen: list[discord.Message]):
         seen.append(message)
 
     return on_message
+
+
+async def test_clicks_during_a_gateway_drop_arrive_after_resume(sandbox: Sandbox, world: World) -> None:
+    client = make_client()
+    received: list[int] = []
+
+    @client.event
+    async def on_interaction(interaction: discord.Interaction) -> None:
+        received.append(interaction.id)
+        await interaction.response.defer()
+
+    members = sandbox.add_members(world.guild, 20)
+    async with running(client):
+        channel = client.get_channel(world.channel.id)
+        view = discord.ui.View()
+        view.add_item(discord.ui.Button(label="Ja", custom_id="yes"))
+        sent = await channel.send("Frage?", view=view)
+        message = sandbox.message(sent.id)
+        first = await sandbox.click_many([(members[i % 20], message, "yes") for i in range(100)], rate=2000)
+        sandbox.drop_gateway()
+        during = await sandbox.click_many([(members[i % 20], message, "yes") for i in range(100)], rate=2000)
+        await asyncio.gather(*(h.wait_ack(10) for h in first + during))
+    assert len(received) == len(set(received)) == 200
+    assert sandbox.hub.resumes and all(accepted for *_, accepted in sandbox.hub.resumes)
+    assert sandbox.acknowledged_count == 200

@@ -26,7 +26,7 @@ async def _serve(args: argparse.Namespace) -> int:
                 sandbox.set_rate_limit(bucket, 1_000_000, 1.0)
         sandbox.set_global_rate_limit(None)
     urls = await sandbox.start(args.host, args.port)
-    bots = [sandbox.add_bot_user(token) for token in args.token]
+    bots = [sandbox.add_bot_user(token, privileged_intents=args.privileged_intents) for token in args.token]
     guilds = []
     channels = []
     for name in args.guild:
@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--token", action="append", default=[], help="create a bot user with this token")
+    parser.add_argument("--privileged-intents", type=int, default=0,
+                        help="privileged intents enabled for the bots (members 2, presences 256, message content 32768)")
     parser.add_argument("--guild", action="append", default=[], help="create a guild with this name")
     parser.add_argument("--channel", action="append", default=[], help="create this text channel in each guild")
     parser.add_argument("--raise-limits", action="store_true", help="lift per-route and global rate limits")

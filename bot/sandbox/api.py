@@ -49,6 +49,8 @@ from bot.sandbox.state import (
     CATEGORY_CHANNEL,
     DM_CHANNEL,
     FLAG_EPHEMERAL,
+    FLAG_IS_COMPONENTS_V2,
+    FLAG_SUPPRESS_EMBEDS,
     MESSAGE_DEFAULT,
     MESSAGE_THREAD_CREATED,
     PUBLIC_THREAD,
@@ -483,8 +485,9 @@ class Sandbox:
                             and not any(str(a.id) == str(e.get("id")) for a in kept)]
             message.attachments = kept + self._attachments(message.channel, new_declared, files)
         if "flags" in payload and payload["flags"] is not None:
-            keep = message.flags & ~4
-            message.flags = keep | (int(payload["flags"]) & 4)
+            # Only "suppress embeds" can be toggled by an edit; components v2 can be switched on, never off.
+            keep = message.flags & ~FLAG_SUPPRESS_EMBEDS
+            message.flags = keep | (int(payload["flags"]) & (FLAG_SUPPRESS_EMBEDS | FLAG_IS_COMPONENTS_V2))
         if clear_loading:
             message.flags &= ~(1 << 7)
         if "allowed_mentions" in payload or "content" in payload:

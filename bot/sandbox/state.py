@@ -654,8 +654,6 @@ class Message:
             if user is not None:
                 seen.add(user_id)
                 mentioned.append(user)
-        if self.message_reference and allowed_mentions is not None and allowed_mentions.get("replied_user"):
-            pass  # replies ping their author only when asked; the sandbox has no replies from members to resolve
         roles: list[int] = []
         if guild is not None:
             for match in _ROLE_MENTION.finditer(content):

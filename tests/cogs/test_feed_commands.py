@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import select
 
 from bot.cogs.client import ReaderBot
-from bot.storage.models import EntryState, FeedSubscription, SeenEntry
+from bot.storage.models import FeedSubscription, SeenEntry
 from e2e.articles import FOUR_DAY_WEEK, FOUR_DAY_WEEK_QUESTIONS, FOUR_DAY_WEEK_TITLE
 from e2e.harness import BlogServer, SandboxWorld, custom_ids, wait_until
 

@@ -16,7 +16,3 @@ FOUR_DAY_WEEK_QUESTIONS = [
     ("What would you miss most about the five-day week?", "open"),
 ]
 
-NO_QUESTIONS = [
-    "This week we repainted the office. It is green now.",
-    "Next week we will paint the kitchen.",
-]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox import Sandbox
-from e2e.articles import FOUR_DAY_WEEK, FOUR_DAY_WEEK_QUESTIONS, FOUR_DAY_WEEK_TITLE, NO_QUESTIONS
+from e2e.articles import FOUR_DAY_WEEK, FOUR_DAY_WEEK_QUESTIONS, FOUR_DAY_WEEK_TITLE
 from e2e.harness import REPOSITORY, BlogServer, BotProcess, SandboxWorld, custom_ids, kill_when, wait_until, write_bot_config
 
 POLL_INTERVAL = 0.5

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cogs.checks import has_manage_server, manage_server_only, missing_posting_permissions
 from bot.cogs.errors import NO_MENTIONS, escape
 from bot.cogs.i18n import language_for, t
+from bot.errors import InvalidInput
 from bot.ingest import MAX_BACKFILL
 from bot.storage.feeds import (
     MAX_FEED_URL_LENGTH,
@@ -82,6 +83,8 @@ class FeedCommands(commands.GroupCog, group_name="feed", group_description="Blog
         language = language_for(interaction.locale)
         assert interaction.guild is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
+        if channel.guild.id != interaction.guild.id:  # only a crafted interaction can name another guild's channel
+            raise InvalidInput("channel of another guild", message_key="error.not_found")
         me = interaction.guild.me
         missing = missing_posting_permissions(channel, me) if me is not None else []
         if missing:

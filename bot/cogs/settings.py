@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.cogs.checks import manage_server_only
 from bot.cogs.errors import NO_MENTIONS, escape
 from bot.cogs.i18n import Language, language_for, t
+from bot.errors import InvalidInput
 from bot.storage.settings import (
     MAX_AUTHOR_NAME_LENGTH,
     WEEKDAYS,
@@ -138,9 +139,14 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
             changes["results_visibility"] = results.value
         if language is not None:
             changes["language"] = language.value
+        # Discord resolves these within the guild; only a crafted interaction could name another guild's.
         if summary_channel is not None:
+            if summary_channel.guild.id != interaction.guild_id:
+                raise InvalidInput("channel of another guild", message_key="error.not_found")
             changes["summary_channel_id"] = summary_channel.id
         if author_role is not None:
+            if author_role.guild.id != interaction.guild_id:
+                raise InvalidInput("role of another guild", message_key="error.not_found")
             changes["author_role_id"] = author_role.id
         if thread_per_article is not None:
             changes["thread_per_article"] = thread_per_article

@@ -200,3 +200,22 @@ async def test_feed_list_shows_channel_fetch_times_and_failures(running_bot: Rea
     await world.sandbox.wait_until(lambda: world.article_messages(blog.post_url(post.slug)), 15, "article after recovery")
     recovered = await _feed(world, "list", {})
     assert "failing" not in recovered.text
+
+
+async def test_a_crafted_command_cannot_post_into_another_guilds_channel(running_bot: ReaderBot, world: SandboxWorld, blog: BlogServer) -> None:
+    sandbox = world.sandbox
+    other_guild = sandbox.add_guild("Other")
+    foreign = sandbox.add_channel(other_guild, "foreign")
+    await wait_until(lambda: running_bot.get_channel(foreign.id) is not None, 5, "other guild known")
+    handle = await sandbox.run_slash_command(
+        world.admin, "feed", {"url": blog.feed_url, "channel": foreign}, subcommand="add", channel=world.channel, crafted=True
+    )
+    await handle.wait_response(timeout=10)
+    assert handle.ephemeral and "Nothing was changed" in handle.text, handle.text
+    summary = await sandbox.run_slash_command(
+        world.admin, "config", {"summary_channel": foreign}, subcommand="set", channel=world.channel, crafted=True
+    )
+    await summary.wait_response(timeout=10)
+    assert "Nothing was changed" in summary.text, summary.text
+    async with running_bot.database.session() as session:
+        assert (await session.scalars(select(FeedSubscription))).all() == []

@@ -270,6 +270,7 @@ async def test_late_or_repeated_acknowledgements_are_refused(sandbox: Sandbox, w
 
 async def test_hundreds_of_clicks_are_all_delivered_and_acknowledged(sandbox: Sandbox, world: World) -> None:
     VOTES.clear()
+    sandbox.interaction_ack_timeout = None  # about delivery, not speed: a loaded CI machine may be slow
     members = sandbox.add_members(world.guild, 40)
     client, tree = build_bot(world)
     async with running(client):

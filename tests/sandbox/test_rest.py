@@ -211,7 +211,7 @@ async def test_global_rate_limit_across_channels(sandbox: Sandbox, world: World)
     channels = [sandbox.add_channel(world.guild, f"c{i}") for i in range(7)]
     client = make_client()
     async with running(client):
-        sandbox.set_global_rate_limit(4, 0.5)
+        sandbox.set_global_rate_limit(4, 1.0)
         await asyncio.gather(*(client.get_channel(c.id).send("hi") for c in channels))
     assert all(len(sandbox.messages(c)) == 1 for c in channels)
     assert any(is_global for *_, is_global in sandbox.rate_limit_rejections)

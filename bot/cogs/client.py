@@ -24,6 +24,7 @@ from discord.ext import commands, tasks
 
 from bot.cogs.errors import install_error_handler
 from bot.cogs.publisher import Publisher
+from bot.cogs.translator import CommandTranslator
 from bot.config import DiscordSettings, Settings
 from bot.ingest import FeedService, Fetcher
 from bot.storage.database import Database
@@ -95,6 +96,7 @@ class ReaderBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         install_error_handler(self.tree)
+        await self.tree.set_translator(CommandTranslator())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.sync_commands:

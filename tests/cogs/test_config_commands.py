@@ -113,3 +113,15 @@ async def test_without_threads_the_polls_follow_the_article_in_the_channel(runni
     assert world.sandbox.threads(world.channel) == []
     assert [poll.content for poll in polls][0] == "**Would you work four days a week for the same pay?**"
     assert all(poll.embeds[0]["title"] in ("Umfrage", "Deine Antwort") for poll in polls)  # the guild chose German
+
+
+async def test_commands_are_described_in_german_for_german_clients(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    from bot.cogs.translator import GERMAN, missing_translations
+
+    assert missing_translations(running_bot.tree, ("feed", "config")) == []
+    assert all(len(text) <= 100 for text in GERMAN.values())  # Discord's limit for descriptions and choice names
+    feed = world.bot.find_command("feed", None)
+    add = next(option for option in feed.options if option["name"] == "add")
+    assert add["description_localizations"]["de"].startswith("Einen Blog-Feed abonnieren")
+    url = next(option for option in add["options"] if option["name"] == "url")
+    assert url["description_localizations"]["de"].startswith("Adresse des Feeds")

@@ -195,9 +195,10 @@ async def test_feed_list_shows_channel_fetch_times_and_failures(running_bot: Rea
         subscription = await session.scalar(select(FeedSubscription))
         assert (subscription.next_due_at - subscription.last_fetch_at).total_seconds() >= 0.2 * 2 * 0.99  # backing off
 
+    missed = [blog.add_post(f"missed{index}", f"Missed {index}", ["Written while the blog was down for us."]) for index in range(2)]
     blog.fail_with(None)
-    post = blog.add_post("back", "Back online", ["We are back."])
-    await world.sandbox.wait_until(lambda: world.article_messages(blog.post_url(post.slug)), 15, "article after recovery")
+    await world.sandbox.wait_until(lambda: len(world.channel_messages()) == 2, 15, "missed articles after recovery")
+    assert [m.embeds[0]["url"] for m in world.channel_messages()] == [blog.post_url(post.slug) for post in missed]
     recovered = await _feed(world, "list", {})
     assert "failing" not in recovered.text
 

@@ -30,12 +30,21 @@ import secrets
 import shutil
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.cogs.client import ReaderBot
+    from bot.demo.blog import BlogArticle, DemoBlog
+    from bot.demo.community import ArticlePlan, CommunityRunner, Persona, PollTarget
+    from bot.sandbox import Channel, Sandbox
+    from bot.storage.database import Database
+    from bot.summaries.report import Summary
 
 DEMO_STAGES = 7
 POLL_SECONDS = 14.0  # how long each poll stays open in the demo
@@ -47,7 +56,7 @@ SUMMARY_TIMEOUT_SECONDS = 15.0
 START_TIMEOUT_SECONDS = 20.0
 FIRST_WAVE = 0.7  # share of the community that is there before the first article; the rest joins later
 SEED = 20240902
-MIN_MEMBERS, MAX_MEMBERS = 5, 500
+MIN_MEMBERS, MAX_MEMBERS = 5, 200  # beyond 200 the compressed timeline is a load test, not a demo
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DATABASE_NAME = "reader-bot.db"
 LOG_NAME = "bot.log"
@@ -120,9 +129,9 @@ class ArticleRun:
     language: str
     author: str
     article_id: int | None = None
-    thread: Any = None
-    targets: list[Any] = field(default_factory=list)
-    plan: Any = None
+    thread: Channel | None = None
+    targets: list[PollTarget] = field(default_factory=list)
+    plan: ArticlePlan | None = None
 
 
 def demo_settings(base: Settings, *, database_url: str, token: str, api_base: str, gateway_url: str) -> Settings:
@@ -155,7 +164,7 @@ def _slug(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[-1] or "article"
 
 
-def summary_figures(summary: Any) -> dict[str, Any]:
+def summary_figures(summary: Summary) -> dict[str, Any]:
     """The numbers of a summary, one line of JSON: what the demo's test compares with `reader-bot summary --json`."""
     return {
         "article": summary.article.url,
@@ -202,13 +211,13 @@ class Demo:
         self.report: list[str] = []
         self.articles: list[ArticleRun] = []
         self.files: list[Path] = []
-        self.sandbox: Any = None
-        self.blog: Any = None
-        self.bot: Any = None
+        self.sandbox: Sandbox | None = None
+        self.blog: DemoBlog | None = None
+        self.bot: ReaderBot | None = None
         self.bot_task: asyncio.Task[None] | None = None
-        self.database: Any = None
-        self.community: Any = None
-        self.personas: list[Any] = []
+        self.database: Database | None = None
+        self.community: CommunityRunner | None = None
+        self.personas: list[Persona] = []
         self.addresses: dict[str, str] = {}
 
     # ----- the run -----------------------------------------------------------------------------------------
@@ -346,7 +355,7 @@ class Demo:
         await self._command("config author", {"name": "Mara Lindner", "member": self.admin})
         await self._command("config author", {"name": "Sam Okafor", "member": self.second_author})
 
-    def _track(self, blog_article: Any) -> ArticleRun:
+    def _track(self, blog_article: BlogArticle) -> ArticleRun:
         run = ArticleRun(blog_article.slug, blog_article.title, self.blog.article_url(blog_article),
                          blog_article.language, blog_article.author)
         self.articles.append(run)
@@ -387,7 +396,10 @@ class Demo:
         self.progress.detail(self._activity(), force=True)
         failures = self.community.stats.failures
         if failures:
-            raise DemoFailed(f"{len(failures)} member actions failed, e.g. {failures[0]}")
+            self.report += [f"{len(failures)} member actions failed:"] + [f"  {line}" for line in failures[:20]]
+            kinds = Counter(line.split(" on poll ")[0].rsplit(" ", 1)[-1] for line in failures)
+            raise DemoFailed(f"{len(failures)} member actions failed ({', '.join(f'{n} {k}' for k, n in kinds.items())})"
+                             f", e.g. {failures[0]}")
 
     async def _until_posted(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS + PUBLISH_GAP_SECONDS * len(self.articles)
@@ -423,7 +435,7 @@ class Demo:
         article.targets = targets
         await self.community.run(article.plan, article.thread or self.article_channel, targets)
 
-    async def _wait_posted(self, article: ArticleRun) -> Any:
+    async def _wait_posted(self, article: ArticleRun) -> Summary:
         from bot.summaries.report import ArticleNotFound, build_summary
 
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -440,7 +452,7 @@ class Demo:
 
     # ----- 5: the polls close ------------------------------------------------------------------------------
 
-    async def _summaries(self) -> list[Any]:
+    async def _summaries(self) -> list[Summary]:
         from bot.summaries.report import build_summary
 
         return [await build_summary(self.database, article.article_id) for article in self.articles]
@@ -566,7 +578,7 @@ class Demo:
         report.append(f"ok: all {polls} polls agree (votes per option, {votes} votes, {answers} answers, "
                       "voters per article)")
 
-    def _check(self, article: ArticleRun, summary: Any) -> list[str]:
+    def _check(self, article: ArticleRun, summary: Summary) -> list[str]:
         """Differences between the community's ledger and the bot's summary of one article."""
         ledger = article.plan.ledger
         problems = []

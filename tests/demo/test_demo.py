@@ -67,12 +67,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
     return DemoResult(output, process.returncode, stdout, stderr, time.monotonic() - started, process.pid)
 
 
-def summary_json(demo: DemoResult, article: str, output_format: str = "json") -> str:
+def summaries_as_json(demo: DemoResult, articles: list[str]) -> list[dict]:
+    """`reader-bot summary ARTICLE --json` on the demo's database, one process per article, all at once."""
     environment = dict(_environment(), READER_BOT_DATABASE_URL=f"sqlite+aiosqlite:///{demo.output / DATABASE_NAME}")
-    finished = subprocess.run([sys.executable, "-m", "bot", "summary", article, "--format", output_format],
-                              cwd=demo.output, env=environment, capture_output=True, text=True, timeout=60)
-    assert finished.returncode == 0, finished.stderr
-    return finished.stdout
+    processes = [subprocess.Popen([sys.executable, "-m", "bot", "summary", article, "--json"], cwd=demo.output,
+                                  env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for article in articles]
+    records = []
+    for process in processes:
+        stdout, stderr = process.communicate(timeout=60)
+        assert process.returncode == 0, stderr
+        records.append(json.loads(stdout))
+    return records
 
 
 def test_demo_finishes_successfully_within_a_minute(demo: DemoResult) -> None:
@@ -125,8 +131,8 @@ def test_prints_the_channel_threads_and_summary_channel(demo: DemoResult) -> Non
 def test_printed_summaries_agree_with_reader_bot_summary_json(demo: DemoResult) -> None:
     figures = demo.figures
     assert len(figures) == 4, "one summary per sample article"
-    for printed in figures:
-        record = json.loads(summary_json(demo, printed["article"]))
+    records = summaries_as_json(demo, [printed["article"] for printed in figures])
+    for printed, record in zip(figures, records, strict=True):
         assert record["article"]["url"] == printed["article"]
         assert record["voters"] == printed["voters"]
         assert [p["question"] for p in record["polls"]] == [p["question"] for p in printed["polls"]]

@@ -626,7 +626,7 @@ DEFAULT_BUCKETS: dict[str, Bucket] = {
     "message.read": Bucket(50, 1.0),
     "thread.create": Bucket(10, 10.0),  # per parent channel
     "thread.member": Bucket(10, 10.0),
-    "channel.edit": Bucket(2, 10.0),  # per channel; Discord allows 2 renames per 10 minutes, archiving is laxer
+    "channel.edit": Bucket(5, 5.0),  # per channel (Discord limits renames further, to 2 per 10 minutes)
     "dm.create": Bucket(10, 10.0),
     "webhook": Bucket(5, 2.0),  # per interaction token: follow-ups and edits of the original
     "commands": Bucket(10, 10.0),

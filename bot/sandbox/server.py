@@ -138,6 +138,7 @@ class RestApi:
             r("GET", "/gateway", self.get_gateway, auth=False),
             r("GET", "/gateway/bot", self.get_gateway_bot),
             r("GET", "/users/@me", self.get_me),
+            r("GET", "/users/@me/guilds", self.get_my_guilds),
             r("GET", "/users/{user_id}", self.get_user),
             r("POST", "/users/@me/channels", self.create_dm, bucket="dm.create"),
             r("GET", "/oauth2/applications/@me", self.get_application),
@@ -332,6 +333,15 @@ class RestApi:
         bot = ctx.require_bot
         return 200, dict(bot.user.to_dict(), verified=True, mfa_enabled=False, email=None, locale="en-US",
                          premium_type=0, bio="")
+
+    async def get_my_guilds(self, ctx: Ctx) -> tuple[int, Any]:
+        bot = ctx.require_bot
+        guilds = sorted((g for g in self.state.guilds.values() if bot.id in g.members), key=lambda g: g.id)
+        after = int(ctx.query.get("after", 0))
+        limit = max(1, min(200, int(ctx.query.get("limit", 200))))
+        return 200, [{"id": str(g.id), "name": g.name, "icon": None, "banner": None, "owner": g.owner_id == bot.id,
+                      "permissions": str(perms.base_permissions(g, g.members[bot.id])), "features": g.features}
+                     for g in guilds if g.id > after][:limit]
 
     async def get_user(self, ctx: Ctx) -> tuple[int, Any]:
         user = self.state.users.get(ctx.snowflake("user_id"))

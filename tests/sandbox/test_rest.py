@@ -288,3 +288,19 @@ def _tiny_png(width: int, height: int) -> bytes:
     rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+async def test_thread_edits_follow_discord_permissions(sandbox: Sandbox, world: World) -> None:
+    client = make_client()
+    async with running(client):
+        message = await client.get_channel(world.channel.id).send("Article")
+        thread = await message.create_thread(name="Discussion")
+        renamed = await thread.edit(name="Discussion (closed)", archived=True)  # the owner may do this
+        with pytest.raises(discord.Forbidden):
+            await thread.edit(locked=True)  # locking needs manage_threads, not in the invite permissions
+        await renamed.send("Results")  # sending unarchives an unlocked thread
+        guilds = [g.name async for g in client.fetch_guilds()]
+    stored = sandbox.thread_of(sandbox.message(message.id))
+    assert stored.name == "Discussion (closed)" and not stored.archived and not stored.locked
+    assert [m.content for m in sandbox.messages(stored)] == ["Results"]
+    assert guilds == ["Readers"]

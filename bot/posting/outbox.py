@@ -121,8 +121,3 @@ async def mark_sent(
         row.channel_id = channel_id
     await session.flush()
     return _record(row)
-
-
-async def unsent_posts(session: AsyncSession) -> list[PostRecord]:
-    rows = await session.scalars(select(DiscordPost).where(DiscordPost.state == PostState.PENDING).order_by(DiscordPost.id))
-    return [_record(row) for row in rows]

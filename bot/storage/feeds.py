@@ -216,11 +216,3 @@ async def subscriptions_with_unbuilt_entries(session: AsyncSession) -> list[int]
         .distinct()
     )
     return sorted(rows)
-
-
-async def entry_states(session: AsyncSession, subscription_id: int) -> dict[str, int]:
-    """How many entries are in each state (for `/feed list` and tests)."""
-    rows = await session.execute(
-        select(SeenEntry.state, func.count()).where(SeenEntry.subscription_id == subscription_id).group_by(SeenEntry.state)
-    )
-    return {str(EntryState(state)): count for state, count in rows}

@@ -90,13 +90,6 @@ def parse_digest(raw: str) -> str | None:
     return f"{day} {hour:02d}"
 
 
-def parse_choice(raw: str, allowed: tuple[str, ...], key: str) -> str:
-    value = raw.strip().lower()
-    if value not in allowed:
-        raise InvalidSetting(key, value=raw[:40], allowed=", ".join(allowed))
-    return value
-
-
 async def load_guild_config(session: AsyncSession, guild_id: int, defaults: PollSettings) -> GuildConfig:
     row = await session.get(GuildSettings, guild_id)
     if row is None:

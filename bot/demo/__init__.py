@@ -332,10 +332,12 @@ class Demo:
             await handle.wait_response(10.0)
         except TimeoutError as error:
             raise DemoFailed(f"/{name} got no answer from the bot: {error}") from None
+        from bot.demo.transcript import readable_mentions
+
         text = handle.text
         self.setup_log.append(f"mara.lindner ran /{name} " + " ".join(
             f"{key}:{getattr(value, 'name', value)}" for key, value in options.items()))
-        self.setup_log += ["  " + line for line in text.splitlines()]
+        self.setup_log += ["  " + line for line in readable_mentions(text, self.sandbox).splitlines()]
         return text
 
     async def _set_up_server(self) -> None:

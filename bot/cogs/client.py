@@ -40,9 +40,11 @@ MAX_TICK_SECONDS = 5.0
 
 
 def bot_intents() -> discord.Intents:
-    """Only what the core features need: guilds (channels, threads, roles). No privileged intents."""
+    """Only what the features need, none privileged: guilds (channels, threads, roles) and guild messages
+    (to count activity in article threads; without the message-content intent no text arrives)."""
     intents = discord.Intents.none()
     intents.guilds = True
+    intents.guild_messages = True
     return intents
 
 

@@ -123,12 +123,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     # --- /feed (bot/cogs/feeds.py)
     "feed.added": {
-        "en": "Subscribed to **{title}**: new articles will be posted in {channel}. The {count} entries in the feed now count as already read.",
-        "de": "**{title}** ist abonniert: Neue Artikel erscheinen in {channel}. Die {count} Einträge, die jetzt im Feed stehen, gelten als schon gelesen.",
+        "en": "Subscribed to **{title}**: new articles will be posted in {channel}. What the feed holds now (entries: {count}) counts as already read.",
+        "de": "**{title}** ist abonniert: Neue Artikel erscheinen in {channel}. Was jetzt im Feed steht (Einträge: {count}), gilt als schon gelesen.",
     },
     "feed.added_backfill": {
-        "en": "Subscribed to **{title}** ({count} entries): the newest {backfill} are being posted in {channel} now, new articles follow as they appear.",
-        "de": "**{title}** ist abonniert ({count} Einträge): Die neuesten {backfill} werden jetzt in {channel} gepostet, neue Artikel folgen, sobald sie erscheinen.",
+        "en": "Subscribed to **{title}** (entries in the feed: {count}). Posting the newest of them in {channel} now (backfill: {backfill}); new articles follow as they appear.",
+        "de": "**{title}** ist abonniert (Einträge im Feed: {count}). Die neuesten davon erscheinen jetzt in {channel} (Anzahl: {backfill}); neue Artikel folgen, sobald sie erscheinen.",
     },
     "feed.removed": {
         "en": "Unsubscribed from **{title}**. Articles already posted stay where they are.",

@@ -32,7 +32,7 @@ async def test_feed_add_records_the_baseline_and_posts_only_new_articles(running
     blog.add_post("two", "Second post", ["Hello again."])
     handle = await _feed(world, "add", {"url": blog.feed_url, "channel": world.channel})
     assert handle.ephemeral
-    assert "The Reader Blog" in handle.text and "2 entries" in handle.text, handle.text
+    assert "The Reader Blog" in handle.text and "(entries: 2)" in handle.text, handle.text
     assert await _entry_states(running_bot) == ["baseline", "baseline"]
 
     post = blog.add_post("four-day-week", FOUR_DAY_WEEK_TITLE, FOUR_DAY_WEEK, author="Grace *Hopper*")
@@ -65,7 +65,7 @@ async def test_backfill_posts_the_newest_entries_oldest_first(running_bot: Reade
     for index in range(4):
         blog.add_post(f"p{index}", f"Post number {index}", ["Nothing to ask here."])
     handle = await _feed(world, "add", {"url": blog.feed_url, "channel": world.channel, "backfill": 2})
-    assert "newest 2" in handle.text, handle.text
+    assert "(backfill: 2)" in handle.text, handle.text
     await world.sandbox.wait_until(lambda: len(world.channel_messages()) == 2, 10, "two backfilled articles")
     titles = [message.embeds[0]["title"] for message in world.channel_messages()]
     assert titles == ["Post number 2", "Post number 3"]

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import discord
 import pytest
 
 from bot.sandbox import Sandbox
@@ -56,7 +57,7 @@ async def test_run_posts_new_articles_with_polls_refuses_members_and_survives_si
     blog.add_post("hello", "Hello, readers", ["The first post of the blog."])
 
     answer = await _subscribe(world, blog)
-    assert "Subscribed to **The Reader Blog**" in answer and "1 entries" in answer, answer
+    assert "Subscribed to **The Reader Blog**" in answer and "(entries: 1)" in answer, answer
 
     refused = await sandbox.run_slash_command(
         world.member, "feed", {"url": f"{blog.feed_url}?mine", "channel": world.channel}, subcommand="add",
@@ -106,8 +107,9 @@ async def test_run_posts_new_articles_with_polls_refuses_members_and_survives_si
     assert _database_rows(bot_database_url, "SELECT DISTINCT state FROM discord_posts") == [("sent",)]
     assert _database_rows(bot_database_url, "SELECT DISTINCT state FROM polls") == [("open",)]
 
-    # Only the guilds intent was asked for (no privileged intents).
-    assert {record.intents for record in sandbox.hub.identifies} == {1}
+    # Only guilds and guild messages were asked for (no privileged intents).
+    guilds, guild_messages = discord.Intents.guilds.flag, discord.Intents.guild_messages.flag
+    assert {record.intents for record in sandbox.hub.identifies} == {guilds | guild_messages}
 
     # Clean shutdown on SIGTERM; the token never reached the log.
     assert await bot_process.stop() == 0

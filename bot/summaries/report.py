@@ -3,9 +3,9 @@
 Nothing here loads votes into Python. Counts per option are index range counts over `ix_votes_poll_option`
 (poll_id, option_id), one per option, in a single statement; the number of distinct voters is a UNION of each
 poll's members read in member order from the unique (poll_id, member_id) index, which SQLite merges without a
-temporary table. The two statements run at the same time on two connections (each a read-only snapshot, begun
-within the same few milliseconds), so a summary of an article with a million votes costs about as long as the
-slower of them, not their sum (see benchmarks/summary.py).
+temporary table. The voters are counted on two more connections, each for one half of the member ids, while the
+first counts the options and works out the themes, so the work spreads over two cores (each connection reads
+its own snapshot, begun within the same few milliseconds; see benchmarks/summary.py for the figures).
 
 `build_summary(database, reference)` is the one entry point: the CLI, the Discord cog, the digest and tests call it.
 """
@@ -171,25 +171,59 @@ async def recent_articles(session: AsyncSession, guild_id: int, query: str = "",
     return [ArticleChoice(id=row.id, title=row.title, created_at=row.created_at) for row in rows]
 
 
-def _voters_statement(vote_poll_ids: Sequence[int], answer_poll_ids: Sequence[int], ordered_merge: bool) -> Select[tuple[int]] | None:
-    parts = [select(Answer.member_id).where(Answer.poll_id == poll_id) for poll_id in answer_poll_ids]
-    parts += [select(Vote.member_id).where(Vote.poll_id == poll_id) for poll_id in vote_poll_ids]
+MemberRange = tuple[int | None, int | None]  # [low, high) of member ids; None: unbounded
+EVERY_MEMBER: MemberRange = (None, None)
+
+
+def _voters_statement(
+    vote_poll_ids: Sequence[int], answer_poll_ids: Sequence[int], ordered_merge: bool, members: MemberRange
+) -> Select[tuple[int]] | None:
+    low, high = members
+    parts = []
+    for table, poll_ids in ((Answer, answer_poll_ids), (Vote, vote_poll_ids)):
+        for poll_id in poll_ids:
+            conditions = [table.poll_id == poll_id]
+            if low is not None:
+                conditions.append(table.member_id >= low)
+            if high is not None:
+                conditions.append(table.member_id < high)
+            parts.append(select(table.member_id).where(*conditions))
     if not parts:
         return None
-    members = union(*parts)
+    merged = union(*parts)
     if ordered_merge:
         # Each part comes out of the (poll_id, member_id) index already in member order; with an ORDER BY
         # SQLite merges the parts instead of building a temporary b-tree of a million members.
-        members = members.order_by(literal_column("1"))
-    return select(func.count()).select_from(members.subquery())
+        merged = merged.order_by(literal_column("1"))
+    return select(func.count()).select_from(merged.subquery())
 
 
-async def count_voters(session: AsyncSession, vote_poll_ids: Sequence[int], answer_poll_ids: Sequence[int]) -> int:
-    """Distinct members with a vote in `vote_poll_ids` or an answer in `answer_poll_ids`."""
-    statement = _voters_statement(vote_poll_ids, answer_poll_ids, session.get_bind().dialect.name == "sqlite")
+async def count_voters(
+    session: AsyncSession, vote_poll_ids: Sequence[int], answer_poll_ids: Sequence[int], members: MemberRange = EVERY_MEMBER
+) -> int:
+    """Distinct members (within `members`) with a vote in `vote_poll_ids` or an answer in `answer_poll_ids`."""
+    statement = _voters_statement(vote_poll_ids, answer_poll_ids, session.get_bind().dialect.name == "sqlite", members)
     if statement is None:
         return 0
     return int(await session.scalar(statement) or 0)
+
+
+async def _member_midpoint(session: AsyncSession, vote_poll_ids: Sequence[int]) -> int | None:
+    """A member id that splits the voters roughly in two: halfway between the lowest and highest id that voted.
+
+    Each bound is one index lookup per poll. Discord ids grow with account age, so the halves are uneven
+    when a community's accounts are; the count stays exact either way, only the split is less even.
+    """
+    if not vote_poll_ids:
+        return None
+    bounds = []
+    for poll_id in vote_poll_ids:
+        bounds.append(select(func.min(Vote.member_id)).where(Vote.poll_id == poll_id).scalar_subquery())
+        bounds.append(select(func.max(Vote.member_id)).where(Vote.poll_id == poll_id).scalar_subquery())
+    values = [value for value in (await session.execute(select(*bounds))).one() if value is not None]
+    if len(values) < 2 or min(values) == max(values):
+        return None
+    return (min(values) + max(values)) // 2 + 1
 
 
 @dataclass
@@ -302,28 +336,34 @@ async def build_summary(
         article = _article_info(await find_article(session, reference, guild_id=guild_id))
         vote_poll_ids, answer_poll_ids = await _poll_ids_by_kind(session, article.id)
 
-        async def voters_elsewhere() -> int:
-            async with database.session() as other:
-                return await count_voters(other, vote_poll_ids, answer_poll_ids)
+        parallel = _can_run_in_parallel(database)
+        middle = await _member_midpoint(session, vote_poll_ids) if parallel else None
+        halves: list[MemberRange] = [(None, middle), (middle, None)] if middle is not None else [EVERY_MEMBER]
 
-        voters_task = asyncio.ensure_future(voters_elsewhere()) if _can_run_in_parallel(database) else None
+        async def voters_elsewhere(members: MemberRange) -> int:
+            async with database.session() as other:
+                return await count_voters(other, vote_poll_ids, answer_poll_ids, members)
+
+        # Distinct voters is the costly part: counted on other connections (two, each for half of the member
+        # ids, when the article has votes) while this one counts options and the themes are worked out.
+        voters_tasks = [asyncio.ensure_future(voters_elsewhere(half)) for half in halves] if parallel else []
         try:
             rows = await _polls_with_counts(session, article.id)
             answers = await _answers(session, answer_poll_ids)
             thread = await thread_stats(session, article.id)
-            # Themes are worked out while the other connection is still counting voters.
             themes = {
                 poll_id: _themes(texts, question, theme_limit, sample_limit)
                 for poll_id, question in ((row.id, row.question) for row in rows)
                 if (texts := answers.get(poll_id))
             }
-            if voters_task is None:
-                voters = await count_voters(session, vote_poll_ids, answer_poll_ids)
+            if voters_tasks:
+                voters = sum(await asyncio.gather(*voters_tasks))
             else:
-                voters = await voters_task
+                voters = await count_voters(session, vote_poll_ids, answer_poll_ids)
         finally:
-            if voters_task is not None and not voters_task.done():
-                voters_task.cancel()
+            for task in voters_tasks:
+                if not task.done():
+                    task.cancel()
 
     polls = []
     for row in rows:

@@ -128,3 +128,19 @@ async def test_recent_articles_are_this_guilds_newest_first(database: Database, 
         assert [c.id for c in await recent_articles(session, GUILD, "%")] == [old.id]  # a literal, not a wildcard
         assert [c.id for c in await recent_articles(session, GUILD, str(new.id))] == [new.id]
         assert await recent_articles(session, OTHER_GUILD, "Neue") == []
+
+
+async def test_in_memory_database_is_summarised_on_its_one_connection() -> None:
+    from bot.storage.models import Base
+    from bot.summaries.report import _can_run_in_parallel
+
+    database = Database("sqlite+aiosqlite:///:memory:")
+    try:
+        async with database.engine.begin() as connection:
+            await connection.run_sync(Base.metadata.create_all)
+        assert not _can_run_in_parallel(database)
+        article = await standard_article(Community(database))
+        summary = await build_summary(database, article.id)
+        assert summary.voters == 8 and [poll.votes for poll in summary.polls] == [6, 3, 0]
+    finally:
+        await database.dispose()

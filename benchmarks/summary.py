@@ -122,6 +122,17 @@ def fill(path: Path, members: int) -> int:
     return votes
 
 
+def cpu_ticks() -> tuple[float, float] | None:
+    """(busy, total) CPU time of the whole machine in seconds, from /proc/stat (None where there is none)."""
+    try:
+        fields = [float(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)
+    return (sum(fields) - idle) / ticks, sum(fields) / ticks
+
+
 async def timed(runs: int, action) -> list[float]:  # type: ignore[no-untyped-def]
     await action()  # warm: first touch of the pages, statement compilation
     samples = []
@@ -160,8 +171,10 @@ async def measure(path: Path, runs: int, members: int) -> bool:
         async def themes_alone() -> None:
             report._themes(answers, check.polls[-1].question, report.THEME_LIMIT, report.SAMPLE_LIMIT)
 
+        machine_before, own_before = cpu_ticks(), time.process_time()
         floor = await timed(runs, bare_group_by)
         result = await timed(runs, summary)
+        machine_after, own_after = cpu_ticks(), time.process_time()
         parts = [(name, await timed(runs, action)) for name, action in (
             ("  of which: distinct voters (UNION merge)", voters_alone),
             ("  of which: counts per option", counts_alone),
@@ -184,6 +197,11 @@ async def measure(path: Path, runs: int, members: int) -> bool:
     passed = correct and median < TARGET_MS
     print("(the parts run alone, one after another; build_summary counts the voters on two more connections, half")
     print(" of the member ids each, while the first counts options and works out themes: two cores share the work)")
+    if machine_before and machine_after:
+        others = (machine_after[0] - machine_before[0]) - (own_after - own_before)
+        elapsed = machine_after[1] - machine_before[1]
+        print(f"other processes used {max(0.0, others) / elapsed * 100:.0f}% of the machine's CPU time while floor and summary"
+              " were measured (0% = quiet; the summary uses both cores, the floor one)")
     print(f"summary / floor: {median / statistics.median(floor):.2f}x; target: summary median < {TARGET_MS:.0f} ms "
           f"-> {'PASS' if passed else 'FAIL'}{'' if correct else ' (counts wrong!)'}")
     return passed

@@ -46,8 +46,15 @@ TARGET_P99_MS = 50.0
 # ----- the bare bot (runs in its own process: `votes.py --bare-bot API GATEWAY`) ----------------------------------
 
 
-def run_bare_bot(api_base: str, gateway_url: str) -> int:
-    """A discord.py bot that answers every button click with an ephemeral message and stores nothing."""
+def run_bare_bot(api_base: str, gateway_url: str, style: str) -> int:
+    """A discord.py bot that answers every button click with an ephemeral message and stores nothing.
+
+    style "listener": an `on_interaction` listener (the least discord.py does for a click);
+    style "dynamic": a `discord.ui.DynamicItem` on the same custom ids as reader-bot's buttons (the same
+    discord.py machinery reader-bot uses, so the difference to reader-bot is the storing of votes).
+    """
+    import re
+
     import discord
     import yarl
 
@@ -57,10 +64,26 @@ def run_bare_bot(api_base: str, gateway_url: str) -> int:
     intents.guilds = True
     client = discord.Client(intents=intents, guild_ready_timeout=0.05, max_messages=None, chunk_guilds_at_startup=False)
 
-    @client.event
-    async def on_interaction(interaction: discord.Interaction) -> None:
-        if interaction.type == discord.InteractionType.component:
-            await interaction.response.send_message("Your click is noted.", ephemeral=True)
+    if style == "dynamic":
+        class AckButton(discord.ui.DynamicItem[discord.ui.Button], template=re.compile(r"rb:vote:(?P<rest>.*)")):
+            def __init__(self, custom_id: str) -> None:
+                super().__init__(discord.ui.Button(custom_id=custom_id))
+
+            @classmethod
+            async def from_custom_id(cls, interaction, item, match, /):  # type: ignore[no-untyped-def]
+                return cls(match.string)
+
+            async def callback(self, interaction: discord.Interaction) -> None:
+                await interaction.response.send_message("Your click is noted.", ephemeral=True)
+
+        @client.event
+        async def setup_hook() -> None:
+            client.add_dynamic_items(AckButton)
+    else:
+        @client.event
+        async def on_interaction(interaction: discord.Interaction) -> None:
+            if interaction.type == discord.InteractionType.component:
+                await interaction.response.send_message("Your click is noted.", ephemeral=True)
 
     client.run(TOKEN, log_handler=None)
     return 0
@@ -90,6 +113,7 @@ class PhaseResult:
     rate_clicks: int = 0
     rate_achieved: float = 0.0
     unacknowledged: int = 0
+    deferred: int = 0
     cpu_ms_per_click: float = 0.0  # the bot process's CPU time per acknowledged click, over the whole run
     acknowledged: list[Click] = field(default_factory=list)
 
@@ -107,16 +131,26 @@ def machine_info() -> str:
             f"SQLite {sqlite3.sqlite_version}  {platform.system()} {platform.release()}")
 
 
+def confirmed(handle: Any) -> bool:
+    """The member was told the click counts: a message as the response, or a follow-up after a defer.
+    (A bare defer is an acknowledgement to Discord, not a confirmation to the member.)"""
+    from bot.sandbox.state import FLAG_LOADING
+
+    if handle.callback_type == 4 or handle.followups:
+        return True
+    return handle.callback_type == 5 and handle.response is not None and not handle.response.flags & FLAG_LOADING
+
+
 def make_sandbox():  # type: ignore[no-untyped-def]
     from bot.sandbox import Sandbox
 
     class CountingSandbox(Sandbox):
-        """Counts acknowledgements as they happen (the driver's window and the saturation clock need it)."""
+        """Counts confirmations as they happen (the driver's window and the saturation clock need it)."""
 
         acked = 0
 
         def interaction_changed(self, handle) -> None:  # type: ignore[no-untyped-def]
-            if handle.acked_at is not None and not getattr(handle, "_counted", False):
+            if confirmed(handle) and not getattr(handle, "_counted", False):
                 handle._counted = True
                 self.acked += 1
             super().interaction_changed(handle)
@@ -183,7 +217,7 @@ def plan_clicks(members: list[Any], polls: list[tuple[int, list[int], Any]], rng
 async def wait_acked(sandbox: Any, clicks: list[Click], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if all(click.handle.acked_at is not None or click.handle.rejected for click in clicks):
+        if all(confirmed(click.handle) or click.handle.rejected for click in clicks):
             return
         await asyncio.sleep(0.05)
 
@@ -260,7 +294,8 @@ async def run_phase(name: str, sandbox: Any, clicks: list[Click], args: argparse
     if latencies:
         result.p50_ms = statistics.median(latencies)
         result.p99_ms = latencies[min(len(latencies) - 1, int(round(0.99 * len(latencies))) - 1)]
-    result.acknowledged = [c for c in used_all if c.handle.acked_at is not None]
+    result.deferred = sum(1 for c in used_all if c.handle.deferred)
+    result.acknowledged = [c for c in used_all if confirmed(c.handle)]
     result.unacknowledged = len(used_all) - len(result.acknowledged)
     return result, used_all
 
@@ -341,15 +376,19 @@ async def main(args: argparse.Namespace) -> int:
     print(f"{args.polls} polls x {args.options} options, {args.members} members; window {args.window} clicks in flight; "
           f"saturation {args.saturation_seconds:g} s, then {args.rate:g} clicks/s for {args.rate_seconds:g} s")
 
-    # bare discord.py bot
-    bare_log = workdir / "bare-bot.log"
-    bare = start_process([sys.executable, str(Path(__file__).resolve()), "--bare-bot", urls.api_base, urls.gateway_url],
-                         bare_log, env)
-    await connected(sandbox, bare, bare_log)
-    cpu_before = cpu_seconds(bare.pid)
-    bare_result, _ = await run_phase("bare discord.py bot", sandbox, bare_clicks, args)
-    bare_result.cpu_ms_per_click = 1000 * (cpu_seconds(bare.pid) - cpu_before) / max(1, len(bare_result.acknowledged))
-    await stop_process(sandbox, bare, signal.SIGTERM)
+    # bare discord.py bots
+    bare_results: dict[str, PhaseResult] = {}
+    for style, name in (("listener", "bare bot (listener)"), ("dynamic", "bare bot (DynamicItem)")):
+        bare_log = workdir / f"bare-bot-{style}.log"
+        bare = start_process([sys.executable, str(Path(__file__).resolve()), "--bare-bot", urls.api_base,
+                              urls.gateway_url, style], bare_log, env)
+        await connected(sandbox, bare, bare_log)
+        cpu_before = cpu_seconds(bare.pid)
+        result, _ = await run_phase(name, sandbox, [replace(click) for click in bare_clicks], args)
+        result.cpu_ms_per_click = 1000 * (cpu_seconds(bare.pid) - cpu_before) / max(1, len(result.acknowledged))
+        bare_results[style] = result
+        await stop_process(sandbox, bare, signal.SIGTERM)
+    bare_result = bare_results["dynamic"]
 
     # reader-bot
     config = workdir / "config.toml"
@@ -369,10 +408,11 @@ async def main(args: argparse.Namespace) -> int:
     ratio = reader_result.saturation_per_s / bare_result.saturation_per_s if bare_result.saturation_per_s else 0.0
 
     print()
-    print(f"{'':22} {'saturation':>14} {'p50 @ rate':>12} {'p99 @ rate':>12} {'offered':>10} {'unacked':>8} {'bot CPU/click':>14}")
-    for result in (bare_result, reader_result):
-        print(f"{result.name:22} {result.saturation_per_s:>9.0f} /s   {result.p50_ms:>9.1f} ms {result.p99_ms:>9.1f} ms "
-              f"{result.rate_achieved:>7.0f}/s {result.unacknowledged:>8} {result.cpu_ms_per_click:>11.2f} ms")
+    print(f"{'':24} {'saturation':>12} {'p50 @ rate':>11} {'p99 @ rate':>11} {'offered':>9} {'unconfirmed':>12} "
+          f"{'deferred':>9} {'bot CPU/click':>14}")
+    for result in (*bare_results.values(), reader_result):
+        print(f"{result.name:24} {result.saturation_per_s:>7.0f} /s {result.p50_ms:>8.1f} ms {result.p99_ms:>8.1f} ms "
+              f"{result.rate_achieved:>6.0f}/s {result.unacknowledged:>12} {result.deferred:>9} {result.cpu_ms_per_click:>11.2f} ms")
     print(f"reader-bot stored {stored} votes for {len(reader_result.acknowledged)} acknowledged clicks "
           f"(bot killed with SIGKILL before the check)")
     print()
@@ -405,6 +445,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--bare-bot":
-        sys.exit(run_bare_bot(sys.argv[2], sys.argv[3]))
+    if len(sys.argv) == 5 and sys.argv[1] == "--bare-bot":
+        sys.exit(run_bare_bot(sys.argv[2], sys.argv[3], sys.argv[4]))
     sys.exit(asyncio.run(main(parse_args())))

@@ -118,6 +118,51 @@ async def reply(interaction: discord.Interaction, text: str) -> None:
         log.warning("could not answer interaction %s: %s %s", interaction.id, error.status, error.text or "")
 
 
+class DeadlineWatch:
+    """Defers interactions whose answer is not ready `defer_after` seconds after they arrived.
+
+    Discord drops an interaction not answered within 3 s. A vote normally commits in milliseconds; when the
+    database is busy, the member sees "thinking…" and then the confirmation as a follow-up. One sweeper task
+    looks at the pending clicks a few times a second, which costs far less than a timer per click.
+    """
+
+    def __init__(self, defer_after: float = DEFER_AFTER_SECONDS, sweep_every: float = 0.25) -> None:
+        self.defer_after = defer_after
+        self.sweep_every = sweep_every
+        self._pending: dict[int, tuple[float, discord.Interaction, asyncio.Future[Any]]] = {}
+        self._deferring: dict[int, asyncio.Task[Any]] = {}
+        self._sweeper: asyncio.Task[None] | None = None
+
+    def watch(self, interaction: discord.Interaction, future: asyncio.Future[Any]) -> None:
+        self._pending[interaction.id] = (time.monotonic() + self.defer_after, interaction, future)
+        if self._sweeper is None:
+            self._sweeper = asyncio.create_task(self._sweep(), name="interaction-deadlines")
+
+    async def settled(self, interaction: discord.Interaction) -> None:
+        """The answer is ready: stop watching; if a defer is in flight, let it finish before the follow-up."""
+        self._pending.pop(interaction.id, None)
+        deferring = self._deferring.pop(interaction.id, None)
+        if deferring is not None:
+            await asyncio.gather(deferring, return_exceptions=True)
+
+    async def _sweep(self) -> None:
+        try:
+            while self._pending:
+                await asyncio.sleep(self.sweep_every)
+                now = time.monotonic()
+                for key, (deadline, interaction, future) in list(self._pending.items()):
+                    if deadline <= now and not future.done() and not interaction.response.is_done():
+                        del self._pending[key]
+                        self._deferring[key] = asyncio.create_task(
+                            interaction.response.defer(ephemeral=True, thinking=True))
+        finally:
+            self._sweeper = None
+
+    def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+
+
 class PollRefresher:
     """Keeps live poll messages current without flooding Discord.
 
@@ -184,10 +229,11 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
 
     def __init__(self, bot: commands.Bot, database: Database, *, refresh_interval: float = REFRESH_INTERVAL_SECONDS,
                  channel_edit_spacing: float = CHANNEL_EDIT_SPACING_SECONDS,
-                 close_check_seconds: float = CLOSE_CHECK_SECONDS) -> None:
+                 close_check_seconds: float = CLOSE_CHECK_SECONDS, defer_after: float = DEFER_AFTER_SECONDS) -> None:
         self.bot = bot
         self.database = database
         self.refresher = PollRefresher(self, refresh_interval, channel_edit_spacing)
+        self.deadlines = DeadlineWatch(defer_after, sweep_every=min(0.25, defer_after / 4))
         self.batcher = VoteBatcher(database, on_committed=self._votes_committed)
         self._closing_lock = asyncio.Lock()
         self.close_due_polls.change_interval(seconds=close_check_seconds)
@@ -204,6 +250,7 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         self.close_due_polls.cancel()
         self.bot.tree.remove_command(self.close_menu.name, type=self.close_menu.type)
         self.refresher.stop()
+        self.deadlines.stop()
         await self.batcher.stop()
 
     # ----- votes -------------------------------------------------------------------------------------------
@@ -228,22 +275,15 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         await reply(interaction, text)
 
     async def _within_deadline(self, interaction: discord.Interaction, future: asyncio.Future[Any]) -> Any:
-        """Await `future`; if it is not done before Discord's deadline nears, defer the interaction meanwhile."""
+        """Await `future`; if it is not done when Discord's deadline nears, the interaction is deferred meanwhile
+        (by `DeadlineWatch`: one timer for all pending clicks, not one per click)."""
         if future.done():
             return future.result()
-        deferring: list[asyncio.Task[None]] = []
-
-        def defer() -> None:
-            if not future.done() and not interaction.response.is_done():
-                deferring.append(asyncio.create_task(interaction.response.defer(ephemeral=True, thinking=True)))
-
-        timer = asyncio.get_running_loop().call_later(DEFER_AFTER_SECONDS, defer)
+        self.deadlines.watch(interaction, future)
         try:
             return await future
         finally:
-            timer.cancel()
-            if deferring:
-                await asyncio.gather(*deferring, return_exceptions=True)
+            await self.deadlines.settled(interaction)
 
     # ----- written answers ---------------------------------------------------------------------------------
 

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.errors import ReaderBotError
-from bot.polls.retry import RetryPolicy, RetryStats, StorageBusy, run_write
-from bot.polls.voting import OptionLabels, VoteReceipt, VoteRequest, VoteResult, cast_votes
+from bot.polls.retry import RetryPolicy, RetryStats, StorageBusy
+from bot.polls.voting import VoteReceipt, VoteRequest, VoteResult
+from bot.polls.writer import VoteWriter, vote_writer_for
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,6 @@ class BatcherStats:
     batches: int = 0
     votes: int = 0
     largest_batch: int = 0
-    retry: RetryStats = field(default_factory=RetryStats)
 
 
 class VoteBatcher:
@@ -45,17 +45,21 @@ class VoteBatcher:
         *,
         max_batch: int = 256,
         policy: RetryPolicy = RetryPolicy(),
+        writer: VoteWriter | None = None,
         on_committed: Callable[[list[VoteReceipt]], None] | None = None,
     ) -> None:
         self.database = database
         self.max_batch = max_batch
-        self.policy = policy
+        self.writer = writer or vote_writer_for(database, policy)
         self.on_committed = on_committed  # e.g. schedule message refreshes for the polls that changed
         self.stats = BatcherStats()
-        self.option_labels = OptionLabels()
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
         self._closing = False
+
+    @property
+    def retry_stats(self) -> RetryStats:
+        return self.writer.stats
 
     def start(self) -> None:
         if self._worker is None:
@@ -69,6 +73,10 @@ class VoteBatcher:
             await self._queue.put(None)
             await self._worker
             self._worker = None
+        await self.writer.close()
+        if self.stats.batches:
+            log.info("stored %d votes in %d transactions (largest %d); %d busy retries",
+                     self.stats.votes, self.stats.batches, self.stats.largest_batch, self.retry_stats.retries)
 
     async def submit(self, request: VoteRequest) -> VoteReceipt:
         """Apply one click; returns after its commit, or raises the domain error that refused it."""
@@ -110,9 +118,7 @@ class VoteBatcher:
     async def _commit(self, batch: list[_Pending]) -> None:
         requests = [request for request, _ in batch]
         try:
-            results = await run_write(
-                self.database, lambda session: cast_votes(session, requests, option_labels=self.option_labels), policy=self.policy, stats=self.stats.retry
-            )
+            results = await self.writer.write(requests)
         except StorageBusy as error:
             self._settle(batch, [error] * len(batch))
             return

@@ -69,7 +69,8 @@ async def begin_write(session: AsyncSession, database: Database, lock_wait_ms: i
     if not database.is_sqlite:
         return
     if lock_wait_ms is None:
-        await session.execute(_BEGIN_IMMEDIATE)
+        connection = await session.connection()
+        await connection.exec_driver_sql("BEGIN IMMEDIATE")
         return
     await session.execute(text(f"PRAGMA busy_timeout={int(lock_wait_ms)}"))
     try:
@@ -109,3 +110,4 @@ async def run_write(
             log.info("database busy (%s); retrying in %.0f ms", error.orig, backoff * 1000)
             await asyncio.sleep(backoff * (0.5 + random.random()))
             backoff = min(backoff * 2, policy.max_backoff)
+

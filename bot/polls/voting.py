@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import InvalidInput, NotFound, PollClosed, ReaderBotError
@@ -77,6 +78,28 @@ class _PollRow:
     closes_at: datetime | None
 
 
+_VOTES = Vote.__table__
+
+# Built once: the hot path only binds values (no statement construction or cache-key work per batch).
+# FOR SHARE OF polls (PostgreSQL; SQLite holds its write lock instead) keeps a poll from closing mid-batch.
+_POLLS_WITH_VOTES = (
+    select(Poll.id, Poll.guild_id, Poll.state, Poll.closes_at, Vote.id.label("vote_id"), Vote.member_id, Vote.option_id)
+    .outerjoin(Vote, and_(Vote.poll_id == Poll.id, Vote.member_id.in_(bindparam("member_ids", expanding=True))))
+    .where(Poll.id.in_(bindparam("poll_ids", expanding=True)))
+    .with_for_update(read=True, of=Poll)
+)
+_DELETE_VOTES = delete(_VOTES).where(_VOTES.c.id.in_(bindparam("vote_ids", expanding=True)))
+_UPDATE_VOTE = (
+    update(_VOTES)
+    .where(_VOTES.c.id == bindparam("vote_id"))
+    .values(option_id=bindparam("option_id"), updated_at=bindparam("updated_at"))
+)
+_INSERT_VOTE = insert(_VOTES)
+_OPTIONS = select(PollOption.id, PollOption.poll_id, PollOption.label).where(
+    PollOption.poll_id.in_(bindparam("poll_ids", expanding=True))
+)
+
+
 def poll_accepts_responses(state: str, closes_at: datetime | None, now: datetime) -> bool:
     """Not closed and before its deadline (a poll past its deadline is closed even before the closer ran).
 
@@ -93,16 +116,14 @@ class OptionLabels:
         self.max_polls = max_polls
         self._by_poll: dict[int, dict[int, str]] = {}
 
-    async def for_polls(self, session: AsyncSession, poll_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+    def for_polls(self, connection: Connection, poll_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
         """option id -> (poll id, label) for the options of `poll_ids`."""
         missing = [poll_id for poll_id in poll_ids if poll_id not in self._by_poll]
         if missing:
             if len(self._by_poll) + len(missing) > self.max_polls:
                 self._by_poll.clear()
             loaded: dict[int, dict[int, str]] = {poll_id: {} for poll_id in missing}
-            rows = await session.execute(
-                select(PollOption.id, PollOption.poll_id, PollOption.label).where(PollOption.poll_id.in_(missing))
-            )
+            rows = connection.execute(_OPTIONS, {"poll_ids": missing})
             for row in rows:
                 loaded[row.poll_id][row.id] = row.label
             self._by_poll.update(loaded)
@@ -120,31 +141,39 @@ async def cast_votes(
     now: datetime | None = None,
     option_labels: OptionLabels | None = None,
 ) -> list[VoteResult]:
+    """`apply_votes` in an async unit of work (any backend)."""
+    return await session.run_sync(
+        lambda sync_session: apply_votes(sync_session.connection(), requests, now=now, option_labels=option_labels)
+    )
+
+
+def apply_votes(
+    connection: Connection,
+    requests: Sequence[VoteRequest],
+    *,
+    now: datetime | None = None,
+    option_labels: OptionLabels | None = None,
+) -> list[VoteResult]:
     """Apply clicks in order; one result per request (a receipt, or the domain error that refused it).
 
-    Refused clicks change nothing. The caller's unit of work must hold the write lock (see retry.run_write)
-    so that the reads here and the writes are one atomic step. One read (the polls with the members' current
-    votes) and at most three writes, whatever the number of clicks.
+    Refused clicks change nothing. The caller's transaction must hold the write lock (see bot/polls/retry.py
+    and bot/polls/writer.py) so that the reads here and the writes are one atomic step. One read (the polls
+    with the members' current votes) and at most three writes, whatever the number of clicks. Synchronous, so
+    that SQLite's dedicated writer thread runs a whole batch without returning to the event loop.
     """
     if not requests:
         return []
     now = now or utcnow()
     poll_ids = sorted({request.poll_id for request in requests})
-    members = {request.member_id for request in requests}
-    rows = await session.execute(
-        select(Poll.id, Poll.guild_id, Poll.state, Poll.closes_at, Vote.id.label("vote_id"), Vote.member_id,
-               Vote.option_id)
-        .outerjoin(Vote, and_(Vote.poll_id == Poll.id, Vote.member_id.in_(members)))
-        .where(Poll.id.in_(poll_ids))
-        .with_for_update(read=True, of=Poll)
-    )
+    members = sorted({request.member_id for request in requests})
+    rows = connection.execute(_POLLS_WITH_VOTES, {"poll_ids": poll_ids, "member_ids": members})
     polls: dict[int, _PollRow] = {}
     initial: dict[tuple[int, int], tuple[int, int]] = {}  # (poll, member) -> (vote id, option id)
     for row in rows:
         polls[row.id] = _PollRow(row.guild_id, row.state, row.closes_at)
         if row.vote_id is not None:
             initial[(row.id, row.member_id)] = (row.vote_id, row.option_id)
-    options = await (option_labels or OptionLabels()).for_polls(session, list(polls)) if polls else {}
+    options = (option_labels or OptionLabels()).for_polls(connection, list(polls)) if polls else {}
 
     current: dict[tuple[int, int], int | None] = {}
     results: list[VoteResult] = []
@@ -186,17 +215,12 @@ async def cast_votes(
             deletes.append(stored[0])
         elif final != stored[1]:
             updates.append({"vote_id": stored[0], "option_id": final, "updated_at": now})
-    votes = Vote.__table__
     if deletes:
-        await session.execute(delete(votes).where(votes.c.id.in_(deletes)))
+        connection.execute(_DELETE_VOTES, {"vote_ids": deletes})
     if updates:
-        await session.execute(
-            update(votes).where(votes.c.id == bindparam("vote_id")).values(
-                option_id=bindparam("option_id"), updated_at=bindparam("updated_at")),
-            updates,
-        )
+        connection.execute(_UPDATE_VOTE, updates)
     if inserts:
-        await session.execute(insert(votes), inserts)
+        connection.execute(_INSERT_VOTE, inserts)
     return results
 
 

@@ -24,7 +24,8 @@ TOKEN = "polls-test-token"
 class PollTestBot(commands.Bot):
     """Just the polls extension, configured the way `reader-bot run` loads it, with faster timers."""
 
-    def __init__(self, database: Database, *, refresh_interval: float, close_check_seconds: float) -> None:
+    def __init__(self, database: Database, *, refresh_interval: float, close_check_seconds: float,
+                 defer_after: float = 2.0) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None,
@@ -32,12 +33,14 @@ class PollTestBot(commands.Bot):
         self.database = database
         self.refresh_interval = refresh_interval
         self.close_check_seconds = close_check_seconds
+        self.defer_after = defer_after
         self.closed_articles: list[int] = []
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.add_cog(PollsCog(self, self.database, refresh_interval=self.refresh_interval,
-                                    channel_edit_spacing=0.05, close_check_seconds=self.close_check_seconds))
+                                    channel_edit_spacing=0.05, close_check_seconds=self.close_check_seconds,
+                                    defer_after=self.defer_after))
         await self.tree.sync()
 
     async def on_article_polls_closed(self, article_id: int) -> None:
@@ -51,9 +54,10 @@ class PollTestBot(commands.Bot):
 
 
 @contextlib.asynccontextmanager
-async def running_bot(database: Database, *, refresh_interval: float = 0.3,
-                      close_check_seconds: float = 0.2) -> AsyncIterator[PollTestBot]:
-    bot = PollTestBot(database, refresh_interval=refresh_interval, close_check_seconds=close_check_seconds)
+async def running_bot(database: Database, *, refresh_interval: float = 0.3, close_check_seconds: float = 0.2,
+                      defer_after: float = 2.0) -> AsyncIterator[PollTestBot]:
+    bot = PollTestBot(database, refresh_interval=refresh_interval, close_check_seconds=close_check_seconds,
+                      defer_after=defer_after)
     task = asyncio.create_task(bot.start(TOKEN))
     ready = asyncio.create_task(bot.wait_until_ready())
     done, _ = await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)

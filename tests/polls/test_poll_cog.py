@@ -206,3 +206,27 @@ async def test_admins_close_polls_early_by_command_or_context_menu(sandbox: Sand
     async with sqlite_database.session() as session:
         states = (await session.execute(select(Poll.state).order_by(Poll.id))).scalars().all()
     assert states == [PollState.CLOSED, PollState.CLOSED]
+
+
+async def test_a_busy_database_defers_the_answer_and_confirms_after_the_commit(sandbox: Sandbox, sqlite_database: Database, tmp_path) -> None:
+    import sqlite3
+
+    guild, channel, _, alice, _ = _world(sandbox)
+    poll = await store_poll(sqlite_database, guild_id=guild.id, channel_id=channel.id)
+    async with running_bot(sqlite_database, defer_after=0.3) as bot:
+        message = await post_poll(bot, sqlite_database, sandbox, channel.id, poll.poll_id)
+        blocker = sqlite3.connect(str(tmp_path / "test.db"), isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")  # another writer holds the database
+        try:
+            handle = await sandbox.click_button(alice, message, f"rb:vote:{poll.poll_id}:{poll.option_ids[0]}")
+            await handle.wait_ack(timeout=2)
+            assert handle.deferred and handle.ephemeral  # "thinking…"
+            assert "gespeichert" not in handle.text  # not yet told it counts
+            assert await _votes(sqlite_database, poll.poll_id) == {}
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        await handle.wait_response(timeout=5)  # the follow-up replaces the "thinking…" message
+        assert "Deine Stimme für **Ja** ist gespeichert" in handle.text
+        assert handle.latency < 3
+    assert await _votes(sqlite_database, poll.poll_id) == {alice.user.id: poll.option_ids[0]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -129,7 +130,7 @@ class FeedCommands(commands.GroupCog, group_name="feed", group_description="Blog
     async def _resolve(session: AsyncSession, guild_id: int, typed: str) -> str:
         """Autocomplete hands back the URL, or `#<id>` for URLs too long for a choice value."""
         text = typed.strip()
-        if text.startswith(ID_PREFIX) and text[1:].isdigit():
+        if text.startswith(ID_PREFIX) and re.fullmatch(r"[0-9]{1,18}", text[1:]):  # typed, not chosen: a database-sized id only
             subscription = await find_subscription_by_id(session, guild_id, int(text[1:]))
             if subscription is not None:
                 return subscription.feed_url

@@ -34,6 +34,7 @@ from bot.cogs.poll_views import (
     AnswerModal,
     modal_answer_text,
     parse_answer_custom_id,
+    parse_id,
     render_poll_message,
     render_result_message,
 )
@@ -458,7 +459,7 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         if not has_manage_server(interaction):
             await reply(interaction, t("error.not_allowed", language))
             return
-        poll_id = int(poll) if poll.isdigit() else None
+        poll_id = parse_id(poll.strip())  # a forged value: only a database-sized id, never any str.isdigit()
         await self._close_for_admin(interaction, poll_id, language)
 
     @close_command.autocomplete("poll")

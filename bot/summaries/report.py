@@ -164,7 +164,7 @@ async def recent_articles(session: AsyncSession, guild_id: int, query: str = "",
     query = query.strip()
     if query:
         conditions = [Article.title.icontains(query, autoescape=True)]
-        if query.isdigit():
+        if query.isascii() and query.isdigit() and len(query) <= 18:  # typed text: an id only if the database can hold it
             conditions.append(Article.id == int(query))
         statement = statement.where(or_(*conditions))
     rows = await session.execute(statement.order_by(Article.created_at.desc(), Article.id.desc()).limit(limit))

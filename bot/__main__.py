@@ -49,10 +49,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "migrate":
+        from bot.storage.database import displayable_url
         from bot.storage.migrate import upgrade_to_head
 
         upgrade_to_head(settings.database.url)
-        print(f"database is up to date: {settings.database.url}")
+        print(f"database is up to date: {displayable_url(settings.database.url)}")
         return 0
     if args.command == "preview":
         from bot.preview import run_preview

@@ -27,7 +27,7 @@ from bot.cogs.publisher import Publisher
 from bot.cogs.translator import CommandTranslator
 from bot.config import DiscordSettings, Settings
 from bot.ingest import FeedService, Fetcher
-from bot.storage.database import Database
+from bot.storage.database import Database, displayable_url
 
 log = logging.getLogger("reader_bot")
 
@@ -187,7 +187,7 @@ async def _run(settings: Settings) -> int:
     try:
         await upgrade_to_head_async(settings.database.url)
     except Exception as error:
-        _fail(f"cannot prepare the database {settings.database.url!r}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+        _fail(f"cannot prepare the database {displayable_url(settings.database.url)!r}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
         return EXIT_FAILURE
     configure_endpoints(settings.discord)
     database = Database(settings.database.url)

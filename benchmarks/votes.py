@@ -8,10 +8,14 @@ file database), connected over the real REST and gateway protocol. Members click
 1. saturation: as fast as the bot acknowledges (a fixed number of clicks in flight): clicks acknowledged per second;
 2. a fixed offered rate (500 clicks/s by default): p50/p99 time from click to acknowledgement.
 
-Both phases run twice: against a bare discord.py bot that only acknowledges (stores nothing), and against
-reader-bot. Every click is a distinct (member, poll) pair, so each acknowledged click must be exactly one stored
-vote for the option clicked. reader-bot is ended with SIGKILL, and the database is then checked for every vote
-the sandbox saw acknowledged.
+Three bots are connected at once, each with its own copy of the poll messages: reader-bot, and two bare
+discord.py bots that answer every click with an ephemeral message and store nothing, one with an
+`on_interaction` listener and one with a `DynamicItem` on the same custom ids as reader-bot (the same discord.py
+machinery, so the difference is what reader-bot does with a vote; the ratio is taken against this one). They
+take turns: saturation rounds alternate between the bots (the median counts), so a busy moment of the machine
+does not fall on one bot only; then each gets the fixed rate. Every reader-bot click is a distinct (member, poll)
+pair, so each confirmed click must be exactly one stored vote for the option clicked. reader-bot is ended with
+SIGKILL, and the database is then checked for every vote a member was told counts.
 
 Targets: reader-bot / bare >= 0.95 at saturation; p99 < 50 ms at 500 clicks/s; zero acknowledged votes missing.
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import platform
 import random
@@ -46,7 +51,7 @@ TARGET_P99_MS = 50.0
 # ----- the bare bot (runs in its own process: `votes.py --bare-bot API GATEWAY`) ----------------------------------
 
 
-def run_bare_bot(api_base: str, gateway_url: str, style: str) -> int:
+def run_bare_bot(api_base: str, gateway_url: str, style: str, token: str = "") -> int:
     """A discord.py bot that answers every button click with an ephemeral message and stores nothing.
 
     style "listener": an `on_interaction` listener (the least discord.py does for a click);
@@ -85,7 +90,7 @@ def run_bare_bot(api_base: str, gateway_url: str, style: str) -> int:
             if interaction.type == discord.InteractionType.component:
                 await interaction.response.send_message("Your click is noted.", ephemeral=True)
 
-    client.run(TOKEN, log_handler=None)
+    client.run(token or TOKEN, log_handler=None)
     return 0
 
 
@@ -156,6 +161,17 @@ def make_sandbox():  # type: ignore[no-untyped-def]
             super().interaction_changed(handle)
 
     return CountingSandbox(record_requests=False)
+
+
+def copy_messages(sandbox: Any, channel: Any, bot_account: Any, polls: list[tuple[int, list[int], Any]]) -> list[tuple[int, list[int], Any]]:
+    """The same poll messages, as posted by another bot account (the bare bots get identical payloads)."""
+    copies = []
+    for poll_id, option_ids, message in polls:
+        copy = sandbox.create_message(channel, bot_account.user, {
+            "content": message.content, "embeds": message.embeds, "components": message.components,
+        }, application_id=bot_account.application_id)
+        copies.append((poll_id, option_ids, copy))
+    return copies
 
 
 async def seed(database_url: str, sandbox: Any, guild: Any, channel: Any, bot_account: Any, polls: int, options: int) -> list[tuple[int, list[int], Any]]:
@@ -256,50 +272,6 @@ def base_acked(sandbox: Any) -> int:
     return getattr(sandbox, "_phase_base", 0)
 
 
-async def run_phase(name: str, sandbox: Any, clicks: list[Click], args: argparse.Namespace) -> tuple[PhaseResult, list[Click]]:
-    """Warm up, saturate, then offer a fixed rate; `clicks` is consumed from the front."""
-    result = PhaseResult(name)
-    used_all: list[Click] = []
-
-    warm = clicks[: args.warmup]
-    del clicks[: args.warmup]
-    for click in warm:
-        click.handle = sandbox.click_button_now(click.member, click.message, click.custom_id)
-        await asyncio.sleep(0.002)
-    await wait_acked(sandbox, warm, 10)
-    used_all += warm
-    await asyncio.sleep(0.5)
-
-    sandbox._phase_base = sandbox.acked
-    rate, used = await saturate(sandbox, clicks, args.saturation_seconds, args.window)
-    del clicks[: len(used)]
-    await wait_acked(sandbox, used, 10)
-    used_all += used
-    result.saturation_per_s = rate
-    result.saturation_clicks = len(used)
-    await asyncio.sleep(1.0)
-
-    count = int(args.rate * args.rate_seconds)
-    offered = clicks[:count]
-    del clicks[:count]
-    started = time.perf_counter()
-    handles = await sandbox.click_many([(c.member, c.message, c.custom_id) for c in offered], rate=args.rate)
-    result.rate_achieved = len(handles) / (time.perf_counter() - started)
-    for click, handle in zip(offered, handles, strict=True):
-        click.handle = handle
-    await wait_acked(sandbox, offered, 10)
-    used_all += offered
-    latencies = sorted(c.handle.latency * 1000 for c in offered if c.handle.latency is not None)
-    result.rate_clicks = len(offered)
-    if latencies:
-        result.p50_ms = statistics.median(latencies)
-        result.p99_ms = latencies[min(len(latencies) - 1, int(round(0.99 * len(latencies))) - 1)]
-    result.deferred = sum(1 for c in used_all if c.handle.deferred)
-    result.acknowledged = [c for c in used_all if confirmed(c.handle)]
-    result.unacknowledged = len(used_all) - len(result.acknowledged)
-    return result, used_all
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (Linux), 0.0 where /proc is not available."""
     try:
@@ -314,9 +286,10 @@ def start_process(command: list[str], log_path: Path, env: dict[str, str]) -> su
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(ROOT))
 
 
-async def connected(sandbox: Any, process: subprocess.Popen[bytes], log_path: Path, timeout: float = 60) -> None:
+async def connected(sandbox: Any, process: subprocess.Popen[bytes], log_path: Path, timeout: float = 60,
+                    account: Any = None) -> None:
     deadline = time.monotonic() + timeout
-    while not sandbox.is_connected():
+    while not sandbox.is_connected(account):
         if process.poll() is not None:
             raise SystemExit(f"the bot process ended ({process.returncode}); see {log_path}")
         if time.monotonic() > deadline:
@@ -352,76 +325,171 @@ def missing_votes(database_path: Path, acknowledged: list[Click]) -> tuple[int, 
     return missing, len(stored)
 
 
+@dataclass
+class Contender:
+    name: str
+    account: Any
+    process: subprocess.Popen[bytes] | None = None
+    clicks: list[Click] = field(default_factory=list)
+    saturation: list[float] = field(default_factory=list)
+    result: PhaseResult | None = None
+    cpu: float = 0.0
+    confirmed_clicks: int = 0
+
+
+async def measure_saturation(sandbox: Any, bot: Contender, args: argparse.Namespace, reuse: bool) -> None:
+    clicks = bot.clicks if not reuse else [replace(click) for click in bot.clicks]
+    sandbox._phase_base = sandbox.acked
+    cpu_before = cpu_seconds(bot.process.pid)  # type: ignore[union-attr]
+    rate, used = await saturate(sandbox, clicks, args.saturation_seconds, args.window)
+    if not reuse:
+        del bot.clicks[: len(used)]
+    await wait_acked(sandbox, used, 10)
+    bot.cpu += cpu_seconds(bot.process.pid) - cpu_before  # type: ignore[union-attr]
+    bot.confirmed_clicks += sum(1 for click in used if confirmed(click.handle))
+    bot.saturation.append(rate)
+    assert bot.result is not None
+    bot.result.acknowledged += [click for click in used if confirmed(click.handle)]
+    bot.result.unacknowledged += sum(1 for click in used if not confirmed(click.handle))
+
+
+async def measure_rate(sandbox: Any, bot: Contender, args: argparse.Namespace, reuse: bool) -> None:
+    count = int(args.rate * args.rate_seconds)
+    offered = bot.clicks[:count] if not reuse else [replace(click) for click in bot.clicks[:count]]
+    if not reuse:
+        del bot.clicks[:count]
+    cpu_before = cpu_seconds(bot.process.pid)  # type: ignore[union-attr]
+    started = time.perf_counter()
+    handles = await sandbox.click_many([(c.member, c.message, c.custom_id) for c in offered], rate=args.rate)
+    result = bot.result
+    assert result is not None
+    result.rate_achieved = len(handles) / (time.perf_counter() - started)
+    for click, handle in zip(offered, handles, strict=True):
+        click.handle = handle
+    await wait_acked(sandbox, offered, 10)
+    bot.cpu += cpu_seconds(bot.process.pid) - cpu_before  # type: ignore[union-attr]
+    bot.confirmed_clicks += sum(1 for click in offered if confirmed(click.handle))
+    latencies = sorted(c.handle.latency * 1000 for c in offered if c.handle.latency is not None)
+    result.rate_clicks = len(offered)
+    if latencies:
+        result.p50_ms = statistics.median(latencies)
+        result.p99_ms = latencies[min(len(latencies) - 1, int(round(0.99 * len(latencies))) - 1)]
+    result.deferred = sum(1 for c in offered if c.handle.deferred)
+    result.acknowledged += [c for c in offered if confirmed(c.handle)]
+    result.unacknowledged += sum(1 for c in offered if not confirmed(c.handle))
+
+
+def quiet_driver() -> None:
+    """The sandbox (this process) holds every interaction it ever sent; its garbage collector would pause the
+    whole pipeline now and then, for whichever bot happens to be measured. Collect between phases instead."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+
+
 async def main(args: argparse.Namespace) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="reader-bot-votes-"))
     database_path = workdir / "votes.db"
     database_url = f"sqlite+aiosqlite:///{database_path}"
     rng = random.Random(args.seed)
+    load_before = os.getloadavg()
 
     sandbox = make_sandbox()
     urls = await sandbox.start()
-    bot_account = sandbox.add_bot_user(TOKEN)
     guild = sandbox.add_guild("Benchmark readers")
     channel = sandbox.add_channel(guild, "articles")
     members = sandbox.add_members(guild, args.members, locales=("en-US", "de"))
-    polls = await seed(database_url, sandbox, guild, channel, bot_account, args.polls, args.options)
-    needed = 2 * (args.warmup + int(args.saturation_seconds * 3000) + int(args.rate * args.rate_seconds))
-    clicks = plan_clicks(members, polls, rng)
-    if len(clicks) < needed:
-        print(f"note: {len(clicks)} distinct clicks planned, a very fast run may need up to {needed}", file=sys.stderr)
-    bare_clicks = [replace(click) for click in clicks]  # the bare bot stores nothing: the same clicks again
+    bots = [
+        Contender("bare bot (listener)", sandbox.add_bot_user(TOKEN + ".listener")),
+        Contender("bare bot (DynamicItem)", sandbox.add_bot_user(TOKEN + ".dynamic")),
+        Contender("reader-bot", sandbox.add_bot_user(TOKEN)),
+    ]
+    listener, dynamic, reader = bots
+    reader_polls = await seed(database_url, sandbox, guild, channel, reader.account, args.polls, args.options)
+    for bot in (listener, dynamic):
+        bot.clicks = plan_clicks(members, copy_messages(sandbox, channel, bot.account, reader_polls), random.Random(args.seed))
+    reader.clicks = plan_clicks(members, reader_polls, rng)
+    for bot in bots:
+        bot.result = PhaseResult(bot.name)
 
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     print(machine_info())
-    print(f"{args.polls} polls x {args.options} options, {args.members} members; window {args.window} clicks in flight; "
-          f"saturation {args.saturation_seconds:g} s, then {args.rate:g} clicks/s for {args.rate_seconds:g} s")
-
-    # bare discord.py bots
-    bare_results: dict[str, PhaseResult] = {}
-    for style, name in (("listener", "bare bot (listener)"), ("dynamic", "bare bot (DynamicItem)")):
-        bare_log = workdir / f"bare-bot-{style}.log"
-        bare = start_process([sys.executable, str(Path(__file__).resolve()), "--bare-bot", urls.api_base,
-                              urls.gateway_url, style], bare_log, env)
-        await connected(sandbox, bare, bare_log)
-        cpu_before = cpu_seconds(bare.pid)
-        result, _ = await run_phase(name, sandbox, [replace(click) for click in bare_clicks], args)
-        result.cpu_ms_per_click = 1000 * (cpu_seconds(bare.pid) - cpu_before) / max(1, len(result.acknowledged))
-        bare_results[style] = result
-        await stop_process(sandbox, bare, signal.SIGTERM)
-    bare_result = bare_results["dynamic"]
-
-    # reader-bot
+    print(f"{args.polls} polls x {args.options} options, {args.members} members; saturation: {args.window} clicks in "
+          f"flight, {args.rounds} rounds of {args.saturation_seconds:g} s per bot, taking turns; then {args.rate:g} "
+          f"clicks/s for {args.rate_seconds:g} s per bot")
     config = workdir / "config.toml"
     config.write_text(
         f'[discord]\ntoken = "{TOKEN}"\napi_base = "{urls.api_base}"\ngateway_url = "{urls.gateway_url}"\n'
         f'[database]\nurl = "{database_url}"\n[feeds]\npoll_interval = "1h"\n', encoding="utf-8")
-    bot_log = workdir / "reader-bot.log"
-    reader = start_process([sys.executable, "-m", "bot", "run", "--config", str(config)], bot_log, env)
-    await connected(sandbox, reader, bot_log)
-    cpu_before = cpu_seconds(reader.pid)
-    reader_result, _ = await run_phase("reader-bot", sandbox, clicks, args)
-    reader_result.cpu_ms_per_click = 1000 * (cpu_seconds(reader.pid) - cpu_before) / max(1, len(reader_result.acknowledged))
-    await stop_process(sandbox, reader, signal.SIGKILL)  # acknowledged means committed: a kill must lose nothing
+    listener.process = start_process([sys.executable, str(Path(__file__).resolve()), "--bare-bot", urls.api_base,
+                                      urls.gateway_url, "listener", listener.account.token], workdir / "bare-listener.log", env)
+    dynamic.process = start_process([sys.executable, str(Path(__file__).resolve()), "--bare-bot", urls.api_base,
+                                     urls.gateway_url, "dynamic", dynamic.account.token], workdir / "bare-dynamic.log", env)
+    reader.process = start_process([sys.executable, "-m", "bot", "run", "--config", str(config)], workdir / "reader-bot.log", env)
+    for bot in bots:
+        await connected(sandbox, bot.process, workdir / f"{bot.name}.log", account=bot.account)  # type: ignore[arg-type]
+    await asyncio.sleep(2.0)  # start-up work (command sync, first loop rounds) out of the way
+
+    for bot in bots:  # warm up: connections, caches, first batches
+        warm = [replace(click) for click in bot.clicks[: args.warmup]] if bot is not reader else bot.clicks[: args.warmup]
+        if bot is reader:
+            del bot.clicks[: args.warmup]
+        for click in warm:
+            click.handle = sandbox.click_button_now(click.member, click.message, click.custom_id)
+            await asyncio.sleep(0.002)
+        await wait_acked(sandbox, warm, 10)
+        if bot is reader:
+            reader.result.acknowledged += [c for c in warm if confirmed(c.handle)]  # type: ignore[union-attr]
+
+    quiet_driver()
+    for round_number in range(args.rounds):
+        order = bots if round_number % 2 == 0 else list(reversed(bots))
+        for bot in order:
+            await measure_saturation(sandbox, bot, args, reuse=bot is not reader)
+            gc.collect()
+            await asyncio.sleep(0.5)
+    for bot in bots:
+        await measure_rate(sandbox, bot, args, reuse=bot is not reader)
+        gc.collect()
+        await asyncio.sleep(0.5)
+    gc.enable()
+    load_after = os.getloadavg()
+
+    reader.process.kill()  # SIGKILL: acknowledged means committed, so a crash must lose nothing
+    reader.process.wait()
+    for bot in (listener, dynamic):
+        await stop_process(sandbox, bot.process, signal.SIGTERM)  # type: ignore[arg-type]
     await sandbox.stop()
 
+    for bot in bots:
+        assert bot.result is not None
+        bot.result.saturation_per_s = statistics.median(bot.saturation)
+        bot.result.cpu_ms_per_click = 1000 * bot.cpu / max(1, bot.confirmed_clicks)
+    reader_result, bare_result = reader.result, dynamic.result
+    assert reader_result is not None and bare_result is not None
     missing, stored = missing_votes(database_path, reader_result.acknowledged)
     ratio = reader_result.saturation_per_s / bare_result.saturation_per_s if bare_result.saturation_per_s else 0.0
 
+    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (other processes share these cores)")
     print()
-    print(f"{'':24} {'saturation':>12} {'p50 @ rate':>11} {'p99 @ rate':>11} {'offered':>9} {'unconfirmed':>12} "
+    print(f"{'':24} {'saturation (rounds)':>30} {'p50 @ rate':>11} {'p99 @ rate':>11} {'offered':>9} {'unconfirmed':>12} "
           f"{'deferred':>9} {'bot CPU/click':>14}")
-    for result in (*bare_results.values(), reader_result):
-        print(f"{result.name:24} {result.saturation_per_s:>7.0f} /s {result.p50_ms:>8.1f} ms {result.p99_ms:>8.1f} ms "
-              f"{result.rate_achieved:>6.0f}/s {result.unacknowledged:>12} {result.deferred:>9} {result.cpu_ms_per_click:>11.2f} ms")
-    print(f"reader-bot stored {stored} votes for {len(reader_result.acknowledged)} acknowledged clicks "
+    for bot in bots:
+        result = bot.result
+        assert result is not None
+        rounds = "/".join(f"{rate:.0f}" for rate in bot.saturation)
+        print(f"{result.name:24} {result.saturation_per_s:>7.0f} /s ({rounds:>17}) {result.p50_ms:>8.1f} ms "
+              f"{result.p99_ms:>8.1f} ms {result.rate_achieved:>6.0f}/s {result.unacknowledged:>12} {result.deferred:>9} "
+              f"{result.cpu_ms_per_click:>11.2f} ms")
+    print(f"reader-bot stored {stored} votes for {len(reader_result.acknowledged)} confirmed clicks "
           f"(bot killed with SIGKILL before the check)")
     print()
     checks = [
-        (f"ratio at saturation {ratio:.3f} (reader-bot {reader_result.saturation_per_s:.0f}/s vs bare "
+        (f"ratio at saturation {ratio:.3f} (reader-bot {reader_result.saturation_per_s:.0f}/s vs bare DynamicItem bot "
          f"{bare_result.saturation_per_s:.0f}/s), target >= {TARGET_RATIO}", ratio >= TARGET_RATIO),
         (f"p99 click->ack at {args.rate:g} clicks/s: {reader_result.p99_ms:.1f} ms, target < {TARGET_P99_MS:g} ms",
          reader_result.p99_ms < TARGET_P99_MS and reader_result.rate_clicks > 0),
-        (f"acknowledged votes missing from the database: {missing} of {len(reader_result.acknowledged)}, target 0",
+        (f"confirmed votes missing from the database: {missing} of {len(reader_result.acknowledged)}, target 0",
          missing == 0 and len(reader_result.acknowledged) > 0),
     ]
     for text, ok in checks:
@@ -432,9 +500,10 @@ async def main(args: argparse.Namespace) -> int:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--saturation-seconds", type=float, default=6.0)
+    parser.add_argument("--saturation-seconds", type=float, default=3.0, help="length of one saturation round")
+    parser.add_argument("--rounds", type=int, default=3, help="saturation rounds per bot (the median counts)")
     parser.add_argument("--rate", type=float, default=500.0, help="offered clicks per second in the latency phase")
-    parser.add_argument("--rate-seconds", type=float, default=8.0)
+    parser.add_argument("--rate-seconds", type=float, default=6.0)
     parser.add_argument("--window", type=int, default=128, help="clicks in flight during the saturation phase")
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--members", type=int, default=3000)
@@ -445,6 +514,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--bare-bot":
-        sys.exit(run_bare_bot(sys.argv[2], sys.argv[3], sys.argv[4]))
+    if len(sys.argv) in (5, 6) and sys.argv[1] == "--bare-bot":
+        sys.exit(run_bare_bot(*sys.argv[2:]))
     sys.exit(asyncio.run(main(parse_args())))

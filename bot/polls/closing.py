@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import NotFound
@@ -39,15 +39,17 @@ class CloseResult:
     article_complete: bool  # every poll of the article is closed now
 
 
+_DUE = (
+    select(Poll.id)
+    .where(Poll.state == PollState.OPEN, Poll.closes_at.is_not(None), Poll.closes_at <= bindparam("now", type_=Poll.closes_at.type))
+    .order_by(Poll.closes_at)
+    .limit(bindparam("limit"))
+)
+
+
 async def due_poll_ids(session: AsyncSession, *, now: datetime | None = None, limit: int = 100) -> list[int]:
-    """Open polls whose deadline has passed, oldest deadline first."""
-    now = now or utcnow()
-    rows = await session.execute(
-        select(Poll.id)
-        .where(Poll.state == PollState.OPEN, Poll.closes_at.is_not(None), Poll.closes_at <= now)
-        .order_by(Poll.closes_at)
-        .limit(limit)
-    )
+    """Open polls whose deadline has passed, oldest deadline first (checked every few seconds: built once)."""
+    rows = await session.execute(_DUE, {"now": now or utcnow(), "limit": limit})
     return list(rows.scalars())
 
 
@@ -123,18 +125,25 @@ async def poll_for_message(session: AsyncSession, *, guild_id: int, message_id: 
     ).scalar_one_or_none()
 
 
-async def polls_awaiting_result(session: AsyncSession, *, limit: int = 100) -> list[int]:
-    """Closed polls whose message was posted but whose result was not (yet) shown on Discord."""
+def _awaiting_result_query():  # type: ignore[no-untyped-def]
     result_post = DiscordPost.__table__.alias("result_post")
     poll_post = DiscordPost.__table__.alias("poll_post")
-    rows = await session.execute(
+    return (
         select(Poll.id)
         .join(poll_post, and_(poll_post.c.poll_id == Poll.id, poll_post.c.key.like("poll:%"), poll_post.c.state == PostState.SENT))
         .outerjoin(result_post, and_(result_post.c.poll_id == Poll.id, result_post.c.key.like("result:%")))
         .where(Poll.state == PollState.CLOSED, (result_post.c.id.is_(None)) | (result_post.c.state != PostState.SENT))
         .order_by(Poll.closed_at)
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
+
+
+_AWAITING_RESULT = _awaiting_result_query()
+
+
+async def polls_awaiting_result(session: AsyncSession, *, limit: int = 100) -> list[int]:
+    """Closed polls whose message was posted but whose result was not (yet) shown on Discord."""
+    rows = await session.execute(_AWAITING_RESULT, {"limit": limit})
     return list(rows.scalars())
 
 

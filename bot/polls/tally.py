@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import Float, bindparam, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.questions.model import PollKind
@@ -62,22 +62,40 @@ class PollSnapshot:
         return self.is_closed or self.results_visibility != RESULTS_ON_CLOSE
 
 
-def _option_counts_query(poll_id: int):  # type: ignore[no-untyped-def]
+def _option_counts_query():  # type: ignore[no-untyped-def]
     votes = func.count(Vote.id)
     share = cast(votes, Float) / func.nullif(func.sum(votes).over(), 0)
     return (
         select(PollOption.id, PollOption.position, PollOption.label, votes.label("votes"), share.label("share"))
         .select_from(PollOption)
         .outerjoin(Vote, Vote.option_id == PollOption.id)
-        .where(PollOption.poll_id == poll_id)
+        .where(PollOption.poll_id == bindparam("poll_id"))
         .group_by(PollOption.id, PollOption.position, PollOption.label)
         .order_by(PollOption.position)
     )
 
 
+def _snapshot_query(*, scoped: bool):  # type: ignore[no-untyped-def]
+    answers = select(func.count(Answer.id)).where(Answer.poll_id == Poll.id).scalar_subquery()
+    query = (
+        select(Poll.id, Poll.guild_id, Poll.article_id, Poll.question, Poll.kind, Poll.language, Poll.state,
+               Poll.anonymous, Poll.closes_at, Poll.closed_at, GuildSettings.results_visibility,
+               answers.label("answer_count"))
+        .outerjoin(GuildSettings, GuildSettings.guild_id == Poll.guild_id)
+        .where(Poll.id == bindparam("poll_id"))
+    )
+    return query.where(Poll.guild_id == bindparam("guild_id")) if scoped else query
+
+
+# Built once: a live poll is redrawn every few seconds while votes come in.
+_OPTION_COUNTS = _option_counts_query()
+_SNAPSHOT = _snapshot_query(scoped=False)
+_SNAPSHOT_IN_GUILD = _snapshot_query(scoped=True)
+
+
 async def option_tallies(session: AsyncSession, poll_id: int) -> tuple[OptionTally, ...]:
     """Current votes per option of one poll, in option order (options without votes count 0)."""
-    rows = (await session.execute(_option_counts_query(poll_id))).all()
+    rows = (await session.execute(_OPTION_COUNTS, {"poll_id": poll_id})).all()
     return tuple(
         OptionTally(option_id=row.id, position=row.position, label=row.label, votes=int(row.votes), share=float(row.share or 0.0))
         for row in rows
@@ -86,32 +104,27 @@ async def option_tallies(session: AsyncSession, poll_id: int) -> tuple[OptionTal
 
 async def load_poll_snapshot(session: AsyncSession, poll_id: int, *, guild_id: int | None = None) -> PollSnapshot | None:
     """The poll as its message should show it now; None when it does not exist (or belongs to another guild)."""
-    answers = select(func.count(Answer.id)).where(Answer.poll_id == Poll.id).scalar_subquery()
-    query = (
-        select(Poll, GuildSettings.results_visibility, answers.label("answer_count"))
-        .outerjoin(GuildSettings, GuildSettings.guild_id == Poll.guild_id)
-        .where(Poll.id == poll_id)
-    )
-    if guild_id is not None:
-        query = query.where(Poll.guild_id == guild_id)
-    row = (await session.execute(query)).first()
+    if guild_id is None:
+        result = await session.execute(_SNAPSHOT, {"poll_id": poll_id})
+    else:
+        result = await session.execute(_SNAPSHOT_IN_GUILD, {"poll_id": poll_id, "guild_id": guild_id})
+    row = result.first()
     if row is None:
         return None
-    poll: Poll = row[0]
-    options = await option_tallies(session, poll.id)
+    options = await option_tallies(session, row.id)
     return PollSnapshot(
-        poll_id=poll.id,
-        guild_id=poll.guild_id,
-        article_id=poll.article_id,
-        question=poll.question,
-        kind=PollKind(poll.kind),
-        language=poll.language,
-        state=PollState(poll.state),
-        anonymous=poll.anonymous,
-        closes_at=poll.closes_at,
-        closed_at=poll.closed_at,
-        results_visibility=row[1] or RESULTS_LIVE,
+        poll_id=row.id,
+        guild_id=row.guild_id,
+        article_id=row.article_id,
+        question=row.question,
+        kind=PollKind(row.kind),
+        language=row.language,
+        state=PollState(row.state),
+        anonymous=row.anonymous,
+        closes_at=row.closes_at,
+        closed_at=row.closed_at,
+        results_visibility=row.results_visibility or RESULTS_LIVE,
         options=options,
         total_votes=sum(option.votes for option in options),
-        answer_count=int(row[2] or 0),
+        answer_count=int(row.answer_count or 0),
     )

@@ -10,9 +10,10 @@ acknowledge hundreds of votes a second while each is durable before it is acknow
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
@@ -118,14 +119,19 @@ class OptionLabels:
 
     def for_polls(self, connection: Connection, poll_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
         """option id -> (poll id, label) for the options of `poll_ids`."""
+        return self.lookup(poll_ids, lambda missing: connection.execute(_OPTIONS, {"poll_ids": missing}))
+
+    def lookup(
+        self, poll_ids: Sequence[int], load: Callable[[list[int]], Iterable[Sequence[Any]]]
+    ) -> dict[int, tuple[int, str]]:
+        """Like `for_polls`, with `load(poll_ids)` yielding (option id, poll id, label) rows for the polls not cached."""
         missing = [poll_id for poll_id in poll_ids if poll_id not in self._by_poll]
         if missing:
             if len(self._by_poll) + len(missing) > self.max_polls:
                 self._by_poll.clear()
             loaded: dict[int, dict[int, str]] = {poll_id: {} for poll_id in missing}
-            rows = connection.execute(_OPTIONS, {"poll_ids": missing})
-            for row in rows:
-                loaded[row.poll_id][row.id] = row.label
+            for option_id, poll_id, label in load(missing):
+                loaded[poll_id][option_id] = label
             self._by_poll.update(loaded)
         return {
             option_id: (poll_id, label)
@@ -167,14 +173,55 @@ def apply_votes(
     poll_ids = sorted({request.poll_id for request in requests})
     members = sorted({request.member_id for request in requests})
     rows = connection.execute(_POLLS_WITH_VOTES, {"poll_ids": poll_ids, "member_ids": members})
+    polls, initial = collect_state(tuple(row) for row in rows)
+    options = (option_labels or OptionLabels()).for_polls(connection, list(polls)) if polls else {}
+    changes = decide_votes(requests, polls, initial, options, now)
+    if changes.deletes:
+        connection.execute(_DELETE_VOTES, {"vote_ids": changes.deletes})
+    if changes.updates:
+        connection.execute(
+            _UPDATE_VOTE, [{"vote_id": vote_id, "option_id": option_id, "updated_at": now} for vote_id, option_id in changes.updates]
+        )
+    if changes.inserts:
+        connection.execute(
+            _INSERT_VOTE,
+            [{"poll_id": poll_id, "guild_id": guild_id, "member_id": member_id, "option_id": option_id,
+              "created_at": now, "updated_at": now} for poll_id, guild_id, member_id, option_id in changes.inserts],
+        )
+    return changes.results
+
+
+@dataclass
+class VoteChanges:
+    """What a batch of clicks does: a result per click, and the rows to write."""
+
+    results: list[VoteResult]
+    inserts: list[tuple[int, int, int, int]]  # (poll, guild, member, option)
+    updates: list[tuple[int, int]]  # (vote id, option)
+    deletes: list[int]  # vote ids
+
+
+def collect_state(
+    rows: Iterable[tuple[Any, ...]],
+) -> tuple[dict[int, _PollRow], dict[tuple[int, int], tuple[int, int]]]:
+    """Polls and the members' current votes from (poll id, guild, state, closes_at, vote id, member, option) rows."""
     polls: dict[int, _PollRow] = {}
     initial: dict[tuple[int, int], tuple[int, int]] = {}  # (poll, member) -> (vote id, option id)
-    for row in rows:
-        polls[row.id] = _PollRow(row.guild_id, row.state, row.closes_at)
-        if row.vote_id is not None:
-            initial[(row.id, row.member_id)] = (row.vote_id, row.option_id)
-    options = (option_labels or OptionLabels()).for_polls(connection, list(polls)) if polls else {}
+    for poll_id, guild_id, state, closes_at, vote_id, member_id, option_id in rows:
+        polls[poll_id] = _PollRow(guild_id, state, closes_at)
+        if vote_id is not None:
+            initial[(poll_id, member_id)] = (vote_id, option_id)
+    return polls, initial
 
+
+def decide_votes(
+    requests: Sequence[VoteRequest],
+    polls: dict[int, _PollRow],
+    initial: dict[tuple[int, int], tuple[int, int]],
+    options: dict[int, tuple[int, str]],
+    now: datetime,
+) -> VoteChanges:
+    """The rules, with no I/O: clicks in order against the stored state; refused clicks change nothing."""
     current: dict[tuple[int, int], int | None] = {}
     results: list[VoteResult] = []
     for request in requests:
@@ -202,26 +249,17 @@ def apply_votes(
             current[key] = request.option_id
             results.append(VoteReceipt(request, VoteOutcome.CHANGED, label, previous_label=options[before][1]))
 
-    inserts: list[dict[str, object]] = []
-    updates: list[dict[str, object]] = []
-    deletes: list[int] = []
+    changes = VoteChanges(results, [], [], [])
     for key, final in current.items():
         stored = initial.get(key)
         if stored is None:
             if final is not None:
-                inserts.append({"poll_id": key[0], "guild_id": polls[key[0]].guild_id, "member_id": key[1],
-                                "option_id": final, "created_at": now, "updated_at": now})
+                changes.inserts.append((key[0], polls[key[0]].guild_id, key[1], final))
         elif final is None:
-            deletes.append(stored[0])
+            changes.deletes.append(stored[0])
         elif final != stored[1]:
-            updates.append({"vote_id": stored[0], "option_id": final, "updated_at": now})
-    if deletes:
-        connection.execute(_DELETE_VOTES, {"vote_ids": deletes})
-    if updates:
-        connection.execute(_UPDATE_VOTE, updates)
-    if inserts:
-        connection.execute(_INSERT_VOTE, inserts)
-    return results
+            changes.updates.append((stored[0], final))
+    return changes
 
 
 async def cast_vote(session: AsyncSession, request: VoteRequest, *, now: datetime | None = None) -> VoteReceipt:

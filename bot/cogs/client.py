@@ -218,6 +218,9 @@ async def _run(settings: Settings) -> int:
         except discord.PrivilegedIntentsRequired:
             _fail("Discord refused the connection: the bot asked for an intent it is not allowed")
             return EXIT_FAILURE
+        except discord.HTTPException as error:  # its text is whatever the server sent back: it is not repeated
+            _fail(f"Discord answered {error.status} when the bot logged in; try again in a while")
+            return EXIT_FAILURE
         finally:
             if not bot.is_closed():
                 await bot.close()
@@ -236,3 +239,6 @@ def run_bot(settings: Settings) -> int:
         return asyncio.run(_run(settings))
     except KeyboardInterrupt:
         return EXIT_OK
+    except Exception:  # through the log, whose formatter removes the token, never straight to stderr
+        log.exception("reader-bot stopped after an unexpected error")
+        return EXIT_FAILURE

@@ -31,13 +31,15 @@ def write_config(
     feed_timeout: str = "5s",
     poll_duration: str = "7d",
     allow_private_addresses: bool = True,
+    api_base: str | None = None,
 ) -> Path:
-    """A config file pointing `reader-bot run` at the sandbox (and, with private addresses allowed, a loopback blog)."""
+    """A config file pointing `reader-bot run` at the sandbox (and, with private addresses allowed, a loopback blog);
+    `api_base` sends REST elsewhere (e.g. through a proxy in front of the sandbox)."""
     path = directory / "reader-bot.toml"
     path.write_text(
         "[discord]\n"
         f'token = "{token}"\n'
-        f'api_base = "{sandbox.api_base}"\n'
+        f'api_base = "{api_base or sandbox.api_base}"\n'
         f'gateway_url = "{sandbox.gateway_url}"\n'
         'guild_ready_timeout = "0.1s"\n'
         "[database]\n"

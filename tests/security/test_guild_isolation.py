@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.cogs.client import ReaderBot
 from bot.cogs.i18n import MESSAGES
-from bot.sandbox.interactions import APPLICATION_COMMAND
+from bot.sandbox.interactions import APPLICATION_COMMAND, MESSAGE_COMPONENT
 from bot.storage.models import Answer, Article, FeedSubscription, GuildSettings, Poll, PollState, Vote
 from e2e.articles import FOUR_DAY_WEEK
 from e2e.harness import BlogServer, SandboxWorld, custom_ids, wait_until
@@ -82,6 +82,14 @@ async def test_a_guild_can_never_reach_another_guilds_feeds_articles_polls_or_an
         click = await sandbox.click_button(world.member, our_polls[0], custom_id, crafted=True)
         await click.wait_response()
         assert click.ephemeral and click.text in UNKNOWN_POLL, (custom_id, click.text)
+    # Forged harder: the click carries their real poll message (so the button is on it) but comes from our guild.
+    data = {"custom_id": custom_ids(their_polls[0])[0], "component_type": 2}
+    cross = sandbox._new_handle(type=MESSAGE_COMPONENT, bot=world.bot, member=world.guild.members[world.member.user.id],
+                                user=world.member.user, channel=world.channel, data=data, message=their_polls[0],
+                                custom_id=data["custom_id"])
+    sandbox._send_interaction(cross)
+    await cross.wait_response()
+    assert cross.ephemeral and cross.text in UNKNOWN_POLL, cross.text
     forged_form = await sandbox.submit_modal(world.member, f"rb:answer-modal:{their_open_poll}", {"answer": "overwritten"},
                                              crafted=True, channel=world.channel)
     await forged_form.wait_response()

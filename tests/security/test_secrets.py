@@ -1,8 +1,8 @@
 """Secrets never reach a log or an error message. `reader-bot run` runs as a process with a recognisable token through
-start-up, faults (Discord answering 500 and 401, a command failing because of it, the gateway dropping) and a clean
-SIGTERM shutdown; its whole log, and every message it sent, is searched for the token and for each part of it. A
-database password in the configuration does not appear in the one line `reader-bot run` prints when the database is
-unreachable."""
+start-up, faults (an error page that repeats the request's headers, Discord answering 401 so a command fails, the
+gateway dropping) and a clean SIGTERM shutdown; its whole log, and every message it sent, is searched for the token
+and for each part of it. The same when Discord fails at login. A database password in the configuration does not
+appear in the one line `reader-bot run` prints when the database is unreachable."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import aiohttp
+from aiohttp import web
+
 from bot.sandbox import Sandbox
-from e2e.harness import REPOSITORY, BotProcess, SandboxWorld, wait_until, write_bot_config
+from e2e.harness import REPOSITORY, BlogServer, BotProcess, SandboxWorld, wait_until
+from reliability.support import write_config
 
 CANARY_TOKEN = "MTA5ODc2NTQzMjE.Canary-Gx7q.token-must-never-leak-4f2c9a"
 
@@ -20,18 +24,79 @@ def _fragments(token: str) -> list[str]:
     return [token] + [part for part in token.split(".") if len(part) >= 6]
 
 
-async def test_the_token_appears_in_no_log_line_and_no_message_through_start_faults_and_shutdown(sandbox: Sandbox, tmp_path: Path) -> None:
+class EchoingProxy:
+    """An HTTP proxy in front of the sandbox's REST API. `echo(method, path_part)` makes the next matching request
+    fail with 503 and an error page that repeats the request's headers, as a misconfigured proxy's debug page does:
+    the bot's token lands in the exception discord.py raises, and from there in whatever the bot logs or prints."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream.rstrip("/")
+        self.echoes: list[tuple[str, str]] = []
+        self.echoed = 0
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self.api_base = ""
+
+    async def start(self) -> str:
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self._forward)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.1)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._session = aiohttp.ClientSession(auto_decompress=False)
+        self.api_base = f"http://127.0.0.1:{port}/api/v10"
+        return self.api_base
+
+    async def stop(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def echo(self, method: str, path_part: str) -> None:
+        self.echoes.append((method, path_part))
+
+    async def _forward(self, request: web.Request) -> web.StreamResponse:
+        for index, (method, part) in enumerate(self.echoes):
+            if request.method == method and part in request.path:
+                del self.echoes[index]
+                self.echoed += 1
+                headers = "\n".join(f"{name}: {value}" for name, value in request.headers.items())
+                return web.Response(status=503, text=f"upstream unavailable; your request was:\n{request.method} {request.path}\n{headers}")
+        assert self._session is not None
+        base = self.upstream.rsplit("/api/v10", 1)[0]
+        async with self._session.request(
+            request.method, base + request.path_qs, data=await request.read(),
+            headers={k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")},
+        ) as upstream:
+            body = await upstream.read()
+            headers = {k: v for k, v in upstream.headers.items()
+                       if k.lower() not in ("content-length", "transfer-encoding", "content-encoding", "date", "server")}
+            return web.Response(status=upstream.status, body=body, headers=headers)
+
+
+async def test_the_token_appears_in_no_log_line_and_no_message_through_start_faults_and_shutdown(
+    sandbox: Sandbox, blog: BlogServer, tmp_path: Path
+) -> None:
     world = SandboxWorld.create(sandbox, token=CANARY_TOKEN)
-    config = write_bot_config(tmp_path, world, database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    proxy = EchoingProxy(sandbox.api_base)
+    await proxy.start()
+    config = write_config(tmp_path, sandbox, token=CANARY_TOKEN, database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+                          api_base=proxy.api_base)
     bot = BotProcess(config, tmp_path / "bot.log")
     bot.start()
     try:
         await world.wait_connected()
-        # Discord falls over while an admin runs a command: the command fails, the bot logs why.
-        sandbox.inject_fault(500, duration=3.0, path_contains="/interactions/")
-        await sandbox.run_slash_command(world.admin, "feed", {}, subcommand="list", channel=world.channel)
-        await wait_until(lambda: len(sandbox.requests_matching(path_contains="/interactions/", status=500)) >= 2, 10, "refused answers")
-        sandbox.clear_faults()
+        subscribed = await sandbox.run_slash_command(world.admin, "feed", {"url": blog.feed_url, "channel": world.channel},
+                                                     subcommand="add", channel=world.channel)
+        await subscribed.wait_response(timeout=10)
+        # Posting a new article meets an error page that repeats the request, Authorization header included.
+        proxy.echo("POST", f"/channels/{world.channel.id}/messages")
+        post = blog.add_post("news", "News", ["Nothing to ask."])
+        await wait_until(lambda: world.article_messages(blog.post_url(post.slug)), 15, "the article, posted on the retry")
+        # Discord refuses an interaction answer (401): the command fails and the bot logs it with a traceback.
         sandbox.inject_fault(401, count=2, path_contains="/interactions/")
         await sandbox.run_slash_command(world.admin, "config", {}, subcommand="show", channel=world.channel)
         await wait_until(lambda: sandbox.requests_matching(path_contains="/interactions/", status=401), 10, "a 401")
@@ -44,14 +109,37 @@ async def test_the_token_appears_in_no_log_line_and_no_message_through_start_fau
         assert await bot.stop() == 0
     finally:
         bot.kill()
+        await proxy.stop()
     log = bot.log_text()
-    # The faults reached the log, with a traceback: where a library would put whatever it held.
+    assert proxy.echoed == 1
+    # The faults reached the log: the error page (with the token cut out), and a traceback.
+    assert "your request was" in log and "Bot [redacted]" in log, log[-3000:]
     assert "command /config show failed" in log and "401 Unauthorized" in log and "Traceback" in log, log[-3000:]
     assert "SIGTERM received" in log and log.rstrip().endswith("stopped")
     for fragment in _fragments(CANARY_TOKEN):
         assert fragment not in log, fragment
         for message in sandbox.state.messages.values():
             assert fragment not in message.content and fragment not in str(message.embeds)
+
+
+async def test_the_token_is_not_printed_when_discord_fails_at_login(sandbox: Sandbox, tmp_path: Path) -> None:
+    SandboxWorld.create(sandbox, token=CANARY_TOKEN)
+    proxy = EchoingProxy(sandbox.api_base)
+    await proxy.start()
+    proxy.echo("GET", "/users/@me")
+    config = write_config(tmp_path, sandbox, token=CANARY_TOKEN, database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+                          api_base=proxy.api_base)
+    bot = BotProcess(config, tmp_path / "bot.log")
+    bot.start()
+    try:
+        code = await bot.wait_exit(30)
+    finally:
+        bot.kill()
+        await proxy.stop()
+    log = bot.log_text()
+    assert proxy.echoed == 1 and code == 1, (code, log[-3000:])
+    assert "reader-bot: Discord answered 503" in log, log[-3000:]
+    assert all(fragment not in log for fragment in _fragments(CANARY_TOKEN)), log[-3000:]
 
 
 def test_a_database_password_is_not_printed_when_the_database_is_unreachable(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.errors import ReaderBotError
 from bot.polls.retry import RetryPolicy, RetryStats, StorageBusy

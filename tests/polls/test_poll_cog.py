@@ -230,3 +230,21 @@ async def test_a_busy_database_defers_the_answer_and_confirms_after_the_commit(s
         assert "Deine Stimme für **Ja** ist gespeichert" in handle.text
         assert handle.latency < 3
     assert await _votes(sqlite_database, poll.poll_id) == {alice.user.id: poll.option_ids[0]}
+
+
+async def test_a_deadline_that_passed_while_the_bot_was_down_closes_right_after_start(sandbox: Sandbox, sqlite_database: Database) -> None:
+    from sqlalchemy import update
+
+    guild, channel, _, alice, _ = _world(sandbox)
+    poll = await store_poll(sqlite_database, guild_id=guild.id, channel_id=channel.id, language="en")
+    async with running_bot(sqlite_database) as bot:
+        message = await post_poll(bot, sqlite_database, sandbox, channel.id, poll.poll_id)
+        await _click(sandbox, alice, message, f"rb:vote:{poll.poll_id}:{poll.option_ids[1]}")
+    async with sqlite_database.session() as session:  # the deadline passes while the bot is down
+        await session.execute(update(Poll).where(Poll.id == poll.poll_id).values(closes_at=utcnow() - timedelta(minutes=5)))
+    started = asyncio.get_running_loop().time()
+    async with running_bot(sqlite_database, close_check_seconds=30):  # only the round right after start can do it
+        result = await sandbox.wait_for_message(channel, lambda m: m.content.startswith("Poll closed"), timeout=5)
+        assert asyncio.get_running_loop().time() - started < 5
+        assert "**Nein**: 100% (1)" in result.content and "Votes: 1" in result.content
+        assert all(button.get("disabled") for row in message.components for button in row["components"])

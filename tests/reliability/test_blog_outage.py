@@ -13,7 +13,7 @@ from e2e.harness import SandboxWorld, wait_until
 from reliability.conftest import Launch
 from reliability.support import OutageBlog, sqlite_rows
 
-POLL_INTERVAL = 0.1
+POLL_INTERVAL = 0.05
 FEED_TIMEOUT = 0.5
 
 

@@ -86,7 +86,7 @@ async def test_gateway_drop_with_resume_and_a_lost_session_lose_no_vote(
 ) -> None:
     sandbox = world.sandbox
     polls = await seed_polls(bot_database_url, sandbox, world.guild, world.channel, world.bot, polls=3)
-    members = _members(world, 120)
+    members = _members(world, 90)
     intents = plan_votes(members, polls, random.Random(5))
     first_half, second_half = intents[: len(intents) // 2], intents[len(intents) // 2 :]
     await launch()
@@ -96,7 +96,7 @@ async def test_gateway_drop_with_resume_and_a_lost_session_lose_no_vote(
     #    meanwhile are replayed, and every one of them is answered (none is lost).
     resumes_before = len([r for r in sandbox.hub.resumes if r[3]])
     voting = asyncio.create_task(driver.run(first_half))
-    await sandbox.wait_until(lambda: sandbox.acknowledged_count >= 80, 10, "the burst under way")
+    await sandbox.wait_until(lambda: sandbox.acknowledged_count >= 60, 10, "the burst under way")
     assert sandbox.drop_gateway(world.bot) == 1
     await asyncio.wait_for(voting, 30)
     assert len([r for r in sandbox.hub.resumes if r[3]]) == resumes_before + 1
@@ -107,7 +107,7 @@ async def test_gateway_drop_with_resume_and_a_lost_session_lose_no_vote(
     #    Clicks while no session exists fail visibly and are clicked again; nothing acknowledged is lost.
     identifies = len(sandbox.hub.identifies)
     voting = asyncio.create_task(driver.run(second_half))
-    await sandbox.wait_until(lambda: driver.answered >= len(first_half) + 80, 10, "the second burst under way")
+    await sandbox.wait_until(lambda: driver.answered >= len(first_half) + 60, 10, "the second burst under way")
     assert await sandbox.invalidate_session(world.bot, resumable=False) == 1
     await wait_for_new_session(sandbox, world, identifies, timeout=15)
     await asyncio.wait_for(voting, 40)

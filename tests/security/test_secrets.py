@@ -14,7 +14,8 @@ import aiohttp
 from aiohttp import web
 
 from bot.sandbox import Sandbox
-from e2e.harness import REPOSITORY, BlogServer, BotProcess, SandboxWorld, wait_until
+from e2e.articles import FOUR_DAY_WEEK
+from e2e.harness import REPOSITORY, BlogServer, BotProcess, SandboxWorld, custom_ids, wait_until
 from reliability.support import write_config
 
 CANARY_TOKEN = "MTA5ODc2NTQzMjE.Canary-Gx7q.token-must-never-leak-4f2c9a"
@@ -92,10 +93,15 @@ async def test_the_token_appears_in_no_log_line_and_no_message_through_start_fau
         subscribed = await sandbox.run_slash_command(world.admin, "feed", {"url": blog.feed_url, "channel": world.channel},
                                                      subcommand="add", channel=world.channel)
         await subscribed.wait_response(timeout=10)
-        # Posting a new article meets an error page that repeats the request, Authorization header included.
-        proxy.echo("POST", f"/channels/{world.channel.id}/messages")
-        post = blog.add_post("news", "News", ["Nothing to ask."])
-        await wait_until(lambda: world.article_messages(blog.post_url(post.slug)), 15, "the article, posted on the retry")
+        post = blog.add_post("week", "A four-day week", FOUR_DAY_WEEK)
+        article = await wait_until(lambda: next(iter(world.article_messages(blog.post_url(post.slug))), None), 15, "the article")
+        polls = await wait_until(lambda: len(world.thread_messages(article)) == 3 and world.thread_messages(article), 10, "its polls")
+        # A vote makes the bot edit the poll message, and the edit meets an error page that repeats the request,
+        # Authorization header included; the bot logs the failed edit with its traceback.
+        proxy.echo("PATCH", "/messages/")
+        vote = await sandbox.click_button(world.member, polls[0], custom_ids(polls[0])[0])
+        await vote.wait_response(timeout=10)
+        await wait_until(lambda: "your request was" in bot.log_text(), 10, "the failed edit in the log")
         # Discord refuses an interaction answer (401): the command fails and the bot logs it with a traceback.
         sandbox.inject_fault(401, count=2, path_contains="/interactions/")
         await sandbox.run_slash_command(world.admin, "config", {}, subcommand="show", channel=world.channel)

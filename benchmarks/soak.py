@@ -157,6 +157,7 @@ async def main(args: argparse.Namespace) -> int:
     print(f"acknowledged         {stats['answered']}  (recorded {stats['recorded']}, changed {stats['changed']}, "
           f"withdrawn {stats['withdrawn']}); busy {stats['busy']}")
     print(f"lost clicks          {stats['lost']}  (no answer: killed, dropped or expired; clicked again)")
+    print(f"stored unanswered    {len(driver.surprises)}  (a lost click had been stored; the member's next click said so)")
     print(f"stored votes         {len(stored)}  (members last told they have a vote: {len(expected)})")
     print(f"mismatches           {len(mismatches)}  (stored vs. last acknowledged, per member and poll)")
     print(f"tally mismatches     {len(compare_tallies(tallies(expected), tallies(stored)))}  (options whose count differs)")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -21,7 +20,6 @@ from typing import Any
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
-from sqlalchemy import select
 
 from bot.cogs.checks import has_manage_server
 from bot.cogs.i18n import Language, language_for, t
@@ -42,13 +40,14 @@ from bot.errors import NotAllowed, NotFound, PollClosed, ReaderBotError
 from bot.polls.batcher import BatcherStopped, VoteBatcher
 from bot.polls.closing import (
     CloseResult,
+    article_polls_all_closed,
     close_poll,
     due_poll_ids,
     open_polls_for_autocomplete,
     poll_for_message,
     poll_message,
     polls_awaiting_result,
-    result_post_key,
+    result_channel,
 )
 from bot.polls.retry import StorageBusy, run_write
 from bot.polls.tally import PollSnapshot, load_poll_snapshot
@@ -62,10 +61,12 @@ from bot.polls.voting import (
     VoteReceipt,
     VoteRequest,
     check_answerable,
+    previous_answer,
     store_answer,
 )
+from bot.posting.outbox import mark_sent, record_intent, result_key
 from bot.storage.database import Database
-from bot.storage.models import Answer, Article, DiscordPost, Poll, PollState, PostState, utcnow
+from bot.storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -296,11 +297,7 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
             guild_id = interaction.guild_id
             async with self.database.session() as session:
                 await check_answerable(session, guild_id=guild_id, poll_id=poll_id)
-                previous = (
-                    await session.execute(
-                        select(Answer.text).where(Answer.poll_id == poll_id, Answer.member_id == interaction.user.id)
-                    )
-                ).scalar_one_or_none()
+                previous = await previous_answer(session, guild_id=guild_id, poll_id=poll_id, member_id=interaction.user.id)
         except ReaderBotError as error:
             key, values = _refusal_key(error)
             await reply(interaction, t(key, language, **values))
@@ -407,47 +404,30 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
             return result
 
     async def show_closed(self, poll_id: int) -> None:
-        """Draw the closed poll and post its result once (the outbox row `result:<id>` makes it exactly once)."""
+        """Draw the closed poll and post its result once (the outbox row `result:<id>` makes it exactly once:
+        written before the send, sent with its nonce, so a send repeated after a crash is dropped by Discord)."""
         async with self.database.session() as session:
             snapshot = await load_poll_snapshot(session, poll_id)
             where = await poll_message(session, poll_id)
-            article = (
-                await session.execute(select(Article.thread_id, Article.channel_id).join(Poll, Poll.article_id == Article.id)
-                                      .where(Poll.id == poll_id))
-            ).first()
-        if snapshot is None or not snapshot.is_closed or where is None or article is None:
+            channel_id = await result_channel(session, poll_id)
+        if snapshot is None or not snapshot.is_closed or where is None or channel_id is None:
             return
         await self._edit_poll_message(snapshot, where.channel_id, where.message_id)
-        channel_id = article.thread_id or article.channel_id
-        key = result_post_key(poll_id)
-
-        async def record_intent(session: Any) -> DiscordPost:
-            post = (await session.execute(select(DiscordPost).where(DiscordPost.key == key))).scalar_one_or_none()
-            if post is None:
-                post = DiscordPost(key=key, guild_id=snapshot.guild_id, article_id=snapshot.article_id, poll_id=poll_id,
-                                   channel_id=channel_id, nonce=str(secrets.randbits(63)), state=PostState.PENDING)
-                session.add(post)
-                await session.flush()
-            return post
-
-        post = await run_write(self.database, record_intent)
-        if post.state == PostState.SENT:
+        key = result_key(poll_id)
+        post = await run_write(self.database, lambda session: record_intent(
+            session, key, guild_id=snapshot.guild_id, channel_id=channel_id, now=utcnow(),
+            article_id=snapshot.article_id, poll_id=poll_id))
+        if post.sent:
             return
-        text = render_result_message(snapshot, snapshot.language)
         sent = await self.bot.get_partial_messageable(post.channel_id).send(
-            text, nonce=post.nonce, allowed_mentions=NO_MENTIONS
+            render_result_message(snapshot, snapshot.language), nonce=post.nonce, allowed_mentions=NO_MENTIONS
         )
 
-        async def mark_sent(session: Any) -> bool:
-            row = await session.get(DiscordPost, post.id)
-            row.state, row.message_id, row.sent_at = PostState.SENT, sent.id, utcnow()
-            remaining = (
-                await session.execute(select(Poll.id).where(Poll.article_id == snapshot.article_id,
-                                                            Poll.state != PollState.CLOSED).limit(1))
-            ).first()
-            return remaining is None
+        async def finish(session: Any) -> bool:
+            await mark_sent(session, key, message_id=sent.id, sent_at=utcnow())
+            return await article_polls_all_closed(session, snapshot.article_id)
 
-        if await run_write(self.database, mark_sent):
+        if await run_write(self.database, finish):
             self.bot.dispatch("article_polls_closed", snapshot.article_id)
 
     # ----- admin: close early ------------------------------------------------------------------------------

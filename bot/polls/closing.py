@@ -14,7 +14,7 @@ from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import NotFound
-from bot.storage.models import DiscordPost, Poll, PollState, PostState, utcnow
+from bot.storage.models import Article, DiscordPost, Poll, PollState, PostState, utcnow
 
 AUTOCOMPLETE_LIMIT = 25
 
@@ -155,3 +155,20 @@ async def open_polls_for_autocomplete(session: AsyncSession, *, guild_id: int, s
         query = query.where(func.lower(Poll.question).like(f"%{escaped}%", escape="\\"))
     rows = await session.execute(query.order_by(Poll.created_at.desc(), Poll.id.desc()).limit(AUTOCOMPLETE_LIMIT))
     return [(row.id, row.question) for row in rows]
+
+
+async def result_channel(session: AsyncSession, poll_id: int) -> int | None:
+    """Where a poll's result goes: its article's thread, or the article's channel when it has no thread."""
+    row = (
+        await session.execute(
+            select(Article.thread_id, Article.channel_id).join(Poll, Poll.article_id == Article.id).where(Poll.id == poll_id)
+        )
+    ).first()
+    return (row.thread_id or row.channel_id) if row is not None else None
+
+
+async def article_polls_all_closed(session: AsyncSession, article_id: int) -> bool:
+    still_open = (
+        await session.execute(select(Poll.id).where(Poll.article_id == article_id, Poll.state != PollState.CLOSED).limit(1))
+    ).first()
+    return still_open is None

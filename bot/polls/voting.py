@@ -310,6 +310,15 @@ async def store_answer(
     return AnswerOutcome.REPLACED
 
 
+async def previous_answer(session: AsyncSession, *, guild_id: int, poll_id: int, member_id: int) -> str | None:
+    """The member's own stored answer (to prefill the form they reopen), never anyone else's."""
+    return (
+        await session.execute(
+            select(Answer.text).where(Answer.poll_id == poll_id, Answer.member_id == member_id, Answer.guild_id == guild_id)
+        )
+    ).scalar_one_or_none()
+
+
 async def check_answerable(session: AsyncSession, *, guild_id: int, poll_id: int, now: datetime | None = None) -> None:
     """Raise unless the poll is an open question of this guild that still takes answers (before showing the form)."""
     poll = (await session.execute(select(Poll.guild_id, Poll.kind, Poll.state, Poll.closes_at).where(Poll.id == poll_id))).first()

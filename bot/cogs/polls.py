@@ -211,6 +211,10 @@ class PollRefresher:
                     log.exception("could not refresh the message of poll %s", poll_id)
         finally:
             self._workers.pop(poll_id, None)
+            if len(self._last_edit) > 10_000:  # forget polls not edited lately (months of polls add up)
+                horizon = time.monotonic() - self.interval
+                self._last_edit = {key: at for key, at in self._last_edit.items() if at > horizon}
+                self._channel_next = {key: at for key, at in self._channel_next.items() if at > horizon}
 
     def stop(self) -> None:
         for task in self._workers.values():
@@ -316,10 +320,11 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
                 raise NotFound("malformed custom id")
             guild_id, member_id = interaction.guild_id, interaction.user.id
             text = modal_answer_text(data.get("components"))
-            outcome = await run_write(
+            storing = asyncio.ensure_future(run_write(
                 self.database,
                 lambda session: store_answer(session, guild_id=guild_id, poll_id=poll_id, member_id=member_id, text=text),
-            )
+            ))
+            outcome = await self._within_deadline(interaction, storing)
             message = t("answer.stored" if outcome == AnswerOutcome.STORED else "answer.replaced", language)
             self.refresher.touch([poll_id])
         except ReaderBotError as error:

@@ -22,7 +22,7 @@ def _poll_ids(messages) -> list[int]:
 
 
 async def test_a_guild_can_never_reach_another_guilds_feeds_articles_polls_or_answers(
-    running_bot: ReaderBot, world: SandboxWorld, blog: BlogServer
+    blog: BlogServer, running_bot: ReaderBot, world: SandboxWorld
 ) -> None:
     sandbox = world.sandbox
     other = sandbox.add_guild("Others")

@@ -24,7 +24,7 @@ def _refused(handle, *expected: str) -> None:
 
 
 async def test_oversized_or_malformed_answers_urls_and_settings_are_refused_clearly(
-    running_bot: ReaderBot, world: SandboxWorld, blog: BlogServer
+    blog: BlogServer, running_bot: ReaderBot, world: SandboxWorld
 ) -> None:
     sandbox = world.sandbox
     await subscribe(world, world.admin, blog.feed_url, world.channel)

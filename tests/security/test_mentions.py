@@ -26,7 +26,7 @@ def _sends_text(request: Any) -> dict[str, Any] | None:
 
 
 async def test_content_from_the_blog_and_readers_never_pings_anyone_and_its_markdown_is_shown_as_typed(
-    running_bot: ReaderBot, world: SandboxWorld, blog: BlogServer
+    blog: BlogServer, running_bot: ReaderBot, world: SandboxWorld
 ) -> None:
     sandbox = world.sandbox
     role = sandbox.add_role(world.guild, "subscribers", mentionable=True)

@@ -65,7 +65,7 @@ def _value(option: dict[str, Any], world: SandboxWorld, known: dict[str, Any]) -
 
 
 async def test_every_admin_command_and_action_refuses_a_crafted_interaction_without_manage_server(
-    running_bot: ReaderBot, world: SandboxWorld, blog: BlogServer
+    blog: BlogServer, running_bot: ReaderBot, world: SandboxWorld
 ) -> None:
     sandbox = world.sandbox
     await subscribe(world, world.admin, blog.feed_url, world.channel)
@@ -113,7 +113,7 @@ async def test_every_admin_command_and_action_refuses_a_crafted_interaction_with
 
 
 async def test_summary_is_refused_to_members_who_are_neither_author_nor_admin(
-    running_bot: ReaderBot, world: SandboxWorld, blog: BlogServer
+    blog: BlogServer, running_bot: ReaderBot, world: SandboxWorld
 ) -> None:
     await subscribe(world, world.admin, blog.feed_url, world.channel)
     url = blog_with_article(blog, "week", "A four-day week", FOUR_DAY_WEEK, author="Grace Hopper")

@@ -1,7 +1,8 @@
 """Fixtures for the fault tests: the sandbox and `reader-bot run` as a separate process on a SQLite file.
 
 - `sandbox`, `world`: as in tests/e2e (a guild "Readers" with #articles, admin "ada", member "bob").
-- `outage_blog`: a started `OutageBlog` (tests/reliability/support.py).
+- `outage_blog`: a started `OutageBlog` (tests/reliability/support.py). Ask for it before `launch`, so the bot is
+  killed before the blog stops (no request of the bot cut off by the server's shutdown).
 - `bot_database_url`: the bot's SQLite file in tmp_path.
 - `launch`: `await launch(poll_interval=..., feed_timeout=...)` writes a config (support.write_config) and starts
   `reader-bot run` as a `BotProcess`, returning once it has a gateway session and its commands are synced. Every

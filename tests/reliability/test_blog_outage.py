@@ -50,7 +50,7 @@ class FeedState:
 
 
 async def test_a_blog_down_shows_as_failing_backs_off_and_its_missed_articles_arrive_once_in_order(
-    world: SandboxWorld, launch: Launch, outage_blog: OutageBlog, bot_database_url: str
+    outage_blog: OutageBlog, world: SandboxWorld, launch: Launch, bot_database_url: str
 ) -> None:
     blog = outage_blog
     blog.add_post("before", "Written before the outage", ["Nothing to ask."])

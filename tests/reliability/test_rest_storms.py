@@ -44,7 +44,7 @@ def _waited_after_each_429(sandbox: Sandbox) -> list[str]:
 
 
 async def test_429_and_5xx_storms_delay_votes_and_posts_but_lose_nothing_and_never_exceed_the_limits(
-    world: SandboxWorld, launch: Launch, outage_blog: OutageBlog, bot_database_url: str
+    outage_blog: OutageBlog, world: SandboxWorld, launch: Launch, bot_database_url: str
 ) -> None:
     sandbox = world.sandbox
     await launch(poll_interval="0.3s")

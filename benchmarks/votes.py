@@ -12,8 +12,8 @@ Three bots are connected at once, each with its own copy of the poll messages: r
 discord.py bots that answer every click with an ephemeral message and store nothing, one with an
 `on_interaction` listener and one with a `DynamicItem` on the same custom ids as reader-bot (the same discord.py
 machinery, so the difference is what reader-bot does with a vote; the ratio is taken against this one). They
-take turns: saturation rounds alternate between the bots (the median counts), so a busy moment of the machine
-does not fall on one bot only; then each gets the fixed rate. Every reader-bot click is a distinct (member, poll)
+take turns: saturation rounds alternate between the bots (the median counts), and the fixed rate is offered in
+two halves in opposite orders, so a busy moment of the machine does not fall on one bot only. Every reader-bot click is a distinct (member, poll)
 pair, so each confirmed click must be exactly one stored vote for the option clicked. reader-bot is ended with
 SIGKILL, and the database is then checked for every vote a member was told counts.
 
@@ -335,6 +335,7 @@ class Contender:
     result: PhaseResult | None = None
     cpu: float = 0.0
     confirmed_clicks: int = 0
+    latencies: list[float] = field(default_factory=list)
 
 
 async def measure_saturation(sandbox: Any, bot: Contender, args: argparse.Namespace, reuse: bool) -> None:
@@ -353,8 +354,9 @@ async def measure_saturation(sandbox: Any, bot: Contender, args: argparse.Namesp
     bot.result.unacknowledged += sum(1 for click in used if not confirmed(click.handle))
 
 
-async def measure_rate(sandbox: Any, bot: Contender, args: argparse.Namespace, reuse: bool) -> None:
-    count = int(args.rate * args.rate_seconds)
+async def measure_rate(sandbox: Any, bot: Contender, args: argparse.Namespace, reuse: bool, seconds: float) -> None:
+    """Offer `args.rate` clicks a second for `seconds`; latencies add up over calls (p50/p99 over all of them)."""
+    count = int(args.rate * seconds)
     offered = bot.clicks[:count] if not reuse else [replace(click) for click in bot.clicks[:count]]
     if not reuse:
         del bot.clicks[:count]
@@ -363,18 +365,19 @@ async def measure_rate(sandbox: Any, bot: Contender, args: argparse.Namespace, r
     handles = await sandbox.click_many([(c.member, c.message, c.custom_id) for c in offered], rate=args.rate)
     result = bot.result
     assert result is not None
-    result.rate_achieved = len(handles) / (time.perf_counter() - started)
+    result.rate_achieved = min(result.rate_achieved or float("inf"), len(handles) / (time.perf_counter() - started))
     for click, handle in zip(offered, handles, strict=True):
         click.handle = handle
     await wait_acked(sandbox, offered, 10)
     bot.cpu += cpu_seconds(bot.process.pid) - cpu_before  # type: ignore[union-attr]
     bot.confirmed_clicks += sum(1 for click in offered if confirmed(click.handle))
-    latencies = sorted(c.handle.latency * 1000 for c in offered if c.handle.latency is not None)
-    result.rate_clicks = len(offered)
+    bot.latencies += [c.handle.latency * 1000 for c in offered if c.handle.latency is not None]
+    latencies = sorted(bot.latencies)
+    result.rate_clicks += len(offered)
     if latencies:
         result.p50_ms = statistics.median(latencies)
         result.p99_ms = latencies[min(len(latencies) - 1, int(round(0.99 * len(latencies))) - 1)]
-    result.deferred = sum(1 for c in offered if c.handle.deferred)
+    result.deferred += sum(1 for c in offered if c.handle.deferred)
     result.acknowledged += [c for c in offered if confirmed(c.handle)]
     result.unacknowledged += sum(1 for c in offered if not confirmed(c.handle))
 
@@ -448,10 +451,11 @@ async def main(args: argparse.Namespace) -> int:
             await measure_saturation(sandbox, bot, args, reuse=bot is not reader)
             gc.collect()
             await asyncio.sleep(0.5)
-    for bot in bots:
-        await measure_rate(sandbox, bot, args, reuse=bot is not reader)
-        gc.collect()
-        await asyncio.sleep(0.5)
+    for half in range(2):  # two halves in opposite orders, so no bot always goes first or last
+        for bot in bots if half == 0 else list(reversed(bots)):
+            await measure_rate(sandbox, bot, args, reuse=bot is not reader, seconds=args.rate_seconds / 2)
+            gc.collect()
+            await asyncio.sleep(0.5)
     gc.enable()
     load_after = os.getloadavg()
 

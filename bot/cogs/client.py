@@ -12,6 +12,7 @@ Discord and against the local sandbox (bot/sandbox/).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -180,6 +181,26 @@ def _fail(message: str) -> None:
     print(f"reader-bot: {message}", file=sys.stderr, flush=True)
 
 
+def tune_garbage_collector() -> None:
+    """Make the collector cheap for a bot that handles hundreds of clicks a second.
+
+    After start-up the process holds about 150,000 long-lived objects (discord.py, SQLAlchemy, the feed and
+    article libraries). Under load a full collection walked all of them every second or two, and the youngest
+    generation was collected every few clicks. Freezing what exists at start-up (it is never collected, as it
+    lives as long as the process) and collecting the young generation less often cut the bot's CPU per click by
+    about a tenth in benchmarks/votes.py. Objects freed by reference counting, i.e. almost all, are unaffected.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
+async def _tune_garbage_collector_once_started(bot: ReaderBot) -> None:
+    """Process-wide, so only for `reader-bot run` (never for a bot running inside the tests' process)."""
+    await bot.started.wait()
+    tune_garbage_collector()
+
+
 async def _run(settings: Settings) -> int:
     from bot.feeds.fetch import FeedFetcher
     from bot.storage.migrate import upgrade_to_head_async
@@ -207,6 +228,7 @@ async def _run(settings: Settings) -> int:
                 loop.add_signal_handler(signum, stop, signum.name)
             except (NotImplementedError, RuntimeError):  # not on this platform
                 pass
+        tuning = asyncio.create_task(_tune_garbage_collector_once_started(bot))
         try:
             await bot.start(settings.discord.token or "", reconnect=True)
         except discord.LoginFailure:
@@ -222,6 +244,7 @@ async def _run(settings: Settings) -> int:
             _fail(f"Discord answered {error.status} when the bot logged in; try again in a while")
             return EXIT_FAILURE
         finally:
+            tuning.cancel()
             if not bot.is_closed():
                 await bot.close()
             await database.dispose()

@@ -12,7 +12,6 @@ The cog builds no SQL: it calls bot/polls (voting, tally, closing) in units of w
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import time
 from collections.abc import Iterable
@@ -494,25 +493,10 @@ def _message_has_component(message: discord.Message, custom_id: str) -> bool:
     return False
 
 
-def tune_garbage_collector() -> None:
-    """Make the collector cheap for a bot that handles hundreds of clicks a second.
-
-    After start-up the process holds about 150,000 long-lived objects (discord.py, SQLAlchemy, the feed and
-    article libraries). Under load a full collection walked all of them every second or two, and the youngest
-    generation was collected every few clicks. Freezing what exists at start-up (it is never collected, as it
-    lives as long as the process) and collecting the young generation less often cut the bot's CPU per click by
-    about a tenth in benchmarks/votes.py. Objects freed by reference counting, i.e. almost all, are unaffected.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
-
-
 async def setup(bot: commands.Bot) -> None:
     """Registers the persistent poll buttons and the cog (`bot.database` is the bot's Database)."""
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
     await bot.add_cog(PollsCog(bot, bot.database))  # type: ignore[attr-defined]
-    tune_garbage_collector()
 
 
 async def teardown(bot: commands.Bot) -> None:

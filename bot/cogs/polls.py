@@ -336,6 +336,11 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         await reply(interaction, message)
 
     @commands.Cog.listener()
+    async def on_member_data_forgotten(self, guild_id: int, poll_ids: Iterable[int]) -> None:
+        """After /forget-me, redraw the member's polls so their counts drop at once, not at the next vote."""
+        self.refresher.touch(poll_ids)
+
+    @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answers what the dynamic items cannot see: form submissions (also of forms opened before a restart) and
         vote/answer buttons whose custom id is not on the message clicked (forged), so those get a polite refusal

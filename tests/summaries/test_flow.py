@@ -143,3 +143,37 @@ async def test_every_output_agrees_with_the_clicks(sandbox: Sandbox, sqlite_data
     assert f"{document['voters']} Teilnehmende · Umfragen beendet" in text
     for member in [*members, admin]:
         assert str(member.id) not in shown + table + json.dumps(document) + text
+
+
+async def test_forget_me_redraws_the_poll_messages_with_lower_counts(sandbox: Sandbox, sqlite_database: Database) -> None:
+    sandbox.add_bot_user(TOKEN)
+    guild = sandbox.add_guild("Leser", locale="de")
+    channel = sandbox.add_channel(guild, "artikel")
+    members = sandbox.add_members(guild, 3, locales=("de",))
+    async with sqlite_database.session() as session:
+        session.add(GuildSettings(guild_id=guild.id, language="de", results_visibility="live"))
+    article = await Community(sqlite_database).article(
+        [PollSpec("Braucht die Stadt mehr Radwege?", PollKind.YES_NO, ("Ja", "Nein", "Weiß nicht"))],
+        guild_id=guild.id, channel_id=channel.id,
+    )
+    async with running_flow_bot(sqlite_database) as bot:
+        message = await post_poll(bot, sqlite_database, sandbox, channel.id, article.poll_ids[0])
+        for member in members:
+            vote = await sandbox.click_button(member, message, f"rb:vote:{article.poll_ids[0]}:{article.option_ids[0][0]}")
+            await vote.wait_response()
+
+        def shows_votes(count: int) -> bool:
+            return f"Stimmen: {count}" in json.dumps(sandbox.message(message.id).embeds, ensure_ascii=False)
+
+        await sandbox.wait_until(lambda: shows_votes(3), timeout=10)
+
+        asked = await sandbox.run_slash_command(members[0], "forget-me", channel=channel)
+        await asked.wait_response(timeout=10)
+        yes = next(
+            c["custom_id"] for row in asked.components for c in row.get("components", []) if c.get("custom_id", "").startswith("forget-me:yes:")
+        )
+        confirmed = await sandbox.click_button(members[0], asked.shown_message, yes)
+        await confirmed.wait_response(timeout=10)
+
+        await sandbox.wait_until(lambda: shows_votes(2), timeout=10)
+    assert shows_votes(2) and (await build_summary(sqlite_database, article.id)).voters == 2

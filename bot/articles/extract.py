@@ -12,7 +12,6 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import lxml.etree
@@ -25,7 +24,7 @@ from bot.articles.model import Article, Block
 from bot.feeds.errors import FeedError, NotAWebPage
 from bot.feeds.fetch import PAGE_ACCEPT, FeedFetcher
 from bot.feeds.identity import canonical_url
-from bot.feeds.parse import FeedEntry, ParsedFeed
+from bot.feeds.parse import FeedEntry, ParsedFeed, parse_iso_datetime
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +147,7 @@ def extract_article(
     body_text = " ".join(block.text for block in blocks)
     if not title:
         title = _first_words(body_text) or url
-    published = (entry.published if entry else None) or _parse_datetime(meta.get("published")) or _parse_datetime(extracted_date)
+    published = (entry.published if entry else None) or parse_iso_datetime(meta.get("published")) or parse_iso_datetime(extracted_date)
     image = meta.get("image") or (entry.image if entry else None)
     return Article(
         url=entry.url if entry and entry.url else canonical_url(url),
@@ -458,24 +457,6 @@ def _page_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
     if title is not None and _clean(title.text_content()):
         meta["page_title"] = _clean(title.text_content())  # often "Post – Site", so the last resort
     return meta
-
-
-def _parse_datetime(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
 
 
 def _prune_boilerplate(tree: lxml.html.HtmlElement) -> None:

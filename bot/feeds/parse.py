@@ -243,7 +243,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
 def _json_entry(item: dict[str, Any], feed_url: str, feed_author: str | None) -> FeedEntry:
     link = _absolute(_string(item.get("url")), feed_url) or _absolute(_string(item.get("external_url")), feed_url)
     title = _clip(_plain(_string(item.get("title"))))
-    published = _iso_datetime(_string(item.get("date_published"))) or _iso_datetime(_string(item.get("date_modified")))
+    published = parse_iso_datetime(_string(item.get("date_published"))) or parse_iso_datetime(_string(item.get("date_modified")))
     raw_id = item.get("id")
     entry_id = str(raw_id) if isinstance(raw_id, str | int) and not isinstance(raw_id, bool) else None
     content_html = _string(item.get("content_html"))
@@ -275,11 +275,15 @@ def _json_author(container: dict[str, Any]) -> str | None:
     return None
 
 
-def _iso_datetime(value: str | None) -> datetime | None:
+def parse_iso_datetime(value: str | None) -> datetime | None:
+    """An ISO 8601 timestamp (JSON Feed, page metadata) as UTC; None when absent or unreadable."""
     if not value:
         return None
+    text = value.strip()
+    if text.endswith("z"):
+        text = text[:-1] + "Z"
     try:
-        parsed = datetime.fromisoformat(value.strip())
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
     if parsed.tzinfo is None:

@@ -38,6 +38,7 @@ EXIT_USAGE = 2  # configuration: missing or rejected token
 
 EXTENSIONS = ("bot.cogs.feeds", "bot.cogs.settings", "bot.cogs.polls", "bot.cogs.summaries")
 MAX_TICK_SECONDS = 5.0
+CLOSE_GRACE_SECONDS = 5.0  # how long a clean shutdown waits for cancelled work to roll back
 
 
 def bot_intents() -> discord.Intents:
@@ -140,12 +141,24 @@ class ReaderBot(commands.Bot):
         self.publisher.wake()
 
     async def close(self) -> None:
+        """Stop the loops and workers (ours and the extensions') and wait until they have let go of the database,
+        then disconnect. A task cancelled in the middle of a unit of work still has to roll back; if the database
+        is disposed first, its connection is only reclaimed by the garbage collector, whose attempt to close it
+        can hang the event loop's shutdown."""
+        own = [task for task in (self.poll_feeds.get_task(), self._startup_task, *self._background) if task is not None]
         self.poll_feeds.cancel()
-        if self._startup_task is not None:
-            self._startup_task.cancel()
-        for task in list(self._background):
+        for task in own:
             task.cancel()
         await self.publisher.stop()
+        for extension in tuple(self.extensions):  # their cog_unload cancels their loops and workers
+            try:
+                await self.unload_extension(extension)
+            except Exception:
+                log.exception("unloading %s failed", extension)
+        current = asyncio.current_task()
+        unwinding = [task for task in asyncio.all_tasks() if task is not current and (task in own or task.cancelling())]
+        if unwinding:
+            await asyncio.wait(unwinding, timeout=CLOSE_GRACE_SECONDS)
         await super().close()
 
 

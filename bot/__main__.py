@@ -52,8 +52,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.storage.database import displayable_url
         from bot.storage.migrate import upgrade_to_head
 
-        upgrade_to_head(settings.database.url)
-        print(f"database is up to date: {displayable_url(settings.database.url)}")
+        shown = displayable_url(settings.database.url)
+        try:
+            upgrade_to_head(settings.database.url)
+        except Exception as error:  # one line, never a traceback (and never the password: `shown` hides it)
+            reason = str(error).splitlines()[0] if str(error) else ""
+            print(f"reader-bot: cannot migrate the database {shown}: {type(error).__name__}: {reason}", file=sys.stderr)
+            return 1
+        print(f"database is up to date: {shown}")
         return 0
     if args.command == "preview":
         from bot.preview import run_preview

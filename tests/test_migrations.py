@@ -53,3 +53,15 @@ def test_migrate_command_creates_an_empty_sqlite_file(tmp_path: Path) -> None:
     with sqlite3.connect(db_file) as connection:
         names = {row[0] for row in connection.execute("select name from sqlite_master where type='table'")}
     assert {"articles", "polls", "votes", "answers", "discord_posts", "alembic_version"} <= names
+
+
+def test_migrate_against_an_unreachable_database_is_one_line_without_the_password(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"],
+        env={"READER_BOT_DATABASE_URL": "postgresql+asyncpg://reader:s3cret-pw@127.0.0.1:1/nothing", "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot migrate the database" in lines[0], result.stderr
+    assert "s3cret-pw" not in result.stderr + result.stdout and "Traceback" not in result.stderr

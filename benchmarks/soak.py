@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import random
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -30,21 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # the e2e harness and the vote driver are shared with the tests
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import machine_info  # noqa: E402
 
 TOKEN = "soak-bot-token"
-
-
-def machine_info() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"nproc={os.cpu_count()}  CPU: {cpu}  Python {platform.python_version()}  "
-            f"SQLite {sqlite3.sqlite_version}  {platform.system()} {platform.release()}")
 
 
 def plan(members: list, polls: list, votes: int, rng: random.Random) -> list:

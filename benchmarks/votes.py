@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import gc
 import os
-import platform
 import random
 import signal
 import sqlite3
@@ -42,6 +41,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import machine_info  # noqa: E402
 
 TOKEN = "benchmark-bot-token"
 TARGET_RATIO = 0.95
@@ -121,19 +123,6 @@ class PhaseResult:
     deferred: int = 0
     cpu_ms_per_click: float = 0.0  # the bot process's CPU time per acknowledged click, over the whole run
     acknowledged: list[Click] = field(default_factory=list)
-
-
-def machine_info() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"nproc={os.cpu_count()}  CPU: {cpu}  Python {platform.python_version()}  "
-            f"SQLite {sqlite3.sqlite_version}  {platform.system()} {platform.release()}")
 
 
 def confirmed(handle: Any) -> bool:

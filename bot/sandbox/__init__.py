@@ -19,7 +19,16 @@ from bot.sandbox.api import Sandbox, SandboxURLs, SandboxUsageError
 from bot.sandbox.interactions import InteractionHandle
 from bot.sandbox.limits import Bucket, RateLimitConfig
 from bot.sandbox.remote import RemoteSandbox
-from bot.sandbox.state import BotAccount, Channel, Guild, Member, Message, RecordedRequest, Role, User
+from bot.sandbox.state import (
+    BotAccount,
+    Channel,
+    Guild,
+    Member,
+    Message,
+    RecordedRequest,
+    Role,
+    User,
+)
 
 __all__ = [
     "BotAccount",

@@ -17,7 +17,16 @@ from aiohttp import web
 
 from bot.sandbox.interactions import InteractionHandle
 from bot.sandbox.limits import Fault
-from bot.sandbox.state import BotAccount, Channel, Guild, Member, Message, RecordedRequest, Role, User
+from bot.sandbox.state import (
+    BotAccount,
+    Channel,
+    Guild,
+    Member,
+    Message,
+    RecordedRequest,
+    Role,
+    User,
+)
 
 if TYPE_CHECKING:
     from bot.sandbox.api import Sandbox

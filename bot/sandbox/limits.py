@@ -207,13 +207,13 @@ class _ComponentChecker:
         if isinstance(value, str):
             if value in self.custom_ids:
                 self.errors.add(path + ("custom_id",), "COMPONENT_CUSTOM_ID_DUPLICATED",
-                                f"Component custom id cannot be duplicated")
+                                "Component custom id cannot be duplicated")
             self.custom_ids[value] = path
 
     def button(self, path: tuple, button: Mapping[str, Any]) -> None:
         style = button.get("style")
         if style not in (1, 2, 3, 4, 5, 6):
-            self.errors.add(path + ("style",), "BASE_TYPE_CHOICES", f"Value must be one of {{1, 2, 3, 4, 5, 6}}.")
+            self.errors.add(path + ("style",), "BASE_TYPE_CHOICES", "Value must be one of {1, 2, 3, 4, 5, 6}.")
         _check_string(self.errors, path + ("label",), button.get("label"), max_length=BUTTON_LABEL_MAX)
         if style == 5:
             if not button.get("url"):
@@ -318,7 +318,7 @@ class _ComponentChecker:
                 self.select(child_path, child)
             else:
                 self.errors.add(child_path + ("type",), "UNION_TYPE_CHOICES",
-                                f"Value of field \"type\" must be one of (2, 3, 5, 6, 7, 8).")
+                                "Value of field \"type\" must be one of (2, 3, 5, 6, 7, 8).")
         if kinds & {3, 5, 6, 7, 8} and len(children) > 1:
             self.errors.add(path + ("components",), "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
                             "The specified component exceeds the maximum width")

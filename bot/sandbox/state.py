@@ -132,7 +132,11 @@ class BotAccount:
         return self.user.id
 
     def application_flags(self) -> int:
-        from bot.sandbox.gateway import INTENT_GUILD_MEMBERS, INTENT_GUILD_PRESENCES, INTENT_MESSAGE_CONTENT
+        from bot.sandbox.gateway import (
+            INTENT_GUILD_MEMBERS,
+            INTENT_GUILD_PRESENCES,
+            INTENT_MESSAGE_CONTENT,
+        )
 
         flags = 0
         if self.privileged_intents & INTENT_GUILD_PRESENCES:
@@ -821,3 +825,7 @@ class StateIndex:
 
     def next_id(self) -> int:
         return self.snowflakes.next()
+
+
+class SandboxUsageError(Exception):
+    """The test asked for something a member's Discord client could not do (pass crafted=True to force it)."""

@@ -28,6 +28,7 @@ from bot.cogs.publisher import Publisher
 from bot.cogs.translator import CommandTranslator
 from bot.config import DiscordSettings, Settings
 from bot.ingest import FeedService, Fetcher
+from bot.loop_watchdog import LoopWatchdog
 from bot.storage.database import Database, displayable_url
 
 log = logging.getLogger("reader_bot")
@@ -197,21 +198,20 @@ def _fail(message: str) -> None:
 def tune_garbage_collector() -> None:
     """Make the collector cheap for a bot that handles hundreds of clicks a second.
 
-    After start-up the process holds about 150,000 long-lived objects (discord.py, SQLAlchemy, the feed and
-    article libraries). Under load a full collection walked all of them every second or two, and the youngest
-    generation was collected every few clicks. Freezing what exists at start-up (it is never collected, as it
-    lives as long as the process) and collecting the young generation less often cut the bot's CPU per click by
-    about a tenth in benchmarks/votes.py. Objects freed by reference counting, i.e. almost all, are unaffected.
+    After start-up the process holds about 130,000-150,000 long-lived objects (discord.py, SQLAlchemy, the feed
+    and article libraries). Left to itself, the collector walks all of them in each full pass: 100-500 ms with the
+    loop stopped (measured in benchmarks/votes.py, issue 11), and with the default thresholds such passes came
+    every few seconds while the first clicks after a start were answered. Freezing what exists at start-up (it
+    lives as long as the process) leaves the collector about 25,000 objects to walk, and collecting the young
+    generation less often cut the bot's CPU per click by about a tenth. Objects freed by reference counting, i.e.
+    almost all, are unaffected.
+
+    The freeze itself is a full pass; it must run before the gateway connects (`_run` calls it between login and
+    connect), never on a loop that is already answering clicks.
     """
     gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
-
-
-async def _tune_garbage_collector_once_started(bot: ReaderBot) -> None:
-    """Process-wide, so only for `reader-bot run` (never for a bot running inside the tests' process)."""
-    await bot.started.wait()
-    tune_garbage_collector()
 
 
 async def _run(settings: Settings) -> int:
@@ -241,9 +241,13 @@ async def _run(settings: Settings) -> int:
                 loop.add_signal_handler(signum, stop, signum.name)
             except (NotImplementedError, RuntimeError):  # not on this platform
                 pass
-        tuning = asyncio.create_task(_tune_garbage_collector_once_started(bot))
+        watchdog = LoopWatchdog(settings.runtime.loop_block_warning) if settings.runtime.loop_watchdog else None
         try:
-            await bot.start(settings.discord.token or "", reconnect=True)
+            await bot.login(settings.discord.token or "")  # runs setup_hook: extensions, slash commands
+            tune_garbage_collector()  # the long full pass, while no click can be waiting for it
+            if watchdog is not None:
+                watchdog.start()  # from here on every click waits while the loop is blocked
+            await bot.connect(reconnect=True)
         except discord.LoginFailure:
             _fail("Discord rejected the token: check DISCORD_TOKEN or [discord] token in the configuration")
             return EXIT_USAGE
@@ -257,10 +261,12 @@ async def _run(settings: Settings) -> int:
             _fail(f"Discord answered {error.status} when the bot logged in; try again in a while")
             return EXIT_FAILURE
         finally:
-            tuning.cancel()
             if not bot.is_closed():
                 await bot.close()
             await database.dispose()
+            if watchdog is not None:
+                watchdog.stop()
+                log.info("event loop summary: %s", watchdog.summary())
     log.info("stopped")
     return EXIT_OK
 

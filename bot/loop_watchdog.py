@@ -6,7 +6,9 @@ which records a stack for every future and task and is far too costly to keep on
 production (a timer on the loop every few milliseconds, a thread waking as often, two calls per collection):
 
 - on the loop, a heartbeat timer notes when it last ran; when it runs late by more than `threshold`, the loop was
-  blocked at least that long, and one WARNING says so: "event loop blocked for 123 ms by <what>";
+  blocked at least that long, and one WARNING says so: "event loop blocked for 123 ms (CPU 118 ms) by <what>".
+  The loop thread's CPU time tells a block by the bot's own work from a process that waited for a CPU on a busy
+  machine (then the CPU time is a fraction of the block, and the warning says so);
 - meanwhile a daemon thread looks whether the heartbeat is overdue; while it is, it samples the loop thread's stack
   (`sys._current_frames`), which names what runs: the callback or task step the loop is stuck in, and its
   innermost line;
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD_SECONDS = 0.020
 MAX_SAMPLES_PER_BLOCK = 3
+IDLE = "the loop waiting for events"
 
 
 @dataclass
@@ -43,17 +46,23 @@ class CollectorStats:
     count: int = 0
     total_seconds: float = 0.0
     longest_seconds: float = 0.0
+    total_cpu_seconds: float = 0.0
+    longest_cpu_seconds: float = 0.0
 
-    def add(self, seconds: float) -> None:
+    def add(self, seconds: float, cpu_seconds: float) -> None:
         self.count += 1
         self.total_seconds += seconds
         self.longest_seconds = max(self.longest_seconds, seconds)
+        self.total_cpu_seconds += cpu_seconds
+        self.longest_cpu_seconds = max(self.longest_cpu_seconds, cpu_seconds)
 
 
 @dataclass
 class LoopStats:
     blocks: int = 0
+    busy_blocks: int = 0  # of which the loop thread itself was on the CPU for more than the threshold
     longest_block_seconds: float = 0.0
+    longest_busy_cpu_seconds: float = 0.0
     culprits: Counter[str] = field(default_factory=Counter)
     collector: dict[int, CollectorStats] = field(default_factory=lambda: {g: CollectorStats() for g in range(3)})
 
@@ -101,6 +110,7 @@ class LoopWatchdog:
         self._loop_thread = 0
         self._timer: asyncio.TimerHandle | None = None
         self._due = 0.0  # when the heartbeat should run next (perf_counter)
+        self._cpu_at_beat = 0.0  # the loop thread's CPU time when the heartbeat was scheduled
         self._samples: list[str] = []  # what the thread saw running while the heartbeat was overdue
         # collector passes over the threshold since the last heartbeat: (generation, seconds, CPU seconds, freed, where)
         self._long_collections: list[tuple[int, float, float, int, str]] = []
@@ -133,9 +143,11 @@ class LoopWatchdog:
         stats = self.stats
         blocks = f"{stats.blocks} blocks > {self.threshold * 1000:g} ms"
         if stats.blocks:
-            blocks += f" (longest {stats.longest_block_seconds * 1000:.0f} ms)"
+            blocks += (f" (longest {stats.longest_block_seconds * 1000:.0f} ms), {stats.busy_blocks} with more than "
+                       f"{self.threshold * 1000:g} ms of CPU (longest {stats.longest_busy_cpu_seconds * 1000:.0f} ms of CPU)")
         collections = "; ".join(
-            f"gen{generation} {c.count} passes, {c.total_seconds * 1000:.0f} ms in all, longest {c.longest_seconds * 1000:.1f} ms"
+            f"gen{generation} {c.count} passes, {c.total_seconds * 1000:.0f} ms in all ({c.total_cpu_seconds * 1000:.0f} ms CPU), "
+            f"longest {c.longest_seconds * 1000:.1f} ms ({c.longest_cpu_seconds * 1000:.1f} ms CPU)"
             for generation, c in stats.collector.items())
         return f"{blocks}; garbage collector: {collections}"
 
@@ -144,24 +156,34 @@ class LoopWatchdog:
     def _schedule(self) -> None:
         assert self._loop is not None
         self._due = time.perf_counter() + self.interval
+        self._cpu_at_beat = time.thread_time()
         self._timer = self._loop.call_later(self.interval, self._heartbeat)
 
     def _heartbeat(self) -> None:
         late = time.perf_counter() - self._due
         if late > self.threshold:
-            self._report(late)
+            self._report(late, time.thread_time() - self._cpu_at_beat)
         self._samples = []
         self._long_collections = []
         self._schedule()
 
-    def _report(self, blocked: float) -> None:
+    def _report(self, blocked: float, cpu: float) -> None:
         causes = [self._describe_collections()] if self._long_collections else []
-        causes += self._samples
+        working = [sample for sample in self._samples if not sample.startswith(IDLE)]
+        causes += working
+        if cpu < blocked / 2 and not working:
+            # The loop thread mostly did not run, and whenever the watchdog could look it was waiting for events:
+            # the process waited for a CPU (a blocking call of ours would have shown in the samples).
+            causes.insert(0, "waiting for a CPU (the machine is busy)")
         what = "; ".join(causes) if causes else "callbacks each too short to be seen (a busy loop round)"
-        self.stats.blocks += 1
-        self.stats.longest_block_seconds = max(self.stats.longest_block_seconds, blocked)
-        self.stats.culprits[causes[0] if causes else "busy loop round"] += 1
-        self.log.warning("event loop blocked for %.0f ms by %s", blocked * 1000, what)
+        stats = self.stats
+        stats.blocks += 1
+        stats.longest_block_seconds = max(stats.longest_block_seconds, blocked)
+        if cpu > self.threshold:
+            stats.busy_blocks += 1
+            stats.longest_busy_cpu_seconds = max(stats.longest_busy_cpu_seconds, cpu)
+        stats.culprits[causes[0] if causes else "busy loop round"] += 1
+        self.log.warning("event loop blocked for %.0f ms (CPU %.0f ms) by %s", blocked * 1000, cpu * 1000, what)
 
     def _describe_collections(self) -> str:
         passes = self._long_collections
@@ -180,23 +202,24 @@ class LoopWatchdog:
             self._gc_cpu_started = time.thread_time()
             return
         seconds = time.perf_counter() - self._gc_started
+        cpu = time.thread_time() - self._gc_cpu_started
         generation = int(info.get("generation", 2))
-        self.stats.collector.setdefault(generation, CollectorStats()).add(seconds)
+        self.stats.collector.setdefault(generation, CollectorStats()).add(seconds, cpu)
         if seconds > self.threshold and threading.get_ident() == self._loop_thread:
-            cpu = time.thread_time() - self._gc_cpu_started
             trigger = sys._getframe(1)
             self._long_collections.append((generation, seconds, cpu, int(info.get("collected", 0)), describe_stack(trigger)))
 
     # ----- the watching thread ---------------------------------------------------------------------------------
 
     def _watch(self) -> None:
-        poll = max(0.002, min(self.interval, self.threshold / 2))
+        poll = max(0.002, self.threshold / 4)
         while not self._stopping.wait(poll):
             overdue = time.perf_counter() - self._due
-            if overdue <= self.threshold or len(self._samples) >= MAX_SAMPLES_PER_BLOCK:
+            if overdue <= self.threshold / 2 or len(self._samples) >= MAX_SAMPLES_PER_BLOCK:
                 continue
             frame = sys._current_frames().get(self._loop_thread)
-            sample = describe_stack(frame)
+            idle = frame is not None and frame.f_code.co_name in ("select", "poll") and frame.f_code.co_filename.endswith("selectors.py")
+            sample = IDLE if idle else describe_stack(frame)
             del frame
             if sample not in self._samples:
                 self._samples.append(sample)

@@ -1,21 +1,28 @@
-"""Vote benchmark: how many button clicks per second reader-bot stores and acknowledges, against a bare bot.
+"""Vote benchmark: how fast reader-bot stores and acknowledges button clicks, against a bare bot.
 
-    .venv/bin/python benchmarks/votes.py [--saturation-seconds 6] [--rate 500] [--rate-seconds 8]
+    .venv/bin/python benchmarks/votes.py [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/test]
 
-The sandbox (bot/sandbox) runs in this process; the bot runs in another process (`reader-bot run` with a SQLite
-file database), connected over the real REST and gateway protocol. Members click poll buttons:
+The sandbox (bot/sandbox) runs in this process; the bot runs in another process (`reader-bot run`), connected over
+the real REST and gateway protocol, on a SQLite file (default) or on a fresh PostgreSQL database created beside the
+one named in --database-url and dropped at the end. The pattern (issue 11): one article with two vote polls (2 and
+3 options) and an open question, live results, open for a day; 1,000 members; members click again on polls they
+already voted on, so most clicks after the first round change or withdraw a vote (or cast it again):
 
-1. saturation: as fast as the bot acknowledges (a fixed number of clicks in flight): clicks acknowledged per second;
-2. a fixed offered rate (500 clicks/s by default): p50/p99 time from click to acknowledgement.
+1. saturation: 4,000 clicks as fast as the bot acknowledges (a fixed number in flight): acknowledgements per second;
+2. a fixed offered rate: 4,000 clicks at 500 clicks/s: p50/p99 time from click to acknowledgement.
 
-Three bots are connected at once, each with its own copy of the poll messages: reader-bot, and two bare
-discord.py bots that answer every click with an ephemeral message and store nothing, one with an
+reader-bot is stopped with SIGTERM and started again before each of its rounds after the first, and killed with
+SIGKILL at the end. Three bots are connected at once, each with its own copy of the poll messages: reader-bot, and
+two bare discord.py bots that answer every click with an ephemeral message and store nothing, one with an
 `on_interaction` listener and one with a `DynamicItem` on the same custom ids as reader-bot (the same discord.py
-machinery, so the difference is what reader-bot does with a vote; the ratio is taken against this one). They
-take turns: saturation rounds alternate between the bots (the median counts), and the fixed rate is offered in
-two halves in opposite orders, so a busy moment of the machine does not fall on one bot only. Every reader-bot click is a distinct (member, poll)
-pair, so each confirmed click must be exactly one stored vote for the option clicked. reader-bot is ended with
-SIGKILL, and the database is then checked for every vote a member was told counts.
+machinery, so the difference is what reader-bot does with a vote; the ratio is taken against this one). They take
+turns: saturation rounds alternate between the bots (the median counts), and the fixed rate is offered in two
+halves in opposite orders, so a busy moment of the machine does not fall on one bot only.
+
+Checked and printed: the longest stall (the largest gap in which clicks waited and none was answered); every
+(member, poll) stored as the member was last told (recorded or changed to an option, or withdrawn); how often
+reader-bot's event loop was blocked > 20 ms and by what (its loop watchdog's warnings, bot/loop_watchdog.py), and
+its garbage-collector passes by generation (the summary it logs when stopped with SIGTERM).
 
 Targets: reader-bot / bare >= 0.95 at saturation; p99 < 50 ms at 500 clicks/s; zero acknowledged votes missing.
 """
@@ -27,14 +34,15 @@ import asyncio
 import gc
 import os
 import random
+import re
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from collections import Counter, deque
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -109,20 +117,24 @@ class Click:
     option_id: int
     handle: Any = None
 
+    @property
+    def pair(self) -> tuple[int, int]:
+        return self.member_id, self.poll_id
+
 
 @dataclass
 class PhaseResult:
     name: str
     saturation_per_s: float = 0.0
-    saturation_clicks: int = 0
     p50_ms: float = 0.0
     p99_ms: float = 0.0
     rate_clicks: int = 0
     rate_achieved: float = 0.0
     unacknowledged: int = 0
     deferred: int = 0
+    longest_stall_ms: float = 0.0  # the largest gap in which no click was answered while clicks were waiting
     cpu_ms_per_click: float = 0.0  # the bot process's CPU time per acknowledged click, over the whole run
-    acknowledged: list[Click] = field(default_factory=list)
+    clicks: list[Click] = field(default_factory=list)  # every click offered, in the order offered
 
 
 def confirmed(handle: Any) -> bool:
@@ -135,11 +147,15 @@ def confirmed(handle: Any) -> bool:
     return handle.callback_type == 5 and handle.response is not None and not handle.response.flags & FLAG_LOADING
 
 
+def settled(handle: Any) -> bool:
+    return confirmed(handle) or bool(handle.rejected)
+
+
 def make_sandbox():  # type: ignore[no-untyped-def]
     from bot.sandbox import Sandbox
 
     class CountingSandbox(Sandbox):
-        """Counts confirmations as they happen (the driver's window and the saturation clock need it)."""
+        """Counts confirmations as they happen (the driver's window needs it)."""
 
         acked = 0
 
@@ -152,19 +168,27 @@ def make_sandbox():  # type: ignore[no-untyped-def]
     return CountingSandbox(record_requests=False)
 
 
-def copy_messages(sandbox: Any, channel: Any, bot_account: Any, polls: list[tuple[int, list[int], Any]]) -> list[tuple[int, list[int], Any]]:
+PollMessages = list[tuple[int, list[int], Any]]  # (poll id, option ids, message), vote polls only
+
+
+def copy_messages(sandbox: Any, channel: Any, bot_account: Any, messages: list[Any]) -> list[Any]:
     """The same poll messages, as posted by another bot account (the bare bots get identical payloads)."""
-    copies = []
-    for poll_id, option_ids, message in polls:
-        copy = sandbox.create_message(channel, bot_account.user, {
-            "content": message.content, "embeds": message.embeds, "components": message.components,
-        }, application_id=bot_account.application_id)
-        copies.append((poll_id, option_ids, copy))
-    return copies
+    return [sandbox.create_message(channel, bot_account.user, {
+        "content": message.content, "embeds": message.embeds, "components": message.components,
+    }, application_id=bot_account.application_id) for message in messages]
 
 
-async def seed(database_url: str, sandbox: Any, guild: Any, channel: Any, bot_account: Any, polls: int, options: int) -> list[tuple[int, list[int], Any]]:
-    """An article with `polls` open choice polls, their messages in the channel, and the outbox rows for them."""
+@dataclass
+class Seeded:
+    polls: PollMessages
+    messages: list[Any]  # every poll message of the article (the open question's too), in order
+    labels: dict[int, dict[int, str]]  # poll id -> option id -> label
+
+
+async def seed(database_url: str, sandbox: Any, guild: Any, channel: Any, bot_account: Any,
+               option_counts: list[int], open_questions: int) -> Seeded:
+    """One article with vote polls of `option_counts` options and `open_questions` open questions, open for a
+    day, live results (the guild's default), their messages in the channel and the outbox rows for them."""
     from bot.cogs.poll_views import render_poll_message
     from bot.polls.tally import load_poll_snapshot
     from bot.questions.model import PollKind
@@ -174,25 +198,27 @@ async def seed(database_url: str, sandbox: Any, guild: Any, channel: Any, bot_ac
 
     await upgrade_to_head_async(database_url)
     database = Database(database_url)
-    created: list[tuple[int, list[int], Any]] = []
+    seeded = Seeded([], [], {})
     try:
         async with database.session() as session:
             article = Article(guild_id=guild.id, channel_id=channel.id, entry_id="bench", url="https://blog.example/bench",
                               title="Benchmark", text_hash="0" * 64, language="en")
             session.add(article)
             await session.flush()
-            for position in range(polls):
+            kinds = [(PollKind.CHOICE, count) for count in option_counts] + [(PollKind.OPEN, 0)] * open_questions
+            for position, (kind, count) in enumerate(kinds):
                 poll = Poll(article_id=article.id, guild_id=guild.id, position=position, question=f"Question {position + 1}?",
-                            kind=PollKind.CHOICE, language="en", anonymous=True, duration_seconds=86400.0,
+                            kind=kind, language="en", anonymous=True, duration_seconds=86400.0,
                             closes_at=utcnow() + timedelta(days=1), state=PollState.OPEN)
-                poll.options = [PollOption(position=index, label=f"Option {index + 1}") for index in range(options)]
+                poll.options = [PollOption(position=index, label=f"Option {index + 1}") for index in range(count)]
                 session.add(poll)
             await session.flush()
-            poll_rows = list((await session.execute(Poll.__table__.select().where(Poll.article_id == article.id))).all())
+            poll_rows = list((await session.execute(
+                Poll.__table__.select().where(Poll.article_id == article.id).order_by(Poll.position))).all())
         for row in poll_rows:
             async with database.session() as session:
                 snapshot = await load_poll_snapshot(session, row.id)
-            assert snapshot is not None
+            assert snapshot is not None and snapshot.results_visible
             content, embed, view = render_poll_message(snapshot)
             message = sandbox.create_message(channel, bot_account.user, {
                 "content": content, "embeds": [embed.to_dict()], "components": view.to_components(),
@@ -201,64 +227,121 @@ async def seed(database_url: str, sandbox: Any, guild: Any, channel: Any, bot_ac
                 session.add(DiscordPost(key=f"poll:{row.id}", guild_id=guild.id, article_id=row.article_id, poll_id=row.id,
                                         channel_id=channel.id, message_id=message.id, nonce=f"bench{row.id}",
                                         state=PostState.SENT, sent_at=utcnow()))
-            created.append((row.id, [option.option_id for option in snapshot.options], message))
+            seeded.messages.append(message)
+            if snapshot.kind == PollKind.CHOICE:
+                seeded.polls.append((row.id, [option.option_id for option in snapshot.options], message))
+                seeded.labels[row.id] = {option.option_id: option.label for option in snapshot.options}
     finally:
         await database.dispose()
-    return created
+    return seeded
 
 
-def plan_clicks(members: list[Any], polls: list[tuple[int, list[int], Any]], rng: random.Random) -> list[Click]:
-    """Every (member, poll) pair once, in random order, each on a random option."""
-    clicks = [
-        Click(member, message, f"rb:vote:{poll_id}:{option}", member.user.id, poll_id, option)
-        for member in members
-        for poll_id, option_ids, message in polls
-        for option in [rng.choice(option_ids)]
-    ]
-    rng.shuffle(clicks)
+PlannedClick = tuple[Any, int, int]  # (member, index of the vote poll, option id)
+
+
+def plan_clicks(members: list[Any], polls: PollMessages, count: int, rng: random.Random, spacing: int) -> list[PlannedClick]:
+    """`count` clicks in waves: each wave every (member, poll) pair once in random order, on a random option.
+
+    From the second wave on, members click polls they already voted on: the same option again withdraws the vote
+    (or casts it again after a withdrawal), another option changes it. A pair comes back at the earliest
+    `spacing` clicks later, so that at the offered rate its previous click has long been answered (the order in
+    which a member's clicks were applied is then the order the member was told, which the final check needs).
+    """
+    pairs = [(member, index) for member in members for index in range(len(polls))]
+    order: list[tuple[Any, int]] = []
+    while len(order) < count:
+        recent = {(id(member), index) for member, index in order[-spacing:]}
+        wave = pairs[:]
+        rng.shuffle(wave)
+        free = [pair for pair in wave if (id(pair[0]), pair[1]) not in recent]
+        rest = free[spacing:] + [pair for pair in wave if (id(pair[0]), pair[1]) in recent]
+        rng.shuffle(rest)
+        order += free[:spacing] + rest
+    return [(member, index, rng.choice(polls[index][1])) for member, index in order[:count]]
+
+
+def materialise(planned: list[PlannedClick], polls: PollMessages) -> list[Click]:
+    """The planned clicks on one bot's copy of the poll messages."""
+    clicks = []
+    for member, index, option in planned:
+        poll_id, _, message = polls[index]
+        clicks.append(Click(member, message, f"rb:vote:{poll_id}:{option}", member.user.id, poll_id, option))
     return clicks
 
 
-async def wait_acked(sandbox: Any, clicks: list[Click], timeout: float) -> None:
+async def wait_settled(clicks: list[Click], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if all(confirmed(click.handle) or click.handle.rejected for click in clicks):
+        if all(settled(click.handle) for click in clicks):
             return
         await asyncio.sleep(0.05)
 
 
-async def saturate(sandbox: Any, clicks: list[Click], seconds: float, window: int) -> tuple[float, list[Click]]:
-    """Keep `window` clicks in flight for `seconds`; returns acknowledgements per second over the steady part."""
-    used: list[Click] = []
-    index = 0
-    start = time.perf_counter()
-    warm_end = start + min(1.0, seconds / 4)
-    end = start + seconds
-    warm_acked = None
-    while True:
-        now = time.perf_counter()
-        if now >= end:
-            break
-        if warm_acked is None and now >= warm_end:
-            warm_acked, warm_at = sandbox.acked, now
-        in_flight = len(used) - (sandbox.acked - base_acked(sandbox))
-        if in_flight < window and index < len(clicks):
-            click = clicks[index]
-            index += 1
-            click.handle = sandbox.click_button_now(click.member, click.message, click.custom_id)
-            used.append(click)
-            if index % 32 == 0:
-                await asyncio.sleep(0)
-        else:
+async def saturate(sandbox: Any, clicks: list[Click], window: int) -> None:
+    """Keep `window` clicks in flight until all are offered; a click whose member's previous click on the same
+    poll is still unanswered waits (a member clicks again only once told the result)."""
+    base = sandbox.acked
+    queue = deque(clicks)
+    held: list[Click] = []
+    last: dict[tuple[int, int], Any] = {}
+    sent = 0
+
+    def busy(click: Click) -> bool:
+        handle = last.get(click.pair)
+        return handle is not None and not settled(handle) and time.perf_counter() - handle.created_at < 5.0
+
+    def next_free() -> Click | None:
+        for position, click in enumerate(held):
+            if not busy(click):
+                del held[position]
+                return click
+        while queue and len(held) < 256:
+            click = queue.popleft()
+            if not busy(click):
+                return click
+            held.append(click)
+        return None
+
+    while queue or held:
+        if sent - (sandbox.acked - base) >= window:
             await asyncio.sleep(0.0005)
-    measured_end, measured_acked = time.perf_counter(), sandbox.acked
-    assert warm_acked is not None
-    rate = (measured_acked - warm_acked) / (measured_end - warm_at)
-    return rate, used
+            continue
+        click = next_free()
+        if click is None:
+            await asyncio.sleep(0.0005)
+            continue
+        click.handle = sandbox.click_button_now(click.member, click.message, click.custom_id)
+        last[click.pair] = click.handle
+        sent += 1
+        if sent % 32 == 0:
+            await asyncio.sleep(0)
 
 
-def base_acked(sandbox: Any) -> int:
-    return getattr(sandbox, "_phase_base", 0)
+def saturation_rate(clicks: list[Click]) -> float:
+    """Acknowledgements per second over the steady part (the first tenth, while the window fills, is left out)."""
+    times = sorted(c.handle.acked_at for c in clicks if c.handle is not None and confirmed(c.handle))
+    skip = len(times) // 10
+    if len(times) - skip < 2 or times[-1] <= times[skip]:
+        return 0.0
+    return (len(times) - skip - 1) / (times[-1] - times[skip])
+
+
+def longest_stall(clicks: list[Click]) -> float:
+    """The largest gap (seconds) in which at least one click was waiting and none was answered."""
+    answered = sorted((c.handle.acked_at, c.handle.created_at) for c in clicks
+                      if c.handle is not None and c.handle.acked_at is not None)
+    longest = 0.0
+    earliest_waiting = float("inf")
+    starts = []
+    for acked, created in reversed(answered):  # the earliest click still waiting at each answer
+        earliest_waiting = min(earliest_waiting, created)
+        starts.append(earliest_waiting)
+    starts.reverse()
+    previous = float("-inf")
+    for (acked, _), waiting_since in zip(answered, starts, strict=True):
+        longest = max(longest, acked - max(previous, waiting_since))
+        previous = acked
+    return longest
 
 
 def cpu_seconds(pid: int) -> float:
@@ -270,13 +353,22 @@ def cpu_seconds(pid: int) -> float:
         return 0.0
 
 
+def busiest_processes(count: int = 5) -> str:
+    """What else is using the cores (the machine may be shared)."""
+    try:
+        output = subprocess.run(["ps", "-eo", "pcpu,comm", "--sort=-pcpu", "--no-headers"], capture_output=True,
+                                text=True, timeout=5).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return "(ps not available)"
+    return ", ".join(" ".join(line.split()[::-1]) + "%" for line in output[:count])
+
+
 def start_process(command: list[str], log_path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(ROOT))
 
 
-async def connected(sandbox: Any, process: subprocess.Popen[bytes], log_path: Path, timeout: float = 60,
-                    account: Any = None) -> None:
+async def connected(sandbox: Any, process: subprocess.Popen[bytes], log_path: Path, account: Any, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not sandbox.is_connected(account):
         if process.poll() is not None:
@@ -287,9 +379,9 @@ async def connected(sandbox: Any, process: subprocess.Popen[bytes], log_path: Pa
     await asyncio.sleep(1.0)  # READY, GUILD_CREATE, command sync, extension start-up
 
 
-async def stop_process(sandbox: Any, process: subprocess.Popen[bytes], sig: int) -> None:
+async def stop_process(sandbox: Any, process: subprocess.Popen[bytes], sig: int, account: Any) -> None:
     process.send_signal(sig)
-    for _ in range(200):
+    for _ in range(300):
         if process.poll() is not None:
             break
         await asyncio.sleep(0.05)
@@ -297,78 +389,237 @@ async def stop_process(sandbox: Any, process: subprocess.Popen[bytes], sig: int)
         process.kill()
         process.wait()
     for _ in range(100):
-        if not sandbox.is_connected():
+        if not sandbox.is_connected(account):
             break
         await asyncio.sleep(0.05)
-
-
-def missing_votes(database_path: Path, acknowledged: list[Click]) -> tuple[int, int]:
-    """Acknowledged clicks without their vote; and stored votes no click explains."""
-    connection = sqlite3.connect(str(database_path))
-    try:
-        stored = {(poll, member): option for poll, member, option in connection.execute(
-            "SELECT poll_id, member_id, option_id FROM votes")}
-    finally:
-        connection.close()
-    missing = sum(1 for c in acknowledged if stored.get((c.poll_id, c.member_id)) != c.option_id)
-    return missing, len(stored)
 
 
 @dataclass
 class Contender:
     name: str
     account: Any
+    command: list[str] = field(default_factory=list)
     process: subprocess.Popen[bytes] | None = None
-    clicks: list[Click] = field(default_factory=list)
+    logs: list[Path] = field(default_factory=list)
+    clicks: list[Click] = field(default_factory=list)  # not yet offered
     saturation: list[float] = field(default_factory=list)
     result: PhaseResult | None = None
     cpu: float = 0.0
     confirmed_clicks: int = 0
     latencies: list[float] = field(default_factory=list)
 
+    def start(self, workdir: Path, env: dict[str, str]) -> None:
+        log_path = workdir / f"{self.name.replace(' ', '-').strip('()')}-{len(self.logs) + 1}.log"
+        self.logs.append(log_path)
+        self.process = start_process(self.command, log_path, env)
 
-async def measure_saturation(sandbox: Any, bot: Contender, args: argparse.Namespace, reuse: bool) -> None:
-    clicks = bot.clicks if not reuse else [replace(click) for click in bot.clicks]
-    sandbox._phase_base = sandbox.acked
-    cpu_before = cpu_seconds(bot.process.pid)  # type: ignore[union-attr]
-    rate, used = await saturate(sandbox, clicks, args.saturation_seconds, args.window)
-    if not reuse:
-        del bot.clicks[: len(used)]
-    await wait_acked(sandbox, used, 10)
-    bot.cpu += cpu_seconds(bot.process.pid) - cpu_before  # type: ignore[union-attr]
-    bot.confirmed_clicks += sum(1 for click in used if confirmed(click.handle))
-    bot.saturation.append(rate)
-    assert bot.result is not None
-    bot.result.acknowledged += [click for click in used if confirmed(click.handle)]
-    bot.result.unacknowledged += sum(1 for click in used if not confirmed(click.handle))
+    def take(self, count: int) -> list[Click]:
+        taken, self.clicks = self.clicks[:count], self.clicks[count:]
+        assert self.result is not None
+        self.result.clicks += taken
+        return taken
 
 
-async def measure_rate(sandbox: Any, bot: Contender, args: argparse.Namespace, reuse: bool, seconds: float) -> None:
-    """Offer `args.rate` clicks a second for `seconds`; latencies add up over calls (p50/p99 over all of them)."""
-    count = int(args.rate * seconds)
-    offered = bot.clicks[:count] if not reuse else [replace(click) for click in bot.clicks[:count]]
-    if not reuse:
-        del bot.clicks[:count]
-    cpu_before = cpu_seconds(bot.process.pid)  # type: ignore[union-attr]
+def account_cpu(bot: Contender, clicks: list[Click], cpu_before: float) -> None:
+    assert bot.process is not None and bot.result is not None
+    bot.cpu += cpu_seconds(bot.process.pid) - cpu_before
+    bot.confirmed_clicks += sum(1 for click in clicks if confirmed(click.handle))
+    bot.result.unacknowledged += sum(1 for click in clicks if not confirmed(click.handle))
+    bot.result.deferred += sum(1 for click in clicks if click.handle.deferred)
+    bot.result.longest_stall_ms = max(bot.result.longest_stall_ms, 1000 * longest_stall(clicks))
+
+
+async def measure_saturation(sandbox: Any, bot: Contender, count: int, window: int) -> None:
+    clicks = bot.take(count)
+    assert bot.process is not None
+    cpu_before = cpu_seconds(bot.process.pid)
+    await saturate(sandbox, clicks, window)
+    await wait_settled(clicks, 10)
+    account_cpu(bot, clicks, cpu_before)
+    bot.saturation.append(saturation_rate(clicks))
+
+
+async def measure_rate(sandbox: Any, bot: Contender, rate: float, count: int) -> None:
+    """Offer `rate` clicks a second; latencies add up over calls (p50/p99 over all of them)."""
+    offered = bot.take(count)
+    assert bot.process is not None and bot.result is not None
+    cpu_before = cpu_seconds(bot.process.pid)
     started = time.perf_counter()
-    handles = await sandbox.click_many([(c.member, c.message, c.custom_id) for c in offered], rate=args.rate)
+    handles = await sandbox.click_many([(c.member, c.message, c.custom_id) for c in offered], rate=rate)
     result = bot.result
-    assert result is not None
     result.rate_achieved = min(result.rate_achieved or float("inf"), len(handles) / (time.perf_counter() - started))
     for click, handle in zip(offered, handles, strict=True):
         click.handle = handle
-    await wait_acked(sandbox, offered, 10)
-    bot.cpu += cpu_seconds(bot.process.pid) - cpu_before  # type: ignore[union-attr]
-    bot.confirmed_clicks += sum(1 for click in offered if confirmed(click.handle))
+    await wait_settled(offered, 10)
+    account_cpu(bot, offered, cpu_before)
     bot.latencies += [c.handle.latency * 1000 for c in offered if c.handle.latency is not None]
     latencies = sorted(bot.latencies)
     result.rate_clicks += len(offered)
     if latencies:
         result.p50_ms = statistics.median(latencies)
         result.p99_ms = latencies[min(len(latencies) - 1, int(round(0.99 * len(latencies))) - 1)]
-    result.deferred += sum(1 for c in offered if c.handle.deferred)
-    result.acknowledged += [c for c in offered if confirmed(c.handle)]
-    result.unacknowledged += sum(1 for c in offered if not confirmed(c.handle))
+
+
+# ----- what members were told, and what the database holds ------------------------------------------------------
+
+
+def told_texts(labels: dict[int, dict[int, str]]) -> dict[tuple[int, str], int | None]:
+    """Every answer the bot can give to a vote click, per poll: the option the member's vote is on afterwards
+    (None after a withdrawal). Refusals (busy, closed) are not in it: they change nothing."""
+    from bot.cogs.polls import receipt_text
+    from bot.polls.voting import VoteOutcome, VoteReceipt, VoteRequest
+
+    texts: dict[tuple[int, str], int | None] = {}
+    for poll_id, options in labels.items():
+        request = VoteRequest(0, poll_id, 0, 0)
+        for option_id, label in options.items():
+            for language in ("en", "de"):
+                texts[(poll_id, receipt_text(VoteReceipt(request, VoteOutcome.RECORDED, label), language))] = option_id
+                texts[(poll_id, receipt_text(VoteReceipt(request, VoteOutcome.WITHDRAWN, label), language))] = None
+                for previous in options.values():
+                    receipt = VoteReceipt(request, VoteOutcome.CHANGED, label, previous)
+                    texts[(poll_id, receipt_text(receipt, language))] = option_id
+    return texts
+
+
+@dataclass
+class Truth:
+    expected: dict[tuple[int, int], int | None]  # (poll, member) -> the option the member was last told
+    outcomes: dict[str, int]  # recorded / changed / withdrawn / refused / unanswered
+    unsure: int  # pairs whose last click was not answered (or overlapped the one before): not checked
+
+
+def what_members_were_told(clicks: list[Click], labels: dict[int, dict[int, str]]) -> Truth:
+    """Ground truth: per (member, poll), the state the member was last told. A later unanswered click may or may
+    not have been applied, so such pairs are left out (and counted)."""
+    texts = told_texts(labels)
+    expected: dict[tuple[int, int], int | None] = {}
+    last: dict[tuple[int, int], Click] = {}
+    unsure: set[tuple[int, int]] = set()
+    outcomes = {"recorded": 0, "changed": 0, "withdrawn": 0, "refused": 0, "unanswered": 0}
+    for click in clicks:
+        key = (click.poll_id, click.member_id)
+        previous = last.get(key)
+        if previous is not None and (previous.handle.acked_at is None or previous.handle.acked_at > click.handle.created_at):
+            unsure.add(key)  # two clicks of one member on one poll in flight at once: order unknown
+        last[key] = click
+        if not confirmed(click.handle):
+            outcomes["unanswered"] += 1
+            unsure.add(key)
+            continue
+        text = click.handle.content or ""
+        if (click.poll_id, text) not in texts:
+            outcomes["refused"] += 1
+            continue
+        unsure.discard(key)
+        option = texts[(click.poll_id, text)]
+        before = expected.get(key)
+        outcomes["withdrawn" if option is None else "recorded" if before is None else "changed"] += 1
+        expected[key] = option
+    for key in unsure:
+        expected.pop(key, None)
+    return Truth(expected, outcomes, len(unsure))
+
+
+async def stored_votes(database_url: str) -> dict[tuple[int, int], int]:
+    from sqlalchemy import text
+
+    from bot.storage.database import Database
+
+    database = Database(database_url)
+    try:
+        async with database.session() as session:
+            rows = (await session.execute(text("SELECT poll_id, member_id, option_id FROM votes"))).all()
+    finally:
+        await database.dispose()
+    return {(poll, member): option for poll, member, option in rows}
+
+
+def compare(truth: Truth, stored: dict[tuple[int, int], int]) -> tuple[int, int]:
+    """(votes a member was told count that are not stored as told, withdrawals told that are still stored)."""
+    missing = sum(1 for key, option in truth.expected.items() if option is not None and stored.get(key) != option)
+    lingering = sum(1 for key, option in truth.expected.items() if option is None and key in stored)
+    return missing, lingering
+
+
+# ----- the bot's own account of its event loop --------------------------------------------------------------------
+
+_BLOCKED = re.compile(r"event loop blocked for (?P<ms>\d+) ms \(CPU (?P<cpu>\d+) ms\)(?: by (?P<what>.*))?$")
+
+
+@dataclass
+class LoopBlock:
+    ms: float
+    cpu_ms: float
+    what: str  # the first cause the watchdog named
+
+
+def loop_blocks(logs: list[Path]) -> list[LoopBlock]:
+    """Every 'event loop blocked' warning reader-bot logged (its loop watchdog), over all of its runs."""
+    found = []
+    for path in logs:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            match = _BLOCKED.search(line)
+            if match and "WARNING" in line:
+                what = (match["what"] or "?").split("; ")[0].strip()
+                found.append(LoopBlock(float(match["ms"]), float(match["cpu"]), what))
+    return found
+
+
+def describe_blocks(blocks: list[LoopBlock], threshold_ms: float = 20.0) -> list[str]:
+    """How often, how long, and by what (the five commonest first causes; collector passes by generation)."""
+    if not blocks:
+        return ["reader-bot event loop blocked > 20 ms: 0 times"]
+    own = [block for block in blocks if block.cpu_ms > threshold_ms]
+    starved = sum(1 for block in blocks if block.what.startswith("waiting for a CPU"))
+    lines = [f"reader-bot event loop blocked > 20 ms: {len(blocks)} times (longest {max(b.ms for b in blocks):.0f} ms); "
+             f"{len(own)} of them with > {threshold_ms:g} ms of the loop's own CPU time (longest "
+             f"{max((b.cpu_ms for b in own), default=0):.0f} ms), {starved} while the process waited for a CPU"]
+    causes = Counter(re.sub(r" \(\d+ ms, \d+ ms CPU, \d+ objects freed\)| \(the longest of .*\)", "", b.what)
+                     .split(" triggered in ")[0] for b in blocks)
+    for what, count in causes.most_common(5):
+        lines.append(f"  {count:5d} x {what[:160]}")
+    return lines
+
+
+def gc_summaries(logs: list[Path]) -> list[str]:
+    """The watchdog's summary line of each run that ended with SIGTERM (collections and pauses by generation)."""
+    return [line.split(": ", 1)[-1] for path in logs
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if "event loop summary" in line]
+
+
+# ----- the database -------------------------------------------------------------------------------------------------
+
+
+async def prepare_database(url: str | None, workdir: Path) -> tuple[str, Any]:
+    """The URL the run uses, and how to clean up: a SQLite file in the work directory, or a fresh PostgreSQL
+    database next to the one named (dropped at the end)."""
+    if not url:
+        return f"sqlite+aiosqlite:///{workdir / 'votes.db'}", None
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return url, None
+    name = f"reader_bot_votes_{os.getpid()}_{random.randrange(16**6):06x}"
+    admin = create_async_engine(parsed, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.dispose()
+
+    async def drop() -> None:
+        engine = create_async_engine(parsed, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            await engine.dispose()
+
+    return parsed.set(database=name).render_as_string(hide_password=False), drop
 
 
 def quiet_driver() -> None:
@@ -381,10 +632,21 @@ def quiet_driver() -> None:
 
 async def main(args: argparse.Namespace) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="reader-bot-votes-"))
-    database_path = workdir / "votes.db"
-    database_url = f"sqlite+aiosqlite:///{database_path}"
+    database_url, drop_database = await prepare_database(args.database_url, workdir)
+    try:
+        return await run(args, workdir, database_url)
+    finally:
+        if drop_database is not None:
+            await drop_database()
+
+
+async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
+    from bot.storage.database import displayable_url
+
     rng = random.Random(args.seed)
     load_before = os.getloadavg()
+    busy_before = busiest_processes()
+    option_counts = [int(part) for part in args.options.split(",")]
 
     sandbox = make_sandbox()
     urls = await sandbox.start()
@@ -397,61 +659,89 @@ async def main(args: argparse.Namespace) -> int:
         Contender("reader-bot", sandbox.add_bot_user(TOKEN)),
     ]
     listener, dynamic, reader = bots
-    reader_polls = await seed(database_url, sandbox, guild, channel, reader.account, args.polls, args.options)
-    for bot in (listener, dynamic):
-        bot.clicks = plan_clicks(members, copy_messages(sandbox, channel, bot.account, reader_polls), random.Random(args.seed))
-    reader.clicks = plan_clicks(members, reader_polls, rng)
+    seeded = await seed(database_url, sandbox, guild, channel, reader.account, option_counts, args.open_questions)
+    total = args.warmup + args.saturation_clicks + int(args.rate * args.rate_seconds)
+    planned = plan_clicks(members, seeded.polls, total, rng, spacing=args.spacing)
     for bot in bots:
+        if bot is reader:
+            polls = seeded.polls
+        else:
+            copies = dict(zip((m.id for m in seeded.messages), copy_messages(sandbox, channel, bot.account, seeded.messages), strict=True))
+            polls = [(poll_id, options, copies[message.id]) for poll_id, options, message in seeded.polls]
+        bot.clicks = materialise(planned, polls)
         bot.result = PhaseResult(bot.name)
 
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     print(machine_info())
-    print(f"{args.polls} polls x {args.options} options, {args.members} members; saturation: {args.window} clicks in "
-          f"flight, {args.rounds} rounds of {args.saturation_seconds:g} s per bot, taking turns; then {args.rate:g} "
-          f"clicks/s for {args.rate_seconds:g} s per bot")
+    print(f"database {displayable_url(database_url)}")
+    print(f"one article: vote polls of {args.options} options and {args.open_questions} open question(s), live results, "
+          f"open for a day; {args.members} members; {args.warmup} warm-up clicks, then {args.saturation_clicks} clicks "
+          f"as fast as each bot answers ({args.window} in flight, {args.rounds} rounds per bot, taking turns), then "
+          f"{args.rate:g} clicks/s for {args.rate_seconds:g} s per bot (two halves in opposite orders); members click "
+          f"again on polls they voted on (change, withdraw, vote again); reader-bot is stopped with SIGTERM and "
+          f"started again before each of its rounds after the first")
     config = workdir / "config.toml"
     config.write_text(
         f'[discord]\ntoken = "{TOKEN}"\napi_base = "{urls.api_base}"\ngateway_url = "{urls.gateway_url}"\n'
         f'[database]\nurl = "{database_url}"\n[feeds]\npoll_interval = "1h"\n', encoding="utf-8")
-    listener.process = start_process([sys.executable, str(Path(__file__).resolve()), "--bare-bot", urls.api_base,
-                                      urls.gateway_url, "listener", listener.account.token], workdir / "bare-listener.log", env)
-    dynamic.process = start_process([sys.executable, str(Path(__file__).resolve()), "--bare-bot", urls.api_base,
-                                     urls.gateway_url, "dynamic", dynamic.account.token], workdir / "bare-dynamic.log", env)
-    reader.process = start_process([sys.executable, "-m", "bot", "run", "--config", str(config)], workdir / "reader-bot.log", env)
+    for bot, style in ((listener, "listener"), (dynamic, "dynamic")):
+        bot.command = [sys.executable, str(Path(__file__).resolve()), "--bare-bot", urls.api_base, urls.gateway_url,
+                       style, bot.account.token]
+    reader.command = [sys.executable, "-m", "bot", "run", "--config", str(config)]
     for bot in bots:
-        await connected(sandbox, bot.process, workdir / f"{bot.name}.log", account=bot.account)  # type: ignore[arg-type]
+        bot.start(workdir, env)
+    for bot in bots:
+        assert bot.process is not None
+        await connected(sandbox, bot.process, bot.logs[-1], bot.account)
     await asyncio.sleep(2.0)  # start-up work (command sync, first loop rounds) out of the way
 
     for bot in bots:  # warm up: connections, caches, first batches
-        warm = [replace(click) for click in bot.clicks[: args.warmup]] if bot is not reader else bot.clicks[: args.warmup]
-        if bot is reader:
-            del bot.clicks[: args.warmup]
-        for click in warm:
-            click.handle = sandbox.click_button_now(click.member, click.message, click.custom_id)
-            await asyncio.sleep(0.002)
-        await wait_acked(sandbox, warm, 10)
-        if bot is reader:
-            reader.result.acknowledged += [c for c in warm if confirmed(c.handle)]  # type: ignore[union-attr]
+        warm = bot.take(args.warmup)
+        await saturate(sandbox, warm, 8)
+        await wait_settled(warm, 10)
+
+    reader_rounds = 0
+
+    async def reader_turn() -> None:
+        """reader-bot is restarted (SIGTERM, then a new process) before each of its rounds after the first."""
+        nonlocal reader_rounds
+        reader_rounds += 1
+        if reader_rounds == 1:
+            return
+        assert reader.process is not None
+        await stop_process(sandbox, reader.process, signal.SIGTERM, reader.account)
+        gc.collect()
+        reader.start(workdir, env)
+        await connected(sandbox, reader.process, reader.logs[-1], reader.account)
+        await asyncio.sleep(1.0)
 
     quiet_driver()
+    per_round = args.saturation_clicks // args.rounds
     for round_number in range(args.rounds):
-        order = bots if round_number % 2 == 0 else list(reversed(bots))
-        for bot in order:
-            await measure_saturation(sandbox, bot, args, reuse=bot is not reader)
+        for bot in bots if round_number % 2 == 0 else list(reversed(bots)):
+            if bot is reader:
+                await reader_turn()
+            await measure_saturation(sandbox, bot, per_round, args.window)
             gc.collect()
             await asyncio.sleep(0.5)
-    for half in range(2):  # two halves in opposite orders, so no bot always goes first or last
-        for bot in bots if half == 0 else list(reversed(bots)):
-            await measure_rate(sandbox, bot, args, reuse=bot is not reader, seconds=args.rate_seconds / 2)
+    half = int(args.rate * args.rate_seconds) // 2
+    for turn in range(2):  # two halves in opposite orders, so no bot always goes first or last
+        for bot in bots if turn == 0 else list(reversed(bots)):
+            if bot is reader:
+                await reader_turn()
+            await measure_rate(sandbox, bot, args.rate, half)
             gc.collect()
             await asyncio.sleep(0.5)
     gc.enable()
     load_after = os.getloadavg()
+    busy_after = busiest_processes()
 
-    reader.process.kill()  # SIGKILL: acknowledged means committed, so a crash must lose nothing
+    assert reader.process is not None
+    reader.process.kill()  # SIGKILL at the end: acknowledged means committed, so a crash must lose nothing
     reader.process.wait()
     for bot in (listener, dynamic):
-        await stop_process(sandbox, bot.process, signal.SIGTERM)  # type: ignore[arg-type]
+        assert bot.process is not None
+        await stop_process(sandbox, bot.process, signal.SIGTERM, bot.account)
     await sandbox.stop()
 
     for bot in bots:
@@ -460,48 +750,67 @@ async def main(args: argparse.Namespace) -> int:
         bot.result.cpu_ms_per_click = 1000 * bot.cpu / max(1, bot.confirmed_clicks)
     reader_result, bare_result = reader.result, dynamic.result
     assert reader_result is not None and bare_result is not None
-    missing, stored = missing_votes(database_path, reader_result.acknowledged)
+    truth = what_members_were_told(reader_result.clicks, seeded.labels)
+    stored = await stored_votes(database_url)
+    missing, lingering = compare(truth, stored)
     ratio = reader_result.saturation_per_s / bare_result.saturation_per_s if bare_result.saturation_per_s else 0.0
+    blocks = loop_blocks(reader.logs)
 
-    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (other processes share these cores)")
+    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (2 cores shared with other work)")
+    print(f"busiest processes before: {busy_before}")
+    print(f"busiest processes after:  {busy_after}")
     print()
-    print(f"{'':24} {'saturation (rounds)':>30} {'p50 @ rate':>11} {'p99 @ rate':>11} {'offered':>9} {'unconfirmed':>12} "
-          f"{'deferred':>9} {'bot CPU/click':>14}")
+    print(f"{'':24} {'saturation (rounds)':>24} {'p50 @ rate':>11} {'p99 @ rate':>11} {'offered':>9} {'longest stall':>14} "
+          f"{'unconfirmed':>12} {'deferred':>9} {'bot CPU/click':>14}")
     for bot in bots:
         result = bot.result
         assert result is not None
         rounds = "/".join(f"{rate:.0f}" for rate in bot.saturation)
-        print(f"{result.name:24} {result.saturation_per_s:>7.0f} /s ({rounds:>17}) {result.p50_ms:>8.1f} ms "
-              f"{result.p99_ms:>8.1f} ms {result.rate_achieved:>6.0f}/s {result.unacknowledged:>12} {result.deferred:>9} "
-              f"{result.cpu_ms_per_click:>11.2f} ms")
-    print(f"reader-bot stored {stored} votes for {len(reader_result.acknowledged)} confirmed clicks "
-          f"(bot killed with SIGKILL before the check)")
+        print(f"{result.name:24} {result.saturation_per_s:>5.0f} /s ({rounds:>13}) {result.p50_ms:>8.1f} ms "
+              f"{result.p99_ms:>8.1f} ms {result.rate_achieved:>6.0f}/s {result.longest_stall_ms:>11.1f} ms "
+              f"{result.unacknowledged:>12} {result.deferred:>9} {result.cpu_ms_per_click:>11.2f} ms")
+    told = ", ".join(f"{count} {name}" for name, count in truth.outcomes.items())
+    print(f"reader-bot answered: {told} (of {len(reader_result.clicks)} clicks, {len(reader.logs)} processes); "
+          f"{len(truth.expected)} (member, poll) pairs checked against the database, {truth.unsure} left out "
+          f"(last click unanswered); {len(stored)} votes stored (bot killed with SIGKILL before the check)")
+    for line in describe_blocks(blocks):
+        print(line)
+    for number, summary in enumerate(gc_summaries(reader.logs), 1):
+        print(f"  run {number}: {summary}")
     print()
     checks = [
         (f"ratio at saturation {ratio:.3f} (reader-bot {reader_result.saturation_per_s:.0f}/s vs bare DynamicItem bot "
          f"{bare_result.saturation_per_s:.0f}/s), target >= {TARGET_RATIO}", ratio >= TARGET_RATIO),
-        (f"p99 click->ack at {args.rate:g} clicks/s: {reader_result.p99_ms:.1f} ms, target < {TARGET_P99_MS:g} ms",
+        (f"p99 click->ack at {args.rate:g} clicks/s: {reader_result.p99_ms:.1f} ms (longest stall "
+         f"{reader_result.longest_stall_ms:.0f} ms), target < {TARGET_P99_MS:g} ms",
          reader_result.p99_ms < TARGET_P99_MS and reader_result.rate_clicks > 0),
-        (f"confirmed votes missing from the database: {missing} of {len(reader_result.acknowledged)}, target 0",
-         missing == 0 and len(reader_result.acknowledged) > 0),
+        (f"acknowledged votes missing from the database: {missing} (and {lingering} acknowledged withdrawals still "
+         f"stored) of {len(truth.expected)} checked, target 0",
+         missing == 0 and lingering == 0 and len(truth.expected) > 0),
     ]
     for text, ok in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {text}")
-    print(f"(logs and database in {workdir})")
+    print(f"(logs in {workdir})")
     return 0 if all(ok for _, ok in checks) else 1
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--saturation-seconds", type=float, default=3.0, help="length of one saturation round")
-    parser.add_argument("--rounds", type=int, default=3, help="saturation rounds per bot (the median counts)")
+    parser.add_argument("--database-url", default=None,
+                        help="SQLAlchemy URL; default a SQLite file. For PostgreSQL (e.g. "
+                             "postgresql+asyncpg://postgres@127.0.0.1:5432/test) a fresh database is created beside "
+                             "the one named and dropped at the end")
+    parser.add_argument("--saturation-clicks", type=int, default=4000, help="clicks per bot as fast as it answers")
+    parser.add_argument("--rounds", type=int, default=2, help="saturation rounds per bot (the median counts)")
     parser.add_argument("--rate", type=float, default=500.0, help="offered clicks per second in the latency phase")
-    parser.add_argument("--rate-seconds", type=float, default=6.0)
+    parser.add_argument("--rate-seconds", type=float, default=8.0)
     parser.add_argument("--window", type=int, default=128, help="clicks in flight during the saturation phase")
-    parser.add_argument("--warmup", type=int, default=300)
-    parser.add_argument("--members", type=int, default=3000)
-    parser.add_argument("--polls", type=int, default=10)
-    parser.add_argument("--options", type=int, default=4)
+    parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--members", type=int, default=1000)
+    parser.add_argument("--options", default="2,3", help="options of each vote poll, comma-separated")
+    parser.add_argument("--open-questions", type=int, default=1)
+    parser.add_argument("--spacing", type=int, default=600,
+                        help="clicks between two clicks of one member on one poll, at least")
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args(argv)
 

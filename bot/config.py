@@ -77,11 +77,20 @@ class PollSettings:
 
 
 @dataclass(frozen=True)
+class RuntimeSettings:
+    # A WARNING naming what blocked the event loop whenever it is blocked longer than loop_block_warning
+    # (bot/loop_watchdog.py); cheap enough to keep on in production.
+    loop_watchdog: bool = True
+    loop_block_warning: float = field(default=0.020, metadata={"duration": True})
+
+
+@dataclass(frozen=True)
 class Settings:
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
     polls: PollSettings = field(default_factory=PollSettings)
+    runtime: RuntimeSettings = field(default_factory=RuntimeSettings)
     source: str = "defaults"
 
     def with_private_addresses(self) -> Settings:
@@ -93,6 +102,7 @@ _SECTIONS: dict[str, type] = {
     "database": DatabaseSettings,
     "feeds": FeedSettings,
     "polls": PollSettings,
+    "runtime": RuntimeSettings,
 }
 
 # Environment variables that override a key: (section, key).
@@ -178,5 +188,6 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         database=DatabaseSettings(**sections["database"]),
         feeds=FeedSettings(**sections["feeds"]),
         polls=PollSettings(**sections["polls"]),
+        runtime=RuntimeSettings(**sections["runtime"]),
         source=origin,
     )

@@ -28,6 +28,7 @@ from bot.cogs.publisher import Publisher
 from bot.cogs.translator import CommandTranslator
 from bot.config import DiscordSettings, Settings
 from bot.ingest import FeedService, Fetcher
+from bot.loop_watchdog import LoopWatchdog
 from bot.storage.database import Database, displayable_url
 
 log = logging.getLogger("reader_bot")
@@ -194,24 +195,34 @@ def _fail(message: str) -> None:
     print(f"reader-bot: {message}", file=sys.stderr, flush=True)
 
 
-def tune_garbage_collector() -> None:
-    """Make the collector cheap for a bot that handles hundreds of clicks a second.
+# After the start-up freeze: the young generation is collected every 5,000 net allocations (about 130 clicks'
+# worth of discord.py's per-click reference cycles), the middle one every third young pass and the old one every
+# third middle pass. Measured in benchmarks/votes.py (issue 11), CPU time per pass on a busy 2-core machine:
+# thresholds (20000, 20, 20): young passes 25-40 ms each (rarer but longer), and the middle generation collects
+# 20 passes' worth of clicks in flight (about 100,000 objects under load) in one go; (5000, 2, 2): young passes
+# 5-7 ms, middle 12-25 ms, old 27-31 ms at saturation; about 0.04 ms more collector CPU per click.
+GC_THRESHOLDS = (5_000, 2, 2)
 
-    After start-up the process holds about 150,000 long-lived objects (discord.py, SQLAlchemy, the feed and
-    article libraries). Under load a full collection walked all of them every second or two, and the youngest
-    generation was collected every few clicks. Freezing what exists at start-up (it is never collected, as it
-    lives as long as the process) and collecting the young generation less often cut the bot's CPU per click by
-    about a tenth in benchmarks/votes.py. Objects freed by reference counting, i.e. almost all, are unaffected.
+
+def tune_garbage_collector() -> None:
+    """Keep the collector's passes short for a bot that answers hundreds of clicks a second.
+
+    After start-up the process holds 130,000-150,000 long-lived objects (discord.py, SQLAlchemy, the feed and
+    article libraries). Left to itself, the collector walks all of them in each full pass: 100-650 ms with the
+    loop stopped on a busy 2-core machine (issue 11: a full pass triggered while an INTERACTION_CREATE was parsed,
+    and this function's own `gc.collect()` when it still ran once the bot was ready, stalled every click for a
+    quarter of a second after each start). Freezing what exists at start-up (it lives as long as the process)
+    leaves the collector the objects made since: about 1,000 right after the freeze, and per click about 37
+    objects in reference cycles (discord.py's Interaction and its InteractionResponse with the parsed message,
+    embed and member; the View built for each DynamicItem click with its buttons), which only the collector frees.
+    Nothing is kept per click. Objects freed by reference counting, i.e. almost all, are unaffected.
+
+    The freeze itself is a full pass; it must run before the gateway connects (`_run` calls it between login and
+    connect), never on a loop that is already answering clicks.
     """
     gc.collect()
     gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
-
-
-async def _tune_garbage_collector_once_started(bot: ReaderBot) -> None:
-    """Process-wide, so only for `reader-bot run` (never for a bot running inside the tests' process)."""
-    await bot.started.wait()
-    tune_garbage_collector()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 async def _run(settings: Settings) -> int:
@@ -241,9 +252,13 @@ async def _run(settings: Settings) -> int:
                 loop.add_signal_handler(signum, stop, signum.name)
             except (NotImplementedError, RuntimeError):  # not on this platform
                 pass
-        tuning = asyncio.create_task(_tune_garbage_collector_once_started(bot))
+        watchdog = LoopWatchdog(settings.runtime.loop_block_warning) if settings.runtime.loop_watchdog else None
         try:
-            await bot.start(settings.discord.token or "", reconnect=True)
+            await bot.login(settings.discord.token or "")  # runs setup_hook: extensions, slash commands
+            tune_garbage_collector()  # the long full pass, while no click can be waiting for it
+            if watchdog is not None:
+                watchdog.start()  # from here on every click waits while the loop is blocked
+            await bot.connect(reconnect=True)
         except discord.LoginFailure:
             _fail("Discord rejected the token: check DISCORD_TOKEN or [discord] token in the configuration")
             return EXIT_USAGE
@@ -257,10 +272,12 @@ async def _run(settings: Settings) -> int:
             _fail(f"Discord answered {error.status} when the bot logged in; try again in a while")
             return EXIT_FAILURE
         finally:
-            tuning.cancel()
             if not bot.is_closed():
                 await bot.close()
             await database.dispose()
+            if watchdog is not None:
+                watchdog.stop()
+                log.info("event loop summary: %s", watchdog.summary())
     log.info("stopped")
     return EXIT_OK
 

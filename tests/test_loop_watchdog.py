@@ -1,0 +1,73 @@
+"""The event-loop watchdog names what blocked the loop, and stays quiet when nothing did."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import time
+
+import pytest
+
+from bot.loop_watchdog import LoopWatchdog
+
+
+def block_the_loop_for_a_while() -> None:
+    time.sleep(0.12)
+
+
+async def wait_for_heartbeats(watchdog: LoopWatchdog, count: int = 5) -> None:
+    for _ in range(count):
+        await asyncio.sleep(watchdog.interval)
+
+
+async def test_a_blocking_callback_is_named_in_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    watchdog = LoopWatchdog(threshold=0.02)
+    watchdog.start()
+    try:
+        await wait_for_heartbeats(watchdog)
+        asyncio.get_running_loop().call_soon(block_the_loop_for_a_while)
+        with caplog.at_level(logging.WARNING, logger="bot.loop_watchdog"):
+            await wait_for_heartbeats(watchdog)
+    finally:
+        watchdog.stop()
+    warnings = [r.getMessage() for r in caplog.records if "event loop blocked" in r.getMessage()]
+    assert len(warnings) == 1, warnings
+    assert "block_the_loop_for_a_while (tests/test_loop_watchdog.py:" in warnings[0]
+    assert "waiting for a CPU" not in warnings[0]  # a sleeping call blocks as much as a computing one
+    blocked_ms = float(warnings[0].split("blocked for ")[1].split(" ms")[0])
+    assert 100 - watchdog.interval * 1000 <= blocked_ms < 1000
+    assert watchdog.stats.blocks == 1
+    assert "1 blocks > 20 ms" in watchdog.summary()
+
+
+async def test_a_long_collector_pass_is_named_with_its_generation(caplog: pytest.LogCaptureFixture) -> None:
+    heap = [[index] for index in range(300_000)]  # enough tracked objects for a full pass over 2 ms
+    watchdog = LoopWatchdog(threshold=0.002, interval=0.001)
+    watchdog.start()
+    try:
+        await wait_for_heartbeats(watchdog)
+        with caplog.at_level(logging.WARNING, logger="bot.loop_watchdog"):
+            asyncio.get_running_loop().call_soon(gc.collect)
+            await wait_for_heartbeats(watchdog)
+    finally:
+        watchdog.stop()
+        del heap
+    warnings = [r.getMessage() for r in caplog.records if "garbage collection" in r.getMessage()]
+    assert warnings, [r.getMessage() for r in caplog.records]
+    assert "garbage collection of generation 2" in warnings[0]
+    assert watchdog.stats.collector[2].count >= 1
+
+
+async def test_an_idle_loop_gives_no_warning(caplog: pytest.LogCaptureFixture) -> None:
+    watchdog = LoopWatchdog(threshold=0.2)  # generous: the test machine is shared
+    watchdog.start()
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.loop_watchdog"):
+            await wait_for_heartbeats(watchdog, 10)
+    finally:
+        watchdog.stop()
+    assert not [r for r in caplog.records if "event loop blocked" in r.getMessage()]
+    assert watchdog.stats.blocks == 0
+    assert watchdog._thread is None
+    assert watchdog._on_collection not in gc.callbacks

@@ -36,7 +36,7 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2  # configuration: missing or rejected token
 
-EXTENSIONS = ("bot.cogs.feeds", "bot.cogs.settings", "bot.cogs.polls", "bot.cogs.summaries")
+EXTENSIONS = ("bot.cogs.feeds", "bot.cogs.settings", "bot.cogs.polls", "bot.cogs.summaries", "bot.cogs.delivery")
 MAX_TICK_SECONDS = 5.0
 CLOSE_GRACE_SECONDS = 5.0  # how long a clean shutdown waits for cancelled work to roll back
 
@@ -92,6 +92,7 @@ class ReaderBot(commands.Bot):
         self.feed_service = feed_service or FeedService(database, settings, fetcher)
         self.publisher = Publisher(self, database, settings)
         self.feed_service.on_article_stored = self.publisher.wake
+        self.feed_service.on_feed_gone = self.publisher.alerts.feed_gone
         self.sync_commands = sync_commands
         self.started = asyncio.Event()  # set once reconciliation has been kicked off and the loop runs
         self._startup_task: asyncio.Task[None] | None = None

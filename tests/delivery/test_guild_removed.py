@@ -1,0 +1,60 @@
+"""The bot is removed from a guild: all work for it stops at once, and its data is deleted after
+`data.retention_after_removal` (issue 12). Another guild carries on."""
+
+from __future__ import annotations
+
+import asyncio
+
+from e2e.fixtures import StartBot
+from e2e.harness import BlogServer, SandboxWorld, wait_until
+
+from .support import OtherGuild, report, requests_to, rows, second_blog, subscribe
+
+GUILD_TABLES = ("feed_subscriptions", "articles", "polls", "discord_posts", "guild_settings")
+
+
+def _guild_rows(database_url: str, guild_id: int) -> dict[str, int]:
+    return {table: rows(database_url, f"SELECT COUNT(*) FROM {table} WHERE guild_id = ?", guild_id)[0][0] for table in GUILD_TABLES}
+
+
+async def test_removed_guild_stops_at_once_and_its_data_is_deleted_after_retention(
+    world: SandboxWorld, blog: BlogServer, start_bot: StartBot, bot_database_url: str
+) -> None:
+    sandbox = world.sandbox
+    other = OtherGuild.create(sandbox)
+    other_blog = await second_blog()
+    try:
+        bot = await start_bot(poll_interval="0.25s", extra='[data]\nretention_after_removal = "3s"\n')
+        await subscribe(sandbox, world.admin, world.channel, blog.feed_url)
+        await subscribe(sandbox, other.admin, other.channel, other_blog.feed_url)
+        blog.add_post("before", "Before", ["Posted while the bot is here."])
+        await wait_until(lambda: world.article_messages(blog.post_url("before")), 10, "the first article")
+        assert _guild_rows(bot_database_url, world.guild.id)["articles"] == 1
+
+        sandbox.remove_bot_from_guild(world.guild)
+        await wait_until(lambda: "removed from guild" in bot.log_text(), 10, "the removal in the log")
+        removed_at = len(sandbox.requests)
+        feed_hits = blog.hits["feed"]
+        blog.add_post("after", "After", ["Nobody should post this."])
+        other_blog.add_post("elsewhere", "Elsewhere", ["The other guild gets this."])
+        await wait_until(lambda: other.article_messages(other_blog.post_url("elsewhere")), 10, "the other guild's article")
+        await wait_until(lambda: all(count == 0 for count in _guild_rows(bot_database_url, world.guild.id).values()), 10, "the data deleted")
+        await asyncio.sleep(1)
+        after_removal = requests_to(sandbox, world.channel.id, since=removed_at)
+        assert after_removal == [], [(r.method, r.path) for r in after_removal]
+        assert blog.hits["feed"] - feed_hits <= 1  # a fetch already under way may finish; none starts
+        assert world.article_messages(blog.post_url("after")) == []
+        assert _guild_rows(bot_database_url, world.guild.id) == dict.fromkeys(GUILD_TABLES, 0)
+        assert rows(bot_database_url, "SELECT COUNT(*) FROM seen_entries")[0][0] >= 1  # the other guild's entries stay
+        kept = _guild_rows(bot_database_url, other.guild.id)
+        assert kept["feed_subscriptions"] == 1 and kept["articles"] == 1, kept
+        assert "deleted all data of guild" in bot.log_text()
+        report(
+            "bot removed from a guild (retention 3s)",
+            discord_requests_for_removed_guild=len(after_removal),
+            blog_requests_after_removal=blog.hits["feed"] - feed_hits,
+            rest_requests_after_removal_all_guilds=len(sandbox.requests) - removed_at,
+        )
+        assert bot.running
+    finally:
+        await other_blog.stop()

@@ -38,7 +38,8 @@ def problem_text(language: str, problem: str, *, feed: str, channel_id: int, det
     if problem == "feed_gone":
         return t("delivery.feed_gone", language, feed=feed, since=since, error=discord.utils.escape_markdown(detail or "?"))
     if problem == "no_attach_files":
-        return t("delivery.no_attach_files", language, feed=feed, channel=channel)
+        summary_channel = f"<#{detail}>" if detail and detail.isdigit() else channel
+        return t("delivery.no_attach_files", language, feed=feed, channel=summary_channel)
     return t("delivery.other", language, feed=feed, channel=channel, problem=problem)
 
 
@@ -100,6 +101,12 @@ class Alerts:
         return await self.problem(change, since=f"<t:{int(since.timestamp())}:f>")
 
     async def problem_fixed(self, change: ProblemChange) -> bool:
+        if change.problem == "no_attach_files":
+            return await self.send(
+                change.guild_id,
+                change.created_by,
+                lambda language: t("delivery.attach_fixed", language, feed=discord.utils.escape_markdown(change.feed)),
+            )
         return await self.send(
             change.guild_id,
             change.created_by,

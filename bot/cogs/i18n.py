@@ -311,6 +311,14 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "⚠️ The summary of **{feed}** went out as text without chart and CSV file: give the bot Attach Files in {channel}.",
         "de": "⚠️ Die Auswertung zu **{feed}** ging als Text ohne Diagramm und CSV-Datei raus: Gib dem Bot „Dateien anhängen“ in {channel}.",
     },
+    "delivery.attach_fixed": {
+        "en": "✅ Summaries of **{feed}** have their chart and CSV file again.",
+        "de": "✅ Auswertungen zu **{feed}** haben wieder Diagramm und CSV-Datei.",
+    },
+    "summary.no_attach_note": {
+        "en": "_(Without chart and CSV file: the bot may not attach files in this channel.)_",
+        "de": "_(Ohne Diagramm und CSV-Datei: Der Bot darf in diesem Kanal keine Dateien anhängen.)_",
+    },
     "delivery.other": {
         "en": "⚠️ **{feed}**: posting in {channel} fails ({problem}).",
         "de": "⚠️ **{feed}**: Posten in {channel} schlägt fehl ({problem}).",

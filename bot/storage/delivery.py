@@ -27,7 +27,8 @@ from bot.storage.models import (
     Vote,
 )
 
-LOST_PREFIX = "lost"  # outbox rows of a lost message or thread are kept as "lost<n>:<key>"
+LOST_PREFIX = "lost"
+NO_ATTACH_FILES = "no_attach_files"  # outbox rows of a lost message or thread are kept as "lost<n>:<key>"
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,17 @@ async def record_subscription_problem(
     return _change(subscription, notify)
 
 
-async def clear_subscription_problem(session: AsyncSession, subscription_id: int) -> ProblemChange | None:
-    """Posting works again: forget the problem; `notify` when admins had been told of it."""
+async def clear_subscription_problem(
+    session: AsyncSession, subscription_id: int, problem: str | None = None
+) -> ProblemChange | None:
+    """Posting works again: forget the problem (any posting problem, or only `problem`); `notify` when admins
+    had been told of it. A summary problem (no_attach_files) is only cleared by a summary that went out whole."""
     subscription = await session.get(FeedSubscription, subscription_id)
     if subscription is None or subscription.delivery_problem is None:
+        return None
+    if problem is not None and subscription.delivery_problem != problem:
+        return None
+    if problem is None and subscription.delivery_problem == NO_ATTACH_FILES:
         return None
     change = _change(subscription, bool(subscription.delivery_notified))
     subscription.delivery_problem = None
@@ -89,6 +97,24 @@ async def clear_subscription_problem(session: AsyncSession, subscription_id: int
     subscription.paused = False
     await session.flush()
     return change
+
+
+async def record_attach_problem(session: AsyncSession, article_id: int, channel_id: int, now: datetime) -> ProblemChange | None:
+    """A summary of the article's feed went out without chart and CSV (no Attach Files in `channel_id`). Kept on
+    the feed's subscription unless a posting problem is recorded there already (that one matters more)."""
+    subscription_id = await session.scalar(select(Article.subscription_id).where(Article.id == article_id))
+    subscription = await session.get(FeedSubscription, subscription_id) if subscription_id is not None else None
+    if subscription is None or subscription.delivery_problem not in (None, NO_ATTACH_FILES):
+        return None
+    change = await record_subscription_problem(session, subscription.id, NO_ATTACH_FILES, detail=str(channel_id), now=now)
+    return change
+
+
+async def clear_attach_problem(session: AsyncSession, article_id: int) -> ProblemChange | None:
+    subscription_id = await session.scalar(select(Article.subscription_id).where(Article.id == article_id))
+    if subscription_id is None:
+        return None
+    return await clear_subscription_problem(session, subscription_id, NO_ATTACH_FILES)
 
 
 async def record_post_failure(session: AsyncSession, key: str, problem: str, error: str, now: datetime) -> None:

@@ -65,6 +65,7 @@ from bot.polls.voting import (
     store_answer,
 )
 from bot.posting.outbox import mark_sent, record_intent, result_key
+from bot.storage.delivery import abandon_post
 from bot.storage.database import Database
 from bot.storage.models import utcnow
 
@@ -429,9 +430,15 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
             article_id=snapshot.article_id, poll_id=poll_id))
         if post.sent:
             return
-        sent = await self.bot.get_partial_messageable(post.channel_id).send(
-            render_result_message(snapshot, snapshot.language), nonce=post.nonce, allowed_mentions=NO_MENTIONS
-        )
+        try:
+            sent = await self.bot.get_partial_messageable(post.channel_id).send(
+                render_result_message(snapshot, snapshot.language), nonce=post.nonce, allowed_mentions=NO_MENTIONS
+            )
+        except discord.NotFound as error:  # the thread or channel is gone: retrying every round would never end
+            log.warning("the result of poll %s cannot be posted: %s is gone (%s)", poll_id, post.channel_id, error.code)
+            await run_write(self.database, lambda session: abandon_post(
+                session, key, "thread_lost", f"{error.status} {error.code}: {error.text}", utcnow()))
+            return
 
         async def finish(session: Any) -> bool:
             await mark_sent(session, key, message_id=sent.id, sent_at=utcnow())

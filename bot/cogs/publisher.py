@@ -48,6 +48,7 @@ HISTORY_LIMIT = 500
 THREAD_ALREADY_CREATED = 160004  # Discord's error code: "A thread has already been created for this message"
 EMBED_COLOUR = discord.Colour.from_rgb(88, 101, 242)
 MAX_RETRY_DELAY = 600.0
+PERMISSION_RECHECK_SECONDS = 3600.0
 MAX_REFUSALS = 3  # Discord refusing an article's payload (400) this often: it will never be accepted
 
 
@@ -145,6 +146,9 @@ class DiscordTransport:
 
     def _failure(self, error: discord.HTTPException, channel_id: int, target: Target) -> DeliveryFailure:
         problem = classify(error.status, error.code, target)
+        channel = self.bot.get_channel(channel_id)
+        if problem == Problem.MISSING_PERMISSIONS and isinstance(channel, discord.Thread) and channel.locked:
+            problem = Problem.THREAD_LOST  # a moderator locked the thread: no permission of ours would help
         missing = self.missing_permissions(channel_id) if problem == Problem.MISSING_PERMISSIONS else ()
         return DeliveryFailure(problem, channel_id, f"{error.status} {error.code}: {error.text}"[:300], missing=missing)
 
@@ -360,8 +364,10 @@ class Publisher:
             return
         self._back_off(channel_id, item, failure)
         if failure.problem == Problem.MISSING_PERMISSIONS and self._failures[channel_id] >= MAX_PERMISSION_ATTEMPTS:
-            self._retry_at[channel_id] = float("inf")  # until a channel, role or member update (or /feed resume)
-            log.warning("channel %s: still missing permissions; waiting for an update before trying again", channel_id)
+            # From now on a channel or role update (or /feed resume) retries at once; a member role change reaches
+            # the bot only with the privileged Server Members intent, so one slow check an hour covers that.
+            self._retry_at[channel_id] = time.monotonic() + PERMISSION_RECHECK_SECONDS
+            log.warning("channel %s: still missing permissions; trying again on an update, or in an hour", channel_id)
 
     def retry_guild(self, guild_id: int) -> None:
         """Something that may have fixed the guild's permissions happened: retry its backed-off channels now."""

@@ -3,7 +3,7 @@
 
 | problem | from Discord | what the bot does |
 | --- | --- | --- |
-| missing_permissions | 403 50013 Missing Permissions, 50001 Missing Access | back off a few times, then wait for a channel, role or member update (or `/feed resume`) |
+| missing_permissions | 403 50013 Missing Permissions, 50001 Missing Access | back off a few times, then retry on a channel, role or member update (or `/feed resume`), else hourly |
 | channel_deleted | 404 10003 Unknown Channel for the feed's channel | pause the subscription until `/feed move` |
 | thread_lost | 404 10003 for the article's thread, 400 50083 archived (and locked) | re-post the article with a new thread, or drop the polls |
 | message_deleted | 404 10008 Unknown Message (the thread's starter) | as thread_lost |
@@ -21,7 +21,7 @@ MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
 THREAD_ARCHIVED = 50083
 
-MAX_PERMISSION_ATTEMPTS = 5  # timed retries for missing permissions; then only an update event (or an admin) retries
+MAX_PERMISSION_ATTEMPTS = 5  # timed retries for missing permissions; then an update event, an admin, or hourly
 MAX_REPOSTS = 2  # an article whose message or thread keeps vanishing is re-posted at most this often
 
 

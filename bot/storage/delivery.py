@@ -22,6 +22,7 @@ from bot.storage.models import (
     Poll,
     PollOption,
     PollState,
+    PostState,
     SeenEntry,
     ThreadActivity,
     Vote,
@@ -124,6 +125,20 @@ async def record_post_failure(session: AsyncSession, key: str, problem: str, err
     if row.problem != problem:
         row.problem = problem
         row.problem_since = now
+    row.attempts = (row.attempts or 0) + 1
+    row.last_error = error[:500]
+    await session.flush()
+
+
+async def abandon_post(session: AsyncSession, key: str, problem: str, error: str, now: datetime) -> None:
+    """The message can never be sent (its thread or channel is gone): count the row as done, without message,
+    with the reason, so nothing retries it."""
+    row = await session.scalar(select(DiscordPost).where(DiscordPost.key == key))
+    if row is None:
+        return
+    row.state = PostState.SENT
+    row.problem = problem
+    row.problem_since = row.problem_since or now
     row.attempts = (row.attempts or 0) + 1
     row.last_error = error[:500]
     await session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from e2e.articles import FOUR_DAY_WEEK, FOUR_DAY_WEEK_TITLE
 from e2e.fixtures import StartBot
 from e2e.harness import BlogServer, SandboxWorld, wait_until
 
@@ -24,11 +25,16 @@ async def test_removed_guild_stops_at_once_and_its_data_is_deleted_after_retenti
     other = OtherGuild.create(sandbox)
     other_blog = await second_blog()
     try:
-        bot = await start_bot(poll_interval="0.25s", extra='[data]\nretention_after_removal = "3s"\n')
+        # Polls close 2 s after posting, i.e. after the removal: closing them must not reach Discord either.
+        bot = await start_bot(poll_interval="0.25s", poll_duration="2s", extra='[data]\nretention_after_removal = "4s"\n')
         await subscribe(sandbox, world.admin, world.channel, blog.feed_url)
         await subscribe(sandbox, other.admin, other.channel, other_blog.feed_url)
-        blog.add_post("before", "Before", ["Posted while the bot is here."])
-        await wait_until(lambda: world.article_messages(blog.post_url("before")), 10, "the first article")
+        blog.add_post("before", FOUR_DAY_WEEK_TITLE, FOUR_DAY_WEEK)
+        await wait_until(
+            lambda: [m for m in world.article_messages(blog.post_url("before")) if len(world.thread_messages(m)) == 3],
+            10, "the first article with its polls",
+        )
+        thread_id = world.article_messages(blog.post_url("before"))[0].id
         assert _guild_rows(bot_database_url, world.guild.id)["articles"] == 1
 
         sandbox.remove_bot_from_guild(world.guild)
@@ -40,7 +46,7 @@ async def test_removed_guild_stops_at_once_and_its_data_is_deleted_after_retenti
         await wait_until(lambda: other.article_messages(other_blog.post_url("elsewhere")), 10, "the other guild's article")
         await wait_until(lambda: all(count == 0 for count in _guild_rows(bot_database_url, world.guild.id).values()), 10, "the data deleted")
         await asyncio.sleep(1)
-        after_removal = requests_to(sandbox, world.channel.id, since=removed_at)
+        after_removal = requests_to(sandbox, world.channel.id, thread_id, since=removed_at)
         assert after_removal == [], [(r.method, r.path) for r in after_removal]
         assert blog.hits["feed"] - feed_hits <= 1  # a fetch already under way may finish; none starts
         assert world.article_messages(blog.post_url("after")) == []
@@ -50,7 +56,7 @@ async def test_removed_guild_stops_at_once_and_its_data_is_deleted_after_retenti
         assert kept["feed_subscriptions"] == 1 and kept["articles"] == 1, kept
         assert "deleted all data of guild" in bot.log_text()
         report(
-            "bot removed from a guild (retention 3s)",
+            "bot removed from a guild (retention 4s, polls closing after the removal)",
             discord_requests_for_removed_guild=len(after_removal),
             blog_requests_after_removal=blog.hits["feed"] - feed_hits,
             rest_requests_after_removal_all_guilds=len(sandbox.requests) - removed_at,

@@ -57,17 +57,21 @@ def _change(subscription: FeedSubscription, notify: bool, problem: str | None = 
 async def record_subscription_problem(
     session: AsyncSession, subscription_id: int, problem: str, *, detail: str | None, now: datetime, pause: bool = False
 ) -> ProblemChange | None:
-    """Count a failed attempt; a different problem than before starts over (since now, not yet told)."""
+    """Count a failed attempt. A different problem than before starts over (since now, not yet told); so do
+    different missing permissions than the admins were told of (what they must do has changed)."""
     subscription = await session.get(FeedSubscription, subscription_id)
     if subscription is None:
         return None
-    if subscription.delivery_problem != problem or (detail and subscription.delivery_detail != detail and not subscription.delivery_notified):
-        if subscription.delivery_problem != problem:
-            subscription.delivery_since = now
-            subscription.delivery_attempts = 0
-            subscription.delivery_notified = False
+    if subscription.delivery_problem != problem:
         subscription.delivery_problem = problem
-        subscription.delivery_detail = (detail or None) and detail[:300]
+        subscription.delivery_detail = None
+        subscription.delivery_since = now
+        subscription.delivery_attempts = 0
+        subscription.delivery_notified = False
+    if detail and subscription.delivery_detail and detail != subscription.delivery_detail:
+        subscription.delivery_notified = False
+    if detail:
+        subscription.delivery_detail = detail[:300]
     subscription.delivery_attempts = (subscription.delivery_attempts or 0) + 1
     if pause:
         subscription.paused = True

@@ -70,8 +70,13 @@ async def test_a_problem_is_told_once_and_its_fix_once(database: Database) -> No
     assert first is not None and first.notify and first.detail == "send_messages" and first.created_by == 7
     assert again is not None and not again.notify
     async with database.session() as session:
+        other = await record_subscription_problem(session, subscription_id, "missing_permissions", detail="embed_links", now=NOW)
+        unknown = await record_subscription_problem(session, subscription_id, "missing_permissions", detail=None, now=NOW)
+    assert other is not None and other.notify and other.detail == "embed_links"  # something else to do now
+    assert unknown is not None and not unknown.notify and unknown.detail == "embed_links"
+    async with database.session() as session:
         row = await session.get(FeedSubscription, subscription_id)
-        assert (row.delivery_attempts, row.delivery_since, row.paused) == (2, NOW, False)
+        assert (row.delivery_attempts, row.delivery_since, row.paused) == (4, NOW, False)
         deleted = await record_subscription_problem(session, subscription_id, "channel_deleted", detail=None, now=NOW, pause=True)
     assert deleted is not None and deleted.notify  # a different problem is news
     async with database.session() as session:

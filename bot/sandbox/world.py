@@ -195,6 +195,15 @@ class WorldMixin:
         self.hub.dispatch(bot.id, "GUILD_DELETE", {"id": str(guild.id)}, guild_id=guild.id)
         self._changed()
 
+    def guild_outage(self, guild: Guild, *, over: bool = False) -> None:
+        """A Discord outage for the guild: GUILD_DELETE with `unavailable: true` (the bot stays a member); with
+        `over=True` the guild comes back with GUILD_CREATE."""
+        if over:
+            self._dispatch_guild_event(guild, "GUILD_CREATE", None, transform=lambda s: guild.to_dict())
+        else:
+            self._dispatch_guild_event(guild, "GUILD_DELETE", {"id": str(guild.id), "unavailable": True})
+        self._changed()
+
     def default_bot(self) -> BotAccount:
         bots = self.state.bots_by_id
         if not bots:

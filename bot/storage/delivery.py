@@ -324,6 +324,10 @@ async def mark_guild_present(session: AsyncSession, guild_id: int) -> bool:
     return True
 
 
+async def guilds_with_feeds(session: AsyncSession) -> set[int]:
+    return set(await session.scalars(select(FeedSubscription.guild_id).distinct()))
+
+
 async def removed_guild_ids(session: AsyncSession) -> set[int]:
     return set(await session.scalars(select(GuildSettings.guild_id).where(GuildSettings.removed_at.is_not(None))))
 

@@ -37,6 +37,14 @@ async def test_removed_guild_stops_at_once_and_its_data_is_deleted_after_retenti
         thread_id = world.article_messages(blog.post_url("before"))[0].id
         assert _guild_rows(bot_database_url, world.guild.id)["articles"] == 1
 
+        # An outage first: the guild is unavailable for a moment, which is not a removal.
+        sandbox.guild_outage(world.guild)
+        await asyncio.sleep(0.5)
+        sandbox.guild_outage(world.guild, over=True)
+        await asyncio.sleep(0.5)
+        assert rows(bot_database_url, "SELECT removed_at FROM guild_settings WHERE guild_id = ?", world.guild.id) in ([], [(None,)])
+        assert "removed from guild" not in bot.log_text()
+
         sandbox.remove_bot_from_guild(world.guild)
         await wait_until(lambda: "removed from guild" in bot.log_text(), 10, "the removal in the log")
         removed_at = len(sandbox.requests)
@@ -64,3 +72,26 @@ async def test_removed_guild_stops_at_once_and_its_data_is_deleted_after_retenti
         assert bot.running
     finally:
         await other_blog.stop()
+
+
+async def test_guild_that_removed_the_bot_while_it_was_offline_is_stopped_at_start(
+    world: SandboxWorld, blog: BlogServer, start_bot: StartBot, bot_database_url: str
+) -> None:
+    sandbox = world.sandbox
+    other = OtherGuild.create(sandbox)
+    bot = await start_bot(poll_interval="0.25s")
+    await subscribe(sandbox, world.admin, world.channel, blog.feed_url)
+    await subscribe(sandbox, other.admin, other.channel, f"{blog.feed_url}?other")
+    assert await bot.stop() == 0
+    sandbox.remove_bot_from_guild(world.guild)  # nobody is connected to hear it
+    blog.add_post("while-away", "While away", ["Only the other guild gets this."])
+    restarted_at = len(sandbox.requests)
+    bot.start()
+    await world.wait_connected()
+    await wait_until(lambda: other.article_messages(blog.post_url("while-away")), 15, "the article in the other guild")
+    await asyncio.sleep(1)
+    assert requests_to(sandbox, world.channel.id, since=restarted_at) == []
+    assert [row[0] is not None for row in rows(bot_database_url, "SELECT removed_at FROM guild_settings WHERE guild_id = ?", world.guild.id)] == [True]
+    assert "removed from guild" in bot.log_text() and "while offline" in bot.log_text()
+    report("bot removed while offline", requests_to_removed_guild=0, rest_requests_after_restart=len(sandbox.requests) - restarted_at)
+    assert bot.running

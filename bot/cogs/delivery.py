@@ -118,6 +118,10 @@ class DeliveryEvents(commands.Cog):
         log.warning("removed from guild %s: its work stops now; its data is deleted in %s s unless the bot is added back", guild.id, f"{self.retention:g}")
 
     @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self.on_guild_join(guild)
+
+    @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
         async with self.bot.database.session() as session:
             back = await mark_guild_present(session, guild.id)

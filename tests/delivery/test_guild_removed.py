@@ -74,7 +74,7 @@ async def test_removed_guild_stops_at_once_and_its_data_is_deleted_after_retenti
         await other_blog.stop()
 
 
-async def test_guild_that_removed_the_bot_while_it_was_offline_is_stopped_at_start(
+async def test_guild_that_removed_the_bot_while_it_was_offline_is_stopped_at_start_and_continues_when_added_back(
     world: SandboxWorld, blog: BlogServer, start_bot: StartBot, bot_database_url: str
 ) -> None:
     sandbox = world.sandbox
@@ -93,5 +93,18 @@ async def test_guild_that_removed_the_bot_while_it_was_offline_is_stopped_at_sta
     assert requests_to(sandbox, world.channel.id, since=restarted_at) == []
     assert [row[0] is not None for row in rows(bot_database_url, "SELECT removed_at FROM guild_settings WHERE guild_id = ?", world.guild.id)] == [True]
     assert "removed from guild" in bot.log_text() and "while offline" in bot.log_text()
-    report("bot removed while offline", requests_to_removed_guild=0, rest_requests_after_restart=len(sandbox.requests) - restarted_at)
+    away = len(requests_to(sandbox, world.channel.id, since=restarted_at))
+
+    # Added back within the retention: the guild's feed continues with what waited, posted once.
+    sandbox.add_bot_to_guild(world.guild)
+    await sandbox.wait_until(lambda: world.article_messages(blog.post_url("while-away")), 15, "the waiting article after the return")
+    await asyncio.sleep(1)
+    assert len(world.article_messages(blog.post_url("while-away"))) == 1
+    assert rows(bot_database_url, "SELECT removed_at FROM guild_settings WHERE guild_id = ?", world.guild.id) == [(None,)]
+    assert len(other.article_messages(blog.post_url("while-away"))) == 1
+    report(
+        "bot removed while offline, then added back",
+        requests_to_removed_guild_while_away=away,
+        rest_requests_after_restart=len(sandbox.requests) - restarted_at,
+    )
     assert bot.running

@@ -68,6 +68,16 @@ async def test_removed_bot_gets_guild_delete_without_unavailable_and_loses_acces
             await client.get_partial_messageable(world.channel.id).send("hello")
         assert raised.value.code == 50001
 
+        joined: list[int] = []
+
+        async def on_guild_join(guild: discord.Guild) -> None:
+            joined.append(guild.id)
+
+        client.event(on_guild_join)
+        sandbox.add_bot_to_guild(world.guild)
+        await until(lambda: joined == [world.guild.id])
+        await client.get_partial_messageable(world.channel.id).send("hello again")
+
 
 async def test_guild_outage_is_unavailable_not_removed(sandbox: Sandbox, world: World) -> None:
     client = make_client()

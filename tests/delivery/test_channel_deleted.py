@@ -32,7 +32,7 @@ async def test_channel_deleted_then_feed_move_posts_pending_article_once(
     deleted_at = len(sandbox.requests)
     feed_hits = blog.hits["feed"]
     fetched = rows(bot_database_url, "SELECT last_fetch_at FROM feed_subscriptions WHERE guild_id = ?", world.guild.id)
-    await asyncio.sleep(2)
+    await asyncio.sleep(1.5)
     assert rows(bot_database_url, "SELECT last_fetch_at FROM feed_subscriptions WHERE guild_id = ?", world.guild.id) == fetched
     # Paused: no request for the deleted channel, no fetch of its feed; the other guild's feed is still fetched.
     after_delete = requests_to(sandbox, old_channel.id, since=deleted_at)
@@ -52,7 +52,7 @@ async def test_channel_deleted_then_feed_move_posts_pending_article_once(
         return messages if messages and len(world.thread_messages(messages[0])) == 3 else []
 
     await wait_until(posted, 15, "the article and its three polls in the new channel")
-    await asyncio.sleep(1)
+    await asyncio.sleep(0.5)
     articles = posted()
     assert len(articles) == 1
     polls = world.thread_messages(articles[0])
@@ -64,6 +64,6 @@ async def test_channel_deleted_then_feed_move_posts_pending_article_once(
         requests_to_deleted_channel_after_delete=len(after_delete),
         requests_to_new_channel=len(requests_to(sandbox, other_channel.id)),
         rest_requests_after_delete=len(sandbox.requests) - deleted_at,
-        blog_feed_requests_while_paused_2s_other_guild_only=blog.hits["feed"] - feed_hits,
+        blog_feed_requests_while_paused_1_5s_other_guild_only=blog.hits["feed"] - feed_hits,
     )
     assert bot.running

@@ -26,7 +26,7 @@ async def test_removed_guild_stops_at_once_and_its_data_is_deleted_after_retenti
     other_blog = await second_blog()
     try:
         # Polls close 2 s after posting, i.e. after the removal: closing them must not reach Discord either.
-        bot = await start_bot(poll_interval="0.25s", poll_duration="2s", extra='[data]\nretention_after_removal = "4s"\n')
+        bot = await start_bot(poll_interval="0.25s", poll_duration="2s", extra='[data]\nretention_after_removal = "3s"\n')
         await subscribe(sandbox, world.admin, world.channel, blog.feed_url)
         await subscribe(sandbox, other.admin, other.channel, other_blog.feed_url)
         blog.add_post("before", FOUR_DAY_WEEK_TITLE, FOUR_DAY_WEEK)
@@ -53,7 +53,7 @@ async def test_removed_guild_stops_at_once_and_its_data_is_deleted_after_retenti
         other_blog.add_post("elsewhere", "Elsewhere", ["The other guild gets this."])
         await wait_until(lambda: other.article_messages(other_blog.post_url("elsewhere")), 10, "the other guild's article")
         await wait_until(lambda: all(count == 0 for count in _guild_rows(bot_database_url, world.guild.id).values()), 10, "the data deleted")
-        await asyncio.sleep(1)
+        await asyncio.sleep(0.5)
         after_removal = requests_to(sandbox, world.channel.id, thread_id, since=removed_at)
         assert after_removal == [], [(r.method, r.path) for r in after_removal]
         assert blog.hits["feed"] - feed_hits <= 1  # a fetch already under way may finish; none starts
@@ -64,7 +64,7 @@ async def test_removed_guild_stops_at_once_and_its_data_is_deleted_after_retenti
         assert kept["feed_subscriptions"] == 1 and kept["articles"] == 1, kept
         assert "deleted all data of guild" in bot.log_text()
         report(
-            "bot removed from a guild (retention 4s, polls closing after the removal)",
+            "bot removed from a guild (retention 3s, polls closing after the removal)",
             discord_requests_for_removed_guild=len(after_removal),
             blog_requests_after_removal=blog.hits["feed"] - feed_hits,
             rest_requests_after_removal_all_guilds=len(sandbox.requests) - removed_at,
@@ -89,7 +89,7 @@ async def test_guild_that_removed_the_bot_while_it_was_offline_is_stopped_at_sta
     bot.start()
     await world.wait_connected()
     await wait_until(lambda: other.article_messages(blog.post_url("while-away")), 15, "the article in the other guild")
-    await asyncio.sleep(1)
+    await asyncio.sleep(0.5)
     assert requests_to(sandbox, world.channel.id, since=restarted_at) == []
     assert [row[0] is not None for row in rows(bot_database_url, "SELECT removed_at FROM guild_settings WHERE guild_id = ?", world.guild.id)] == [True]
     assert "removed from guild" in bot.log_text() and "while offline" in bot.log_text()
@@ -98,7 +98,7 @@ async def test_guild_that_removed_the_bot_while_it_was_offline_is_stopped_at_sta
     # Added back within the retention: the guild's feed continues with what waited, posted once.
     sandbox.add_bot_to_guild(world.guild)
     await sandbox.wait_until(lambda: world.article_messages(blog.post_url("while-away")), 15, "the waiting article after the return")
-    await asyncio.sleep(1)
+    await asyncio.sleep(0.5)
     assert len(world.article_messages(blog.post_url("while-away"))) == 1
     assert rows(bot_database_url, "SELECT removed_at FROM guild_settings WHERE guild_id = ?", world.guild.id) == [(None,)]
     assert len(other.article_messages(blog.post_url("while-away"))) == 1

@@ -43,7 +43,7 @@ async def test_article_message_deleted_before_its_thread_is_reposted_once(
 
     await sandbox.wait_until(delete_first_article, 10, "the first article message")
     await wait_until(lambda: _complete(world, url), 15, "the re-posted article with its polls")
-    await asyncio.sleep(1.5)
+    await asyncio.sleep(1)
     assert len(world.article_messages(url)) == 1 and world.article_messages(url)[0].id != deleted[0]
     assert len(_complete(world, url)) == 1
     thread_posts = [r for r in requests_to(sandbox, world.channel.id, since=start, method="POST") if r.path.endswith("/threads")]
@@ -77,7 +77,7 @@ async def test_thread_deleted_with_open_polls_reposted_then_dropped_when_chosen(
     # Default: the thread is deleted; the article is posted again with a new thread holding its open polls.
     sandbox.delete_thread(sandbox.thread_of(first))
     await wait_until(lambda: [m for m in _complete(world, url) if m.id != first.id], 15, "the re-posted article")
-    await asyncio.sleep(1)
+    await asyncio.sleep(0.5)
     second = [m for m in _complete(world, url) if m.id != first.id]
     assert len(second) == 1 and len(world.article_messages(url)) == 2  # the old message stays, without thread
     reposted_requests = len(sandbox.requests) - start
@@ -87,7 +87,7 @@ async def test_thread_deleted_with_open_polls_reposted_then_dropped_when_chosen(
     dropped_at = len(sandbox.requests)
     sandbox.delete_thread(sandbox.thread_of(second[0]))
     await wait_until(lambda: [t for t in dm_texts(world, world.admin) if "dropped" in t], 10, "the note by DM")
-    await asyncio.sleep(1.5)
+    await asyncio.sleep(1)
     notes = [t for t in dm_texts(world, world.admin) if "dropped" in t]
     assert len(notes) == 1 and "3 open polls" in notes[0], notes
     assert len(world.article_messages(url)) == 2

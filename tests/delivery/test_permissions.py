@@ -32,14 +32,14 @@ async def test_permission_lost_then_restored_notice_once_and_posted_once(
     # The other guild gets the article; this one is told once, with what to do.
     await wait_until(lambda: other.article_messages(url), 10, "the article in the other guild")
     await sandbox.wait_until(lambda: bot_texts(world, alerts), 10, "a notice in #alerts")
-    await asyncio.sleep(4)  # more attempts back off; no second notice
+    await asyncio.sleep(2.5)  # another attempt (after 2 s of backoff); no second notice
     notices = bot_texts(world, alerts)
     assert len(notices) == 1, notices
     assert "Send Messages" in notices[0] and f"<#{world.channel.id}>" in notices[0], notices[0]
     listed = await slash(sandbox, world.admin, "feed", "list", {}, world.channel)
     assert "give the bot Send Messages" in listed.replace("Give the bot", "give the bot"), listed
     refused = [r for r in requests_to(sandbox, world.channel.id, since=start, method="POST") if r.status == 403]
-    assert 1 <= len(refused) <= 5, len(refused)
+    assert 2 <= len(refused) <= 5, len(refused)  # retried, and still one notice
 
     # The right comes back: CHANNEL_UPDATE makes the bot try at once; the article is posted exactly once.
     restored = time.monotonic()
@@ -47,7 +47,7 @@ async def test_permission_lost_then_restored_notice_once_and_posted_once(
     await sandbox.wait_until(lambda: world.article_messages(url), 60, "the article after the fix")
     posted_after = time.monotonic() - restored
     await sandbox.wait_until(lambda: len(bot_texts(world, alerts)) == 2, 10, "the all-clear notice")
-    await asyncio.sleep(1)
+    await asyncio.sleep(0.5)
     assert len(world.article_messages(url)) == 1
     assert len(sandbox.threads(world.channel)) == 1
     notices = bot_texts(world, alerts)

@@ -30,7 +30,7 @@ async def test_summary_without_attach_files_goes_out_as_text_with_one_notice(
         return [m for m in sandbox.messages(summaries, include_system=False) if m.author.id == world.bot.id and m.embeds]
 
     await wait_until(summary_posts, 20, "the summary in #summaries")
-    await asyncio.sleep(1.5)
+    await asyncio.sleep(1)
     posts = summary_posts()
     assert len(posts) == 1 and posts[0].attachments == [], posts
     assert "may not attach files" in posts[0].content, posts[0].content

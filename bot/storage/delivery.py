@@ -160,9 +160,16 @@ async def subscriptions_with_problem(session: AsyncSession, guild_id: int, probl
     return list(rows)
 
 
-async def move_subscription(session: AsyncSession, guild_id: int, feed_url: str, channel_id: int) -> tuple[FeedSubscription, int]:
+@dataclass(frozen=True)
+class MoveResult:
+    title: str
+    moved: int  # unfinished articles that now go to the new channel
+    fixed: ProblemChange | None  # the problem the move solved (with the new channel), to tell the admins
+
+
+async def move_subscription(session: AsyncSession, guild_id: int, feed_url: str, channel_id: int) -> MoveResult:
     """Post the feed in another channel from now on; its unfinished articles start over there (each exactly once:
-    what was half sent in the old channel is kept as lost). Returns the subscription and the articles moved."""
+    what was half sent in the old channel is kept as lost)."""
     subscription = await session.scalar(
         select(FeedSubscription).where(FeedSubscription.guild_id == guild_id, FeedSubscription.feed_url == feed_url.strip())
     )
@@ -180,7 +187,9 @@ async def move_subscription(session: AsyncSession, guild_id: int, feed_url: str,
         await lose_article_posts(session, article_id)
         await session.execute(update(Article).where(Article.id == article_id).values(channel_id=channel_id, thread_id=None))
     subscription.channel_id = channel_id
+    fixed: ProblemChange | None = None
     if subscription.delivery_problem in ("channel_deleted", "missing_permissions"):
+        fixed = _change(subscription, bool(subscription.delivery_notified))
         subscription.delivery_problem = None
         subscription.delivery_detail = None
         subscription.delivery_since = None
@@ -188,7 +197,7 @@ async def move_subscription(session: AsyncSession, guild_id: int, feed_url: str,
         subscription.delivery_notified = False
     subscription.paused = subscription.delivery_problem == "feed_gone"
     await session.flush()
-    return subscription, len(article_ids)
+    return MoveResult(subscription.title or subscription.feed_url, len(article_ids), fixed)
 
 
 async def resume_subscription(session: AsyncSession, guild_id: int, feed_url: str, now: datetime) -> FeedSubscription:

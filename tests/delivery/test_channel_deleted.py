@@ -59,6 +59,8 @@ async def test_channel_deleted_then_feed_move_posts_pending_article_once(
     assert len({custom_ids(poll)[0].split(":")[2] for poll in polls}) == 3
     assert len(other.article_messages(url)) == 1
     assert rows(bot_database_url, "SELECT paused, delivery_problem FROM feed_subscriptions WHERE guild_id = ?", world.guild.id) == [(0, None)]
+    fixed = [text for text in dm_texts(world, world.admin) if text.startswith("✅")]
+    assert len(fixed) == 1 and f"<#{other_channel.id}>" in fixed[0], dm_texts(world, world.admin)
     report(
         "channel deleted then /feed move",
         requests_to_deleted_channel_after_delete=len(after_delete),

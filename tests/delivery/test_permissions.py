@@ -51,7 +51,7 @@ async def test_permission_lost_then_restored_notice_once_and_posted_once(
     assert len(world.article_messages(url)) == 1
     assert len(sandbox.threads(world.channel)) == 1
     notices = bot_texts(world, alerts)
-    assert len(notices) == 2 and "again" in notices[1], notices
+    assert len(notices) == 2 and notices[1].startswith("✅") and "posts in" in notices[1], notices
     assert len(other.article_messages(url)) == 1
     assert posted_after < 60
     listed = await slash(sandbox, world.admin, "feed", "list", {}, world.channel)

@@ -110,8 +110,10 @@ async def test_move_sends_waiting_articles_to_the_new_channel_from_scratch(datab
         await record_subscription_problem(session, subscription_id, "channel_deleted", detail=None, now=NOW, pause=True)
     async with database.session() as session:
         assert await publishing_queue(session) == []  # paused: nothing to post
-        subscription, moved = await move_subscription(session, 1, "https://blog.example/1.xml", 20)
-        assert moved == 1 and subscription.channel_id == 20 and not subscription.paused
+        result = await move_subscription(session, 1, "https://blog.example/1.xml", 20)
+        assert result.moved == 1 and result.fixed is not None and result.fixed.notify and result.fixed.channel_id == 20
+        subscription = await session.get(FeedSubscription, subscription_id)
+        assert subscription.channel_id == 20 and not subscription.paused and subscription.delivery_problem is None
     async with database.session() as session:
         queue = await publishing_queue(session)
         assert [(item.article_id, item.channel_id) for item in queue] == [(article_id, 20)]

@@ -122,16 +122,18 @@ async def clear_attach_problem(session: AsyncSession, article_id: int) -> Proble
     return await clear_subscription_problem(session, subscription_id, NO_ATTACH_FILES)
 
 
-async def record_post_failure(session: AsyncSession, key: str, problem: str, error: str, now: datetime) -> None:
+async def record_post_failure(session: AsyncSession, key: str, problem: str, error: str, now: datetime) -> int:
+    """Write a failed attempt on the outbox row; returns its attempts so far (0 when the row does not exist)."""
     row = await session.scalar(select(DiscordPost).where(DiscordPost.key == key))
     if row is None:
-        return
+        return 0
     if row.problem != problem:
         row.problem = problem
         row.problem_since = now
     row.attempts = (row.attempts or 0) + 1
     row.last_error = error[:500]
     await session.flush()
+    return row.attempts
 
 
 async def abandon_post(session: AsyncSession, key: str, problem: str, error: str, now: datetime) -> None:

@@ -68,6 +68,8 @@ class FeedSettings:
     max_bytes: int = 5_000_000
     user_agent: str = "reader-bot/0.1 (+https://github.com/reader-bot/reader-bot)"
     allow_private_addresses: bool = False
+    # A feed answering 404/410 or unparseable this long is paused with a notice (issue 12).
+    give_up_after: float = field(default=7 * 86400.0, metadata={"duration": True})
 
 
 @dataclass(frozen=True)
@@ -85,12 +87,19 @@ class RuntimeSettings:
 
 
 @dataclass(frozen=True)
+class DataSettings:
+    # A guild that removed the bot keeps its data this long, in case the bot is added back (issue 12).
+    retention_after_removal: float = field(default=30 * 86400.0, metadata={"duration": True})
+
+
+@dataclass(frozen=True)
 class Settings:
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
     polls: PollSettings = field(default_factory=PollSettings)
     runtime: RuntimeSettings = field(default_factory=RuntimeSettings)
+    data: DataSettings = field(default_factory=DataSettings)
     source: str = "defaults"
 
     def with_private_addresses(self) -> Settings:
@@ -103,6 +112,7 @@ _SECTIONS: dict[str, type] = {
     "feeds": FeedSettings,
     "polls": PollSettings,
     "runtime": RuntimeSettings,
+    "data": DataSettings,
 }
 
 # Environment variables that override a key: (section, key).
@@ -189,5 +199,6 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         feeds=FeedSettings(**sections["feeds"]),
         polls=PollSettings(**sections["polls"]),
         runtime=RuntimeSettings(**sections["runtime"]),
+        data=DataSettings(**sections["data"]),
         source=origin,
     )

@@ -19,14 +19,16 @@ from typing import Any, Protocol
 from bot.articles.extract import article_from_feed, load_article
 from bot.articles.model import Article as ArticleText
 from bot.config import Settings
-from bot.feeds.errors import FeedError
+from bot.feeds.errors import FeedError, FeedParseError, FetchFailed, NotAFeed
 from bot.feeds.fetch import FetchResult
 from bot.feeds.parse import FeedEntry, ParsedFeed, parse_feed
 from bot.feeds.scheduler import FeedSchedule
+from bot.posting.delivery import Problem
 from bot.questions.finder import find_questions as default_find_questions
 from bot.questions.model import PollDraft
 from bot.storage.articles import store_article
 from bot.storage.database import Database
+from bot.storage.delivery import ProblemChange, record_subscription_problem
 from bot.storage.feeds import (
     NewEntry,
     add_subscription,
@@ -50,6 +52,7 @@ MAX_BACKFILL = 10
 MAX_NEW_ENTRIES_PER_FETCH = 20  # a feed that suddenly renames every entry must not flood the channel
 MAX_CONCURRENT_FETCHES = 4
 MAX_ARTICLE_ATTEMPTS = 3  # then the article is built from what the feed itself says
+GONE_STATUSES = (404, 410)
 
 
 class Fetcher(Protocol):
@@ -77,6 +80,13 @@ class FetchOutcome:
     ok: bool
     new_entries: int = 0
     error: str | None = None
+
+
+def feed_is_gone(error: FeedError) -> bool:
+    """The feed is not there (404, 410) or is no feed at all: unlike an outage, waiting does not help."""
+    if isinstance(error, FetchFailed):
+        return error.status in GONE_STATUSES
+    return isinstance(error, (NotAFeed, FeedParseError))
 
 
 def feed_entry_from_seen(entry: SeenEntry) -> FeedEntry:
@@ -113,6 +123,8 @@ class FeedService:
         self._fetch_slots = asyncio.Semaphore(MAX_CONCURRENT_FETCHES)
         # Called after each article is stored, so posting can start before the rest of a batch is read.
         self.on_article_stored: Callable[[], None] | None = None
+        # Called once when a feed that is gone is paused, to tell the guild's admins.
+        self.on_feed_gone: Callable[[ProblemChange, datetime], Awaitable[object]] | None = None
 
     def _lock(self, subscription_id: int) -> asyncio.Lock:
         return self._locks.setdefault(subscription_id, asyncio.Lock())
@@ -198,7 +210,7 @@ class FeedService:
                     url, etag=None if unbuilt else etag, last_modified=None if unbuilt else last_modified
                 )
             except FeedError as error:
-                await self._record_failure(subscription_id, error.reason)
+                await self._record_failure(subscription_id, error.reason, gone=feed_is_gone(error))
                 return FetchOutcome(subscription_id, ok=False, error=error.reason)
             now = self.clock()
             new_count = 0
@@ -236,15 +248,28 @@ class FeedService:
         added = await record_entries(session, subscription_id, [_new_entry(e) for e in reversed(posted)], EntryState.PENDING, now)
         return len(added)
 
-    async def _record_failure(self, subscription_id: int, reason: str) -> None:
+    async def _record_failure(self, subscription_id: int, reason: str, *, gone: bool = False) -> None:
+        """Back off; a feed that has been gone (404, 410, unparseable) for `feeds.give_up_after` is paused."""
         now = self.clock()
+        change: ProblemChange | None = None
         async with self.database.session() as session:
             subscription = await session.get(FeedSubscription, subscription_id)
             if subscription is None:
                 return
             failures = (subscription.consecutive_failures or 0) + 1
             record_fetch_failure(subscription, now=now, reason=reason, next_due_at=self.schedule.after_failure(failures, now))
+            if gone and subscription.gone_since is None:
+                subscription.gone_since = now
+            gone_since = subscription.gone_since
+            if gone and gone_since is not None and (now - gone_since).total_seconds() >= self.settings.feeds.give_up_after:
+                change = await record_subscription_problem(
+                    session, subscription_id, Problem.FEED_GONE.value, detail=reason, now=now, pause=True
+                )
         log.info("feed subscription %s failed (%d in a row): %s", subscription_id, failures, reason)
+        if change is not None:
+            log.warning("feed subscription %s paused: gone since %s (%s)", subscription_id, gone_since, reason)
+            if change.notify and self.on_feed_gone is not None and gone_since is not None:
+                await self.on_feed_gone(change, gone_since)
 
     async def build_pending(self) -> int:
         """Build articles for entries left unbuilt (a backfill just subscribed, or a crash); returns how many."""

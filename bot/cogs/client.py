@@ -16,6 +16,7 @@ import gc
 import logging
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -37,7 +38,7 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2  # configuration: missing or rejected token
 
-EXTENSIONS = ("bot.cogs.feeds", "bot.cogs.settings", "bot.cogs.polls", "bot.cogs.summaries")
+EXTENSIONS = ("bot.cogs.feeds", "bot.cogs.settings", "bot.cogs.polls", "bot.cogs.summaries", "bot.cogs.delivery")
 MAX_TICK_SECONDS = 5.0
 CLOSE_GRACE_SECONDS = 5.0  # how long a clean shutdown waits for cancelled work to roll back
 
@@ -93,8 +94,11 @@ class ReaderBot(commands.Bot):
         self.feed_service = feed_service or FeedService(database, settings, fetcher)
         self.publisher = Publisher(self, database, settings)
         self.feed_service.on_article_stored = self.publisher.wake
+        self.feed_service.on_feed_gone = self.publisher.alerts.feed_gone
         self.sync_commands = sync_commands
         self.started = asyncio.Event()  # set once reconciliation has been kicked off and the loop runs
+        # Run once connected, before posting starts (extensions add theirs, e.g. guilds removed while offline).
+        self.before_work: list[Callable[[], Awaitable[None]]] = []
         self._startup_task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self.poll_feeds.change_interval(seconds=tick_seconds(settings.feeds.poll_interval))
@@ -111,6 +115,11 @@ class ReaderBot(commands.Bot):
 
     async def _start_background_work(self) -> None:
         await self.wait_until_ready()
+        for check in list(self.before_work):
+            try:
+                await check()
+            except Exception:
+                log.exception("a start-up check failed; continuing")
         moved = await self.feed_service.spread_overdue()
         if moved:
             log.info("spread %d overdue feeds over the next poll interval", moved)

@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cogs.alerts import problem_text
 from bot.cogs.checks import has_manage_server, manage_server_only, missing_posting_permissions
 from bot.cogs.errors import NO_MENTIONS, escape
 from bot.cogs.i18n import language_for, t
@@ -24,6 +25,8 @@ from bot.storage.feeds import (
     list_subscriptions,
     remove_subscription,
 )
+from bot.storage.delivery import move_subscription, resume_subscription
+from bot.storage.models import utcnow
 
 if TYPE_CHECKING:
     from bot.cogs.client import ReaderBot
@@ -151,6 +154,64 @@ class FeedCommands(commands.GroupCog, group_name="feed", group_description="Blog
                 choices.append(app_commands.Choice(name=f"{feed_url[: CHOICE_LIMIT - 1]}…", value=f"{ID_PREFIX}{subscription_id}"))
         return choices
 
+    @app_commands.command(name="move", description="Post a feed's articles in another channel from now on")
+    @app_commands.describe(
+        url="The feed to move: start typing to choose one of this server's feeds",
+        channel="Text channel where the feed's articles and polls go from now on",
+    )
+    @manage_server_only()
+    async def move(
+        self, interaction: discord.Interaction, url: app_commands.Range[str, 1, MAX_FEED_URL_LENGTH], channel: discord.TextChannel
+    ) -> None:
+        language = language_for(interaction.locale)
+        assert interaction.guild is not None
+        if channel.guild.id != interaction.guild.id:
+            raise InvalidInput("channel of another guild", message_key="error.not_found")
+        me = interaction.guild.me
+        missing = missing_posting_permissions(channel, me) if me is not None else []
+        if missing:
+            await interaction.response.send_message(
+                t("feed.channel_permissions", language, channel=channel.mention, permissions=_permission_names(missing)),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        async with self.bot.database.session() as session:
+            feed_url = await self._resolve(session, interaction.guild.id, url)
+            result = await move_subscription(session, interaction.guild.id, feed_url, channel.id)
+        await interaction.response.send_message(
+            t("feed.moved", language, title=escape(result.title), channel=channel.mention, count=result.moved),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+        log.info("guild %s moved feed %s to channel %s (%d waiting articles)", interaction.guild.id, feed_url, channel.id, result.moved)
+        self.bot.publisher.wake()
+        if result.fixed is not None and result.fixed.notify:
+            await self.bot.publisher.alerts.problem_fixed(result.fixed)
+
+    @app_commands.command(name="resume", description="Try a paused or failing feed again now")
+    @app_commands.describe(url="The feed to try again: start typing to choose one of this server's feeds")
+    @manage_server_only()
+    async def resume(self, interaction: discord.Interaction, url: app_commands.Range[str, 1, MAX_FEED_URL_LENGTH]) -> None:
+        language = language_for(interaction.locale)
+        assert interaction.guild_id is not None
+        async with self.bot.database.session() as session:
+            feed_url = await self._resolve(session, interaction.guild_id, url)
+            subscription = await resume_subscription(session, interaction.guild_id, feed_url, utcnow())
+            title = subscription.title or subscription.feed_url
+        await interaction.response.send_message(
+            t("feed.resumed", language, title=escape(title)), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+        self.bot.publisher.retry_guild(interaction.guild_id)
+
+    @move.autocomplete("url")
+    async def move_url_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self.remove_url_autocomplete(interaction, current)
+
+    @resume.autocomplete("url")
+    async def resume_url_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self.remove_url_autocomplete(interaction, current)
+
     @app_commands.command(name="list", description="This server's feeds: channel, last fetch, errors and next fetch")
     @manage_server_only()
     async def list_feeds(self, interaction: discord.Interaction) -> None:
@@ -174,7 +235,23 @@ class FeedCommands(commands.GroupCog, group_name="feed", group_description="Blog
                     next_run=_when(subscription.next_due_at, language),
                 )
             )
-            if subscription.consecutive_failures:
+            if subscription.delivery_problem:
+                since = _when(subscription.delivery_since, language)
+                lines.append(
+                    problem_text(
+                        language,
+                        subscription.delivery_problem,
+                        feed=subscription.title or subscription.feed_url,
+                        channel_id=subscription.channel_id,
+                        detail=subscription.delivery_detail,
+                        since=since,
+                    )
+                )
+                state = t("delivery.since", language, since=since, attempts=subscription.delivery_attempts)
+                if subscription.paused:
+                    state = f"{t('delivery.paused', language)} · {state}"
+                lines.append(state)
+            elif subscription.consecutive_failures:
                 lines.append(
                     t(
                         "feed.list_failing",

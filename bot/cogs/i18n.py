@@ -294,6 +294,61 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "forget.cancelled": {"en": "Nothing was deleted.", "de": "Es wurde nichts gelöscht."},
     "forget.not_yours": {"en": "This button is not for you.", "de": "Dieser Knopf ist nicht für dich."},
+    # --- delivery problems (issue 12): notices to admins (bot/cogs/alerts.py) and /feed list, move, resume
+    "delivery.missing_permissions": {
+        "en": "⚠️ **{feed}**: I cannot post in {channel}. Give the bot {permissions} in {channel}; I try again as soon as a channel or role changes.",
+        "de": "⚠️ **{feed}**: Ich kann in {channel} nicht posten. Gib dem Bot {permissions} in {channel}; sobald sich ein Kanal oder eine Rolle ändert, versuche ich es wieder.",
+    },
+    "delivery.channel_deleted": {
+        "en": "⚠️ **{feed}**: its channel was deleted, so new articles wait. Move the feed with `/feed move` or remove it with `/feed remove`.",
+        "de": "⚠️ **{feed}**: Sein Kanal wurde gelöscht, neue Artikel warten. Verschieb den Feed mit `/feed move` oder entfern ihn mit `/feed remove`.",
+    },
+    "delivery.feed_gone": {
+        "en": "⚠️ **{feed}** could not be read since {since} ({error}), so I stopped fetching it. Check the address, then `/feed resume`, or `/feed remove`.",
+        "de": "⚠️ **{feed}** ließ sich seit {since} nicht lesen ({error}), deshalb rufe ich ihn nicht mehr ab. Prüf die Adresse, dann `/feed resume`, oder `/feed remove`.",
+    },
+    "delivery.no_attach_files": {
+        "en": "⚠️ The summary of **{feed}** went out as text without chart and CSV file: give the bot Attach Files in {channel}.",
+        "de": "⚠️ Die Auswertung zu **{feed}** ging als Text ohne Diagramm und CSV-Datei raus: Gib dem Bot „Dateien anhängen“ in {channel}.",
+    },
+    "delivery.attach_fixed": {
+        "en": "✅ Summaries of **{feed}** have their chart and CSV file again.",
+        "de": "✅ Auswertungen zu **{feed}** haben wieder Diagramm und CSV-Datei.",
+    },
+    "summary.no_attach_note": {
+        "en": "_(Without chart and CSV file: the bot may not attach files in this channel.)_",
+        "de": "_(Ohne Diagramm und CSV-Datei: Der Bot darf in diesem Kanal keine Dateien anhängen.)_",
+    },
+    "delivery.other": {
+        "en": "⚠️ **{feed}**: posting in {channel} fails ({problem}).",
+        "de": "⚠️ **{feed}**: Posten in {channel} schlägt fehl ({problem}).",
+    },
+    "delivery.fixed": {
+        "en": "✅ **{feed}** posts in {channel} again.",
+        "de": "✅ **{feed}** postet wieder in {channel}.",
+    },
+    "delivery.polls_dropped": {
+        "en": "The message or thread of **{title}** was deleted; its {count} open polls were dropped. (`/config set lost_thread:` chooses between re-posting and dropping.)",
+        "de": "Die Nachricht oder der Thread zu **{title}** wurde gelöscht; die {count} offenen Umfragen fallen weg. (`/config set lost_thread:` wählt zwischen neu posten und wegfallen lassen.)",
+    },
+    "delivery.since": {"en": "since {since}, {attempts} tries", "de": "seit {since}, {attempts} Versuche"},
+    "delivery.paused": {"en": "⏸️ paused", "de": "⏸️ pausiert"},
+    "feed.moved": {
+        "en": "**{title}** now posts in {channel}; {count} waiting articles go there.",
+        "de": "**{title}** postet jetzt in {channel}; {count} wartende Artikel erscheinen dort.",
+    },
+    "feed.resumed": {
+        "en": "**{title}**: trying again now. `/feed list` shows how it goes.",
+        "de": "**{title}**: Ich versuche es jetzt wieder. `/feed list` zeigt, wie es läuft.",
+    },
+    "config.alerts_channel": {"en": "Alerts channel", "de": "Kanal für Hinweise"},
+    "config.lost_thread": {"en": "When an article's thread is deleted", "de": "Wenn der Thread eines Artikels gelöscht wird"},
+    "config.lost_thread_repost": {"en": "re-post the article and its open polls", "de": "Artikel und offene Umfragen neu posten"},
+    "config.lost_thread_drop": {"en": "drop its polls", "de": "Umfragen wegfallen lassen"},
+    "config.summary_no_attach": {
+        "en": "Note: I lack Attach Files in {channel}, so summaries there go out as text without chart and CSV file.",
+        "de": "Hinweis: Mir fehlt „Dateien anhängen“ in {channel}, deshalb gehen Auswertungen dort als Text ohne Diagramm und CSV-Datei raus.",
+    },
 }
 
 

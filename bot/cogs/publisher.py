@@ -16,17 +16,22 @@ import time
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cogs.alerts import Alerts
+from bot.cogs.checks import missing_posting_permissions
 from bot.cogs.poll_views import ANSWER_PREFIX, VOTE_PREFIX, PollMessage, render_poll_message
 from bot.config import Settings
 from bot.polls.tally import load_poll_snapshot
 from bot.posting.content import EMBED_TITLE_LIMIT, ArticleCard, shorten
+from bot.posting.delivery import MAX_PERMISSION_ATTEMPTS, DeliveryFailure, Problem, Target, classify
 from bot.posting.publish import ArticlePublisher, SentMessage
+from bot.storage.delivery import clear_subscription_problem, record_subscription_problem
 from bot.storage.articles import QueuedArticle, mark_article_failed, publishing_queue
 from bot.storage.database import Database
 from bot.storage.models import Poll, utcnow
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
     from discord.ext import commands
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 NO_MENTIONS = discord.AllowedMentions.none()
 THREAD_ARCHIVE_MINUTES = 10080  # a week: the longest Discord offers for auto-archiving
@@ -42,6 +48,7 @@ HISTORY_LIMIT = 500
 THREAD_ALREADY_CREATED = 160004  # Discord's error code: "A thread has already been created for this message"
 EMBED_COLOUR = discord.Colour.from_rgb(88, 101, 242)
 MAX_RETRY_DELAY = 600.0
+PERMISSION_RECHECK_SECONDS = 3600.0
 MAX_REFUSALS = 3  # Discord refusing an article's payload (400) this often: it will never be accepted
 
 
@@ -113,12 +120,37 @@ def is_poll_message_for(message: discord.Message, poll_id: int) -> bool:
     )
 
 
+THREAD_PERMISSIONS = ("view_channel", "send_messages_in_threads", "read_message_history")
+
+
 class DiscordTransport:
-    """`PostingTransport` over discord.py: sends with the outbox nonce, finds earlier messages in history."""
+    """`PostingTransport` over discord.py: sends with the outbox nonce, finds earlier messages in history.
+    Discord's refusals come out as `DeliveryFailure` (bot/posting/delivery.py) naming the problem."""
 
     def __init__(self, bot: discord.Client, database: Database) -> None:
         self.bot = bot
         self.database = database
+
+    def missing_permissions(self, channel_id: int) -> tuple[str, ...]:
+        """What the bot lacks in a channel or thread, as discord.py's cache (kept by Discord's events) says."""
+        channel = self.bot.get_channel(channel_id)
+        if isinstance(channel, discord.Thread) and channel.parent is not None and channel.guild.me is not None:
+            permissions = channel.parent.permissions_for(channel.guild.me)
+            return tuple(name for name in THREAD_PERMISSIONS if not getattr(permissions, name))
+        if isinstance(channel, discord.abc.GuildChannel) and channel.guild.me is not None:
+            return tuple(missing_posting_permissions(channel, channel.guild.me))
+        return ()
+
+    def _target(self, channel_id: int) -> Target:
+        return Target.CHANNEL if isinstance(self.bot.get_channel(channel_id), discord.TextChannel) else Target.THREAD
+
+    def _failure(self, error: discord.HTTPException, channel_id: int, target: Target) -> DeliveryFailure:
+        problem = classify(error.status, error.code, target)
+        channel = self.bot.get_channel(channel_id)
+        if problem == Problem.MISSING_PERMISSIONS and isinstance(channel, discord.Thread) and channel.locked:
+            problem = Problem.THREAD_LOST  # a moderator locked the thread: no permission of ours would help
+        missing = self.missing_permissions(channel_id) if problem == Problem.MISSING_PERMISSIONS else ()
+        return DeliveryFailure(problem, channel_id, f"{error.status} {error.code}: {error.text}"[:300], missing=missing)
 
     def _channel(self, channel_id: int) -> discord.abc.Messageable:
         channel = self.bot.get_channel(channel_id)
@@ -133,13 +165,13 @@ class DiscordTransport:
             if message.author.id == self.bot.user.id:
                 yield message
 
-    async def find_article_message(self, channel_id: int, card: ArticleCard, since: datetime) -> SentMessage | None:
+    async def _find_article_message(self, channel_id: int, card: ArticleCard, since: datetime) -> SentMessage | None:
         async for message in self._own_messages_since(channel_id, since):
             if any(embed.url == card.url for embed in message.embeds):
                 return SentMessage(message.id, channel_id, message.created_at)
         return None
 
-    async def send_article_message(self, channel_id: int, card: ArticleCard, nonce: str) -> SentMessage:
+    async def _send_article_message(self, channel_id: int, card: ArticleCard, nonce: str) -> SentMessage:
         message = await self._channel(channel_id).send(embed=article_embed(card), nonce=nonce, allowed_mentions=NO_MENTIONS)
         return SentMessage(message.id, channel_id, message.created_at)
 
@@ -153,7 +185,7 @@ class DiscordTransport:
             return None
         return channel.id if isinstance(channel, discord.Thread) else None
 
-    async def create_thread(self, channel_id: int, message_id: int, name: str) -> int:
+    async def _create_thread(self, channel_id: int, message_id: int, name: str) -> int:
         channel = self._channel(channel_id)
         if not hasattr(channel, "get_partial_message"):
             raise TypeError(f"channel {channel_id} cannot hold messages")
@@ -166,13 +198,13 @@ class DiscordTransport:
             raise
         return thread.id
 
-    async def find_poll_message(self, channel_id: int, poll_id: int, since: datetime) -> SentMessage | None:
+    async def _find_poll_message(self, channel_id: int, poll_id: int, since: datetime) -> SentMessage | None:
         async for message in self._own_messages_since(channel_id, since):
             if is_poll_message_for(message, poll_id):
                 return SentMessage(message.id, channel_id, message.created_at)
         return None
 
-    async def send_poll_message(self, channel_id: int, poll_id: int, nonce: str) -> SentMessage:
+    async def _send_poll_message(self, channel_id: int, poll_id: int, nonce: str) -> SentMessage:
         async with self.database.session() as session:
             rendered = await poll_message(session, poll_id)
         message = await self._channel(channel_id).send(
@@ -183,6 +215,32 @@ class DiscordTransport:
             allowed_mentions=NO_MENTIONS,
         )
         return SentMessage(message.id, channel_id, message.created_at)
+
+    async def _classified(self, step: Awaitable[T], channel_id: int, target: Target) -> T:
+        """Discord's 4xx answers as a `DeliveryFailure`; 429 and 5xx stay errors to back off from."""
+        try:
+            return await step
+        except discord.HTTPException as error:
+            if error.status >= 500 or error.status == 429:
+                raise
+            raise self._failure(error, channel_id, target) from error
+
+    async def find_article_message(self, channel_id: int, card: ArticleCard, since: datetime) -> SentMessage | None:
+        return await self._classified(self._find_article_message(channel_id, card, since), channel_id, Target.CHANNEL)
+
+    async def send_article_message(self, channel_id: int, card: ArticleCard, nonce: str) -> SentMessage:
+        return await self._classified(self._send_article_message(channel_id, card, nonce), channel_id, Target.CHANNEL)
+
+    async def create_thread(self, channel_id: int, message_id: int, name: str) -> int:
+        return await self._classified(self._create_thread(channel_id, message_id, name), channel_id, Target.CHANNEL)
+
+    async def find_poll_message(self, channel_id: int, poll_id: int, since: datetime) -> SentMessage | None:
+        target = self._target(channel_id)
+        return await self._classified(self._find_poll_message(channel_id, poll_id, since), channel_id, target)
+
+    async def send_poll_message(self, channel_id: int, poll_id: int, nonce: str) -> SentMessage:
+        target = self._target(channel_id)
+        return await self._classified(self._send_poll_message(channel_id, poll_id, nonce), channel_id, target)
 
 
 class Publisher:
@@ -198,6 +256,8 @@ class Publisher:
         self._retry_at: dict[int, float] = {}  # channel id -> monotonic time of the next attempt
         self._failures: dict[int, int] = defaultdict(int)
         self._refusals: dict[int, int] = defaultdict(int)  # article id -> payloads Discord refused
+        self._channel_guild: dict[int, int] = {}  # channel id -> guild id, for retrying a guild's channels
+        self.alerts = Alerts(bot, database)
         self.retry_base = 2.0  # seconds before the first retry of a channel; doubles per failure
         self.published: list[int] = []  # article ids posted by this process, in order (for logs and tests)
 
@@ -244,10 +304,21 @@ class Publisher:
             return 0
         done = 0
         for item in items:
+            self._channel_guild[channel_id] = item.guild_id
             try:
                 result = await self.articles.publish(item.article_id)
             except asyncio.CancelledError:
                 raise
+            except DeliveryFailure as failure:
+                if failure.problem == Problem.REFUSED:
+                    self._refusals[item.article_id] += 1
+                    if self._refusals[item.article_id] >= MAX_REFUSALS:
+                        await self._give_up(item, failure)
+                        continue
+                    self._back_off(channel_id, item, failure)
+                    return done
+                await self._delivery_failed(channel_id, item, failure)
+                return done
             except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
                 if is_refusal(error):
                     self._refusals[item.article_id] += 1
@@ -264,11 +335,47 @@ class Publisher:
             self._retry_at.pop(channel_id, None)
             self.published.append(item.article_id)
             done += 1
-            log.info(
-                "posted article %s in channel %s (%d poll messages%s)",
-                item.article_id, channel_id, len(result.poll_message_ids), ", resumed" if result.resumed else "",
-            )
+            if result.dropped_polls is not None:
+                log.warning("article %s lost its thread; %d polls dropped", item.article_id, result.dropped_polls)
+                await self.alerts.polls_dropped(item.article_id, result.dropped_polls)
+            else:
+                log.info(
+                    "posted article %s in channel %s (%d poll messages%s%s)",
+                    item.article_id, channel_id, len(result.poll_message_ids), ", resumed" if result.resumed else "",
+                    f", re-posted {result.reposts}x after its thread was lost" if result.reposts else "",
+                )
+            async with self.database.session() as session:
+                fixed = await clear_subscription_problem(session, item.subscription_id)
+            if fixed is not None and fixed.notify:
+                await self.alerts.problem_fixed(fixed)
         return done
+
+    async def _delivery_failed(self, channel_id: int, item: QueuedArticle, failure: DeliveryFailure) -> None:
+        """Record the problem on the subscription, tell the admins once, and retry only where it can help."""
+        detail = ",".join(failure.missing) or None
+        async with self.database.session() as session:
+            change = await record_subscription_problem(
+                session, item.subscription_id, failure.problem.value, detail=detail, now=utcnow(), pause=failure.problem.pauses
+            )
+        if change is not None and change.notify:
+            await self.alerts.problem(change)
+        if failure.problem.pauses:
+            log.warning("feed subscription %s paused: %s (%s)", item.subscription_id, failure.problem.value, failure.reason)
+            return
+        self._back_off(channel_id, item, failure)
+        if failure.problem == Problem.MISSING_PERMISSIONS and self._failures[channel_id] >= MAX_PERMISSION_ATTEMPTS:
+            # From now on a channel or role update (or /feed resume) retries at once; a member role change reaches
+            # the bot only with the privileged Server Members intent, so one slow check an hour covers that.
+            self._retry_at[channel_id] = time.monotonic() + PERMISSION_RECHECK_SECONDS
+            log.warning("channel %s: still missing permissions; trying again on an update, or in an hour", channel_id)
+
+    def retry_guild(self, guild_id: int) -> None:
+        """Something that may have fixed the guild's permissions happened: retry its backed-off channels now."""
+        for channel_id, owner in list(self._channel_guild.items()):
+            if owner == guild_id and channel_id in self._retry_at:
+                self._retry_at.pop(channel_id, None)
+                self._failures.pop(channel_id, None)
+        self.wake()
 
     async def _give_up(self, item: QueuedArticle, error: BaseException) -> None:
         log.error("Discord refused article %s %d times (%s); it will not be posted", item.article_id, MAX_REFUSALS, error)

@@ -61,6 +61,8 @@ def describe_config(config: GuildConfig, links: list[tuple[str, int]], language:
         ("config.author_role", f"<@&{config.author_role_id}>" if config.author_role_id else t("config.not_set", language)),
         ("config.thread_per_article", _yes_no(config.thread_per_article, language)),
         ("config.digest", digest),
+        ("config.alerts_channel", f"<#{config.alerts_channel_id}>" if config.alerts_channel_id else t("config.not_set", language)),
+        ("config.lost_thread", t(f"config.lost_thread_{config.lost_thread}", language)),
         ("config.authors", authors or t("config.none", language)),
     ]
     return "\n".join(f"**{t(key, language)}:** {value}" for key, value in rows)[:2000]
@@ -98,6 +100,8 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         thread_per_article="Whether each article gets its own discussion thread",
         digest="Weekly digest: weekday and hour in UTC, e.g. “mon 09”, or “off”",
         clear="Remove a setting: the summary channel or the author role",
+        alerts_channel="Channel where the bot tells admins when it cannot post (default: the summary channel)",
+        lost_thread="When an article's thread is deleted: re-post the article with its open polls, or drop them",
     )
     @app_commands.choices(
         results=[
@@ -112,6 +116,11 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         clear=[
             app_commands.Choice(name="summary channel", value="summary_channel_id"),
             app_commands.Choice(name="author role", value="author_role_id"),
+            app_commands.Choice(name="alerts channel", value="alerts_channel_id"),
+        ],
+        lost_thread=[
+            app_commands.Choice(name="re-post the article and its open polls", value="repost"),
+            app_commands.Choice(name="drop the polls", value="drop"),
         ],
     )
     @manage_server_only()
@@ -127,6 +136,8 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         thread_per_article: bool | None = None,
         digest: app_commands.Range[str, 1, 40] | None = None,
         clear: app_commands.Choice[str] | None = None,
+        alerts_channel: discord.TextChannel | None = None,
+        lost_thread: app_commands.Choice[str] | None = None,
     ) -> None:
         member_language = language_for(interaction.locale)
         assert interaction.guild_id is not None
@@ -152,12 +163,22 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
             changes["thread_per_article"] = thread_per_article
         if digest is not None:
             changes["digest"] = parse_digest(digest)
+        if alerts_channel is not None:
+            if alerts_channel.guild.id != interaction.guild_id:
+                raise InvalidInput("channel of another guild", message_key="error.not_found")
+            changes["alerts_channel_id"] = alerts_channel.id
+        if lost_thread is not None:
+            changes["lost_thread"] = lost_thread.value
         if clear is not None and clear.value not in changes:
             changes[clear.value] = None
         async with self.bot.database.session() as session:
             changed = await update_guild_settings(session, interaction.guild_id, **changes) if changes else []
         heading = t("config.saved" if changed else "config.unchanged", member_language)
         text = f"{heading}\n" + await self._describe(interaction.guild_id, member_language)
+        me = interaction.guild.me if interaction.guild is not None else None
+        if summary_channel is not None and me is not None and not summary_channel.permissions_for(me).attach_files:
+            # The summary's chart and CSV need Attach Files; without it summaries go out as text.
+            text = t("config.summary_no_attach", member_language, channel=summary_channel.mention) + "\n\n" + text
         await interaction.response.send_message(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="author", description="Link an author name from the feed to a member of this server")

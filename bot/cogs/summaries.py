@@ -25,6 +25,7 @@ from bot.cogs.errors import NO_MENTIONS, reply_ephemeral
 from bot.cogs.i18n import Language, language_for, t
 from bot.errors import NotAllowed
 from bot.storage.database import Database
+from bot.storage.delivery import clear_attach_problem, record_attach_problem
 from bot.storage.models import utcnow
 from bot.summaries import delivery
 from bot.summaries.members import (
@@ -65,11 +66,18 @@ async def summary_files(summary: Summary, language: Language) -> list[discord.Fi
 
 
 async def send_summary(
-    destination: discord.abc.Messageable, summary: Summary, language: Language, content: str | None = None
+    destination: discord.abc.Messageable, summary: Summary, language: Language, content: str | None = None,
+    *, attach: bool = True,
 ) -> discord.Message:
-    """Post a summary as embeds (split over messages when Discord's limits demand) with chart and CSV attached."""
+    """Post a summary as embeds (split over messages when Discord's limits demand) with chart and CSV attached;
+    without `attach` (the bot lacks Attach Files there) as text with a note saying what is missing."""
     groups = group_embeds(render_embeds(summary, language))
-    files = await summary_files(summary, language)
+    if attach:
+        files = await summary_files(summary, language)
+    else:
+        files = []
+        note = t("summary.no_attach_note", language)
+        content = f"{content}\n{note}" if content else note
     first = await destination.send(content=content, embeds=_discord_embeds(groups[0]), files=files, allowed_mentions=NO_MENTIONS)
     for group in groups[1:]:
         await destination.send(embeds=_discord_embeds(group), allowed_mentions=NO_MENTIONS)
@@ -264,7 +272,16 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
             title = escape_markdown(one_line(summary.article.title, 200))
             if target.summary_channel_id is not None:
                 channel = self.bot.get_partial_messageable(target.summary_channel_id, guild_id=target.guild_id)
-                await send_summary(channel, summary, target.language, t("summary.closed_post", target.language, title=title))
+                attach = self._may_attach(target.guild_id, target.summary_channel_id)
+                content = t("summary.closed_post", target.language, title=title)
+                try:
+                    await send_summary(channel, summary, target.language, content, attach=attach)
+                except discord.Forbidden as error:
+                    if not attach or error.code != 50013 or self._may_attach(target.guild_id, target.summary_channel_id):
+                        raise
+                    attach = False  # the permission went missing since the cache last heard of it
+                    await send_summary(channel, summary, target.language, content, attach=False)
+                await self._attach_state(article_id, target.summary_channel_id, attach)
         except Exception:
             log.exception("could not post the closing summary of article %s; will retry", article_id)
             async with self.database.session() as session:
@@ -277,6 +294,29 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
             except discord.HTTPException as error:  # DMs closed, user gone: the channel post stands
                 log.info("could not send the summary of article %s by DM: %s", article_id, error.status)
         return True
+
+    def _may_attach(self, guild_id: int, channel_id: int) -> bool:
+        """Whether the bot has Attach Files in the channel, as discord.py's cache knows (True when unknown)."""
+        guild = self.bot.get_guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild is not None else None
+        if guild is None or channel is None or guild.me is None:
+            return True
+        return channel.permissions_for(guild.me).attach_files
+
+    async def _attach_state(self, article_id: int, channel_id: int, attached: bool) -> None:
+        """Tell the admins once when summaries go out without chart and CSV, and once when that is fixed."""
+        alerts = getattr(getattr(self.bot, "publisher", None), "alerts", None)
+        async with self.database.session() as session:
+            if attached:
+                change = await clear_attach_problem(session, article_id)
+            else:
+                change = await record_attach_problem(session, article_id, channel_id, self.clock())
+        if change is None or not change.notify or alerts is None:
+            return
+        if attached:
+            await alerts.problem_fixed(change)
+        else:
+            await alerts.problem(change)
 
     # ----- scheduled: missed closing summaries, weekly digest -------------------------------------------------
 

@@ -11,6 +11,11 @@ wants threads); one message per poll in the thread (or the channel). Each step i
 
 A poll becomes OPEN, with `closes_at` = message time + duration, in the same transaction that marks its
 message SENT. When every step is done the feed entry is marked POSTED.
+
+A failed step records its problem on its outbox row (bot/posting/delivery.py). When the article message was
+deleted before its thread existed, or the thread is gone, the rows are kept as lost and the article is posted
+anew with a new thread (open polls included), or, if the guild chose `lost_thread: drop`, its polls are closed
+and dropped. At most `MAX_REPOSTS` times: never an endless loop.
 """
 
 from __future__ import annotations
@@ -18,13 +23,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PollSettings
 from bot.posting.content import ArticleCard, article_card
+from bot.posting.delivery import MAX_REPOSTS, DeliveryFailure
 from bot.posting.outbox import (
     PostRecord,
     article_key,
@@ -36,9 +42,11 @@ from bot.posting.outbox import (
 )
 from bot.storage.articles import mark_article_posted
 from bot.storage.database import Database
+from bot.storage.delivery import drop_article_polls, lose_article_posts, lost_thread_choice, record_post_failure
 from bot.storage.models import Article, FeedSubscription, Poll, PollState, PostState, utcnow
 from bot.storage.settings import load_guild_config
 
+T = TypeVar("T")
 LOOKBACK = timedelta(minutes=10)  # clock skew allowance when searching for a message sent after an intent
 
 
@@ -91,6 +99,8 @@ class PublishResult:
     thread_id: int | None
     poll_message_ids: tuple[int, ...]
     resumed: bool  # some step had been started by an earlier run
+    reposts: int = 0  # times the article was posted anew because its message or thread was lost
+    dropped_polls: int | None = None  # the thread was lost and the guild chose to drop its polls: how many
 
 
 async def load_plan(session: AsyncSession, article_id: int, defaults: PollSettings) -> ArticlePlan:
@@ -104,7 +114,7 @@ async def load_plan(session: AsyncSession, article_id: int, defaults: PollSettin
         )
     config = await load_guild_config(session, article.guild_id, defaults)
     polls = await session.execute(
-        select(Poll.id, Poll.duration_seconds).where(Poll.article_id == article_id).order_by(Poll.position)
+        select(Poll.id, Poll.duration_seconds, Poll.state).where(Poll.article_id == article_id).order_by(Poll.position)
     )
     card = article_card(
         article_id=article.id,
@@ -125,7 +135,12 @@ async def load_plan(session: AsyncSession, article_id: int, defaults: PollSettin
         card=card,
         # A thread that was started stays the place for the polls, whatever the setting says now.
         thread_per_article=config.thread_per_article or thread_key(article.id) in posts,
-        polls=tuple(PollPlan(poll_id, duration) for poll_id, duration in polls),
+        # A poll closed before its message was (re)posted is not posted: it takes no votes.
+        polls=tuple(
+            PollPlan(poll_id, duration)
+            for poll_id, duration, state in polls
+            if state != PollState.CLOSED or poll_key(poll_id) in posts
+        ),
         posts=posts,
     )
 
@@ -146,6 +161,39 @@ class ArticlePublisher:
         self.clock = clock
 
     async def publish(self, article_id: int) -> PublishResult:
+        reposts = 0
+        while True:
+            try:
+                result = await self._publish_once(article_id)
+            except DeliveryFailure as failure:
+                if not failure.problem.loses_thread:
+                    raise
+                dropped = await self._lose_thread(article_id, failure, reposts)
+                if dropped is not None:
+                    return PublishResult(article_id, 0, None, (), False, reposts, dropped)
+                reposts += 1
+                continue
+            return PublishResult(
+                result.article_id, result.message_id, result.thread_id, result.poll_message_ids, result.resumed, reposts
+            )
+
+    async def _lose_thread(self, article_id: int, failure: DeliveryFailure, reposts: int) -> int | None:
+        """The article's message or thread is gone: keep its rows as lost; post it anew (None) or drop its polls
+        (how many), as the guild chose, and drop them anyway once it was re-posted MAX_REPOSTS times."""
+        async with self.database.session() as session:
+            article = await session.get(Article, article_id)
+            if article is None:
+                raise LookupError(f"article {article_id} does not exist")
+            choice = await lost_thread_choice(session, article.guild_id)
+            await lose_article_posts(session, article_id)
+            if choice == "drop" or reposts >= MAX_REPOSTS:
+                return await drop_article_polls(
+                    session, article_id, f"{failure.problem.value}: polls dropped ({failure.reason})"[:500], self.clock()
+                )
+            article.thread_id = None
+        return None
+
+    async def _publish_once(self, article_id: int) -> PublishResult:
         async with self.database.session() as session:
             plan = await load_plan(session, article_id, self.poll_defaults)
         resumed = any(not post.sent for post in plan.posts.values())
@@ -206,8 +254,8 @@ class ArticlePublisher:
                 )
             found = None  # the intent is new: nothing can have been sent for it
         else:
-            found = await find(post.created_at - LOOKBACK)
-        sent = found if found is not None else await send(post.nonce)
+            found = await self._recorded(key, find(post.created_at - LOOKBACK))
+        sent = found if found is not None else await self._recorded(key, send(post.nonce))
         async with self.database.session() as session:
             await mark_sent(session, key, message_id=sent.message_id, sent_at=sent.created_at, channel_id=sent.channel_id)
             if poll is not None:
@@ -236,15 +284,27 @@ class ArticlePublisher:
                 )
             thread_id = None
         else:
-            thread_id = await self.transport.find_thread(plan.channel_id, message_id)
+            thread_id = await self._recorded(key, self.transport.find_thread(plan.channel_id, message_id))
         if thread_id is None:
-            thread_id = await self.transport.create_thread(plan.channel_id, message_id, plan.card.thread_name)
+            thread_id = await self._recorded(
+                key, self.transport.create_thread(plan.channel_id, message_id, plan.card.thread_name)
+            )
         async with self.database.session() as session:
             await mark_sent(session, key, message_id=thread_id, sent_at=self.clock())
             article = await session.get(Article, plan.article_id)
             if article is not None:
                 article.thread_id = thread_id
         return thread_id
+
+
+    async def _recorded(self, key: str, step: Awaitable[T]) -> T:
+        """Run a step; a delivery failure is written on the step's outbox row (what, since when, how often)."""
+        try:
+            return await step
+        except DeliveryFailure as failure:
+            async with self.database.session() as session:
+                await record_post_failure(session, key, failure.problem.value, failure.reason, self.clock())
+            raise
 
 
 async def open_poll(session: AsyncSession, poll_id: int, posted_at: datetime) -> None:

@@ -215,6 +215,23 @@ class MessagingMixin:
         self._changed()
         return thread
 
+    def delete_thread(self, thread: Channel) -> None:
+        """A moderator deletes a thread: it and its messages are gone (404 10003 Unknown Channel); the starter
+        message stays without thread. THREAD_DELETE carries only id, guild_id, parent_id and type (Discord's
+        documented subset of the channel object)."""
+        if not thread.is_thread or thread.guild is None or thread.parent is None:
+            raise SandboxUsageError("delete_thread takes a thread")
+        guild = thread.guild
+        guild.channels.pop(thread.id, None)
+        self.state.channels.pop(thread.id, None)
+        starter = self.state.messages.get(thread.starter_message_id or 0)
+        if starter is not None and starter.thread is thread:
+            starter.thread = None
+            starter.changed()
+        data = {"id": str(thread.id), "guild_id": str(guild.id), "parent_id": str(thread.parent.id), "type": thread.type}
+        self._dispatch_guild_event(guild, "THREAD_DELETE", data)
+        self._changed()
+
     def dm_channel(self, bot: BotAccount, user: User) -> Channel:
         key = (bot.id, user.id)
         channel = self.state.dm_channels.get(key)

@@ -168,6 +168,55 @@ class WorldMixin:
         payload = dict(member.to_dict(), guild_id=str(guild.id))
         self._dispatch_guild_event(guild, "GUILD_MEMBER_UPDATE", payload, intent=INTENT_GUILD_MEMBERS)
 
+    def delete_channel(self, channel: Channel) -> None:
+        """An admin deletes a text channel: it and its threads are gone (REST answers 404 10003 Unknown Channel);
+        the bots get CHANNEL_DELETE with the channel object, as Discord sends it."""
+        guild = channel.guild
+        if guild is None or channel.is_thread:
+            raise SandboxUsageError("delete_channel takes a guild's text channel; use delete_thread for threads")
+        data = channel.to_dict()
+        for other in list(guild.channels.values()):
+            if other is channel or (other.is_thread and other.parent is channel):
+                guild.channels.pop(other.id, None)
+                self.state.channels.pop(other.id, None)
+        self._dispatch_guild_event(guild, "CHANNEL_DELETE", data)
+        self._changed()
+
+    def remove_bot_from_guild(self, guild: Guild, bot: BotAccount | None = None) -> None:
+        """The guild removes (kicks) the bot: it loses its member and managed role, its requests there get 403
+        50001 Missing Access, and it gets GUILD_DELETE with an unavailable guild object *without* the
+        `unavailable` field, which is how Discord tells a removal from an outage."""
+        bot = bot or self.default_bot()
+        if bot.id not in guild.members:
+            raise SandboxUsageError(f"{bot.user!r} is not in {guild!r}")
+        del guild.members[bot.id]
+        for role_id in [role.id for role in guild.roles.values() if role.bot_id == bot.id]:
+            del guild.roles[role_id]
+        self.hub.dispatch(bot.id, "GUILD_DELETE", {"id": str(guild.id)}, guild_id=guild.id)
+        self._changed()
+
+    def add_bot_to_guild(self, guild: Guild, bot: BotAccount | None = None,
+                         permissions: int | Iterable[str] = perms.DEFAULT_BOT_PERMISSIONS) -> None:
+        """Invite the bot (again): a new managed role, and GUILD_CREATE to the bot (discord.py: on_guild_join)."""
+        bot = bot or self.default_bot()
+        if bot.id in guild.members:
+            raise SandboxUsageError(f"{bot.user!r} is already in {guild!r}")
+        self._join_bot(guild, bot, perms.permission_value(permissions), announce=False)
+        # A join's GUILD_CREATE has no `unavailable` field (with `unavailable: false` it would mean "back from an
+        # outage"; discord.py tells the two apart exactly so).
+        data = {key: value for key, value in guild.to_dict().items() if key != "unavailable"}
+        self.hub.dispatch(bot.id, "GUILD_CREATE", data, guild_id=guild.id)
+        self._changed()
+
+    def guild_outage(self, guild: Guild, *, over: bool = False) -> None:
+        """A Discord outage for the guild: GUILD_DELETE with `unavailable: true` (the bot stays a member); with
+        `over=True` the guild comes back with GUILD_CREATE."""
+        if over:
+            self._dispatch_guild_event(guild, "GUILD_CREATE", None, transform=lambda s: guild.to_dict())
+        else:
+            self._dispatch_guild_event(guild, "GUILD_DELETE", {"id": str(guild.id), "unavailable": True})
+        self._changed()
+
     def default_bot(self) -> BotAccount:
         bots = self.state.bots_by_id
         if not bots:

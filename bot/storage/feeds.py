@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import AlreadyExists, InvalidInput, NotFound
-from bot.storage.models import EntryState, FeedSubscription, SeenEntry
+from bot.storage.models import EntryState, FeedSubscription, GuildSettings, SeenEntry
 
 MAX_FEED_URL_LENGTH = 2048
 MAX_FEEDS_PER_GUILD = 50
@@ -125,7 +125,11 @@ async def find_subscription_by_id(session: AsyncSession, guild_id: int, subscrip
 async def due_subscription_ids(session: AsyncSession, now: datetime, limit: int = 100) -> list[int]:
     rows = await session.scalars(
         select(FeedSubscription.id)
-        .where(FeedSubscription.next_due_at <= now)
+        .where(
+            FeedSubscription.next_due_at <= now,
+            FeedSubscription.paused.is_(False),
+            ~FeedSubscription.guild_id.in_(select(GuildSettings.guild_id).where(GuildSettings.removed_at.is_not(None))),
+        )
         .order_by(FeedSubscription.next_due_at, FeedSubscription.id)
         .limit(limit)
     )
@@ -181,6 +185,7 @@ def record_fetch_success(
     subscription.last_success_at = now
     subscription.last_error = None
     subscription.consecutive_failures = 0
+    subscription.gone_since = None
     subscription.next_due_at = next_due_at
     subscription.etag = etag and etag[:500]
     subscription.last_modified = last_modified and last_modified[:100]

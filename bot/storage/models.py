@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -101,6 +102,11 @@ class GuildSettings(Base):
     thread_per_article: Mapped[bool] = mapped_column(Boolean, default=True)
     digest: Mapped[str | None] = mapped_column(String(32))  # e.g. "mon 09"
     last_digest_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    # Delivery (issue 12): where admins hear of problems, what happens to polls whose thread is lost, and when
+    # the bot was removed from the guild (its data is deleted after `data.retention_after_removal`).
+    alerts_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    lost_thread: Mapped[str | None] = mapped_column(String(16))  # repost (default) | drop
+    removed_at: Mapped[datetime | None] = mapped_column(TZDateTime())
     updated_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow, onupdate=utcnow)
 
 
@@ -144,6 +150,15 @@ class FeedSubscription(Base):
     next_due_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow, index=True)
     created_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
     created_by: Mapped[int | None] = mapped_column(BigInteger)
+    # Delivery state (bot/posting/delivery.py): what keeps this feed's articles from Discord, since when, how
+    # many tries; whether the admins were told; paused subscriptions make no requests until an admin acts.
+    delivery_problem: Mapped[str | None] = mapped_column(String(32))
+    delivery_detail: Mapped[str | None] = mapped_column(String(300))
+    delivery_since: Mapped[datetime | None] = mapped_column(TZDateTime())
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    delivery_notified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    gone_since: Mapped[datetime | None] = mapped_column(TZDateTime())  # first of an unbroken run of 404/410/unparseable
 
     entries: Mapped[list[SeenEntry]] = relationship(back_populates="subscription", cascade="all, delete-orphan")
 
@@ -302,3 +317,8 @@ class DiscordPost(Base):
     state: Mapped[PostState] = mapped_column(_enum(PostState, "post_state"), default=PostState.PENDING)
     created_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    # Why the last attempt failed (a bot.posting.delivery.Problem value), since when, and how many attempts.
+    problem: Mapped[str | None] = mapped_column(String(32))
+    problem_since: Mapped[datetime | None] = mapped_column(TZDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(String(500))

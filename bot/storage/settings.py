@@ -57,6 +57,8 @@ class GuildConfig:
     author_role_id: int | None
     thread_per_article: bool
     digest: str | None  # "mon 09" (weekday, hour UTC) or None
+    alerts_channel_id: int | None = None  # where delivery problems are reported (issue 12)
+    lost_thread: str = "repost"  # repost | drop: the polls of an article whose thread was deleted
 
     def poll_language(self, article_language: str) -> str:
         """The language polls are posted in: the guild's choice, or the article's own."""
@@ -114,6 +116,8 @@ async def load_guild_config(session: AsyncSession, guild_id: int, defaults: Poll
         author_role_id=row.author_role_id,
         thread_per_article=True if row.thread_per_article is None else row.thread_per_article,
         digest=row.digest,
+        alerts_channel_id=row.alerts_channel_id,
+        lost_thread=row.lost_thread or "repost",
     )
 
 
@@ -126,7 +130,10 @@ _FIELDS = (
     "author_role_id",
     "thread_per_article",
     "digest",
+    "alerts_channel_id",
+    "lost_thread",
 )
+LOST_THREAD_CHOICES = ("repost", "drop")
 
 
 async def update_guild_settings(session: AsyncSession, guild_id: int, **changes: Any) -> list[str]:
@@ -141,6 +148,8 @@ async def update_guild_settings(session: AsyncSession, guild_id: int, **changes:
         raise InvalidSetting("config.bad_visibility", value=str(changes["results_visibility"]), allowed=", ".join(RESULTS_VISIBILITY))
     if "language" in changes and changes["language"] not in LANGUAGES:
         raise InvalidSetting("config.bad_language", value=str(changes["language"]), allowed=", ".join(LANGUAGES))
+    if changes.get("lost_thread") not in (None, *LOST_THREAD_CHOICES):
+        raise TypeError(f"lost_thread must be one of {LOST_THREAD_CHOICES}")
     row = await session.get(GuildSettings, guild_id)
     if row is None:
         row = GuildSettings(guild_id=guild_id, results_visibility="live", language="article", thread_per_article=True)

@@ -4,7 +4,7 @@
 - `blog`: a started `BlogServer` (empty; add posts with `blog.add_post(...)`).
 - `world`: `SandboxWorld` (bot account, guild "Readers", #articles, admin "ada" with Manage Server, member "bob").
 - `bot_database_url`: a SQLite file URL in tmp_path for the bot process.
-- `start_bot`: an async factory `await start_bot(poll_interval="0.5s", poll_duration="7d", extra="")` that writes
+- `start_bot`: an async factory `await start_bot(poll_interval="0.5s", poll_duration="7d", extra="", feeds_extra="")` that writes
   a config for `world`, `blog` and `bot_database_url`, starts `reader-bot run` as a `BotProcess`, and returns it
   once it is connected with its commands synced. Every process it started is SIGKILLed at teardown.
 - `bot_process`: `start_bot()` with the defaults. Its config is `bot_process.config_path`, its log
@@ -59,9 +59,10 @@ StartBot = Callable[..., Awaitable[BotProcess]]
 async def start_bot(world: SandboxWorld, blog: BlogServer, bot_database_url: str, tmp_path: Path) -> AsyncIterator[StartBot]:
     started: list[BotProcess] = []
 
-    async def start(poll_interval: str = "0.5s", poll_duration: str = "7d", extra: str = "") -> BotProcess:
+    async def start(poll_interval: str = "0.5s", poll_duration: str = "7d", extra: str = "", feeds_extra: str = "") -> BotProcess:
         config = write_bot_config(
-            tmp_path, world, database_url=bot_database_url, poll_interval=poll_interval, poll_duration=poll_duration, extra=extra
+            tmp_path, world, database_url=bot_database_url, poll_interval=poll_interval, poll_duration=poll_duration,
+            extra=extra, feeds_extra=feeds_extra,
         )
         process = BotProcess(config, tmp_path / "bot.log")
         started.append(process)

@@ -273,8 +273,10 @@ def write_bot_config(
     poll_interval: str = "0.5s",
     poll_duration: str = "7d",
     extra: str = "",
+    feeds_extra: str = "",
 ) -> Path:
-    """A config file pointing `reader-bot run` at the sandbox, with private addresses allowed (the blog)."""
+    """A config file pointing `reader-bot run` at the sandbox, with private addresses allowed (the blog).
+    `feeds_extra` adds lines to [feeds]; `extra` adds lines (or sections) after [polls]."""
     path = directory / "reader-bot.toml"
     path.write_text(
         "[discord]\n"
@@ -288,6 +290,7 @@ def write_bot_config(
         f'poll_interval = "{poll_interval}"\n'
         'timeout = "5s"\n'
         "allow_private_addresses = true\n"
+        f"{feeds_extra}"
         "[polls]\n"
         f'duration = "{poll_duration}"\n'
         f"{extra}",

@@ -106,7 +106,7 @@ def poll_accepts_responses(state: str, closes_at: datetime | None, now: datetime
 
     A DRAFT poll whose message is already on Discord becomes OPEN in the transaction that records the message as
     sent; a click in between (or before the publisher's reconcile after a crash) is a real member's vote."""
-    return state != PollState.CLOSED and (closes_at is None or closes_at > now)
+    return state in (PollState.DRAFT, PollState.OPEN) and (closes_at is None or closes_at > now)  # not proposed, dropped, deleted
 
 
 class OptionLabels:

@@ -57,6 +57,10 @@ class GuildConfig:
     author_role_id: int | None
     thread_per_article: bool
     digest: str | None  # "mon 09" (weekday, hour UTC) or None
+    review: bool = False  # proposals wait for an editor in `review_channel_id` (bot/polls/review.py)
+    review_channel_id: int | None = None
+    editor_role_id: int | None = None
+    review_default: str = "drop"  # drop | publish: what undecided proposals get after the review timeout
 
     def poll_language(self, article_language: str) -> str:
         """The language polls are posted in: the guild's choice, or the article's own."""
@@ -114,6 +118,10 @@ async def load_guild_config(session: AsyncSession, guild_id: int, defaults: Poll
         author_role_id=row.author_role_id,
         thread_per_article=True if row.thread_per_article is None else row.thread_per_article,
         digest=row.digest,
+        review=bool(row.review) and row.review_channel_id is not None,
+        review_channel_id=row.review_channel_id,
+        editor_role_id=row.editor_role_id,
+        review_default=row.review_default or "drop",
     )
 
 
@@ -126,7 +134,12 @@ _FIELDS = (
     "author_role_id",
     "thread_per_article",
     "digest",
+    "review",
+    "review_channel_id",
+    "editor_role_id",
+    "review_default",
 )
+REVIEW_DEFAULTS = ("drop", "publish")
 
 
 async def update_guild_settings(session: AsyncSession, guild_id: int, **changes: Any) -> list[str]:
@@ -141,6 +154,8 @@ async def update_guild_settings(session: AsyncSession, guild_id: int, **changes:
         raise InvalidSetting("config.bad_visibility", value=str(changes["results_visibility"]), allowed=", ".join(RESULTS_VISIBILITY))
     if "language" in changes and changes["language"] not in LANGUAGES:
         raise InvalidSetting("config.bad_language", value=str(changes["language"]), allowed=", ".join(LANGUAGES))
+    if "review_default" in changes and changes["review_default"] not in REVIEW_DEFAULTS:
+        raise InvalidSetting("config.bad_review_default", value=str(changes["review_default"]), allowed=", ".join(REVIEW_DEFAULTS))
     row = await session.get(GuildSettings, guild_id)
     if row is None:
         row = GuildSettings(guild_id=guild_id, results_visibility="live", language="article", thread_per_article=True)

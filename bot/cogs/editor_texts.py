@@ -140,3 +140,23 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     },
     "config.bad_review_default": {"en": "“{value}” is not one of: {allowed}.", "de": "„{value}“ ist keiner der Werte: {allowed}."},
 }
+
+# German for what Discord's client shows of the editors' commands (merged into bot/cogs/translator.py's GERMAN).
+EDITOR_GERMAN: dict[str, str] = {
+    "Post a poll you write in an article's thread (editors; no review)": "Eine eigene Umfrage im Thread eines Artikels posten (Redaktion; ohne Prüfung)",
+    "The article (start typing its title)": "Der Artikel (tippen, um den Titel zu suchen)",
+    "The question, up to 300 characters": "Die Frage, bis 300 Zeichen",
+    "Options as “A | B | C” or one per line; empty: yes/no; “open”: written answers": "Optionen als „A | B | C“ oder je Zeile eine; leer: Ja/Nein; „offen“: schriftliche Antworten",
+    "How long it stays open, e.g. 3d or 12h (default: this server's poll duration)": "Wie lange sie offen bleibt, z. B. 3d oder 12h (sonst die Umfragedauer des Servers)",
+    "Change a poll's question or options (options only before its first vote)": "Frage oder Optionen einer Umfrage ändern (Optionen nur vor der ersten Stimme)",
+    "The poll (start typing its question)": "Die Umfrage (tippen, um die Frage zu suchen)",
+    "Delete a poll with its votes and answers (asks first)": "Eine Umfrage mit ihren Stimmen und Antworten löschen (fragt vorher)",
+    "Review mode: proposed polls wait for an editor in the review channel": "Prüfmodus: Vorgeschlagene Umfragen warten im Prüfkanal auf die Redaktion",
+    "Channel where editors approve, edit or drop proposed polls": "Kanal, in dem die Redaktion vorgeschlagene Umfragen freigibt, bearbeitet oder verwirft",
+    "Role of editors (besides members with Manage Server)": "Rolle der Redaktion (neben Mitgliedern mit „Server verwalten“)",
+    "What happens to proposals nobody decided in time": "Was mit Vorschlägen passiert, über die niemand rechtzeitig entschieden hat",
+    "drop them": "verwerfen",
+    "publish them": "veröffentlichen",
+    "review channel": "Prüfkanal",
+    "editor role": "Redaktionsrolle",
+}

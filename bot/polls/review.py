@@ -341,6 +341,7 @@ class ReviewSheet:
     thread_id: int | None
     language: str
     proposals: tuple[ProposalView, ...]
+    waiting_since: datetime | None  # when the oldest proposal still waiting was made (its timeout counts from then)
 
     @property
     def waiting(self) -> bool:
@@ -361,7 +362,9 @@ async def review_sheet(session: AsyncSession, article_id: int) -> ReviewSheet | 
         views.append(ProposalView(poll.id, poll.question, PollKind(poll.kind), labels, review_state(poll.state),
                                   poll.created_by, poll.decided_by, poll.decided_at, poll.edited_by, poll.deleted_by))
     language = polls[0].language if polls else article.language
-    return ReviewSheet(article.id, article.guild_id, article.title, article.url, article.thread_id, language, tuple(views))
+    waiting_since = min((poll.created_at for poll in polls if poll.state == PollState.PROPOSED), default=None)
+    return ReviewSheet(article.id, article.guild_id, article.title, article.url, article.thread_id, language, tuple(views),
+                       waiting_since)
 
 
 @dataclass(frozen=True)
@@ -383,6 +386,30 @@ async def editable_poll(session: AsyncSession, *, guild_id: int, poll_id: int) -
         select(PollOption.label).where(PollOption.poll_id == poll_id).order_by(PollOption.position))]
     return EditablePoll(poll.id, poll.article_id, poll.question, options_text(PollKind(poll.kind), labels, poll.language),
                         PollState(poll.state), await has_responses(session, poll_id))
+
+
+async def poll_question_and_state(session: AsyncSession, *, guild_id: int, poll_id: int) -> tuple[str, PollState]:
+    poll = await _poll_in_guild(session, guild_id, poll_id, lock=False)
+    return poll.question, PollState(poll.state)
+
+
+async def deletable_question(session: AsyncSession, *, guild_id: int, poll_id: int) -> str:
+    """The question of a poll that can still be deleted (anything not dropped or deleted already)."""
+    question, state = await poll_question_and_state(session, guild_id=guild_id, poll_id=poll_id)
+    if state in (PollState.DROPPED, PollState.DELETED):
+        raise NotEditable("gone", message_key="editor.not_editable", values={"state": review_state(state).value})
+    return question
+
+
+async def response_counts(session: AsyncSession, poll_id: int) -> tuple[int, int]:
+    """(votes, written answers) of a poll, for the delete confirmation."""
+    votes = await session.scalar(select(func.count(Vote.id)).where(Vote.poll_id == poll_id))
+    answers = await session.scalar(select(func.count(Answer.id)).where(Answer.poll_id == poll_id))
+    return int(votes or 0), int(answers or 0)
+
+
+async def poll_article_id(session: AsyncSession, poll_id: int) -> int | None:
+    return await session.scalar(select(Poll.article_id).where(Poll.id == poll_id))
 
 
 async def poll_article(session: AsyncSession, *, guild_id: int, poll_id: int) -> int:

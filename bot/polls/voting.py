@@ -117,6 +117,11 @@ class OptionLabels:
         self.max_polls = max_polls
         self._by_poll: dict[int, dict[int, str]] = {}
 
+    def forget(self, poll_ids: Iterable[int]) -> None:
+        """An editor changed these polls' options (only possible before their first vote): read them again."""
+        for poll_id in poll_ids:
+            self._by_poll.pop(poll_id, None)
+
     def for_polls(self, connection: Connection, poll_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
         """option id -> (poll id, label) for the options of `poll_ids`."""
         return self.lookup(poll_ids, lambda missing: connection.execute(_OPTIONS, {"poll_ids": missing}))

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "poll.edited": {"en": "Edited by an editor.", "de": "Von der Redaktion bearbeitet."},
-    "editor.not_allowed": {
-        "en": "Sorry, only editors can do that: members with Manage Server or the editor role.",
-        "de": "Das dürfen leider nur Redakteure: Mitglieder mit „Server verwalten“ oder der Redaktionsrolle.",
+    "editor.role_too": {  # follows error.not_allowed: editors are Manage Server or the editor role
+        "en": "Members with this server's editor role can do it too.",
+        "de": "Mitglieder mit der Redaktionsrolle dieses Servers dürfen es auch.",
     },
     # --- what an editor typed (bot/polls/options.py)
     "editor.question_empty": {"en": "Please write the question.", "de": "Bitte schreib die Frage."},

@@ -138,7 +138,8 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
             async with self.database.session() as session:
                 config = await load_guild_config(session, interaction.guild_id, self.bot.settings.polls)
         if config is None or not is_editor(interaction, config.editor_role_id):
-            await reply(interaction, t("editor.not_allowed", language_for(interaction.locale)))
+            language = language_for(interaction.locale)
+            await reply(interaction, t("error.not_allowed", language) + " " + t("editor.role_too", language))
             return None
         return config
 

@@ -102,7 +102,7 @@ async def test_editors_review_edit_add_and_delete(world: SandboxWorld, blog: Blo
 
     # Refused, and nothing changes: a plain member, forged ids, a member of another guild.
     refused = await _answer(await sandbox.click_button(world.member, message, buttons["Approve 1"]))
-    assert "Redakteure" in refused  # bob reads German
+    assert "Redaktionsrolle" in refused  # bob reads German
     for forged in (f"rb:review:approve:{first}x", "rb:review:approve:999999", "rb:review:all:999999"):
         text = await _answer(await sandbox.click_button(erin, message, forged, crafted=True))
         assert "keinem Vorschlag" in text, text
@@ -204,7 +204,7 @@ async def test_editors_review_edit_add_and_delete(world: SandboxWorld, blog: Blo
     # Delete, after a confirmation; a member cannot.
     member_try = await sandbox.run_slash_command(world.member, "poll", {"poll": str(first)}, subcommand="delete",
                                                  channel=world.channel, crafted=True)
-    assert "Redakteure" in await _answer(member_try)
+    assert "Redaktionsrolle" in await _answer(member_try)
     asked = await sandbox.run_slash_command(world.admin, "poll", {"poll": str(first)}, subcommand="delete", channel=world.channel)
     assert "1 votes" in await _answer(asked), asked.text
     confirm = asked.shown_message

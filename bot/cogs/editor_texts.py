@@ -51,13 +51,33 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "state.dropped": {"en": "dropped", "de": "verworfen"},
     "state.posted": {"en": "posted", "de": "veröffentlicht"},
     "state.deleted": {"en": "deleted", "de": "gelöscht"},
-    "review.already_decided": {
-        "en": "This proposal was decided already (now: {state}). Nothing was changed.",
-        "de": "Über diesen Vorschlag wurde schon entschieden (jetzt: {state}). Es wurde nichts geändert.",
+    "review.already_approved": {
+        "en": "This proposal was approved already. Nothing was changed.",
+        "de": "Dieser Vorschlag ist schon freigegeben. Es wurde nichts geändert.",
     },
-    "editor.not_editable": {
-        "en": "This poll cannot be changed any more (it is {state}). Nothing was changed.",
-        "de": "Diese Umfrage lässt sich nicht mehr ändern (sie ist {state}). Es wurde nichts geändert.",
+    "review.already_posted": {
+        "en": "This proposal was approved and posted already. Nothing was changed.",
+        "de": "Dieser Vorschlag ist schon freigegeben und veröffentlicht. Es wurde nichts geändert.",
+    },
+    "review.already_dropped": {
+        "en": "This proposal was dropped already. Nothing was changed.",
+        "de": "Dieser Vorschlag ist schon verworfen. Es wurde nichts geändert.",
+    },
+    "review.already_deleted": {
+        "en": "This poll was deleted. Nothing was changed.",
+        "de": "Diese Umfrage wurde gelöscht. Es wurde nichts geändert.",
+    },
+    "editor.not_editable_closed": {
+        "en": "This poll is closed, so it stays as it is. Nothing was changed.",
+        "de": "Diese Umfrage ist beendet und bleibt, wie sie ist. Es wurde nichts geändert.",
+    },
+    "editor.not_editable_dropped": {
+        "en": "This proposal was dropped, so it cannot be changed. Nothing was changed.",
+        "de": "Dieser Vorschlag wurde verworfen und lässt sich nicht ändern. Es wurde nichts geändert.",
+    },
+    "editor.not_editable_deleted": {
+        "en": "This poll was deleted, so it cannot be changed. Nothing was changed.",
+        "de": "Diese Umfrage wurde gelöscht und lässt sich nicht ändern. Es wurde nichts geändert.",
     },
     "editor.edit_has_votes": {
         "en": "This poll has votes or answers already, so its options stay as they are; only the question can still change. Nothing was changed.",

@@ -39,8 +39,8 @@ from bot.polls.closing import poll_for_message, poll_message
 from bot.polls.options import OPTIONS_INPUT_MAX_LENGTH, QUESTION_MAX_LENGTH, clean_question, parse_poll
 from bot.polls.retry import run_write
 from bot.polls.review import (
-    AlreadyDecided,
     add_poll,
+    already_decided,
     approve_all,
     article_in_guild,
     articles_for_autocomplete,
@@ -50,10 +50,10 @@ from bot.polls.review import (
     edit_poll,
     editable_poll,
     poll_article,
+    poll_question_and_state,
     polls_for_autocomplete,
     response_counts,
     review_key,
-    review_state,
 )
 from bot.posting.outbox import get_post
 from bot.storage.models import PollState, utcnow
@@ -65,6 +65,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+SWEEP_SECONDS = 2.0  # how soon a review message goes out after its article, and how exact the review timeout is
 
 
 async def reply(interaction: discord.Interaction, text: str) -> None:
@@ -96,7 +97,7 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
         self.bot = bot
         self.database = bot.database
         self.desk = ReviewDesk(bot)
-        self.sweep.change_interval(seconds=max(0.5, min(5.0, bot.settings.polls.review_timeout / 4)))
+        self.sweep.change_interval(seconds=max(0.5, min(SWEEP_SECONDS, bot.settings.polls.review_timeout / 4)))
         self.edit_menu = app_commands.ContextMenu(name="Edit poll", callback=self.edit_from_message)
         self.edit_menu.guild_only = True
         self.edit_menu.default_permissions = discord.Permissions(manage_guild=True)
@@ -179,9 +180,8 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
                     s, guild_id=guild_id, poll_id=target_id, editor_id=editor_id, approve=action == "approve", now=now))
                 approved = [decision.poll_id] if decision.state == PollState.DRAFT else []
                 async with self.database.session() as session:
-                    form = await editable_poll(session, guild_id=guild_id, poll_id=target_id) if approved else None
-                question = form.question if form else ""
-                text = t("review.approved" if approved else "review.dropped", language, question=escape(question or "…"))
+                    question, _ = await poll_question_and_state(session, guild_id=guild_id, poll_id=decision.poll_id)
+                text = t("review.approved" if approved else "review.dropped", language, question=escape(question))
         except ReaderBotError as error:
             await reply(interaction, error_text(error, interaction.locale))
             return
@@ -201,8 +201,7 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
             async with self.database.session() as session:
                 form = await editable_poll(session, guild_id=interaction.guild_id, poll_id=poll_id)
             if only_proposed and form.state != PollState.PROPOSED:
-                raise AlreadyDecided("decided", message_key="review.already_decided",
-                                     values={"state": t(f"state.{review_state(form.state).value}", language)})
+                raise already_decided(form.state)
         except ReaderBotError as error:
             await reply(interaction, error_text(error, interaction.locale))
             return

@@ -177,7 +177,8 @@ def _proposal_block(number: int, proposal: ProposalView, language: Language, bud
         options = t("review.kind_yes_no", language) + ": " + " / ".join(_escape(label) for label in proposal.labels)
     else:
         options = " / ".join(_escape(label) for label in proposal.labels)
-    state = t(f"state.{proposal.state.value}", language)
+    shown = ReviewState.APPROVED if proposal.state == ReviewState.POSTED else proposal.state
+    state = t(f"state.{shown.value}", language)
     if proposal.state != ReviewState.PROPOSED:
         who = proposal.deleted_by if proposal.state == ReviewState.DELETED else proposal.decided_by
         if who is not None:
@@ -185,6 +186,8 @@ def _proposal_block(number: int, proposal: ProposalView, language: Language, bud
             state = t("review.decided_by", language, state=state, member=f"<@{who}>", when=when).strip()
         elif proposal.decided_at is not None:
             state = t("review.decided_by_timeout", language, state=state)
+    if proposal.state == ReviewState.POSTED:
+        state += ", " + t("state.posted", language)
     if proposal.edited_by is not None:
         state += ", " + t("review.edited_by", language, member=f"<@{proposal.edited_by}>")
     return f"{mark} **{number}. {question}**\n{_shorten(options, max(40, budget // 3))}\n*{state}*"

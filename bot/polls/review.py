@@ -83,6 +83,17 @@ class NotEditable(InvalidInput):
     """Closed, dropped and deleted polls are not edited."""
 
 
+def already_decided(state: PollState | str) -> AlreadyDecided:
+    """The refusal for deciding a proposal twice; its sentence names what it is now."""
+    return AlreadyDecided("already decided", message_key=f"review.already_{review_state(state).value}")
+
+
+def not_editable(state: PollState | str) -> NotEditable:
+    """The refusal for changing a poll that is closed, dropped or deleted."""
+    name = "closed" if PollState(state) == PollState.CLOSED else review_state(state).value
+    return NotEditable("not editable", message_key=f"editor.not_editable_{name}")
+
+
 @dataclass(frozen=True)
 class Decision:
     poll_id: int
@@ -106,8 +117,7 @@ async def decide(
     """Approve or drop one proposal; AlreadyDecided when it is not a proposal any more (nothing changes)."""
     poll = await _poll_in_guild(session, guild_id, poll_id)
     if poll.state != PollState.PROPOSED:
-        raise AlreadyDecided("already decided", message_key="review.already_decided",
-                             values={"state": review_state(poll.state).value})
+        raise already_decided(poll.state)
     poll.state = PollState.DRAFT if approve else PollState.DROPPED
     poll.decided_by = editor_id
     poll.decided_at = now
@@ -165,7 +175,7 @@ async def edit_poll(
     language. The poll's row is locked first, so a vote cannot slip in between the check and the change."""
     poll = await _poll_in_guild(session, guild_id, poll_id)
     if poll.state not in (PollState.PROPOSED, PollState.DRAFT, PollState.OPEN):
-        raise NotEditable("not editable", message_key="editor.not_editable", values={"state": review_state(poll.state).value})
+        raise not_editable(poll.state)
     current = [option.label for option in await session.scalars(
         select(PollOption).where(PollOption.poll_id == poll_id).order_by(PollOption.position))]
     options_changed = False
@@ -215,7 +225,7 @@ async def delete_poll(session: AsyncSession, *, guild_id: int, poll_id: int, edi
     summaries and the review message can tell it existed and leave it out."""
     poll = await _poll_in_guild(session, guild_id, poll_id)
     if poll.state in (PollState.DELETED, PollState.DROPPED):
-        raise NotEditable("gone", message_key="editor.not_editable", values={"state": review_state(poll.state).value})
+        raise not_editable(poll.state)
     was_posted = poll.state in (PollState.OPEN, PollState.CLOSED)
     votes = await session.execute(delete(Vote).where(Vote.poll_id == poll_id))
     answers = await session.execute(delete(Answer).where(Answer.poll_id == poll_id))
@@ -381,7 +391,7 @@ async def editable_poll(session: AsyncSession, *, guild_id: int, poll_id: int) -
     """The poll as the edit form is prefilled with; NotFound / NotEditable as `edit_poll` would refuse it."""
     poll = await _poll_in_guild(session, guild_id, poll_id, lock=False)
     if poll.state not in (PollState.PROPOSED, PollState.DRAFT, PollState.OPEN):
-        raise NotEditable("not editable", message_key="editor.not_editable", values={"state": review_state(poll.state).value})
+        raise not_editable(poll.state)
     labels = [label for label in await session.scalars(
         select(PollOption.label).where(PollOption.poll_id == poll_id).order_by(PollOption.position))]
     return EditablePoll(poll.id, poll.article_id, poll.question, options_text(PollKind(poll.kind), labels, poll.language),
@@ -397,7 +407,7 @@ async def deletable_question(session: AsyncSession, *, guild_id: int, poll_id: i
     """The question of a poll that can still be deleted (anything not dropped or deleted already)."""
     question, state = await poll_question_and_state(session, guild_id=guild_id, poll_id=poll_id)
     if state in (PollState.DROPPED, PollState.DELETED):
-        raise NotEditable("gone", message_key="editor.not_editable", values={"state": review_state(state).value})
+        raise not_editable(state)
     return question
 
 

@@ -164,7 +164,7 @@ async def test_editors_review_edit_add_and_delete(world: SandboxWorld, blog: Blo
                              f"<@{erin.user.id}>" in m.embeds[0]["description"] and m, 10, "review message with decisions")
     assert f"<@{world.admin.user.id}>" in final.embeds[0]["description"]
     again = await _answer(await sandbox.click_button(erin, message, buttons["Approve 1"], crafted=True))
-    assert "schon entschieden" in again or "keinem Vorschlag" in again, again
+    assert "schon freigegeben" in again or "keinem Vorschlag" in again, again
 
     # Edits once a poll has a vote: only the question.
     yes_no = polls[0]

@@ -53,7 +53,7 @@ async def test_approve_then_second_decision_refused(database: Database, make_pol
     with pytest.raises(AlreadyDecided) as caught:
         async with database.session() as session:
             await decide(session, guild_id=GUILD, poll_id=poll.poll_id, editor_id=7, approve=False, now=now)
-    assert caught.value.values == {"state": "approved"}
+    assert caught.value.message_key == "review.already_approved"
     stored = await state_of(database, poll.poll_id)
     assert stored.state == PollState.DRAFT and stored.decided_by == EDITOR and stored.decided_at is not None
 

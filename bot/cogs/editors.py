@@ -35,7 +35,7 @@ from bot.cogs.review_views import (
     parse_id,
 )
 from bot.errors import InvalidInput, NotFound, ReaderBotError
-from bot.polls.closing import poll_for_message, poll_message
+from bot.polls.closing import poll_for_message
 from bot.polls.options import OPTIONS_INPUT_MAX_LENGTH, QUESTION_MAX_LENGTH, clean_question, parse_poll
 from bot.polls.retry import run_write
 from bot.polls.review import (
@@ -297,19 +297,13 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
                 raise NotFound("malformed custom id")
             result = await run_write(self.database, lambda s: delete_poll(
                 s, guild_id=guild_id, poll_id=poll_id, editor_id=editor_id, now=utcnow()))
-            async with self.database.session() as session:
-                where = await poll_message(session, poll_id)
         except ReaderBotError as error:
             await reply(interaction, error_text(error, interaction.locale))
             return
         text = t("editor.deleted", language, question=escape(result.question), votes=result.votes_removed,
                  answers=result.answers_removed)
         await interaction.response.edit_message(content=text[:2000], view=None)
-        if where is not None:
-            try:
-                await self.bot.get_partial_messageable(where.channel_id).get_partial_message(where.message_id).delete()
-            except discord.NotFound:
-                pass
+        await self.desk.remove_deleted(poll_id)
         await self.desk.refresh(result.article_id)
 
     # ----- /poll add ---------------------------------------------------------------------------------------

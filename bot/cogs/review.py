@@ -5,7 +5,7 @@ makes review mode survive restarts.
 channel after a crash), redraws it after every decision, gives proposals past `[polls] review_timeout` their
 guild's `review_default`, and posts approved polls through `PollPoster` (bot/posting/single.py). Its `sweep` runs
 every few seconds and once at start, so whatever a SIGKILL interrupted is finished: a review message sent but not
-recorded, a poll approved but not yet posted, posted but not recorded.
+recorded, a poll approved but not yet posted, posted but not recorded, a deleted poll's message still shown.
 """
 
 from __future__ import annotations
@@ -17,12 +17,15 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.cogs.review_views import is_review_message_for, render_review_message
+from bot.polls.closing import poll_message
 from bot.polls.retry import run_write
 from bot.polls.review import (
     articles_awaiting_review_message,
+    deleted_polls_still_shown,
     expire_proposals,
     poll_article_id,
     polls_to_post,
+    removal_key,
     review_key,
     review_sheet,
 )
@@ -106,8 +109,28 @@ class ReviewDesk:
             log.warning("the review message of article %s is gone", article_id)
 
     async def post_approved(self, poll_ids: list[int]) -> None:
+        """Post approved polls now; one that fails (Discord down) is posted by a later sweep."""
         for poll_id in poll_ids:
-            await self.poster.post(poll_id)
+            try:
+                await self.poster.post(poll_id)
+            except (discord.HTTPException, OSError) as error:
+                log.warning("could not post poll %s yet (%s); the next round tries again", poll_id, error)
+
+    async def remove_deleted(self, poll_id: int) -> None:
+        """Remove a deleted poll's message from Discord, once (recorded as `removed:<poll id>` afterwards)."""
+        async with self.database.session() as session:
+            where = await poll_message(session, poll_id)
+        if where is None:
+            return
+        try:
+            await self.bot.get_partial_messageable(where.channel_id).get_partial_message(where.message_id).delete()
+        except discord.NotFound:
+            pass  # gone already (removed before a crash, or by a moderator)
+        async with self.database.session() as session:
+            key = removal_key(poll_id)
+            await record_intent(session, key, guild_id=where.guild_id, channel_id=where.channel_id, now=utcnow(),
+                                poll_id=poll_id)
+            await mark_sent(session, key, message_id=where.message_id, sent_at=utcnow())
 
     async def sweep(self) -> None:
         """One round of background work: timeouts, review messages not yet sent, approved polls not yet posted."""
@@ -119,6 +142,10 @@ class ReviewDesk:
             await self.ensure_review_message(article_id)
         async with self.database.session() as session:
             to_post = await polls_to_post(session)
+        async with self.database.session() as session:
+            deleted = await deleted_polls_still_shown(session)
+        for poll_id in deleted:
+            await self.remove_deleted(poll_id)
         touched = set(decided)
         for poll_id in to_post:
             sent = await self.poster.post(poll_id)

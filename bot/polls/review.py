@@ -51,6 +51,11 @@ def review_key(article_id: int) -> str:
     return f"review:{article_id}"
 
 
+def removal_key(poll_id: int) -> str:
+    """The outbox key recording that a deleted poll's message was removed from Discord."""
+    return f"removed:{poll_id}"
+
+
 class ReviewState(enum.StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"
@@ -283,6 +288,22 @@ async def polls_to_post(session: AsyncSession, *, limit: int = 50) -> list[int]:
         .outerjoin(poll_post, and_(poll_post.c.poll_id == Poll.id, poll_post.c.key.like("poll:%")))
         .where(Poll.state == PollState.DRAFT, (Poll.decided_at.is_not(None)) | (Poll.created_by.is_not(None)),
                sent_article, ~pending_entry, (poll_post.c.id.is_(None)) | (poll_post.c.state != PostState.SENT))
+        .order_by(Poll.id).limit(limit)
+    )
+    return list(rows)
+
+
+async def deleted_polls_still_shown(session: AsyncSession, *, limit: int = 50) -> list[int]:
+    """Deleted polls whose message was posted and not (known to be) removed: a crash came between the deletion
+    and removing the message."""
+    poll_post = DiscordPost.__table__.alias("poll_post")
+    removed = DiscordPost.__table__.alias("removed")
+    rows = await session.scalars(
+        select(Poll.id)
+        .join(poll_post, and_(poll_post.c.poll_id == Poll.id, poll_post.c.key.like("poll:%"),
+                              poll_post.c.state == PostState.SENT))
+        .outerjoin(removed, and_(removed.c.poll_id == Poll.id, removed.c.key.like("removed:%")))
+        .where(Poll.state == PollState.DELETED, (removed.c.id.is_(None)) | (removed.c.state != PostState.SENT))
         .order_by(Poll.id).limit(limit)
     )
     return list(rows)

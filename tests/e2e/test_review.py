@@ -5,7 +5,8 @@ of another guild are refused and change nothing; an editor drops one, edits one 
 refused with a clear message first, nothing of it reaching Discord), approves all; the approved polls appear in
 the thread with deadlines counted from approval; an edit after the first vote may change only the question;
 an admin adds a poll by hand and deletes one. Then: SIGKILL between an Approve click and the bot learning that
-its poll was posted ends with the poll posted exactly once, and the review timeout with both defaults.
+its poll was posted ends with the poll posted exactly once; the review timeout with both defaults; a SIGKILL
+between a deletion and removing the poll's message is finished after the restart.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import sqlite3
 from datetime import UTC, datetime
 
-from bot.sandbox import Channel, Member, Message
+from bot.sandbox import Channel, Message
 from bot.sandbox.interactions import InteractionHandle
 from e2e.articles import FOUR_DAY_WEEK, FOUR_DAY_WEEK_TITLE
 from e2e.fixtures import StartBot
@@ -216,10 +217,26 @@ async def test_editors_review_edit_add_and_delete(world: SandboxWorld, blog: Blo
     assert row == [("deleted", world.admin.user.id)]
     assert _sql(bot_database_url, "SELECT COUNT(*) FROM votes WHERE poll_id = ?", first) == [(0,)]
 
-    # Nothing invalid reached Discord: every component label the bot sent is within the poll limits.
-    for request in sandbox.requests_matching(path_contains="/messages"):
-        body = json.dumps(getattr(request, "json", None) or getattr(request, "body", None) or {}, default=str)
-        assert "Option 10" not in body and "F" * 56 not in body and "@everyone" not in body
+    # Nothing invalid reached Discord: every poll the bot sent or redrew is within the poll limits.
+    assert_polls_within_limits(sandbox)
+
+
+def assert_polls_within_limits(sandbox) -> None:  # type: ignore[no-untyped-def]
+    """Every message request with vote buttons: 2..10 options, labels of at most 55 characters, all different,
+    no mention syntax; the refused texts typed above never went out."""
+    checked = 0
+    for request in sandbox.requests:
+        if request.method not in ("POST", "PATCH") or "/messages" not in request.path or not isinstance(request.json, dict):
+            continue
+        body = json.dumps(request.json, ensure_ascii=False)
+        assert "Option 10" not in body and "F" * 56 not in body and "@everyone" not in body, body[:300]
+        labels = [c["label"] for row in request.json.get("components") or [] for c in row.get("components") or []
+                  if str(c.get("custom_id", "")).startswith("rb:vote:")]
+        if labels:
+            checked += 1
+            assert 2 <= len(labels) <= 10 and len(set(map(str.casefold, labels))) == len(labels), labels
+            assert all(0 < len(label) <= 55 and "<@" not in label for label in labels), labels
+    assert checked >= 3
 
 
 async def test_restart_mid_approval_posts_once_and_the_timeout_defaults(
@@ -255,3 +272,18 @@ async def test_restart_mid_approval_posts_once_and_the_timeout_defaults(
     await wait_until(lambda: len(_poll_messages(world, article2)) == 3, 20, "3 published polls")
     await wait_until(lambda: [s[1] for s in _states(bot_database_url, url2)] == ["open"] * 3, 10, "3 open polls")
     assert bot.running
+
+    # SIGKILL between a deletion and removing its message: the restarted bot removes it.
+    asked = await sandbox.run_slash_command(world.admin, "poll", {"poll": str(first)}, subcommand="delete", channel=world.channel)
+    await asked.wait_response(timeout=10)
+    confirm = asked.shown_message
+    assert confirm is not None
+    killed = kill_when(sandbox, lambda: any("is deleted" in (m.content or "") for m in [sandbox.message(confirm.id)]), bot)
+    await sandbox.click_button(world.admin, confirm, _buttons(confirm)["Delete poll"])
+    await killed
+    assert _sql(bot_database_url, "SELECT state FROM polls WHERE id = ?", first) == [("deleted",)]
+    assert len(_poll_messages(world, article)) == 1, "killed before the message was removed"
+    bot = await start_bot(poll_interval="0.5s", poll_duration=f"{POLL_DURATION}s", extra='review_timeout = "2s"\n')
+    await wait_until(lambda: _poll_messages(world, article) == [], 20, "the deleted poll's message removed")
+    await wait_until(lambda: _sql(bot_database_url, "SELECT state FROM discord_posts WHERE key = ?", f"removed:{first}")
+                     == [("sent",)], 10, "the removal recorded")

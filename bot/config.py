@@ -76,6 +76,7 @@ class FeedSettings:
 class PollSettings:
     duration: float = field(default=7 * 86400.0, metadata={"duration": True})
     anonymous: bool = True
+    review_timeout: float = field(default=86400.0, metadata={"duration": True})
 
 
 @dataclass(frozen=True)

@@ -60,3 +60,14 @@ def missing_posting_permissions(channel: discord.abc.GuildChannel, me: discord.M
     """Which of the permissions posting needs the bot lacks in `channel` (names as discord.py spells them)."""
     permissions = channel.permissions_for(me)
     return [name for name in POSTING_PERMISSIONS if not getattr(permissions, name)]
+
+
+def is_editor(interaction: discord.Interaction, editor_role_id: int | None) -> bool:
+    """Editors decide on polls (issue 13): Manage Server (or Administrator), or the guild's editor role. Checked
+    from what Discord sent with this interaction, in this guild only."""
+    if has_manage_server(interaction):
+        return True
+    member = interaction.user
+    if editor_role_id is None or not isinstance(member, discord.Member) or member.guild.id != interaction.guild_id:
+        return False
+    return any(role.id == editor_role_id for role in member.roles)

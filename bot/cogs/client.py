@@ -38,7 +38,9 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2  # configuration: missing or rejected token
 
-EXTENSIONS = ("bot.cogs.feeds", "bot.cogs.settings", "bot.cogs.polls", "bot.cogs.summaries", "bot.cogs.delivery")
+EXTENSIONS = (
+    "bot.cogs.feeds", "bot.cogs.settings", "bot.cogs.polls", "bot.cogs.summaries", "bot.cogs.delivery", "bot.cogs.editors",
+)
 MAX_TICK_SECONDS = 5.0
 CLOSE_GRACE_SECONDS = 5.0  # how long a clean shutdown waits for cancelled work to roll back
 

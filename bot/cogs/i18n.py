@@ -352,6 +352,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
 }
 
 
+# Editors: review queue, polls by hand, fixing polls (issue 13); the sentences live beside their cogs.
+from bot.cogs.editor_texts import EDITOR_MESSAGES  # noqa: E402
+
+MESSAGES.update(EDITOR_MESSAGES)
+
+
 def language_for(locale: object) -> Language:
     """German for a German Discord locale, English otherwise."""
     return "de" if str(locale or "").lower().startswith("de") else "en"

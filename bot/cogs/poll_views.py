@@ -266,6 +266,8 @@ def render_poll_message(snapshot: PollSnapshot, language: Language | None = None
         description=_description(snapshot, language),
         colour=COLOUR_CLOSED if snapshot.is_closed else COLOUR_OPEN,
     )
+    if snapshot.edited_at is not None:
+        embed.set_footer(text=t("poll.edited", language))
     return PollMessage(content=content, embed=embed, view=build_poll_view(snapshot, language))
 
 

@@ -64,8 +64,31 @@ def describe_config(config: GuildConfig, links: list[tuple[str, int]], language:
         ("config.alerts_channel", f"<#{config.alerts_channel_id}>" if config.alerts_channel_id else t("config.not_set", language)),
         ("config.lost_thread", t(f"config.lost_thread_{config.lost_thread}", language)),
         ("config.authors", authors or t("config.none", language)),
+        ("config.review", t("config.review_on", language, channel=f"<#{config.review_channel_id}>") if config.review
+         else t("config.off", language)),
+        ("config.editor_role", f"<@&{config.editor_role_id}>" if config.editor_role_id else t("config.not_set", language)),
+        ("config.review_default", t(f"review.default_{config.review_default}", language)),
     ]
     return "\n".join(f"**{t(key, language)}:** {value}" for key, value in rows)[:2000]
+
+
+def review_changes(guild_id: int, review: bool | None, channel: discord.TextChannel | None, role: discord.Role | None,
+                   default: app_commands.Choice[str] | None) -> dict[str, Any]:
+    """The review settings an admin gave (issue 13); channel and role must be this guild's."""
+    changes: dict[str, Any] = {}
+    if review is not None:
+        changes["review"] = review
+    if channel is not None:
+        if channel.guild.id != guild_id:
+            raise InvalidInput("channel of another guild", message_key="error.not_found")
+        changes["review_channel_id"] = channel.id
+    if role is not None:
+        if role.guild.id != guild_id:
+            raise InvalidInput("role of another guild", message_key="error.not_found")
+        changes["editor_role_id"] = role.id
+    if default is not None:
+        changes["review_default"] = default.value
+    return changes
 
 
 @app_commands.guild_only()
@@ -102,6 +125,10 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         clear="Remove a setting: the summary channel or the author role",
         alerts_channel="Channel where the bot tells admins when it cannot post (default: the summary channel)",
         lost_thread="When an article's thread is deleted: re-post the article with its open polls, or drop them",
+        review="Review mode: proposed polls wait for an editor in the review channel",
+        review_channel="Channel where editors approve, edit or drop proposed polls",
+        editor_role="Role of editors (besides members with Manage Server)",
+        review_default="What happens to proposals nobody decided in time",
     )
     @app_commands.choices(
         results=[
@@ -117,10 +144,16 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
             app_commands.Choice(name="summary channel", value="summary_channel_id"),
             app_commands.Choice(name="author role", value="author_role_id"),
             app_commands.Choice(name="alerts channel", value="alerts_channel_id"),
+            app_commands.Choice(name="review channel", value="review_channel_id"),
+            app_commands.Choice(name="editor role", value="editor_role_id"),
         ],
         lost_thread=[
             app_commands.Choice(name="re-post the article and its open polls", value="repost"),
             app_commands.Choice(name="drop the polls", value="drop"),
+        ],
+        review_default=[
+            app_commands.Choice(name="drop them", value="drop"),
+            app_commands.Choice(name="publish them", value="publish"),
         ],
     )
     @manage_server_only()
@@ -138,6 +171,10 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         clear: app_commands.Choice[str] | None = None,
         alerts_channel: discord.TextChannel | None = None,
         lost_thread: app_commands.Choice[str] | None = None,
+        review: bool | None = None,
+        review_channel: discord.TextChannel | None = None,
+        editor_role: discord.Role | None = None,
+        review_default: app_commands.Choice[str] | None = None,
     ) -> None:
         member_language = language_for(interaction.locale)
         assert interaction.guild_id is not None
@@ -171,7 +208,13 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
             changes["lost_thread"] = lost_thread.value
         if clear is not None and clear.value not in changes:
             changes[clear.value] = None
+        changes.update(review_changes(interaction.guild_id, review, review_channel, editor_role, review_default))
         async with self.bot.database.session() as session:
+            if changes.get("review") or ("review_channel_id" in changes and changes["review_channel_id"] is None):
+                current = await load_guild_config(session, interaction.guild_id, self.bot.settings.polls)
+                channel = changes.get("review_channel_id", current.review_channel_id)
+                if channel is None and changes.get("review", current.review):
+                    raise InvalidInput("review without channel", message_key="config.review_needs_channel")
             changed = await update_guild_settings(session, interaction.guild_id, **changes) if changes else []
         heading = t("config.saved" if changed else "config.unchanged", member_language)
         text = f"{heading}\n" + await self._describe(interaction.guild_id, member_language)

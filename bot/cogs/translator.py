@@ -54,6 +54,11 @@ GERMAN: dict[str, str] = {
     "The member who is this author (gets the summaries of their articles)": "Das Mitglied, das dieser Autor ist (bekommt die Zusammenfassungen)",
 }
 
+# Editors (issue 13): /poll add, edit, delete and the review settings; the table lives beside the feature.
+from bot.cogs.editor_texts import EDITOR_GERMAN  # noqa: E402
+
+GERMAN.update(EDITOR_GERMAN)
+
 _TRANSLATED_CONTEXTS = (
     app_commands.TranslationContextLocation.command_description,
     app_commands.TranslationContextLocation.group_description,

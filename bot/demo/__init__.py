@@ -132,6 +132,7 @@ class ArticleRun:
     thread: Channel | None = None
     targets: list[PollTarget] = field(default_factory=list)
     plan: ArticlePlan | None = None
+    reviewed: bool = False  # its proposals went through review mode (bot/demo/review.py)
 
 
 def demo_settings(base: Settings, *, database_url: str, token: str, api_base: str, gateway_url: str) -> Settings:
@@ -323,6 +324,9 @@ class Demo:
         self.second_author = sandbox.add_member(self.guild, "sam.okafor", roles=[self.authors_role], locale="en-GB")
         self.personas = make_personas(self.member_count, self.rng)
         self.community = CommunityRunner(sandbox, self.guild, self.personas)
+        from bot.demo.review import build_review_world
+
+        build_review_world(self)  # review mode on the last article (bot/demo/review.py)
 
     # ----- 2: the admin sets up the server -----------------------------------------------------------------
 
@@ -379,8 +383,15 @@ class Demo:
             followers = [asyncio.create_task(self._follow(self.articles[0], first=True))]
             while self.blog.unpublished:
                 await asyncio.sleep(PUBLISH_GAP_SECONDS)
+                last = len(self.blog.unpublished) == 1
+                if last:
+                    from bot.demo.review import turn_review_on
+
+                    await turn_review_on(self)
                 article = self.blog.publish_next()
-                followers.append(asyncio.create_task(self._follow(self._track(article), first=False)))
+                run = self._track(article)
+                run.reviewed = last
+                followers.append(asyncio.create_task(self._follow(run, first=False)))
             posting = asyncio.gather(*followers)
             try:
                 await self._until_posted()
@@ -416,6 +427,8 @@ class Demo:
         from bot.demo.community import plan_article, poll_targets
 
         summary = await self._wait_posted(article)
+        if article.reviewed:
+            summary = await self._review(article)
         message = next((m for m in self.sandbox.messages(self.article_channel)
                         if any(e.get("url") == article.url for e in m.embeds)), None)
         if message is None:
@@ -436,6 +449,20 @@ class Demo:
                                     random.Random(f"{SEED}:{article.slug}"), max(1.0, window))
         article.targets = targets
         await self.community.run(article.plan, article.thread or self.article_channel, targets)
+
+    async def _review(self, article: ArticleRun) -> Summary:
+        """Editors decide on the article's proposals (bot/demo/review.py); its polls are then the ones they let out."""
+        from bot.demo.review import review_scene
+        from bot.summaries.report import build_summary
+
+        expected = await review_scene(self, article)
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            summary = await build_summary(self.database, article.article_id)
+            if len(summary.polls) == expected and all(p.closes_at is not None for p in summary.polls):
+                return summary
+            await asyncio.sleep(0.1)
+        raise DemoFailed(f"{article.title!r}: the approved polls did not appear within {START_TIMEOUT_SECONDS:g} s")
 
     async def _wait_posted(self, article: ArticleRun) -> Summary:
         from bot.summaries.report import ArticleNotFound, build_summary
@@ -542,6 +569,7 @@ class Demo:
         for article in self.articles:
             if article.thread is not None:
                 report += render_channel(self.sandbox, article.thread, member_limit=4) + [""]
+        report += render_channel(self.sandbox, self.review_channel) + [""]
         report += render_channel(self.sandbox, self.summary_channel, compact=True) + [""]
         dms = render_dms(self.sandbox, [("mara.lindner", self.admin), ("sam.okafor", self.second_author)],
                          compact=True)

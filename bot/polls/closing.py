@@ -17,6 +17,7 @@ from bot.errors import NotFound
 from bot.storage.models import Article, DiscordPost, GuildSettings, Poll, PollState, PostState, utcnow
 
 AUTOCOMPLETE_LIMIT = 25
+_UNFINISHED = (PollState.PROPOSED, PollState.DRAFT, PollState.OPEN)  # dropped and deleted polls do not hold an article up
 
 
 def poll_post_key(poll_id: int) -> str:
@@ -79,13 +80,13 @@ async def close_poll(
         raise NotFound("unknown poll")
     changed = await session.execute(
         update(Poll)
-        .where(Poll.id == poll_id, Poll.state != PollState.CLOSED)
+        .where(Poll.id == poll_id, Poll.state.in_((PollState.DRAFT, PollState.OPEN)))
         .values(state=PollState.CLOSED, closed_at=now)
         .execution_options(synchronize_session=False)
     )
     still_open = (
         await session.execute(
-            select(func.count(Poll.id)).where(Poll.article_id == poll.article_id, Poll.state != PollState.CLOSED)
+            select(func.count(Poll.id)).where(Poll.article_id == poll.article_id, Poll.state.in_(_UNFINISHED))
         )
     ).scalar_one()
     return CloseResult(
@@ -178,6 +179,6 @@ async def result_channel(session: AsyncSession, poll_id: int) -> int | None:
 
 async def article_polls_all_closed(session: AsyncSession, article_id: int) -> bool:
     still_open = (
-        await session.execute(select(Poll.id).where(Poll.article_id == article_id, Poll.state != PollState.CLOSED).limit(1))
+        await session.execute(select(Poll.id).where(Poll.article_id == article_id, Poll.state.in_(_UNFINISHED)).limit(1))
     ).first()
     return still_open is None

@@ -46,6 +46,7 @@ class PollSnapshot:
     options: tuple[OptionTally, ...]
     total_votes: int
     answer_count: int
+    edited_at: datetime | None = None  # an editor changed it after it was written (issue 13): the message says so
 
     @property
     def is_closed(self) -> bool:
@@ -54,7 +55,7 @@ class PollSnapshot:
     @property
     def accepts_responses(self) -> bool:
         """Drafts render with live buttons too: they become open the moment their message is sent."""
-        return self.state != PollState.CLOSED
+        return self.state in (PollState.DRAFT, PollState.OPEN)
 
     @property
     def results_visible(self) -> bool:
@@ -80,7 +81,7 @@ def _snapshot_query(*, scoped: bool):  # type: ignore[no-untyped-def]
     query = (
         select(Poll.id, Poll.guild_id, Poll.article_id, Poll.question, Poll.kind, Poll.language, Poll.state,
                Poll.anonymous, Poll.closes_at, Poll.closed_at, GuildSettings.results_visibility,
-               answers.label("answer_count"))
+               answers.label("answer_count"), Poll.edited_at)
         .outerjoin(GuildSettings, GuildSettings.guild_id == Poll.guild_id)
         .where(Poll.id == bindparam("poll_id"))
     )
@@ -127,4 +128,5 @@ async def load_poll_snapshot(session: AsyncSession, poll_id: int, *, guild_id: i
         options=options,
         total_votes=sum(option.votes for option in options),
         answer_count=int(row.answer_count or 0),
+        edited_at=row.edited_at,
     )

@@ -106,7 +106,7 @@ def poll_accepts_responses(state: str, closes_at: datetime | None, now: datetime
 
     A DRAFT poll whose message is already on Discord becomes OPEN in the transaction that records the message as
     sent; a click in between (or before the publisher's reconcile after a crash) is a real member's vote."""
-    return state != PollState.CLOSED and (closes_at is None or closes_at > now)
+    return state in (PollState.DRAFT, PollState.OPEN) and (closes_at is None or closes_at > now)  # not proposed, dropped, deleted
 
 
 class OptionLabels:
@@ -116,6 +116,11 @@ class OptionLabels:
     def __init__(self, max_polls: int = 5000) -> None:
         self.max_polls = max_polls
         self._by_poll: dict[int, dict[int, str]] = {}
+
+    def forget(self, poll_ids: Iterable[int]) -> None:
+        """An editor changed these polls' options (only possible before their first vote): read them again."""
+        for poll_id in poll_ids:
+            self._by_poll.pop(poll_id, None)
 
     def for_polls(self, connection: Connection, poll_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
         """option id -> (poll id, label) for the options of `poll_ids`."""

@@ -47,6 +47,7 @@ from bot.storage.models import Article, FeedSubscription, Poll, PollState, PostS
 from bot.storage.settings import load_guild_config
 
 T = TypeVar("T")
+_PUBLISHED_WITH_ARTICLE = (PollState.DRAFT, PollState.OPEN, PollState.CLOSED)
 LOOKBACK = timedelta(minutes=10)  # clock skew allowance when searching for a message sent after an intent
 
 
@@ -114,7 +115,9 @@ async def load_plan(session: AsyncSession, article_id: int, defaults: PollSettin
         )
     config = await load_guild_config(session, article.guild_id, defaults)
     polls = await session.execute(
-        select(Poll.id, Poll.duration_seconds, Poll.state).where(Poll.article_id == article_id).order_by(Poll.position)
+        select(Poll.id, Poll.duration_seconds, Poll.state)
+        .where(Poll.article_id == article_id, Poll.state.in_(_PUBLISHED_WITH_ARTICLE))  # not proposals (review)
+        .order_by(Poll.position)
     )
     card = article_card(
         article_id=article.id,

@@ -68,7 +68,7 @@ async def store_article(
             language=language,
             anonymous=config.anonymous,
             duration_seconds=config.poll_duration_seconds,
-            state=PollState.DRAFT,
+            state=PollState.PROPOSED if config.review else PollState.DRAFT,
         )
         poll.options = [
             PollOption(position=index, label=label[:55]) for index, label in enumerate(draft.options[:MAX_OPTIONS_PER_POLL])

@@ -68,9 +68,12 @@ class TZDateTime(TypeDecorator[datetime]):
 
 
 class PollState(enum.StrEnum):
-    DRAFT = "draft"  # created with its article, not yet on Discord
+    DRAFT = "draft"  # created with its article, not yet on Discord (with review on: approved, not yet posted)
     OPEN = "open"
     CLOSED = "closed"
+    PROPOSED = "proposed"  # review on: waiting for an editor (bot/polls/review.py)
+    DROPPED = "dropped"  # an editor (or the review timeout) turned the proposal down: never posted
+    DELETED = "deleted"  # removed by an editor after it was posted; its votes and answers are gone
 
 
 class EntryState(enum.StrEnum):
@@ -107,6 +110,10 @@ class GuildSettings(Base):
     alerts_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     lost_thread: Mapped[str | None] = mapped_column(String(16))  # repost (default) | drop
     removed_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    review: Mapped[bool | None] = mapped_column(Boolean)  # proposals wait for an editor (issue 13)
+    review_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    editor_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    review_default: Mapped[str | None] = mapped_column(String(16))  # drop | publish, after the review timeout
     updated_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow, onupdate=utcnow)
 
 
@@ -232,6 +239,15 @@ class Poll(Base):
     state: Mapped[PollState] = mapped_column(_enum(PollState, "poll_state"), default=PollState.DRAFT)
     closed_at: Mapped[datetime | None] = mapped_column(TZDateTime())
     created_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
+    # Editors (issue 13): who wrote it by hand, who decided a proposal (NULL with decided_at: the review
+    # timeout), who last edited it, who deleted it.
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    edited_by: Mapped[int | None] = mapped_column(BigInteger)
+    edited_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    deleted_by: Mapped[int | None] = mapped_column(BigInteger)
+    deleted_at: Mapped[datetime | None] = mapped_column(TZDateTime())
 
     article: Mapped[Article] = relationship(back_populates="polls")
     options: Mapped[list[PollOption]] = relationship(

@@ -59,6 +59,10 @@ class GuildConfig:
     digest: str | None  # "mon 09" (weekday, hour UTC) or None
     alerts_channel_id: int | None = None  # where delivery problems are reported (issue 12)
     lost_thread: str = "repost"  # repost | drop: the polls of an article whose thread was deleted
+    review: bool = False  # proposals wait for an editor in `review_channel_id` (bot/polls/review.py)
+    review_channel_id: int | None = None
+    editor_role_id: int | None = None
+    review_default: str = "drop"  # drop | publish: what undecided proposals get after the review timeout
 
     def poll_language(self, article_language: str) -> str:
         """The language polls are posted in: the guild's choice, or the article's own."""
@@ -118,6 +122,10 @@ async def load_guild_config(session: AsyncSession, guild_id: int, defaults: Poll
         digest=row.digest,
         alerts_channel_id=row.alerts_channel_id,
         lost_thread=row.lost_thread or "repost",
+        review=bool(row.review) and row.review_channel_id is not None,
+        review_channel_id=row.review_channel_id,
+        editor_role_id=row.editor_role_id,
+        review_default=row.review_default or "drop",
     )
 
 
@@ -132,8 +140,13 @@ _FIELDS = (
     "digest",
     "alerts_channel_id",
     "lost_thread",
+    "review",
+    "review_channel_id",
+    "editor_role_id",
+    "review_default",
 )
 LOST_THREAD_CHOICES = ("repost", "drop")
+REVIEW_DEFAULTS = ("drop", "publish")
 
 
 async def update_guild_settings(session: AsyncSession, guild_id: int, **changes: Any) -> list[str]:
@@ -150,6 +163,8 @@ async def update_guild_settings(session: AsyncSession, guild_id: int, **changes:
         raise InvalidSetting("config.bad_language", value=str(changes["language"]), allowed=", ".join(LANGUAGES))
     if changes.get("lost_thread") not in (None, *LOST_THREAD_CHOICES):
         raise TypeError(f"lost_thread must be one of {LOST_THREAD_CHOICES}")
+    if "review_default" in changes and changes["review_default"] not in REVIEW_DEFAULTS:
+        raise InvalidSetting("config.bad_review_default", value=str(changes["review_default"]), allowed=", ".join(REVIEW_DEFAULTS))
     row = await session.get(GuildSettings, guild_id)
     if row is None:
         row = GuildSettings(guild_id=guild_id, results_visibility="live", language="article", thread_per_article=True)

@@ -36,7 +36,8 @@ async def release_summary_delivery(session: AsyncSession, article_id: int) -> No
 async def closed_articles_without_summary(session: AsyncSession, since: datetime) -> list[int]:
     """Articles whose polls are all closed, one of them since `since`, but whose closing summary never went out."""
     closed_recently = exists().where(Poll.article_id == Article.id, Poll.closed_at >= since)
-    has_unclosed = exists().where(Poll.article_id == Article.id, Poll.state != PollState.CLOSED)
+    has_unclosed = exists().where(
+        Poll.article_id == Article.id, Poll.state.in_((PollState.PROPOSED, PollState.DRAFT, PollState.OPEN)))
     removed = select(GuildSettings.guild_id).where(GuildSettings.removed_at.is_not(None))
     rows = await session.scalars(
         select(Article.id)

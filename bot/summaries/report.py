@@ -251,7 +251,7 @@ async def _polls_with_counts(session: AsyncSession, article_id: int) -> list[_Po
             PollOption.label, option_votes,
         )
         .outerjoin(PollOption, PollOption.poll_id == Poll.id)
-        .where(Poll.article_id == article_id, Poll.state != PollState.DRAFT)
+        .where(Poll.article_id == article_id, Poll.state.in_((PollState.OPEN, PollState.CLOSED)))
         .order_by(Poll.position, PollOption.position)
     )
     polls: dict[int, _PollRow] = {}
@@ -301,7 +301,7 @@ def _article_info(article: Article) -> ArticleInfo:
 
 async def _poll_ids_by_kind(session: AsyncSession, article_id: int) -> tuple[list[int], list[int]]:
     rows = await session.execute(
-        select(Poll.id, Poll.kind).where(Poll.article_id == article_id, Poll.state != PollState.DRAFT).order_by(Poll.position)
+        select(Poll.id, Poll.kind).where(Poll.article_id == article_id, Poll.state.in_((PollState.OPEN, PollState.CLOSED))).order_by(Poll.position)
     )
     vote_polls, answer_polls = [], []
     for poll_id, kind in rows:

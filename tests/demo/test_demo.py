@@ -224,3 +224,18 @@ def test_a_failed_stage_is_one_clear_line_and_a_clean_exit(tmp_path: Path) -> No
     assert lines[-1] == f"reader-bot demo: the bot's log is in {tmp_path / 'out' / 'bot.log'}"
     for warning in ("Traceback", "Unclosed", "Task was destroyed", "unclean shutdown"):
         assert warning not in finished.stderr
+
+
+def test_review_mode_on_the_last_article(demo: DemoResult) -> None:
+    """Editors decide on one article: a proposal dropped, one edited, the rest approved, one poll by hand; the
+    review channel shows each proposal's state and who decided it, and the thread has exactly what they let out."""
+    out = demo.stdout
+    assert "mara.lindner ran /config set review:True review_channel:redaktion editor_role:Redaktion" in out
+    assert "jana.weber dropped proposal 1 in #redaktion" in out and "jana.weber edited proposal 2" in out
+    assert "jana.weber approved the rest in #redaktion" in out and "mara.lindner ran /poll add" in out
+    review = out.split("── #redaktion ", 1)[1].split("\n── ", 1)[0]
+    assert "dropped by @jana.weber" in review and "approved by @jana.weber" in review and "edited by @jana.weber" in review
+    thread = out.split("── Thread “Is the newsletter boom over?”", 1)[1].split("\n── ", 1)[0]
+    assert "Which newsletter do you actually read to the end?" in thread and ", honestly?" in thread
+    dropped = review.split("🗑️ **1. ", 1)[1].split("**", 1)[0]
+    assert f"**{dropped}**" not in thread

@@ -16,7 +16,8 @@ from e2e.harness import BlogServer, SandboxWorld
 from security.helpers import blog_with_article, command, database_rows, subscribe, wait_for_article
 
 NOT_ALLOWED = MESSAGES["error.not_allowed"]["de"]  # bob's client is German
-KNOWN_ADMIN_ACTIONS = {"feed add", "feed remove", "feed list", "config show", "config set", "config author", "poll close", "Close poll"}
+KNOWN_ADMIN_ACTIONS = {"feed add", "feed remove", "feed list", "config show", "config set", "config author", "poll close", "Close poll",
+                       "poll add", "poll edit", "poll delete", "Edit poll"}  # editors (issue 13)
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 
 

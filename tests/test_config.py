@@ -32,7 +32,7 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
     settings = load_settings(example, environ={})
     assert settings.feeds.poll_interval == 600
     text = example.read_text(encoding="utf-8")
-    for section in ("discord", "database", "feeds", "polls"):
+    for section in ("discord", "database", "feeds", "polls", "web"):
         for key in getattr(settings, section).__dataclass_fields__:
             assert key in text, f"config.example.toml does not mention {section}.{key}"
 

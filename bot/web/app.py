@@ -5,6 +5,7 @@
     GET /r/{token}/chart.svg    the bars as one SVG image
     GET /r/{token}/summary.csv  the CSV of `reader-bot summary --format csv`
     GET /r/{token}/summary.json the JSON of `reader-bot summary --json`
+    GET /favicon.ico            204 (browsers ask for it)
     GET /healthz                200 or 503 with what was checked (JSON)
     GET /metrics                Prometheus text format
 
@@ -146,6 +147,11 @@ async def json_handler(request: web.Request) -> web.Response:
     return await _serve(request, "json")
 
 
+async def favicon_handler(request: web.Request) -> web.Response:
+    """Browsers ask for it on every page; an empty answer keeps their consoles free of 404s."""
+    return web.Response(status=204, headers={"Cache-Control": "public, max-age=86400"})
+
+
 async def healthz_handler(request: web.Request) -> web.Response:
     status = request.app[STATUS_KEY]
     checks: dict[str, dict[str, object]] = {}
@@ -193,6 +199,7 @@ def create_app(database: Database, links: ReportLinks, status: BotStatus, report
     app.router.add_get("/r/{token}/chart.svg", chart_handler)
     app.router.add_get("/r/{token}/summary.csv", csv_handler)
     app.router.add_get("/r/{token}/summary.json", json_handler)
+    app.router.add_get("/favicon.ico", favicon_handler)
     app.router.add_get("/healthz", healthz_handler)
     app.router.add_get("/metrics", metrics_handler)
     return app

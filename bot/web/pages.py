@@ -70,6 +70,7 @@ h2{font-size:1.15rem;line-height:1.3;margin:0 0 .3rem}
 section.poll{border-top:1px solid var(--line);padding:1rem 0}
 figure{margin:.6rem 0}
 svg{max-width:100%;height:auto}
+figure svg{width:100%;max-width:34rem}
 table{border-collapse:collapse;width:100%;font-size:.95rem;margin:.4rem 0}
 th,td{padding:.3rem .4rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}

@@ -14,11 +14,11 @@ from bot.summaries.chart import CHOICE_COLOURS, THEME_COLOUR, YES_NO_COLOURS
 from bot.summaries.render import label, one_line, percent
 from bot.summaries.report import PollResult, Summary
 
-WIDTH = 640
+WIDTH = 460
 BAR_LEFT = 0
-BAR_WIDTH = 520
+BAR_WIDTH = 340
 ROW_HEIGHT = 44
-LABEL_CHARS = 80
+LABEL_CHARS = 55
 MAX_BARS = 25
 TRACK_COLOUR = "#e6e9ee"
 TEXT_COLOUR = "#1d2330"
@@ -80,7 +80,7 @@ def chart_svg(summary: Summary, language: str) -> str:
     """The whole summary as one standalone SVG document (for an <img> on the blog)."""
     parts: list[str] = []
     y = 28
-    parts.append(f'<text x="0" y="20" font-size="16" font-weight="bold" fill="{TEXT_COLOUR}">{_text(summary.article.title, 90)}</text>')
+    parts.append(f'<text x="0" y="20" font-size="16" font-weight="bold" fill="{TEXT_COLOUR}">{_text(summary.article.title, 60)}</text>')
     parts.append(f'<text x="0" y="{y + 14}" font-size="13" fill="{TEXT_COLOUR}">'
                  f'{escape(label("voters", language, count=summary.voters))}</text>')
     y += 30
@@ -90,7 +90,7 @@ def chart_svg(summary: Summary, language: str) -> str:
     for number, poll in enumerate(summary.polls, start=1):
         state = label("state." + poll.state.value, language)
         parts.append(f'<text x="0" y="{y + 16}" font-size="15" font-weight="bold" fill="{TEXT_COLOUR}">'
-                     f"{number}. {_text(poll.question, 90)} ({escape(state)})</text>")
+                     f"{number}. {_text(poll.question, 60)} ({escape(state)})</text>")
         y += 26
         bars = poll_bars(poll)
         if not bars:

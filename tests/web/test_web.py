@@ -29,6 +29,7 @@ from bot.summaries.render import render_csv, render_json
 from bot.summaries.report import build_summary
 from bot.web.app import create_app
 from bot.web.pages import STYLE_HASH
+from bot.web.svg import BAR_WIDTH
 from summaries.summary_builders import MEMBERS, Community, PollSpec, standard_article
 
 SECRET = "a-test-secret-of-enough-length"
@@ -186,7 +187,7 @@ async def test_reader_text_is_shown_as_text_everywhere(site: Site) -> None:
     texts = [element.text or "" for element in root.iter("{http://www.w3.org/2000/svg}text")]
     assert any("</text><script>alert(2)</script>" in text for text in texts)
     bars = [r for r in root.iter("{http://www.w3.org/2000/svg}rect") if r.get("fill") not in ("#ffffff", "#e6e9ee")]
-    assert [float(r.get("width")) for r in bars][:2] == [round(520 / 3, 1), round(520 * 2 / 3, 1)]
+    assert [float(r.get("width")) for r in bars][:2] == [round(BAR_WIDTH / 3, 1), round(BAR_WIDTH * 2 / 3, 1)]
 
 
 async def test_downloads_are_what_reader_bot_summary_prints(site: Site) -> None:

@@ -61,22 +61,26 @@ def exposition() -> bytes:
 
 
 class RateLimitCounter(logging.Filter):
-    """Counts discord.py's 429 waits. discord.py handles rate limits itself and offers no hook, but it logs
-    each wait as a warning ("We are being rate limited. ... Retrying in 1.23 seconds."); this filter reads
-    those records and lets every record through."""
-
-    PREFIX = "We are being rate limited."
+    """Counts discord.py's 429 waits. discord.py handles rate limits itself and offers no hook, but it logs each
+    wait as a warning: "We are being rate limited. ... Retrying in 1.23 seconds." (REST, discord.http) and
+    "Webhook ID ... is rate limited. Retrying in 0.20 seconds." (interaction answers, discord.webhook.async_).
+    This filter reads those records and lets every record through."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and record.msg.startswith(self.PREFIX) and "Retrying in" in record.msg:
+        message = record.msg
+        if isinstance(message, str) and "rate limited. Retrying in" in message:
             RATE_LIMIT_WAITS.inc()
-            if record.args and isinstance(record.args, tuple) and isinstance(record.args[-1], int | float):
+            if isinstance(record.args, tuple) and record.args and isinstance(record.args[-1], int | float):
                 RATE_LIMIT_SECONDS.inc(float(record.args[-1]))
         return True
 
 
-def count_rate_limits(logger_name: str = "discord.http") -> None:
-    """Install the counter once on discord.py's http logger."""
-    logger = logging.getLogger(logger_name)
-    if not any(isinstance(existing, RateLimitCounter) for existing in logger.filters):
-        logger.addFilter(RateLimitCounter())
+RATE_LIMIT_LOGGERS = ("discord.http", "discord.webhook.async_")
+
+
+def count_rate_limits() -> None:
+    """Install the counter once on the loggers of discord.py's REST and webhook (interaction) clients."""
+    for name in RATE_LIMIT_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, RateLimitCounter) for existing in logger.filters):
+            logger.addFilter(RateLimitCounter())

@@ -41,8 +41,8 @@ async def test_links_revoke_healthz_and_metrics_from_a_running_bot(
     sandbox = world.sandbox
     run = await start_web_run(world, blog, start_bot, poll_duration=f"{POLL_SECONDS}s")
     posted_at = time.monotonic()
+    await wait_until(lambda: _counter_above(run.base, "reader_bot_open_polls", 2), 10, "3 open polls counted")
     before = await _scrape(run.base)
-    assert _value(before, "reader_bot_open_polls") == 3
 
     clicks = await vote_and_answer(world, run)
 
@@ -61,6 +61,18 @@ async def test_links_revoke_healthz_and_metrics_from_a_running_bot(
     )
     assert failed
     blog.fail_with(None)
+
+    # A 429 on an interaction answer (discord.py waits and retries) and a dropped gateway (it resumes) are counted.
+    waits, reconnects = (_value(after, "reader_bot_rate_limit_waits_total"), _value(after, "reader_bot_gateway_reconnects_total"))
+    sandbox.inject_fault(429, count=1, path_contains="/callback", retry_after=0.2)
+    yes_no = run.polls[0]
+    other = [b["custom_id"] for row in yes_no.components for b in row["components"] if b["custom_id"].startswith("rb:vote:")][1]
+    changed = await sandbox.click_button(run.readers[0], yes_no, other)
+    await changed.wait_response(timeout=10)
+    assert _value(await _scrape(run.base), "reader_bot_rate_limit_waits_total") == waits + 1
+    assert sandbox.drop_gateway(world.bot) >= 1
+    await wait_until(lambda: _counter_above(run.base, "reader_bot_gateway_reconnects_total", reconnects), 15, "a reconnect counted")
+    await wait_until(lambda: _counter_above(run.base, "reader_bot_gateway_connected", 0), 15, "the gateway back")
     status, body, _ = await fetch(f"{run.base}/healthz")
     assert status == 200 and json.loads(body)["checks"]["gateway"]["ok"] is True
 
@@ -113,3 +125,7 @@ async def test_links_revoke_healthz_and_metrics_from_a_running_bot(
 
 async def _fetch_failed(base: str, baseline: float) -> bool:
     return _value(await _scrape(base), "reader_bot_feed_fetches_total", outcome="failed") > baseline
+
+
+async def _counter_above(base: str, name: str, baseline: float) -> bool:
+    return _value(await _scrape(base), name) > baseline

@@ -61,13 +61,31 @@ def _browser_or_reason() -> tuple[str | None, str]:
     return None, "no Chromium found (Debian: apt-get install -y chromium)"
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
+def _require_browser() -> str:
+    """Chromium's path; skips with the reason when there is none, or fails when CI demands the browser test."""
     path, reason = _browser_or_reason()
     if path is None:
         if os.environ.get("CI") or os.environ.get("READER_BOT_REQUIRE_BROWSER"):
             pytest.fail(f"the browser test must run here (CI / READER_BOT_REQUIRE_BROWSER is set), but: {reason}")
         pytest.skip(f"browser test skipped: {reason}")
+    return path
+
+
+def test_a_missing_browser_skips_locally_and_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(f"{__name__}.CHROMIUM_PATHS", ("/nonexistent/chromium",))
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("READER_BOT_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no Chromium found"):
+        _require_browser()
+    monkeypatch.setenv("READER_BOT_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="must run here"):
+        _require_browser()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    path = _require_browser()
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:

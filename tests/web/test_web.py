@@ -58,7 +58,8 @@ async def site(sqlite_database: Database) -> AsyncIterator[Site]:
 
 async def _hostile_article(community: Community) -> int:
     article = await community.article(
-        [PollSpec(f"Which one? {HOSTILE}", PollKind.CHOICE, (f"A {HOSTILE}", "</text><script>alert(2)</script>")),
+        [PollSpec(f"Which one? {HOSTILE}", PollKind.CHOICE, (f"A {HOSTILE}", "</text><script>alert(2)</script>"),
+                  anonymous=False),  # names are never shown on the web, anonymous or not
          PollSpec("What else?", PollKind.OPEN)],
         title=f"Title {HOSTILE}", language="en", author="Ada Member-Name",
     )
@@ -88,7 +89,9 @@ def test_token_is_192_bits_url_safe_and_depends_on_article_generation_and_secret
     assert token not in others and len(others) == 5
 
 
-async def test_tokens_resolve_until_revoked(sqlite_database: Database) -> None:
+async def test_tokens_resolve_until_revoked(database: Database) -> None:
+    """On SQLite and PostgreSQL."""
+    sqlite_database = database
     community = Community(sqlite_database)
     first = await standard_article(community)
     second = await standard_article(community)

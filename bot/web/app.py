@@ -91,7 +91,8 @@ def _slug(url: str) -> str:
 
 def _renderers(token: str, links: ReportLinks) -> dict[str, tuple[Callable[[Summary], str], str, str, str]]:
     """kind -> (render, content type, Content-Security-Policy, Cache-Control scope)."""
-    page_links = Links(csv=f"/r/{token}/summary.csv", json=f"/r/{token}/summary.json", embed=links.url(token) + "/embed")
+    # Relative to /r/<token>, so that the links also work behind a proxy that serves the pages under a path.
+    page_links = Links(csv=f"{token}/summary.csv", json=f"{token}/summary.json", embed=links.url(token) + "/embed")
     return {
         "page": (lambda s: report_page(s, page_links), "text/html; charset=utf-8", PAGE_POLICY + "; frame-ancestors 'none'", "private"),
         "embed": (lambda s: embed_page(s, page_links), "text/html; charset=utf-8", PAGE_POLICY, "public"),

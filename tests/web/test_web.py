@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import lxml.html
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from yarl import URL
 
 from bot.cogs.health import GatewayWatch
 from bot.questions.model import PollKind
@@ -197,6 +198,9 @@ async def test_downloads_are_what_reader_bot_summary_prints(site: Site) -> None:
     article = await standard_article(Community(site.database))
     token = (await site.links.link_for(article.id)).rsplit("/", 1)[1]
     summary = await build_summary(site.database, article.id)
+    page = lxml.html.fromstring(await (await site.client.get(f"/r/{token}")).text())
+    hrefs = [str(URL(f"/r/{token}").join(URL(href))) for href in page.xpath("//a[@download]/@href")]
+    assert hrefs == [f"/r/{token}/summary.csv", f"/r/{token}/summary.json"]  # the page's own links lead there
     csv_response = await site.client.get(f"/r/{token}/summary.csv")
     assert await csv_response.text() == render_csv(summary)
     assert csv_response.headers["Content-Disposition"].startswith("attachment; filename=\"summary-")

@@ -104,7 +104,7 @@ class ReaderBot(commands.Bot):
         self._startup_task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self.poll_feeds.change_interval(seconds=tick_seconds(settings.feeds.poll_interval))
-        self.health = GatewayWatch(tick_seconds(settings.feeds.poll_interval))
+        self.health = GatewayWatch(tick_seconds(settings.feeds.poll_interval), settings.feeds.timeout)
         self.web: WebServer | None = None
         self.report_links: ReportLinks | None = None  # set when [web] is configured: the cogs add links
 

@@ -16,13 +16,13 @@ FEED_CYCLE_GRACE_SECONDS = 60.0
 class GatewayWatch:
     """Registered on the bot with `install()`; the client calls `feed_cycle_done()` after each feed round."""
 
-    def __init__(self, feed_tick_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, feed_tick_seconds: float, fetch_timeout: float = 20.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self.connected = False
         self.connections = 0
         self.last_feed_cycle: float | None = None
-        # A round normally ends every tick; a feed fetch may take up to its timeout on top.
-        self._limit = max(FEED_CYCLE_GRACE_SECONDS, 10 * feed_tick_seconds)
+        # A round normally ends every tick; slow feeds (fetched a few at a time) may take some timeouts on top.
+        self._limit = max(FEED_CYCLE_GRACE_SECONDS, 10 * feed_tick_seconds, 3 * fetch_timeout)
 
     def install(self, bot: commands.Bot) -> None:
         bot.add_listener(self.on_connect, "on_connect")

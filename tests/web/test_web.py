@@ -297,7 +297,7 @@ async def test_healthz_is_503_when_the_database_is_unreachable() -> None:
 
 async def test_stale_feed_cycle_is_unhealthy(sqlite_database: Database) -> None:
     now = [1000.0]
-    status = GatewayWatch(1.0, clock=lambda: now[0])
+    status = GatewayWatch(1.0, 20.0, clock=lambda: now[0])
     await status.on_connect()
     status.feed_cycle_done()
     client = TestClient(TestServer(create_app(sqlite_database, ReportLinks(sqlite_database, SECRET, "http://x"), status)))

@@ -100,8 +100,11 @@ async def test_links_revoke_healthz_and_metrics_from_a_running_bot(
     assert not LINK.search(refused)
     assert (await fetch(first))[0] == 200
 
-    # Revoking: the old link is a 404 at once, the new one works.
-    revoked = await ask_summary(world, world.admin, run.article_url, command="summary-revoke")
+    # Revoking: /summary-revoke offers the articles like /summary; the old link is a 404 at once, the new one works.
+    offered = await sandbox.autocomplete(world.admin, "summary-revoke", {"article": "four"}, "article", channel=world.channel)
+    await offered.wait_response(timeout=10)
+    assert [choice["name"].split(" · ")[0] for choice in offered.choices] == ["A four-day week, one year later"]
+    revoked = await ask_summary(world, world.admin, offered.choices[0]["value"], command="summary-revoke")
     renewed = LINK.search(revoked)
     assert renewed and renewed.group(1) != first, revoked
     assert (await fetch(first))[0] == 404

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
+from datetime import UTC
 from html import escape
 
 from bot.questions.model import PollKind
@@ -37,6 +38,7 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "privacy": "Counts only: nobody who voted or answered is named here.",
         "more": "All results",
         "article": "Read the article",
+        "closes": "closes {when} UTC",
     },
     "de": {
         "report": "Was die Leserinnen und Leser sagen",
@@ -53,6 +55,7 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "privacy": "Nur Zahlen: Wer abgestimmt oder geantwortet hat, wird hier nicht genannt.",
         "more": "Alle Ergebnisse",
         "article": "Zum Artikel",
+        "closes": "endet {when} UTC",
     },
 }
 
@@ -147,6 +150,9 @@ def _poll_section(number: int, poll: PollResult, summary: Summary, language: str
         counted = _count("votes", poll.votes, language)
     turnout = label("turnout", language, percent=percent(poll.turnout, language), count=poll.participants, voters=summary.voters)
     meta = f"{escape(kind)}, {escape(state)} · {escape(counted)}" + ("" if compact else f" · {escape(turnout)}")
+    if not poll.closed and poll.closes_at is not None and not compact:
+        when = poll.closes_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        meta += " · " + escape(web_label("closes", language).format(when=when))
     parts = [
         f'<section class="poll" id="poll-{number}" data-kind="{poll.kind.value}" data-closed="{str(poll.closed).lower()}" '
         f'data-votes="{poll.votes}" data-answers="{len(poll.answers)}" data-participants="{poll.participants}">',

@@ -33,7 +33,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from machine import machine_info  # noqa: E402
-from votes import TOKEN, confirmed, connected, make_sandbox, plan_clicks, seed, start_process, wait_acked  # noqa: E402
+from votes import (  # noqa: E402
+    TOKEN, confirmed, connected, cpu_seconds, make_sandbox, plan_clicks, seed, start_process, wait_acked,
+)
 
 TARGET_P99_MS = 50.0
 SECRET = "benchmark-web-secret-0123456789"
@@ -163,7 +165,9 @@ async def main(args: argparse.Namespace) -> int:
         gc.collect()
         gc.disable()  # the driver's own collections would pause the clicks of one phase only
 
+        cpu_start = cpu_seconds(bot.pid)
         alone = await vote_phase(sandbox, baseline, args.rate)
+        cpu_alone = cpu_seconds(bot.pid) - cpu_start
         await asyncio.sleep(0.5)
         loader = await asyncio.create_subprocess_exec(
             sys.executable, str(Path(__file__).resolve()), "--load", report_url, str(args.report_rate), str(args.seconds + 1),
@@ -171,8 +175,10 @@ async def main(args: argparse.Namespace) -> int:
         assert loader.stdout is not None
         await asyncio.wait_for(loader.stdout.readline(), 60)  # "ready": its interpreter is up and the requests begin
         await asyncio.sleep(0.5)
+        cpu_start = cpu_seconds(bot.pid)
         under_load = await vote_phase(sandbox, loaded, args.rate)
         stdout, _ = await loader.communicate()
+        cpu_loaded = cpu_seconds(bot.pid) - cpu_start
         gc.enable()
         load_after = os.getloadavg()
         web = json.loads(stdout.decode().strip().splitlines()[-1])
@@ -189,6 +195,9 @@ async def main(args: argparse.Namespace) -> int:
     statuses = ", ".join(f"{key}: {value}" for key, value in sorted(web["statuses"].items()))
     print(f"report requests: {web['requests']} offered at {web['offered_per_s']:.0f}/s; p50 {web['p50_ms']:.1f} ms, "
           f"p99 {web['p99_ms']:.1f} ms, max {web['max_ms']:.1f} ms; statuses {statuses}")
+    extra_ms = 1000 * (cpu_loaded - cpu_alone) / max(1, web["requests"])
+    print(f"bot process CPU: {cpu_alone:.2f} s for the clicks alone, {cpu_loaded:.2f} s for the clicks plus the reports "
+          f"(about {extra_ms:.2f} ms of CPU per report request; CPU time, not wall time, so less skewed by a busy machine)")
     print()
     ok_reports = web["statuses"].get("200", 0) == web["requests"]
     checks = [

@@ -7,7 +7,8 @@ in benchmarks/votes.py, whose pieces (sandbox, seeding, click plan, process hand
 click at `--rate` clicks/s twice: once alone (baseline), once while a third process (`web.py --load`) offers
 `--report-rate` GETs/s of the article's report page, widget, chart and JSON (plain GETs, no If-None-Match, so every
 request gets a full body; one request of each kind goes first, so the report cache's first build is not timed:
-it is rebuilt every 15 s anyway, and those rebuilds are). It prints the click->ack p50/p99 of both phases and the report requests' latency.
+it is rebuilt every 15 s anyway, and those rebuilds are). Between the two, the reports run alone to measure their
+CPU cost in the bot process. It prints the click->ack p50/p99 of both phases and the report requests' latency.
 
 Target: vote p99 < 50 ms at 500 clicks/s while 200 report requests/s are offered.
 """
@@ -169,6 +170,19 @@ async def main(args: argparse.Namespace) -> int:
         alone = await vote_phase(sandbox, baseline, args.rate)
         cpu_alone = cpu_seconds(bot.pid) - cpu_start
         await asyncio.sleep(0.5)
+
+        # The reports alone, no clicks: what they cost the bot process in CPU time.
+        loader = await asyncio.create_subprocess_exec(
+            sys.executable, str(Path(__file__).resolve()), "--load", report_url, str(args.report_rate), str(args.seconds),
+            stdout=subprocess.PIPE, cwd=str(ROOT))
+        assert loader.stdout is not None
+        await asyncio.wait_for(loader.stdout.readline(), 60)
+        cpu_start = cpu_seconds(bot.pid)
+        stdout, _ = await loader.communicate()
+        cpu_reports = cpu_seconds(bot.pid) - cpu_start
+        reports_alone = json.loads(stdout.decode().strip().splitlines()[-1])
+        await asyncio.sleep(0.5)
+
         loader = await asyncio.create_subprocess_exec(
             sys.executable, str(Path(__file__).resolve()), "--load", report_url, str(args.report_rate), str(args.seconds + 1),
             stdout=subprocess.PIPE, cwd=str(ROOT))
@@ -195,9 +209,12 @@ async def main(args: argparse.Namespace) -> int:
     statuses = ", ".join(f"{key}: {value}" for key, value in sorted(web["statuses"].items()))
     print(f"report requests: {web['requests']} offered at {web['offered_per_s']:.0f}/s; p50 {web['p50_ms']:.1f} ms, "
           f"p99 {web['p99_ms']:.1f} ms, max {web['max_ms']:.1f} ms; statuses {statuses}")
-    extra_ms = 1000 * (cpu_loaded - cpu_alone) / max(1, web["requests"])
-    print(f"bot process CPU: {cpu_alone:.2f} s for the clicks alone, {cpu_loaded:.2f} s for the clicks plus the reports "
-          f"(about {extra_ms:.2f} ms of CPU per report request; CPU time, not wall time, so less skewed by a busy machine)")
+    per_report_ms = 1000 * cpu_reports / max(1, reports_alone["requests"])
+    print(f"reports alone: {reports_alone['requests']} at {reports_alone['offered_per_s']:.0f}/s, p50 "
+          f"{reports_alone['p50_ms']:.1f} ms, p99 {reports_alone['p99_ms']:.1f} ms; they cost the bot process "
+          f"{per_report_ms:.2f} ms of CPU each ({cpu_reports:.2f} s in all)")
+    print(f"bot process CPU: {cpu_alone:.2f} s for the clicks alone ({1000 * cpu_alone / max(1, alone[2]):.2f} ms a click), "
+          f"{cpu_loaded:.2f} s for the clicks plus the reports (CPU time: less skewed by a busy machine than latency)")
     print()
     ok_reports = web["statuses"].get("200", 0) == web["requests"]
     checks = [

@@ -76,7 +76,7 @@ svg{max-width:100%;height:auto}
 figure svg{width:100%;max-width:34rem}
 table{border-collapse:collapse;width:100%;font-size:.95rem;margin:.4rem 0}
 th,td{padding:.3rem .4rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 blockquote{margin:.4rem 0;padding:.3rem .8rem;border-left:3px solid var(--line);white-space:pre-wrap}
 ul.themes{padding-left:1.2rem}
 code{font-size:.85rem;word-break:break-all}
@@ -137,7 +137,8 @@ def _figures_table(poll: PollResult, language: str) -> str:
         ]
     if not rows:
         return ""
-    header = "".join(f'<th scope="col">{escape(cell)}</th>' for cell in head)
+    numeric = ' class="n"'
+    header = "".join(f'<th scope="col"{numeric if index else ""}>{escape(cell)}</th>' for index, cell in enumerate(head))
     return f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 

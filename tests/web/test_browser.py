@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from e2e.fixtures import StartBot
-from e2e.harness import BlogServer, SandboxWorld
+from e2e.harness import BlogServer, SandboxWorld, wait_until
 from web.scenario import HOSTILE_ANSWER, LINK, ask_summary, start_web_run, summary_json, vote_and_answer
 
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -186,9 +186,14 @@ async def test_chromium_shows_report_and_widget_with_the_cli_figures(
     host.on("console", lambda message: host_errors.append(message.text) if message.type == "error" else None)
     await host.set_content(f'<iframe id="w" src="{url}/embed" width="400" height="600"></iframe>'
                            f'<iframe id="r" src="{url}" width="400" height="600"></iframe>')
-    await host.wait_for_timeout(500)
-    frames = {frame.url: frame for frame in host.frames}
-    framed = frames.get(url + "/embed")
-    assert framed is not None and "section" in await framed.evaluate("() => document.querySelector('section.poll').tagName.toLowerCase()")
-    assert any("frame-ancestors" in error for error in host_errors), host_errors
+
+    async def framed_widget_shown() -> bool:
+        frame = next((frame for frame in host.frames if frame.url == url + "/embed"), None)
+        try:
+            return frame is not None and await frame.evaluate("() => document.querySelectorAll('section.poll').length") == 3
+        except Exception:  # noqa: BLE001 - the frame is still navigating: look again
+            return False
+
+    await wait_until(framed_widget_shown, 15, "the widget in an iframe")
+    await wait_until(lambda: any("frame-ancestors" in error for error in host_errors), 15, "the report page refused in a frame")
     await context.close()

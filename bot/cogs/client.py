@@ -141,6 +141,11 @@ class ReaderBot(commands.Bot):
         except OSError as error:
             raise WebServerError(f"cannot serve the web pages on {self.settings.web.listen}: {error.strerror or error}") from None
         self.report_links = self.web.links
+        self.add_listener(self._report_closed, "on_article_polls_closed")
+
+    async def _report_closed(self, article_id: int) -> None:
+        if self.web is not None:
+            self.web.forget(article_id)
 
     @tasks.loop(seconds=1.0)
     async def poll_feeds(self) -> None:

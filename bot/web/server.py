@@ -9,7 +9,7 @@ from aiohttp import web
 from bot.config import WebSettings
 from bot.storage.database import Database
 from bot.summaries.links import ReportLinks
-from bot.web.app import BotStatus, create_app
+from bot.web.app import REPORTS_KEY, BotStatus, create_app
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,10 @@ class WebServer:
             self.links.base_url = self.address
         log.info("web: serving report pages, /healthz and /metrics on %s (links start with %s)", self.address, self.links.base_url)
         return self.address
+
+    def forget(self, article_id: int) -> None:
+        """The article's figures changed for good (its polls closed): build its pages afresh on the next request."""
+        self.app[REPORTS_KEY].forget(article_id)
 
     async def stop(self) -> None:
         if self._runner is not None:

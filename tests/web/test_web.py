@@ -309,3 +309,13 @@ async def test_stale_feed_cycle_is_unhealthy(sqlite_database: Database) -> None:
         assert response.status == 503 and (await response.json())["checks"]["feeds"]["ok"] is False
     finally:
         await client.close()
+
+
+async def test_operational_figures_on_each_backend(database: Database) -> None:
+    from bot.storage.operations import operational_figures, ping
+
+    await standard_article(Community(database))
+    async with database.session() as session:
+        await ping(session)
+        figures = await operational_figures(session)
+    assert figures.open_polls == 3 and figures.backlog == 0

@@ -94,6 +94,19 @@ class DataSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """Report pages, the blog widget, /healthz and /metrics (bot/web/); off unless `listen` is set."""
+
+    listen: str | None = None  # "127.0.0.1:8080"; port 0 picks a free port
+    public_url: str | None = None  # what links start with; default http://<listen>
+    secret: str | None = field(default=None, metadata={"doc": "signs report links", "secret": True})
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.listen)
+
+
+@dataclass(frozen=True)
 class Settings:
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -101,6 +114,7 @@ class Settings:
     polls: PollSettings = field(default_factory=PollSettings)
     runtime: RuntimeSettings = field(default_factory=RuntimeSettings)
     data: DataSettings = field(default_factory=DataSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     source: str = "defaults"
 
     def with_private_addresses(self) -> Settings:
@@ -114,6 +128,7 @@ _SECTIONS: dict[str, type] = {
     "polls": PollSettings,
     "runtime": RuntimeSettings,
     "data": DataSettings,
+    "web": WebSettings,
 }
 
 # Environment variables that override a key: (section, key).
@@ -125,7 +140,30 @@ ENVIRONMENT_OVERRIDES: dict[str, tuple[str, str]] = {
     "READER_BOT_POLL_INTERVAL": ("feeds", "poll_interval"),
     "READER_BOT_ALLOW_PRIVATE_ADDRESSES": ("feeds", "allow_private_addresses"),
     "READER_BOT_POLL_DURATION": ("polls", "duration"),
+    "READER_BOT_WEB_LISTEN": ("web", "listen"),
+    "READER_BOT_WEB_PUBLIC_URL": ("web", "public_url"),
+    "READER_BOT_WEB_SECRET": ("web", "secret"),
 }
+
+WEB_SECRET_MIN_LENGTH = 16
+
+
+def _check_web(origin: str, web: dict[str, Any]) -> None:
+    """A listening web server needs a usable address and a secret to sign report links with."""
+    listen = web.get("listen")
+    if not listen:
+        return
+    host, _, port = str(listen).rpartition(":")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise ConfigError(f"{origin}: web.listen: expected host:port such as \"127.0.0.1:8080\", got {listen!r}")
+    public_url = web.get("public_url")
+    if public_url and not str(public_url).startswith(("http://", "https://")):
+        raise ConfigError(f"{origin}: web.public_url: expected an http:// or https:// address, got {public_url!r}")
+    if len((web.get("secret") or "").strip()) < WEB_SECRET_MIN_LENGTH:
+        raise ConfigError(
+            f"{origin}: web.secret: needed when web.listen is set, at least {WEB_SECRET_MIN_LENGTH} characters "
+            "(set READER_BOT_WEB_SECRET, e.g. to the output of `openssl rand -base64 32`)"
+        )
 
 
 def _coerce(origin: str, key: str, spec: Any, raw: Any, from_env: bool) -> Any:
@@ -194,6 +232,7 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         spec = {f.name: f for f in fields(_SECTIONS[name])}[key]
         sections[name][key] = _coerce(f"environment {variable}", f"{name}.{key}", spec, raw, from_env=True)
 
+    _check_web(origin, sections["web"])
     return Settings(
         discord=DiscordSettings(**sections["discord"]),
         database=DatabaseSettings(**sections["database"]),
@@ -201,5 +240,6 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         polls=PollSettings(**sections["polls"]),
         runtime=RuntimeSettings(**sections["runtime"]),
         data=DataSettings(**sections["data"]),
+        web=WebSettings(**sections["web"]),
         source=origin,
     )

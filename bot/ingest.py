@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot import metrics
 from bot.articles.extract import article_from_feed, load_article
 from bot.articles.model import Article as ArticleText
 from bot.config import Settings
@@ -191,10 +192,13 @@ class FeedService:
     async def _poll_with_slot(self, subscription_id: int) -> FetchOutcome:
         async with self._fetch_slots:
             try:
-                return await self.poll_subscription(subscription_id)
+                outcome = await self.poll_subscription(subscription_id)
             except Exception as error:  # one feed's bug must not stop the others
                 log.exception("polling feed subscription %s failed", subscription_id)
+                metrics.feed_fetched("error")
                 return FetchOutcome(subscription_id, ok=False, error=type(error).__name__)
+            metrics.feed_fetched("ok" if outcome.ok else "failed")
+            return outcome
 
     async def poll_subscription(self, subscription_id: int) -> FetchOutcome:
         async with self._lock(subscription_id):

@@ -32,7 +32,7 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
     settings = load_settings(example, environ={})
     assert settings.feeds.poll_interval == 600
     text = example.read_text(encoding="utf-8")
-    for section in ("discord", "database", "feeds", "polls"):
+    for section in ("discord", "database", "feeds", "polls", "web"):
         for key in getattr(settings, section).__dataclass_fields__:
             assert key in text, f"config.example.toml does not mention {section}.{key}"
 
@@ -91,3 +91,20 @@ def test_cli_reports_one_line_and_exit_status_2(tmp_path: Path, content: str | N
     assert len(lines) == 1, result.stderr
     assert str(path) in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_web_section_needs_a_secret_and_takes_it_from_the_environment(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[web]\nlisten = "127.0.0.1:8080"\npublic_url = "https://polls.example.org"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"web\.secret: needed when web\.listen is set"):
+        load_settings(path, environ={})
+    settings = load_settings(path, environ={"READER_BOT_WEB_SECRET": "s" * 32})
+    assert settings.web.enabled and settings.web.secret == "s" * 32
+    assert settings.web.public_url == "https://polls.example.org"
+    assert not load_settings(None, environ={}).web.enabled  # off by default
+    path.write_text('[web]\nlisten = "8080"\nsecret = "ssssssssssssssssssss"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"web\.listen: expected host:port"):
+        load_settings(path, environ={})
+    path.write_text('[web]\nlisten = "127.0.0.1:0"\nsecret = "ssssssssssssssssssss"\npublic_url = "polls.example.org"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"web\.public_url"):
+        load_settings(path, environ={})

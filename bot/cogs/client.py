@@ -17,20 +17,27 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
 import yarl
 from discord.ext import commands, tasks
 
+from bot import metrics
 from bot.cogs.errors import install_error_handler
+from bot.cogs.health import GatewayWatch
 from bot.cogs.publisher import Publisher
 from bot.cogs.translator import CommandTranslator
 from bot.config import DiscordSettings, Settings
 from bot.ingest import FeedService, Fetcher
 from bot.loop_watchdog import LoopWatchdog
 from bot.storage.database import Database, displayable_url
+from bot.web.errors import WebServerError
+
+if TYPE_CHECKING:
+    from bot.summaries.links import ReportLinks
+    from bot.web.server import WebServer
 
 log = logging.getLogger("reader_bot")
 
@@ -104,8 +111,15 @@ class ReaderBot(commands.Bot):
         self._startup_task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self.poll_feeds.change_interval(seconds=tick_seconds(settings.feeds.poll_interval))
+        self.health = GatewayWatch(tick_seconds(settings.feeds.poll_interval), settings.feeds.timeout)
+        self.web: WebServer | None = None
+        self.report_links: ReportLinks | None = None  # set when [web] is configured: the cogs add links
 
     async def setup_hook(self) -> None:
+        self.health.install(self)
+        metrics.count_rate_limits()
+        if self.settings.web.enabled:
+            await self._start_web()
         install_error_handler(self.tree)
         await self.tree.set_translator(CommandTranslator())
         for extension in EXTENSIONS:
@@ -130,11 +144,27 @@ class ReaderBot(commands.Bot):
         self.started.set()
         log.info("ready: %d guilds, polling feeds every %s s", len(self.guilds), f"{self.settings.feeds.poll_interval:g}")
 
+    async def _start_web(self) -> None:
+        from bot.web.server import WebServer
+
+        self.web = WebServer(self.settings.web, self.database, self.health)
+        try:
+            await self.web.start()
+        except OSError as error:
+            raise WebServerError(f"cannot serve the web pages on {self.settings.web.listen}: {error.strerror or error}") from None
+        self.report_links = self.web.links
+        self.add_listener(self._report_closed, "on_article_polls_closed")
+
+    async def _report_closed(self, article_id: int) -> None:
+        if self.web is not None:
+            self.web.forget(article_id)
+
     @tasks.loop(seconds=1.0)
     async def poll_feeds(self) -> None:
         try:
             await self.feed_service.poll_due()
             await self.feed_service.build_pending()
+            self.health.feed_cycle_done()
         except Exception:  # never let one bad round stop the loop
             log.exception("feed polling round failed")
         self.publisher.wake()
@@ -157,6 +187,8 @@ class ReaderBot(commands.Bot):
         then disconnect. A task cancelled in the middle of a unit of work still has to roll back; if the database
         is disposed first, its connection is only reclaimed by the garbage collector, whose attempt to close it
         can hang the event loop's shutdown."""
+        if self.web is not None:  # no more requests reach the database from here on
+            await self.web.stop()
         own = [task for task in (self.poll_feeds.get_task(), self._startup_task, *self._background) if task is not None]
         self.poll_feeds.cancel()
         for task in own:
@@ -191,7 +223,7 @@ class RedactingFormatter(logging.Formatter):
 def configure_logging(settings: Settings, level: int = logging.INFO) -> logging.Handler:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
-        RedactingFormatter([settings.discord.token or ""], "%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+        RedactingFormatter([settings.discord.token or "", settings.web.secret or ""], "%(asctime)s %(levelname)-7s %(name)s: %(message)s")
     )
     root = logging.getLogger()
     root.handlers = [handler]
@@ -273,6 +305,9 @@ async def _run(settings: Settings) -> int:
         except discord.LoginFailure:
             _fail("Discord rejected the token: check DISCORD_TOKEN or [discord] token in the configuration")
             return EXIT_USAGE
+        except WebServerError as error:
+            _fail(str(error))
+            return EXIT_FAILURE
         except (aiohttp.ClientConnectionError, OSError) as error:
             _fail(f"cannot reach Discord at {settings.discord.api_base}: {type(error).__name__}")
             return EXIT_FAILURE

@@ -282,6 +282,18 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "de": "In Ordnung: keine Auswertungen mehr per Direktnachricht von diesem Server. Mit /summary-dms on bekommst du sie wieder.",
     },
     "summary.digest_title": {"en": "Weekly digest: {start} to {end}", "de": "Wochenübersicht: {start} bis {end}"},
+    "summary.link": {
+        "en": "Report on the web (works without Discord; share it only with whom should see it): <{url}>",
+        "de": "Auswertung im Web (auch ohne Discord; nur mit denen teilen, die sie sehen sollen): <{url}>",
+    },
+    "summary.revoked": {
+        "en": "The old link no longer works. New link: <{url}>",
+        "de": "Der alte Link funktioniert nicht mehr. Neuer Link: <{url}>",
+    },
+    "summary.web_off": {
+        "en": "This bot has no web pages configured ([web] in its configuration), so there is no link to revoke.",
+        "de": "Dieser Bot hat keine Webseiten eingerichtet ([web] in seiner Konfiguration), es gibt also keinen Link zu widerrufen.",
+    },
     "forget.confirm": {
         "en": "This deletes **all your votes, your written answers and the count of your messages in article threads** in this server. Summaries will no longer include them. It cannot be undone.",
         "de": "Damit werden **alle deine Stimmen, deine schriftlichen Antworten und die Zahl deiner Nachrichten in Artikel-Threads** auf diesem Server gelöscht. Auswertungen enthalten sie dann nicht mehr. Das lässt sich nicht rückgängig machen.",

@@ -21,6 +21,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot import metrics
 from bot.cogs.checks import has_manage_server
 from bot.cogs.i18n import Language, language_for, t
 from bot.cogs.poll_views import (
@@ -109,7 +110,7 @@ def receipt_text(receipt: VoteReceipt, language: Language) -> str:
     return t("vote.withdrawn", language, option=option)
 
 
-async def reply(interaction: discord.Interaction, text: str) -> None:
+async def reply(interaction: discord.Interaction, text: str) -> bool:
     """An ephemeral answer, as the first response or as a follow-up after a defer.
 
     A reply Discord refuses (the interaction expired, the member's client is gone) is logged in one line: the
@@ -121,6 +122,8 @@ async def reply(interaction: discord.Interaction, text: str) -> None:
             await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
     except discord.HTTPException as error:
         log.warning("could not answer interaction %s: %s %s", interaction.id, error.status, error.text or "")
+        return False
+    return True
 
 
 class DeadlineWatch:
@@ -267,23 +270,28 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
     # ----- votes -------------------------------------------------------------------------------------------
 
     def _votes_committed(self, receipts: list[VoteReceipt]) -> None:
+        metrics.votes_stored(len(receipts))
         self.refresher.touch({receipt.request.poll_id for receipt in receipts})
 
     async def handle_vote_click(self, interaction: discord.Interaction, poll_id: int | None, option_id: int | None) -> None:
         language = language_for(interaction.locale)
+        arrived = time.monotonic()
+        stored = False
         try:
             if interaction.guild_id is None or poll_id is None or option_id is None:
                 raise NotFound("malformed custom id")
             request = VoteRequest(interaction.guild_id, poll_id, option_id, interaction.user.id)
             receipt = await self._within_deadline(interaction, self.batcher.enqueue(request))
             text = receipt_text(receipt, language)
+            stored = True
         except ReaderBotError as error:
             key, values = _refusal_key(error)
             text = t(key, language, **values)
         except Exception:
             log.exception("vote click failed (poll %s, option %s)", poll_id, option_id)
             text = t("error.generic", language)
-        await reply(interaction, text)
+        if await reply(interaction, text) and stored:
+            metrics.vote_acknowledged(time.monotonic() - arrived)
 
     async def _within_deadline(self, interaction: discord.Interaction, future: asyncio.Future[Any]) -> Any:
         """Await `future`; if it is not done when Discord's deadline nears, the interaction is deferred meanwhile

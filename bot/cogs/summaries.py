@@ -162,24 +162,57 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
         language = language_for(interaction.locale)
         await interaction.response.defer(ephemeral=True, thinking=True)
         guild_id = interaction.guild_id
-        roles = [role.id for role in getattr(interaction.user, "roles", [])]
-        async with self.database.session() as session:
-            found = await self._resolve_article(session, article, guild_id)
-            allowed = await may_summarise(
-                session, guild_id=guild_id, article_id=found, member_id=interaction.user.id, role_ids=roles,
-                manages_guild=has_manage_server(interaction),
-            )
-        if not allowed:
-            raise NotAllowed("summary refused", message_key="summary.not_allowed")
+        found = await self._authorised_article(interaction, article)
         summary = await build_summary(self.database, found, guild_id=guild_id)
         groups = group_embeds(render_embeds(summary, language))
         files = await summary_files(summary, language)
         await interaction.followup.send(
-            t("summary.attached", language), embeds=_discord_embeds(groups[0]), files=files, ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
+            await self._with_link(t("summary.attached", language), found, language), embeds=_discord_embeds(groups[0]),
+            files=files, ephemeral=True, allowed_mentions=NO_MENTIONS,
         )
         for group in groups[1:]:
             await interaction.followup.send(embeds=_discord_embeds(group), ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def _authorised_article(self, interaction: discord.Interaction, reference: str) -> int:
+        """The article the member asked for, if they may see its summary (its author, the author role, admins)."""
+        assert interaction.guild_id is not None
+        roles = [role.id for role in getattr(interaction.user, "roles", [])]
+        async with self.database.session() as session:
+            found = await self._resolve_article(session, reference, interaction.guild_id)
+            allowed = await may_summarise(
+                session, guild_id=interaction.guild_id, article_id=found, member_id=interaction.user.id, role_ids=roles,
+                manages_guild=has_manage_server(interaction),
+            )
+        if not allowed:
+            raise NotAllowed("summary refused", message_key="summary.not_allowed")
+        return found
+
+    async def _with_link(self, text: str, article_id: int, language: Language) -> str:
+        """`text` and, when [web] is configured, the line with the article's report link."""
+        links = getattr(self.bot, "report_links", None)
+        if links is None:
+            return text
+        try:
+            url = await links.link_for(article_id)
+        except Exception:  # the summary matters more than its link
+            log.exception("could not issue the report link of article %s", article_id)
+            return text
+        return f"{text}\n{t('summary.link', language, url=url)}"
+
+    @app_commands.command(name="summary-revoke", description="Make an article's report link stop working and get a new one")
+    @app_commands.describe(article="The article (start typing its title)")
+    @app_commands.guild_only()
+    async def summary_revoke_command(self, interaction: discord.Interaction, article: str) -> None:
+        language = language_for(interaction.locale)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await self._authorised_article(interaction, article)
+        links = getattr(self.bot, "report_links", None)
+        if links is None:
+            await interaction.followup.send(t("summary.web_off", language), ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        url = await links.revoke(found)
+        log.info("report link of article %s revoked by a member of guild %s", found, interaction.guild_id)
+        await interaction.followup.send(t("summary.revoked", language, url=url), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @staticmethod
     async def _resolve_article(session: Any, reference: str, guild_id: int) -> int:
@@ -193,6 +226,7 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
             raise
 
     @summary_command.autocomplete("article")
+    @summary_revoke_command.autocomplete("article")
     async def _article_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
@@ -273,7 +307,8 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
             if target.summary_channel_id is not None:
                 channel = self.bot.get_partial_messageable(target.summary_channel_id, guild_id=target.guild_id)
                 attach = self._may_attach(target.guild_id, target.summary_channel_id)
-                content = t("summary.closed_post", target.language, title=title)
+                content = await self._with_link(t("summary.closed_post", target.language, title=title), article_id,
+                                                target.language)
                 try:
                     await send_summary(channel, summary, target.language, content, attach=attach)
                 except discord.Forbidden as error:
@@ -290,7 +325,8 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
         if wants_dm and author_id is not None:
             try:
                 user = self.bot.get_user(author_id) or await self.bot.fetch_user(author_id)
-                await send_summary(user, summary, target.language, t("summary.closed_dm", target.language, title=title))
+                text = await self._with_link(t("summary.closed_dm", target.language, title=title), article_id, target.language)
+                await send_summary(user, summary, target.language, text)
             except discord.HTTPException as error:  # DMs closed, user gone: the channel post stands
                 log.info("could not send the summary of article %s by DM: %s", article_id, error.status)
         return True

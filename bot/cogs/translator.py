@@ -52,6 +52,8 @@ GERMAN: dict[str, str] = {
     "Link an author name from the feed to a member of this server": "Einen Autorennamen aus dem Feed mit einem Mitglied verknüpfen",
     "The author's name exactly as the feed spells it": "Der Name des Autors genau so, wie der Feed ihn schreibt",
     "The member who is this author (gets the summaries of their articles)": "Das Mitglied, das dieser Autor ist (bekommt die Zusammenfassungen)",
+    "Make an article's report link stop working and get a new one": "Den Link zur Auswertung eines Artikels ungültig machen und einen neuen bekommen",
+    "The article (start typing its title)": "Der Artikel (Titel eintippen)",
 }
 
 # Editors (issue 13): /poll add, edit, delete and the review settings; the table lives beside the feature.

@@ -14,6 +14,10 @@ the sandbox by configuration). The timeline:
 6. the author summaries appear in the summary channel;
 7. charts (PNG), CSV and JSON are written, and everything shuts down.
 
+While it runs, the bot's web server (bot/web/) serves each article's report page on loopback; the links are
+printed as the articles appear, and a static copy of each page, its widget and its SVG chart is written to the
+output folder at the end.
+
 Then it prints what the channel, the threads and the summary channel look like, each article's author
 summary (the same text `reader-bot summary` prints) with a `figures:` line of its numbers, and a check that
 the bot counted exactly what the community did. Progress goes to stderr, the report to stdout.
@@ -36,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.config import Settings
+from bot.config import Settings, WebSettings
 
 if TYPE_CHECKING:
     from bot.cogs.client import ReaderBot
@@ -107,6 +111,16 @@ class Progress:
         self._last_detail, self._last_print = text, now
         self._emit(f"[{self.number}/{self.total}] {self.title}… {text}", final=not self._tty)
 
+    def note(self, text: str) -> None:
+        """A line that stays (a link, say), printed above the stage line."""
+        if self._tty:
+            self.stream.write("\r\033[K" + text + "\n")
+            self._emit(f"[{self.number}/{self.total}] {self.title}" + (f"… {self._last_detail}" if self._last_detail else ""),
+                       final=False)
+        else:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+
     def finish(self) -> None:
         if self._tty:
             self.stream.write("\n")
@@ -133,6 +147,7 @@ class ArticleRun:
     targets: list[PollTarget] = field(default_factory=list)
     plan: ArticlePlan | None = None
     reviewed: bool = False  # its proposals went through review mode (bot/demo/review.py)
+    report_url: str | None = None
 
 
 def demo_settings(base: Settings, *, database_url: str, token: str, api_base: str, gateway_url: str) -> Settings:
@@ -145,6 +160,7 @@ def demo_settings(base: Settings, *, database_url: str, token: str, api_base: st
         feeds=replace(base.feeds, poll_interval=FEED_POLL_SECONDS, timeout=5.0, allow_private_addresses=True),
         polls=replace(base.polls, duration=POLL_SECONDS),
         source="demo",
+        web=WebSettings(listen="127.0.0.1:0", secret=secrets.token_urlsafe(32)),  # report pages on loopback
     )
 
 
@@ -156,7 +172,7 @@ def _clear_previous_run(output: Path) -> None:
     """Only the files a previous demo wrote; anything else in the folder is left alone."""
     for name in (DATABASE_NAME, f"{DATABASE_NAME}-wal", f"{DATABASE_NAME}-shm", f"{DATABASE_NAME}-journal", LOG_NAME):
         (output / name).unlink(missing_ok=True)
-    for pattern in ("summary-*.png", "summary-*.csv", "summary-*.json"):
+    for pattern in ("summary-*.png", "summary-*.csv", "summary-*.json", "report-*.html", "embed-*.html", "chart-*.svg"):
         for path in output.glob(pattern):
             path.unlink()
 
@@ -308,6 +324,8 @@ class Demo:
                 error = self.bot_task.exception()
                 raise DemoFailed(f"the bot stopped while connecting: {type(error).__name__}: {error}")
             raise DemoFailed(f"the bot did not connect to the sandbox within {START_TIMEOUT_SECONDS:g} s")
+        if self.bot.web is not None and self.bot.web.address:
+            self.addresses["web"] = self.bot.web.address
         self.progress.detail(f"sandbox {urls.base_url}, blog {self.blog.base_url}, bot connected", force=True)
 
     def _build_world(self) -> None:
@@ -429,6 +447,9 @@ class Demo:
         summary = await self._wait_posted(article)
         if article.reviewed:
             summary = await self._review(article)
+        if self.bot.report_links is not None:
+            article.report_url = await self.bot.report_links.link_for(summary.article.id)
+            self.progress.note(f"report page for “{article.title}”: {article.report_url}")
         message = next((m for m in self.sandbox.messages(self.article_channel)
                         if any(e.get("url") == article.url for e in m.embeds)), None)
         if message is None:
@@ -562,8 +583,9 @@ class Demo:
 
         summaries = await self._summaries()
         report = self.report
+        web = f" · web {self.addresses['web']}" if "web" in self.addresses else ""
         report += ["═" * 100, f"reader-bot demo · {GUILD_NAME} · sandbox {self.addresses['sandbox']} · "
-                   f"blog {self.addresses['blog']}", "═" * 100, ""]
+                   f"blog {self.addresses['blog']}{web}", "═" * 100, ""]
         report += ["── Set-up " + "─" * 90, *self.setup_log, ""]
         report += render_channel(self.sandbox, self.article_channel) + [""]
         for article in self.articles:
@@ -586,7 +608,11 @@ class Demo:
             report += ["═" * 100, heading, "═" * 100]
             report += render_text(summary).rstrip("\n").splitlines()
             report.append("figures: " + json.dumps(summary_figures(summary), ensure_ascii=False))
-            report.append(f"files: summary-{slug}.png, summary-{slug}.csv, summary-{slug}.json")
+            report.append(f"files: summary-{slug}.png, summary-{slug}.csv, summary-{slug}.json, "
+                          f"report-{slug}.html, embed-{slug}.html, chart-{slug}.svg")
+            if article.report_url:
+                report.append(f"report page (served while the demo ran): {article.report_url}")
+            self._write_web_copies(slug, summary)
             report.append("")
             if attached["csv"].decode("utf-8") != render_csv(summary):
                 checks.append(f"{article.title!r}: the CSV posted when the polls closed differs from the summary now")
@@ -607,6 +633,18 @@ class Demo:
         answers = sum(len(p.answers) for s in summaries for p in s.polls)
         report.append(f"ok: all {polls} polls agree (votes per option, {votes} votes, {answers} answers, "
                       "voters per article)")
+
+    def _write_web_copies(self, slug: str, summary: Summary) -> None:
+        """The report page, the widget and the chart as static files, linking the CSV and JSON beside them."""
+        from bot.web.pages import Links, embed_page, report_page
+        from bot.web.svg import chart_svg
+
+        links = Links(csv=f"summary-{slug}.csv", json=f"summary-{slug}.json")
+        for name, text in ((f"report-{slug}.html", report_page(summary, links)), (f"embed-{slug}.html", embed_page(summary, links)),
+                           (f"chart-{slug}.svg", chart_svg(summary, summary.article.language))):
+            path = self.output / name
+            path.write_text(text, encoding="utf-8")
+            self.files.append(path)
 
     def _check(self, article: ArticleRun, summary: Summary) -> list[str]:
         """Differences between the community's ledger and the bot's summary of one article."""

@@ -215,6 +215,9 @@ class Article(Base):
     thread_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     created_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow, index=True)
     summary_sent_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    # The report link (bot/summaries/links.py): revoking bumps the generation; the key finds the article by link.
+    report_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    report_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     polls: Mapped[list[Poll]] = relationship(back_populates="article", order_by="Poll.position", cascade="all, delete-orphan")
 

@@ -239,3 +239,25 @@ def test_review_mode_on_the_last_article(demo: DemoResult) -> None:
     assert "Which newsletter do you actually read to the end?" in thread and ", honestly?" in thread
     dropped = review.split("🗑️ **1. ", 1)[1].split("**", 1)[0]
     assert f"**{dropped}**" not in thread
+
+
+def test_report_pages_were_served_and_copied(demo: DemoResult) -> None:
+    """Links to the live report pages were printed while it ran; static copies hold the same figures."""
+    import lxml.html
+
+    links = re.findall(r"report page for “.+?”: (http://127\.0\.0\.1:\d+/r/[A-Za-z0-9_-]{32})$", demo.stderr, re.MULTILINE)
+    assert len(set(links)) == 4, demo.stderr[-2000:]
+    for printed in demo.figures:
+        slug = printed["article"].rstrip("/").rsplit("/", 1)[-1]
+        page = (demo.output / f"report-{slug}.html").read_text(encoding="utf-8")
+        document = lxml.html.fromstring(page)
+        assert int(document.xpath("//p[@data-voters]/@data-voters")[0]) == printed["voters"]
+        sections = document.xpath("//section[@class='poll']")
+        assert [int(s.get("data-votes")) for s in sections] == [p["votes"] for p in printed["polls"]]
+        for section, poll in zip(sections, printed["polls"], strict=True):
+            rows = section.xpath(".//tr[@class='option']")
+            assert [[r.get("data-label"), int(r.get("data-votes"))] for r in rows] == poll["options"]
+        assert document.xpath("//a[@download]/@href") == [f"summary-{slug}.csv", f"summary-{slug}.json"]
+        assert not document.xpath("//script")
+        assert (demo.output / f"embed-{slug}.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+        assert "<svg" in (demo.output / f"chart-{slug}.svg").read_text(encoding="utf-8")

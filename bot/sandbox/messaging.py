@@ -269,7 +269,7 @@ def _normalise_poll(poll: Mapping[str, Any]) -> dict[str, Any]:
         "answers": answers,
         "expiry": iso_timestamp(expiry),
         "allow_multiselect": bool(poll.get("allow_multiselect", False)),
-        "layout_type": poll.get("layout_type", 1),
+        "layout_type": poll.get("layout_type") or 1,
         "results": {"is_finalized": False, "answer_counts": []},
     }
 

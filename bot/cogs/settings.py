@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -33,6 +34,7 @@ _WEEKDAY_NAMES = {
     "de": dict(zip(WEEKDAYS, ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"), strict=True)),
 }
 MAX_AUTHORS_SHOWN = 20
+NATIVE_CONFIRM_SECONDS = 600.0
 
 
 def _yes_no(value: bool, language: Language) -> str:
@@ -61,9 +63,46 @@ def describe_config(config: GuildConfig, links: list[tuple[str, int]], language:
         ("config.author_role", f"<@&{config.author_role_id}>" if config.author_role_id else t("config.not_set", language)),
         ("config.thread_per_article", _yes_no(config.thread_per_article, language)),
         ("config.digest", digest),
+        ("config.style", t(f"config.style_{config.poll_style}", language)),
         ("config.authors", authors or t("config.none", language)),
     ]
     return "\n".join(f"**{t(key, language)}:** {value}" for key, value in rows)[:2000]
+
+
+class NativeStyleConfirm(discord.ui.View):
+    """Confirm switching an anonymous guild to native polls; only the admin who asked can press, once."""
+
+    def __init__(self, bot: ReaderBot, admin_id: int, language: Language) -> None:
+        super().__init__(timeout=NATIVE_CONFIRM_SECONDS)
+        self.bot = bot
+        self.admin_id = admin_id
+        self.language = language
+        nonce = secrets.token_hex(6)
+        confirm = discord.ui.Button(label=t("config.native_confirm_button", language), style=discord.ButtonStyle.danger,
+                                    custom_id=f"config-native:yes:{nonce}")
+        cancel = discord.ui.Button(label=t("config.native_cancel_button", language),
+                                   style=discord.ButtonStyle.secondary, custom_id=f"config-native:no:{nonce}")
+        confirm.callback = self._confirm  # type: ignore[method-assign]
+        cancel.callback = self._cancel  # type: ignore[method-assign]
+        self.add_item(confirm)
+        self.add_item(cancel)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.admin_id:
+            await interaction.response.send_message(t("forget.not_yours", language_for(interaction.locale)), ephemeral=True)
+            return False
+        return True
+
+    async def _confirm(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        assert interaction.guild_id is not None
+        async with self.bot.database.session() as session:
+            await update_guild_settings(session, interaction.guild_id, poll_style="native")
+        await interaction.response.edit_message(content=t("config.native_confirmed", self.language), view=None)
+
+    async def _cancel(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=t("config.native_cancelled", self.language), view=None)
 
 
 @app_commands.guild_only()
@@ -98,6 +137,7 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         thread_per_article="Whether each article gets its own discussion thread",
         digest="Weekly digest: weekday and hour in UTC, e.g. “mon 09”, or “off”",
         clear="Remove a setting: the summary channel or the author role",
+        style="Poll style: the bot's buttons, or Discord's own polls (voters visible to everyone)",
     )
     @app_commands.choices(
         results=[
@@ -108,6 +148,10 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
             app_commands.Choice(name="the article's language", value="article"),
             app_commands.Choice(name="German (Deutsch)", value="de"),
             app_commands.Choice(name="English", value="en"),
+        ],
+        style=[
+            app_commands.Choice(name="buttons: the bot's own poll message", value="buttons"),
+            app_commands.Choice(name="native: Discord's own polls (voters visible to everyone)", value="native"),
         ],
         clear=[
             app_commands.Choice(name="summary channel", value="summary_channel_id"),
@@ -127,6 +171,7 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         thread_per_article: bool | None = None,
         digest: app_commands.Range[str, 1, 40] | None = None,
         clear: app_commands.Choice[str] | None = None,
+        style: app_commands.Choice[str] | None = None,
     ) -> None:
         member_language = language_for(interaction.locale)
         assert interaction.guild_id is not None
@@ -154,10 +199,23 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
             changes["digest"] = parse_digest(digest)
         if clear is not None and clear.value not in changes:
             changes[clear.value] = None
+        confirm_native = False
         async with self.bot.database.session() as session:
+            if style is not None:
+                current = await load_guild_config(session, interaction.guild_id, self.bot.settings.polls)
+                anonymous_after = changes.get("anonymous", current.anonymous)
+                # Native polls show voters to everyone: with anonymous votes on, the admin confirms first.
+                confirm_native = style.value == "native" and anonymous_after and current.poll_style != "native"
+                if not confirm_native:
+                    changes["poll_style"] = style.value
             changed = await update_guild_settings(session, interaction.guild_id, **changes) if changes else []
         heading = t("config.saved" if changed else "config.unchanged", member_language)
         text = f"{heading}\n" + await self._describe(interaction.guild_id, member_language)
+        if confirm_native:
+            view = NativeStyleConfirm(self.bot, interaction.user.id, member_language)
+            text = t("config.native_confirm", member_language) + "\n\n" + text
+            await interaction.response.send_message(text[:2000], view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
         await interaction.response.send_message(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="author", description="Link an author name from the feed to a member of this server")

@@ -42,6 +42,9 @@ GERMAN: dict[str, str] = {
     "Link an author name from the feed to a member of this server": "Einen Autorennamen aus dem Feed mit einem Mitglied verknüpfen",
     "The author's name exactly as the feed spells it": "Der Name des Autors genau so, wie der Feed ihn schreibt",
     "The member who is this author (gets the summaries of their articles)": "Das Mitglied, das dieser Autor ist (bekommt die Zusammenfassungen)",
+    "Poll style: the bot's buttons, or Discord's own polls (voters visible to everyone)": "Umfragestil: Knöpfe des Bots oder Discords eigene Umfragen (für alle sichtbar, wer abstimmt)",
+    "buttons: the bot's own poll message": "Knöpfe: die eigene Umfrage-Nachricht des Bots",
+    "native: Discord's own polls (voters visible to everyone)": "Discord: Discords eigene Umfragen (für alle sichtbar, wer abstimmt)",
 }
 
 _TRANSLATED_CONTEXTS = (

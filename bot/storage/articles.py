@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.articles.model import Article as ArticleText
-from bot.questions.model import PollDraft
+from bot.questions.model import PollDraft, PollKind
 from bot.storage.models import Article, EntryState, FeedSubscription, Poll, PollOption, PollState, SeenEntry
 from bot.storage.settings import GuildConfig
 
@@ -69,6 +69,8 @@ async def store_article(
             anonymous=config.anonymous,
             duration_seconds=config.poll_duration_seconds,
             state=PollState.DRAFT,
+            # Open questions keep the answer button: Discord's polls take no written answers.
+            style="native" if config.poll_style == "native" and draft.kind != PollKind.OPEN else None,
         )
         poll.options = [
             PollOption(position=index, label=label[:55]) for index, label in enumerate(draft.options[:MAX_OPTIONS_PER_POLL])

@@ -20,6 +20,7 @@ from bot.storage.models import AuthorLink, GuildSettings
 
 RESULTS_VISIBILITY = ("live", "on_close")
 LANGUAGES = ("article", "de", "en")
+POLL_STYLES = ("buttons", "native")
 MIN_POLL_DURATION_SECONDS = 5.0
 MAX_POLL_DURATION_SECONDS = 365 * 86400.0
 MAX_AUTHOR_NAME_LENGTH = 200
@@ -57,6 +58,7 @@ class GuildConfig:
     author_role_id: int | None
     thread_per_article: bool
     digest: str | None  # "mon 09" (weekday, hour UTC) or None
+    poll_style: str = "buttons"  # buttons | native (Discord's own polls for yes/no and choice polls)
 
     def poll_language(self, article_language: str) -> str:
         """The language polls are posted in: the guild's choice, or the article's own."""
@@ -103,6 +105,7 @@ async def load_guild_config(session: AsyncSession, guild_id: int, defaults: Poll
             author_role_id=None,
             thread_per_article=True,
             digest=None,
+            poll_style=defaults.style,
         )
     return GuildConfig(
         guild_id=guild_id,
@@ -114,6 +117,7 @@ async def load_guild_config(session: AsyncSession, guild_id: int, defaults: Poll
         author_role_id=row.author_role_id,
         thread_per_article=True if row.thread_per_article is None else row.thread_per_article,
         digest=row.digest,
+        poll_style=row.poll_style or defaults.style,
     )
 
 
@@ -126,6 +130,7 @@ _FIELDS = (
     "author_role_id",
     "thread_per_article",
     "digest",
+    "poll_style",
 )
 
 
@@ -141,6 +146,8 @@ async def update_guild_settings(session: AsyncSession, guild_id: int, **changes:
         raise InvalidSetting("config.bad_visibility", value=str(changes["results_visibility"]), allowed=", ".join(RESULTS_VISIBILITY))
     if "language" in changes and changes["language"] not in LANGUAGES:
         raise InvalidSetting("config.bad_language", value=str(changes["language"]), allowed=", ".join(LANGUAGES))
+    if "poll_style" in changes and changes["poll_style"] not in POLL_STYLES:
+        raise InvalidSetting("config.bad_style", value=str(changes["poll_style"]), allowed=", ".join(POLL_STYLES))
     row = await session.get(GuildSettings, guild_id)
     if row is None:
         row = GuildSettings(guild_id=guild_id, results_visibility="live", language="article", thread_per_article=True)

@@ -31,6 +31,7 @@ from bot.polls.native import (
     ReconcileResult,
     apply_native_events,
     native_poll_ref,
+    native_poll_ref_for_message,
     open_native_polls,
     reconcile_native_poll,
 )
@@ -164,6 +165,22 @@ class NativePollsCog(commands.Cog, name=NATIVE_POLLS_COG_NAME):
                 item.done.set_result(result)
         if changed:
             self.bot.dispatch("native_poll_votes_stored", changed)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Discord's "poll result" message: the poll is finalised, so its voters are final; store them (a poll
+        Discord ended on its own, e.g. at its 768-hour limit, is reconciled here before the bot closes it)."""
+        if message.type is not discord.MessageType.poll_result or message.guild is None or message.reference is None:
+            return
+        if self.bot.user is None or message.author.id != self.bot.user.id or message.reference.message_id is None:
+            return
+        async with self.database.session() as session:
+            ref = await native_poll_ref_for_message(session, message.guild.id, message.reference.message_id)
+        if ref is not None:
+            try:
+                await self.reconcile(ref)
+            except discord.HTTPException as error:
+                log.warning("could not read the final voters of native poll %s (%s)", ref.poll_id, error)
 
     # ----- reconciliation ----------------------------------------------------------------------------------
 

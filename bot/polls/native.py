@@ -123,6 +123,13 @@ async def native_poll_ref(session: AsyncSession, poll_id: int) -> NativePollRef 
     return NativePollRef(*row) if row else None
 
 
+async def native_poll_ref_for_message(session: AsyncSession, guild_id: int, message_id: int) -> NativePollRef | None:
+    """The unclosed native poll a Discord message carries, if it is one of this guild's."""
+    row = (await session.execute(_native_posts().where(
+        DiscordPost.guild_id == guild_id, DiscordPost.message_id == message_id, Poll.state != PollState.CLOSED))).first()
+    return NativePollRef(*row) if row else None
+
+
 async def native_poll_ids(session: AsyncSession, poll_ids: Sequence[int]) -> list[int]:
     if not poll_ids:
         return []

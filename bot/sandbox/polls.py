@@ -13,6 +13,7 @@ message is updated and Discord's "poll result" message is posted in the same cha
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -124,6 +125,25 @@ class NativePollsMixin:
     """Part of `Sandbox`: members vote on native polls, polls end (by time or the expire endpoint)."""
 
     state: StateIndex
+    poll_hour_seconds: float = 3600.0  # how long one hour of a poll's duration lasts here (tests shorten it)
+
+    def _schedule_poll_end(self, message: Message, request: Mapping[str, Any]) -> None:
+        """A new poll: its expiry from its duration, and a timer that ends it then, as Discord does."""
+        hours = request.get("duration")
+        hours = 24 if hours is None else int(hours)
+        seconds = hours * self.poll_hour_seconds
+        expiry = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds)
+        message.poll["expiry"] = iso_timestamp(expiry)  # type: ignore[index]
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no event loop (a synchronous caller): `end_expired_polls()` ends it
+        loop.call_later(seconds, self._end_if_due, message.id)
+
+    def _end_if_due(self, message_id: int) -> None:
+        message = self.state.messages.get(message_id)
+        if message is not None and not message.deleted and message.poll and not message.poll["results"]["is_finalized"]:
+            self.end_poll(message)
 
     @property
     def poll_votes(self) -> dict[int, dict[int, dict[int, None]]]:

@@ -193,3 +193,22 @@ async def test_expire_is_for_the_author_and_voters_page_limits(sandbox: Sandbox,
             assert reply.status == 400 and (await reply.json())["code"] == 520003
     assert sandbox.end_expired_polls(dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=2))
     assert sandbox.poll_is_finalized(message)
+
+
+async def test_a_poll_ends_on_its_own_at_its_expiry(sandbox: Sandbox, world: World) -> None:
+    sandbox.poll_hour_seconds = 0.3  # one hour of poll time lasts 0.3 s here
+    watcher = PollClient(_intents(polls=True))
+    async with running(watcher.client) as client:
+        poll = discord.Poll(question="Soon over?", duration=dt.timedelta(hours=1))
+        poll.add_answer(text="Yes").add_answer(text="No")
+        sent = await client.get_channel(world.channel.id).send(poll=poll)
+        message = sandbox.message(sent.id)
+        sandbox.vote_native(world.alice, message, [1])
+        assert not sandbox.poll_is_finalized(message)
+        await until(lambda: len(watcher.results) == 1, timeout=5)
+        assert sandbox.poll_is_finalized(message)
+        cached = client.get_partial_messageable(world.channel.id)
+        refreshed = await cached.fetch_message(sent.id)
+        assert refreshed.poll.is_finalised() and refreshed.poll.get_answer(1).vote_count == 1
+        with pytest.raises(Exception, match="ended"):
+            sandbox.vote_native(world.bob, message, [2])

@@ -77,6 +77,8 @@ class PollSettings:
     duration: float = field(default=7 * 86400.0, metadata={"duration": True})
     anonymous: bool = True
     review_timeout: float = field(default=86400.0, metadata={"duration": True})
+    # "buttons": the bot's own poll message; "native": Discord's own poll on the message (yes/no and choice polls).
+    style: str = field(default="buttons", metadata={"choices": ("buttons", "native")})
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,9 @@ def _coerce(origin: str, key: str, spec: Any, raw: Any, from_env: bool) -> Any:
             if raw <= 0:
                 raise ValueError("must be greater than zero")
             return raw
+        choices = spec.metadata.get("choices")
+        if choices and raw not in choices:
+            raise ValueError(f"expected one of {', '.join(repr(c) for c in choices)}, got {raw!r}")
         if isinstance(raw, str):
             return raw
         raise ValueError(f"expected a string, got {type(raw).__name__}")

@@ -47,6 +47,7 @@ EXIT_USAGE = 2  # configuration: missing or rejected token
 
 EXTENSIONS = (
     "bot.cogs.feeds", "bot.cogs.settings", "bot.cogs.polls", "bot.cogs.summaries", "bot.cogs.delivery", "bot.cogs.editors",
+    "bot.cogs.native_polls",
 )
 MAX_TICK_SECONDS = 5.0
 CLOSE_GRACE_SECONDS = 5.0  # how long a clean shutdown waits for cancelled work to roll back
@@ -58,6 +59,7 @@ def bot_intents() -> discord.Intents:
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_messages = True
+    intents.guild_polls = True  # votes on native polls (MESSAGE_POLL_VOTE_ADD/REMOVE); not privileged
     return intents
 
 

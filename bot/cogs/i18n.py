@@ -361,6 +361,33 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Note: I lack Attach Files in {channel}, so summaries there go out as text without chart and CSV file.",
         "de": "Hinweis: Mir fehlt „Dateien anhängen“ in {channel}, deshalb gehen Auswertungen dort als Text ohne Diagramm und CSV-Datei raus.",
     },
+    # --- native polls (bot/cogs/native_polls.py, /config set style, /forget-me)
+    "native.poll_intro": {
+        "en": "Vote in Discord's poll below. Discord shows everyone who voted for what.",
+        "de": "Stimm in der Discord-Umfrage unten ab. Discord zeigt allen, wer wofür gestimmt hat.",
+    },
+    "forget.native_note": {
+        "en": "Discord itself still shows your vote on its poll messages until you remove it there (open the poll and choose “Remove vote”).",
+        "de": "Discord selbst zeigt deine Stimme in seinen Umfragen weiter an, bis du sie dort entfernst (Umfrage öffnen, „Stimme entfernen“).",
+    },
+    "config.style": {"en": "Poll style", "de": "Umfragestil"},
+    "config.style_buttons": {"en": "buttons (the bot's own message)", "de": "Knöpfe (die eigene Nachricht des Bots)"},
+    "config.style_native": {"en": "Discord's own polls", "de": "Discords eigene Umfragen"},
+    "config.bad_style": {
+        "en": "“{value}” is not a poll style. Possible: {allowed}.",
+        "de": "„{value}“ ist kein Umfragestil. Möglich: {allowed}.",
+    },
+    "config.native_confirm": {
+        "en": "Votes are anonymous in this server, but **Discord's own polls show everyone who voted for what**. Native polls would make new yes/no and choice polls public. Switch to native polls anyway?",
+        "de": "Auf diesem Server sind Stimmen anonym, aber **Discords eigene Umfragen zeigen allen, wer wofür gestimmt hat**. Neue Ja/Nein- und Auswahl-Umfragen wären damit öffentlich. Trotzdem auf Discord-Umfragen umstellen?",
+    },
+    "config.native_confirm_button": {"en": "Use native polls", "de": "Discord-Umfragen verwenden"},
+    "config.native_cancel_button": {"en": "Keep buttons", "de": "Knöpfe behalten"},
+    "config.native_confirmed": {
+        "en": "Done: new yes/no and choice polls are Discord's own polls; their voters are visible to everyone.",
+        "de": "Erledigt: Neue Ja/Nein- und Auswahl-Umfragen sind Discords eigene Umfragen; wer abstimmt, ist für alle sichtbar.",
+    },
+    "config.native_cancelled": {"en": "Polls keep their buttons.", "de": "Umfragen behalten ihre Knöpfe."},
 }
 
 

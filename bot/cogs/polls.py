@@ -389,6 +389,8 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         return True
 
     async def _edit_poll_message(self, snapshot: PollSnapshot, channel_id: int, message_id: int) -> None:
+        if snapshot.style == "native":
+            return  # Discord draws a native poll and its results; its message is never redrawn
         await self.refresher.channel_turn(channel_id)
         content, embed, view = render_poll_message(snapshot, snapshot.language)
         message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
@@ -425,6 +427,9 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
     async def close(self, poll_id: int, *, guild_id: int | None = None) -> CloseResult:
         """Close in the database, then show it on Discord (final counts, disabled buttons, result in the thread)."""
         async with self._closing_lock:
+            native = self.bot.get_cog("NativePolls")  # bot/cogs/native_polls.py: end it on Discord first
+            if native is not None:
+                await native.end_on_discord(poll_id, guild_id=guild_id)  # type: ignore[attr-defined]
             result = await run_write(self.database, lambda session: close_poll(session, poll_id, guild_id=guild_id))
             await self.show_closed(poll_id)
             return result

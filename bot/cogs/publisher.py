@@ -26,7 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cogs.alerts import Alerts
 from bot.cogs.checks import missing_posting_permissions
 from bot.cogs.poll_views import ANSWER_PREFIX, VOTE_PREFIX, PollMessage, render_poll_message
+from bot.cogs.native_polls import discord_poll, is_native_message_for, native_poll_content
 from bot.config import Settings
+from bot.polls.native import native_poll_draft
 from bot.polls.tally import load_poll_snapshot
 from bot.posting.content import EMBED_TITLE_LIMIT, ArticleCard, shorten
 from bot.posting.delivery import MAX_PERMISSION_ATTEMPTS, DeliveryFailure, Problem, Target, classify
@@ -199,14 +201,22 @@ class DiscordTransport:
         return thread.id
 
     async def _find_poll_message(self, channel_id: int, poll_id: int, since: datetime) -> SentMessage | None:
+        async with self.database.session() as session:
+            native = await native_poll_draft(session, poll_id)
         async for message in self._own_messages_since(channel_id, since):
-            if is_poll_message_for(message, poll_id):
+            if is_poll_message_for(message, poll_id) or (native is not None and is_native_message_for(message, native)):
                 return SentMessage(message.id, channel_id, message.created_at)
         return None
 
     async def _send_poll_message(self, channel_id: int, poll_id: int, nonce: str) -> SentMessage:
         async with self.database.session() as session:
-            rendered = await poll_message(session, poll_id)
+            native = await native_poll_draft(session, poll_id)
+            rendered = await poll_message(session, poll_id) if native is None else None
+        if native is not None:  # Discord's own poll (bot/cogs/native_polls.py)
+            sent = await self._channel(channel_id).send(content=native_poll_content(native), poll=discord_poll(native),
+                                                        nonce=nonce, allowed_mentions=NO_MENTIONS)
+            return SentMessage(sent.id, channel_id, sent.created_at)
+        assert rendered is not None
         message = await self._channel(channel_id).send(
             content=rendered.content,
             embed=rendered.embed,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -33,6 +34,7 @@ _WEEKDAY_NAMES = {
     "de": dict(zip(WEEKDAYS, ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"), strict=True)),
 }
 MAX_AUTHORS_SHOWN = 20
+NATIVE_CONFIRM_SECONDS = 600.0
 
 
 def _yes_no(value: bool, language: Language) -> str:
@@ -63,6 +65,7 @@ def describe_config(config: GuildConfig, links: list[tuple[str, int]], language:
         ("config.digest", digest),
         ("config.alerts_channel", f"<#{config.alerts_channel_id}>" if config.alerts_channel_id else t("config.not_set", language)),
         ("config.lost_thread", t(f"config.lost_thread_{config.lost_thread}", language)),
+        ("config.style", t(f"config.style_{config.poll_style}", language)),
         ("config.authors", authors or t("config.none", language)),
         ("config.review", t("config.review_on", language, channel=f"<#{config.review_channel_id}>") if config.review
          else t("config.off", language)),
@@ -89,6 +92,42 @@ def review_changes(guild_id: int, review: bool | None, channel: discord.TextChan
     if default is not None:
         changes["review_default"] = default.value
     return changes
+
+
+class NativeStyleConfirm(discord.ui.View):
+    """Confirm switching an anonymous guild to native polls; only the admin who asked can press, once."""
+
+    def __init__(self, bot: ReaderBot, admin_id: int, language: Language) -> None:
+        super().__init__(timeout=NATIVE_CONFIRM_SECONDS)
+        self.bot = bot
+        self.admin_id = admin_id
+        self.language = language
+        nonce = secrets.token_hex(6)
+        confirm = discord.ui.Button(label=t("config.native_confirm_button", language), style=discord.ButtonStyle.danger,
+                                    custom_id=f"config-native:yes:{nonce}")
+        cancel = discord.ui.Button(label=t("config.native_cancel_button", language),
+                                   style=discord.ButtonStyle.secondary, custom_id=f"config-native:no:{nonce}")
+        confirm.callback = self._confirm  # type: ignore[method-assign]
+        cancel.callback = self._cancel  # type: ignore[method-assign]
+        self.add_item(confirm)
+        self.add_item(cancel)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.admin_id:
+            await interaction.response.send_message(t("forget.not_yours", language_for(interaction.locale)), ephemeral=True)
+            return False
+        return True
+
+    async def _confirm(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        assert interaction.guild_id is not None
+        async with self.bot.database.session() as session:
+            await update_guild_settings(session, interaction.guild_id, poll_style="native")
+        await interaction.response.edit_message(content=t("config.native_confirmed", self.language), view=None)
+
+    async def _cancel(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=t("config.native_cancelled", self.language), view=None)
 
 
 @app_commands.guild_only()
@@ -129,6 +168,7 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         review_channel="Channel where editors approve, edit or drop proposed polls",
         editor_role="Role of editors (besides members with Manage Server)",
         review_default="What happens to proposals nobody decided in time",
+        style="Poll style: the bot's buttons, or Discord's own polls (voters visible to everyone)",
     )
     @app_commands.choices(
         results=[
@@ -139,6 +179,10 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
             app_commands.Choice(name="the article's language", value="article"),
             app_commands.Choice(name="German (Deutsch)", value="de"),
             app_commands.Choice(name="English", value="en"),
+        ],
+        style=[
+            app_commands.Choice(name="buttons: the bot's own poll message", value="buttons"),
+            app_commands.Choice(name="native: Discord's own polls (voters visible to everyone)", value="native"),
         ],
         clear=[
             app_commands.Choice(name="summary channel", value="summary_channel_id"),
@@ -175,6 +219,7 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         review_channel: discord.TextChannel | None = None,
         editor_role: discord.Role | None = None,
         review_default: app_commands.Choice[str] | None = None,
+        style: app_commands.Choice[str] | None = None,
     ) -> None:
         member_language = language_for(interaction.locale)
         assert interaction.guild_id is not None
@@ -209,12 +254,20 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         if clear is not None and clear.value not in changes:
             changes[clear.value] = None
         changes.update(review_changes(interaction.guild_id, review, review_channel, editor_role, review_default))
+        confirm_native = False
         async with self.bot.database.session() as session:
             if changes.get("review") or ("review_channel_id" in changes and changes["review_channel_id"] is None):
                 current = await load_guild_config(session, interaction.guild_id, self.bot.settings.polls)
                 channel = changes.get("review_channel_id", current.review_channel_id)
                 if channel is None and changes.get("review", current.review):
                     raise InvalidInput("review without channel", message_key="config.review_needs_channel")
+            if style is not None:
+                current = await load_guild_config(session, interaction.guild_id, self.bot.settings.polls)
+                anonymous_after = changes.get("anonymous", current.anonymous)
+                # Native polls show voters to everyone: with anonymous votes on, the admin confirms first.
+                confirm_native = style.value == "native" and anonymous_after and current.poll_style != "native"
+                if not confirm_native:
+                    changes["poll_style"] = style.value
             changed = await update_guild_settings(session, interaction.guild_id, **changes) if changes else []
         heading = t("config.saved" if changed else "config.unchanged", member_language)
         text = f"{heading}\n" + await self._describe(interaction.guild_id, member_language)
@@ -222,6 +275,11 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         if summary_channel is not None and me is not None and not summary_channel.permissions_for(me).attach_files:
             # The summary's chart and CSV need Attach Files; without it summaries go out as text.
             text = t("config.summary_no_attach", member_language, channel=summary_channel.mention) + "\n\n" + text
+        if confirm_native:
+            view = NativeStyleConfirm(self.bot, interaction.user.id, member_language)
+            text = t("config.native_confirm", member_language) + "\n\n" + text
+            await interaction.response.send_message(text[:2000], view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
         await interaction.response.send_message(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="author", description="Link an author name from the feed to a member of this server")

@@ -24,6 +24,7 @@ from bot.cogs.checks import has_manage_server
 from bot.cogs.errors import NO_MENTIONS, reply_ephemeral
 from bot.cogs.i18n import Language, language_for, t
 from bot.errors import NotAllowed
+from bot.polls.native import forget_on_native_polls, native_poll_ids
 from bot.storage.database import Database
 from bot.storage.delivery import clear_attach_problem, record_attach_problem
 from bot.storage.models import utcnow
@@ -122,6 +123,9 @@ class ForgetMeView(discord.ui.View):
         assert interaction.guild_id is not None
         forgotten = await self.cog.forget(interaction.guild_id, self.member_id)
         text = t("forget.done", self.language, votes=forgotten.votes, answers=forgotten.answers, threads=forgotten.thread_counts)
+        async with self.cog.database.session() as session:
+            if await native_poll_ids(session, forgotten.poll_ids):  # Discord keeps showing those votes
+                text += "\n" + t("forget.native_note", self.language)
         await interaction.response.edit_message(content=text, view=None)
 
     async def _cancel(self, interaction: discord.Interaction) -> None:
@@ -259,6 +263,7 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
         """Delete the member's data in this guild; the polls cog may refresh the counts its messages show."""
         async with self.database.session() as session:
             forgotten = await forget_member(session, guild_id, member_id)
+            await forget_on_native_polls(session, guild_id, member_id)  # bot/polls/native.py
         log.info("forgot a member's data in guild %s: %d votes, %d answers", guild_id, forgotten.votes, forgotten.answers)
         if forgotten.poll_ids:
             self.bot.dispatch("member_data_forgotten", guild_id, forgotten.poll_ids)

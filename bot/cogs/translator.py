@@ -54,6 +54,9 @@ GERMAN: dict[str, str] = {
     "The member who is this author (gets the summaries of their articles)": "Das Mitglied, das dieser Autor ist (bekommt die Zusammenfassungen)",
     "Make an article's report link stop working and get a new one": "Den Link zur Auswertung eines Artikels ungültig machen und einen neuen bekommen",
     "The article (start typing its title)": "Der Artikel (Titel eintippen)",
+    "Poll style: the bot's buttons, or Discord's own polls (voters visible to everyone)": "Umfragestil: Knöpfe des Bots oder Discords eigene Umfragen (für alle sichtbar, wer abstimmt)",
+    "buttons: the bot's own poll message": "Knöpfe: die eigene Umfrage-Nachricht des Bots",
+    "native: Discord's own polls (voters visible to everyone)": "Discord: Discords eigene Umfragen (für alle sichtbar, wer abstimmt)",
 }
 
 # Editors (issue 13): /poll add, edit, delete and the review settings; the table lives beside the feature.

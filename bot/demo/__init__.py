@@ -7,7 +7,8 @@ the sandbox by configuration). The timeline:
 1. start the sandbox, the blog (one article out) and the bot, on a fresh SQLite database in the output folder;
 2. an admin runs `/feed add` (backfill 1), `/config set summary_channel:` and `/config author`;
 3. the blog publishes its other articles, two seconds apart; the bot picks each up on its next poll and posts
-   it with a thread and its polls;
+   it with a thread and its polls; before the last article the admin switches to Discord's own polls
+   (`/config set style:native`, confirmed), so the last article's yes/no and choice polls are native polls;
 4. a community of `members` people joins, votes, changes and withdraws votes, answers the open questions
    through the answer form, and chats in the threads (`bot.demo.community`), within each poll's lifetime;
 5. the polls close (the bot's own closing loop), results go into the threads;
@@ -406,6 +407,7 @@ class Demo:
                     from bot.demo.review import turn_review_on
 
                     await turn_review_on(self)
+                    await self._switch_to_native_polls()
                 article = self.blog.publish_next()
                 run = self._track(article)
                 run.reviewed = last
@@ -432,6 +434,27 @@ class Demo:
             raise DemoFailed(f"{len(failures)} member actions failed ({', '.join(f'{n} {k}' for k, n in kinds.items())})"
                              f", e.g. {failures[0]}")
 
+    async def _switch_to_native_polls(self) -> None:
+        """Before the last article: the admin switches to Discord's own polls (and confirms that voters become
+        visible), once every earlier article is in, so exactly the last one gets native polls."""
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not all(a.article_id is not None for a in self.articles):
+            if time.monotonic() > deadline:
+                raise DemoFailed("the earlier articles were not posted before the switch to native polls")
+            await asyncio.sleep(0.1)
+        handle = await self.sandbox.run_slash_command(self.admin, "config set", {"style": "native"},
+                                                      channel=self.article_channel)
+        await handle.wait_response(10.0)
+        confirm = next((b["custom_id"] for row in handle.components for b in row.get("components", [])
+                        if str(b.get("custom_id", "")).startswith("config-native:yes:")), None)
+        if confirm is None:
+            raise DemoFailed(f"/config set style:native did not ask to confirm: {handle.text[:300]!r}")
+        click = await self.sandbox.click_button(self.admin, handle.shown_message, confirm)
+        await click.wait_response(10.0)
+        self.setup_log.append("mara.lindner ran /config set style:native (before the last article), "
+                              "was told that Discord's polls show voters, and confirmed")
+        self.setup_log.append("  " + click.text)
+
     async def _until_posted(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS + PUBLISH_GAP_SECONDS * len(self.articles)
         while not all(a.targets for a in self.articles) or len(self.articles) < len(self.blog.articles):
@@ -457,7 +480,8 @@ class Demo:
         article.thread = message.thread
         where = [self.article_channel] + ([article.thread] if article.thread is not None else [])
         poll_ids = {poll.id for poll in summary.polls}
-        targets = [t for channel in where for t in poll_targets(self.sandbox.messages(channel))
+        questions = {poll.question: poll.id for poll in summary.polls}
+        targets = [t for channel in where for t in poll_targets(self.sandbox.messages(channel), questions)
                    if t.poll_id in poll_ids]
         if len(targets) != len(summary.polls):
             raise DemoFailed(f"{article.title!r}: {len(summary.polls)} polls, but {len(targets)} poll messages")
@@ -527,8 +551,9 @@ class Demo:
         self.progress.detail(f"{total}/{total} closed", force=True)
 
     def _polls_shown_closed(self) -> bool:
-        """Every poll message shows its final state (buttons disabled)."""
-        return all(all(b.get("disabled") for row in t.message.components for b in row.get("components") or [row])
+        """Every poll message shows its final state (buttons disabled; Discord's own polls ended)."""
+        return all(bool(t.message.poll["results"]["is_finalized"]) if t.native else
+                   all(b.get("disabled") for row in t.message.components for b in row.get("components") or [row])
                    for a in self.articles for t in a.targets)
 
     # ----- 6: summaries for the authors --------------------------------------------------------------------

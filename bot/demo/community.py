@@ -13,7 +13,7 @@ import asyncio
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,6 +22,7 @@ from bot.sandbox import Channel, Guild, InteractionHandle, Member, Message, Sand
 
 VOTE_PREFIX = "rb:vote:"
 ANSWER_PREFIX = "rb:answer:"
+NATIVE_PREFIX = "native:"
 UNSURE_LABELS = frozenset({"not sure", "weiß nicht", "unsure", "don't know", "keine ahnung", "egal"})
 RESPONSE_TIMEOUT = 8.0  # the bot must answer every action within this (Discord allows 3 s for the first reply)
 
@@ -37,6 +38,7 @@ class PollTarget:
     question: str
     options: tuple[tuple[str, str], ...]  # (custom_id, label) of the vote buttons, in order
     answer_custom_id: str | None  # the "Answer" button of an open question
+    native: bool = False  # Discord's own poll: options are ("native:<answer id>", text); members vote in it
 
     @property
     def is_open_question(self) -> bool:
@@ -60,10 +62,19 @@ def _buttons(message: Message) -> list[dict]:
     return found
 
 
-def poll_targets(messages: Iterable[Message]) -> list[PollTarget]:
-    """The poll messages among `messages` (recognised by the bot's button ids), in message order."""
+def poll_targets(messages: Iterable[Message], native_poll_ids: Mapping[str, int] | None = None) -> list[PollTarget]:
+    """The poll messages among `messages` (recognised by the bot's button ids, or, for Discord's own polls, by
+    their question in `native_poll_ids`: question -> poll id), in message order."""
     targets = []
     for message in messages:
+        if message.poll and native_poll_ids and message.poll["question"].get("text") in native_poll_ids:
+            question = message.poll["question"]["text"]
+            targets.append(PollTarget(
+                poll_id=native_poll_ids[question], message=message, question=question,
+                options=tuple((f"{NATIVE_PREFIX}{a['answer_id']}", str(a["poll_media"].get("text") or ""))
+                              for a in message.poll["answers"]),
+                answer_custom_id=None, native=True))
+            continue
         buttons = _buttons(message)
         votes = [b for b in buttons if b["custom_id"].startswith(VOTE_PREFIX)]
         answers = [b for b in buttons if b["custom_id"].startswith(ANSWER_PREFIX)]
@@ -315,10 +326,16 @@ class CommunityRunner:
         return handle
 
     async def _vote(self, member: Member, target: PollTarget, step: Step) -> None:
-        handle = await self.sandbox.click_button(member, target.message, step.custom_id)
-        self.stats.clicks += 1
-        await self._answered(handle)
         chosen = self._current_votes.get((member.id, target.poll_id))
+        if target.native:  # in Discord's poll: picking your own answer again removes the vote, as in the ledger
+            if chosen == step.custom_id:
+                self.sandbox.unvote_native(member, target.message)
+            else:
+                self.sandbox.vote_native(member, target.message, [int(step.custom_id.removeprefix(NATIVE_PREFIX))])
+        else:
+            handle = await self.sandbox.click_button(member, target.message, step.custom_id)
+            await self._answered(handle)
+        self.stats.clicks += 1
         if chosen == step.custom_id:
             self.stats.withdrawals += 1
             self._current_votes[(member.id, target.poll_id)] = None

@@ -83,6 +83,17 @@ def button_line(message: Message) -> str | None:
     return " ".join(drawn)
 
 
+def poll_lines(message: Message, sandbox: Sandbox | None) -> list[str]:
+    """Discord's own poll on a message: question, answers with their counts, and whether it has ended."""
+    poll = message.poll or {}
+    counts = sandbox.poll_counts(message) if sandbox is not None else {}
+    ended = " (ended)" if poll.get("results", {}).get("is_finalized") else ""
+    lines = [f"{INDENT}📊 {poll.get('question', {}).get('text', '')}{ended}"]
+    for answer in poll.get("answers", []):
+        lines.append(f"{INDENT}  ○ {answer['poll_media'].get('text', '')}: {counts.get(answer['answer_id'], 0)}")
+    return lines
+
+
 def render_message(message: Message, sandbox: Sandbox | None = None, *, compact: bool = False) -> list[str]:
     """One message as lines of text; `compact` cuts each embed's description to a few lines."""
     author = message.author.username + (" [BOT]" if message.author.bot else "")
@@ -108,6 +119,8 @@ def render_message(message: Message, sandbox: Sandbox | None = None, *, compact:
             lines.append(f"{bar}[image {embed['image']['url']}]")
         if embed.get("footer", {}).get("text"):
             lines += _wrapped(embed["footer"]["text"], bar, sandbox)
+    if message.poll:
+        lines += poll_lines(message, sandbox)
     buttons = button_line(message)
     if buttons:
         lines.append(INDENT + buttons)

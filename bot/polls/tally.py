@@ -47,6 +47,7 @@ class PollSnapshot:
     total_votes: int
     answer_count: int
     edited_at: datetime | None = None  # an editor changed it after it was written (issue 13): the message says so
+    style: str | None = None  # "native": Discord draws the poll on the message (bot/polls/native.py)
 
     @property
     def is_closed(self) -> bool:
@@ -80,7 +81,7 @@ def _snapshot_query(*, scoped: bool):  # type: ignore[no-untyped-def]
     answers = select(func.count(Answer.id)).where(Answer.poll_id == Poll.id).scalar_subquery()
     query = (
         select(Poll.id, Poll.guild_id, Poll.article_id, Poll.question, Poll.kind, Poll.language, Poll.state,
-               Poll.anonymous, Poll.closes_at, Poll.closed_at, GuildSettings.results_visibility,
+               Poll.anonymous, Poll.closes_at, Poll.closed_at, GuildSettings.results_visibility, Poll.style,
                answers.label("answer_count"), Poll.edited_at)
         .outerjoin(GuildSettings, GuildSettings.guild_id == Poll.guild_id)
         .where(Poll.id == bindparam("poll_id"))
@@ -129,4 +130,5 @@ async def load_poll_snapshot(session: AsyncSession, poll_id: int, *, guild_id: i
         total_votes=sum(option.votes for option in options),
         answer_count=int(row.answer_count or 0),
         edited_at=row.edited_at,
+        style=row.style if row.style == "native" and PollKind(row.kind) != PollKind.OPEN else None,
     )

@@ -30,6 +30,7 @@ from bot.sandbox.gateway import GatewayHub
 from bot.sandbox.interactions import InteractionHandle
 from bot.sandbox.limits import Fault, RateLimitConfig, RateLimiter
 from bot.sandbox.messaging import MessagingMixin
+from bot.sandbox.polls import NativePollsMixin
 from bot.sandbox.state import (
     Attachment,
     BotAccount,
@@ -63,7 +64,7 @@ __all__ = ["Sandbox", "SandboxURLs", "SandboxUsageError"]
 
 
 
-class Sandbox(WorldMixin, MessagingMixin, MemberActionsMixin):
+class Sandbox(WorldMixin, MessagingMixin, MemberActionsMixin, NativePollsMixin):
     """A local Discord for tests and the offline demo. Not a server for production use."""
 
     def __init__(self, *, rate_limits: RateLimitConfig | None = None, heartbeat_interval_ms: int = 41250,

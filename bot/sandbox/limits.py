@@ -377,30 +377,10 @@ def validate_components(errors: FormError, components: Any, *, flags: int = 0) -
 
 
 def validate_poll(errors: FormError, poll: Any) -> None:
-    if not isinstance(poll, Mapping):
-        errors.add(("poll",), "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
-        return
-    question = poll.get("question")
-    text = question.get("text") if isinstance(question, Mapping) else None
-    _check_string(errors, ("poll", "question", "text"), text, max_length=POLL_QUESTION_MAX, min_length=1,
-                  required=True)
-    answers = poll.get("answers")
-    if not isinstance(answers, list) or not answers:
-        errors.add(("poll", "answers"), "BASE_TYPE_REQUIRED", "This field is required")
-    else:
-        if len(answers) > POLL_ANSWERS_MAX:
-            errors.add(("poll", "answers"), "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {POLL_ANSWERS_MAX} in length.")
-        for index, answer in enumerate(answers):
-            media = answer.get("poll_media") if isinstance(answer, Mapping) else None
-            answer_text = media.get("text") if isinstance(media, Mapping) else None
-            if answer_text is None and isinstance(media, Mapping) and media.get("emoji"):
-                continue
-            _check_string(errors, ("poll", "answers", index, "poll_media", "text"), answer_text,
-                          max_length=POLL_ANSWER_MAX, min_length=1, required=True)
-    duration = poll.get("duration", 24)
-    if not isinstance(duration, int) or isinstance(duration, bool) or not 1 <= duration <= POLL_DURATION_HOURS_MAX:
-        errors.add(("poll", "duration"), "NUMBER_TYPE_MAX",
-                   f"int value should be between 1 and {POLL_DURATION_HOURS_MAX}.")
+    """The poll object's rules live with the rest of native polls (bot/sandbox/polls.py)."""
+    from bot.sandbox.polls import validate_poll_request
+
+    validate_poll_request(errors, poll)
 
 
 def validate_allowed_mentions(errors: FormError, allowed: Any) -> None:

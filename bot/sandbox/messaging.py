@@ -59,6 +59,8 @@ class MessagingMixin:
                           interaction_metadata=interaction_metadata, message_reference=message_reference)
         message.resolve_mentions(payload.get("allowed_mentions"), channel.guild, state.users)
         state.messages[message_id] = message
+        if poll is not None:
+            self._schedule_poll_end(message, payload["poll"])  # bot/sandbox/polls.py
         if not message.ephemeral:
             channel.add_message(message_id)
             if channel.is_thread:
@@ -286,7 +288,7 @@ def _normalise_poll(poll: Mapping[str, Any]) -> dict[str, Any]:
         "answers": answers,
         "expiry": iso_timestamp(expiry),
         "allow_multiselect": bool(poll.get("allow_multiselect", False)),
-        "layout_type": poll.get("layout_type", 1),
+        "layout_type": poll.get("layout_type") or 1,
         "results": {"is_finalized": False, "answer_counts": []},
     }
 

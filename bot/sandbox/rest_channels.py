@@ -182,6 +182,8 @@ class ChannelRoutes:
         if message.author.id != bot.id:
             raise discord_error(403, 50005, "Cannot edit a message authored by another user")
         validate_message(payload, creating=False, file_count=len(ctx.files))
+        if isinstance(payload, dict) and payload.get("poll") is not None:
+            raise discord_error(400, 520003, "Cannot edit a poll message")
         if payload.get("embeds") and channel.guild is not None and not value & perms.EMBED_LINKS:
             raise missing_permissions()
         if channel.is_thread and channel.locked and not value & perms.MANAGE_THREADS:

@@ -32,6 +32,7 @@ from bot.sandbox.rest_common import (
     unknown_message,
 )
 from bot.sandbox.rest_interactions import InteractionRoutes
+from bot.sandbox.rest_polls import PollRoutes
 from bot.sandbox.state import (
     PRIVATE_THREAD,
     BotAccount,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from bot.sandbox.api import Sandbox
 
 
-class RestApi(ChannelRoutes, InteractionRoutes):
+class RestApi(ChannelRoutes, InteractionRoutes, PollRoutes):
     """Discord's REST API v10 over the sandbox's state; the route handlers live in the mixins."""
 
     def __init__(self, sandbox: Sandbox) -> None:
@@ -292,7 +293,7 @@ def build_app(sandbox: Sandbox) -> web.Application:
 
     app = web.Application(client_max_size=64 * 1024 * 1024)
     rest = RestApi(sandbox)
-    for route in rest.routes():
+    for route in rest.routes() + rest.poll_routes():
         app.router.add_route(route.method, API_PREFIX + route.path, rest.wrap(route))
 
     async def not_found(request: web.Request) -> web.Response:

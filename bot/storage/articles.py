@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.articles.model import Article as ArticleText
-from bot.questions.model import PollDraft
+from bot.questions.model import PollDraft, PollKind
 from bot.storage.models import Article, EntryState, FeedSubscription, GuildSettings, Poll, PollOption, PollState, SeenEntry
 from bot.storage.settings import GuildConfig
 
@@ -60,15 +60,19 @@ async def store_article(
     language = config.poll_language(row.language)
     ordered = sorted(drafts, key=lambda draft: draft.position)[:MAX_POLLS_PER_ARTICLE]
     for position, draft in enumerate(ordered):
+        # Open questions keep the answer button: Discord's polls take no written answers. A native poll is never
+        # anonymous: Discord shows everyone who voted for what.
+        native = config.poll_style == "native" and draft.kind != PollKind.OPEN
         poll = Poll(
             guild_id=subscription.guild_id,
             position=position,
             question=draft.question[:300],
             kind=draft.kind,
             language=language,
-            anonymous=config.anonymous,
+            anonymous=config.anonymous and not native,
             duration_seconds=config.poll_duration_seconds,
             state=PollState.PROPOSED if config.review else PollState.DRAFT,
+            style="native" if native else None,
         )
         poll.options = [
             PollOption(position=index, label=label[:55]) for index, label in enumerate(draft.options[:MAX_OPTIONS_PER_POLL])

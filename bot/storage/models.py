@@ -114,6 +114,7 @@ class GuildSettings(Base):
     review_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     editor_role_id: Mapped[int | None] = mapped_column(BigInteger)
     review_default: Mapped[str | None] = mapped_column(String(16))  # drop | publish, after the review timeout
+    poll_style: Mapped[str | None] = mapped_column(String(16))  # buttons | native; None: the operator's default
     updated_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow, onupdate=utcnow)
 
 
@@ -251,6 +252,7 @@ class Poll(Base):
     edited_at: Mapped[datetime | None] = mapped_column(TZDateTime())
     deleted_by: Mapped[int | None] = mapped_column(BigInteger)
     deleted_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    style: Mapped[str | None] = mapped_column(String(16))  # "native": a Discord poll on the message; else buttons
 
     article: Mapped[Article] = relationship(back_populates="polls")
     options: Mapped[list[PollOption]] = relationship(
@@ -301,6 +303,18 @@ class Answer(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
+
+
+class ForgottenNativeVoter(Base):
+    """A member who ran /forget-me while a native poll was open: Discord still shows their vote there, so
+    reconciling with Discord must not store it again (until they vote anew, which removes this row)."""
+
+    __tablename__ = "forgotten_native_voters"
+    __table_args__ = (UniqueConstraint("poll_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(BigInteger)
 
 
 class ThreadActivity(Base):

@@ -20,6 +20,7 @@ from bot.storage.models import AuthorLink, GuildSettings
 
 RESULTS_VISIBILITY = ("live", "on_close")
 LANGUAGES = ("article", "de", "en")
+POLL_STYLES = ("buttons", "native")
 MIN_POLL_DURATION_SECONDS = 5.0
 MAX_POLL_DURATION_SECONDS = 365 * 86400.0
 MAX_AUTHOR_NAME_LENGTH = 200
@@ -63,6 +64,7 @@ class GuildConfig:
     review_channel_id: int | None = None
     editor_role_id: int | None = None
     review_default: str = "drop"  # drop | publish: what undecided proposals get after the review timeout
+    poll_style: str = "buttons"  # buttons | native (Discord's own polls for yes/no and choice polls)
 
     def poll_language(self, article_language: str) -> str:
         """The language polls are posted in: the guild's choice, or the article's own."""
@@ -109,6 +111,7 @@ async def load_guild_config(session: AsyncSession, guild_id: int, defaults: Poll
             author_role_id=None,
             thread_per_article=True,
             digest=None,
+            poll_style=defaults.style,
         )
     return GuildConfig(
         guild_id=guild_id,
@@ -126,6 +129,7 @@ async def load_guild_config(session: AsyncSession, guild_id: int, defaults: Poll
         review_channel_id=row.review_channel_id,
         editor_role_id=row.editor_role_id,
         review_default=row.review_default or "drop",
+        poll_style=row.poll_style or defaults.style,
     )
 
 
@@ -144,6 +148,7 @@ _FIELDS = (
     "review_channel_id",
     "editor_role_id",
     "review_default",
+    "poll_style",
 )
 LOST_THREAD_CHOICES = ("repost", "drop")
 REVIEW_DEFAULTS = ("drop", "publish")
@@ -165,6 +170,8 @@ async def update_guild_settings(session: AsyncSession, guild_id: int, **changes:
         raise TypeError(f"lost_thread must be one of {LOST_THREAD_CHOICES}")
     if "review_default" in changes and changes["review_default"] not in REVIEW_DEFAULTS:
         raise InvalidSetting("config.bad_review_default", value=str(changes["review_default"]), allowed=", ".join(REVIEW_DEFAULTS))
+    if "poll_style" in changes and changes["poll_style"] not in POLL_STYLES:
+        raise InvalidSetting("config.bad_style", value=str(changes["poll_style"]), allowed=", ".join(POLL_STYLES))
     row = await session.get(GuildSettings, guild_id)
     if row is None:
         row = GuildSettings(guild_id=guild_id, results_visibility="live", language="article", thread_per_article=True)

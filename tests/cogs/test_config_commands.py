@@ -125,3 +125,42 @@ async def test_commands_are_described_in_german_for_german_clients(running_bot: 
     assert add["description_localizations"]["de"].startswith("Einen Blog-Feed abonnieren")
     url = next(option for option in add["options"] if option["name"] == "url")
     assert url["description_localizations"]["de"].startswith("Adresse des Feeds")
+
+
+async def test_native_style_asks_to_confirm_while_votes_are_anonymous(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    """Discord's own polls show voters to everyone: with anonymous votes on, only a confirmed switch happens;
+    cancelling (or another admin's click) keeps the buttons; without anonymity it is saved at once."""
+    admins = [world.guild.roles[role_id] for role_id in world.admin.role_ids if role_id in world.guild.roles]
+    other_admin = world.sandbox.add_member(world.guild, "second-admin", roles=admins)
+
+    async def style() -> str | None:
+        async with running_bot.database.session() as session:
+            row = await session.get(GuildSettings, world.guild.id)
+        return row.poll_style if row is not None else None
+
+    def button(handle, prefix: str) -> str:  # type: ignore[no-untyped-def]
+        return next(c["custom_id"] for row in handle.components for c in row["components"]
+                    if c["custom_id"].startswith(prefix))
+
+    asked = await _config(world, "set", {"style": "native", "language": "de"})
+    assert "show everyone who voted for what" in asked.text and "**Poll style:** buttons" in asked.text
+    assert await style() is None  # the other change is saved, the style waits for the confirmation
+    stranger = await world.sandbox.click_button(other_admin, asked.shown_message, button(asked, "config-native:yes:"),
+                                                crafted=True)  # a forged click: the message is ephemeral
+    await stranger.wait_response(timeout=10)
+    assert "not for you" in stranger.text and await style() is None
+    cancelled = await world.sandbox.click_button(world.admin, asked.shown_message, button(asked, "config-native:no:"))
+    await cancelled.wait_response(timeout=10)
+    assert "keep their buttons" in cancelled.text and await style() is None
+
+    asked = await _config(world, "set", {"style": "native"})
+    confirmed = await world.sandbox.click_button(world.admin, asked.shown_message, button(asked, "config-native:yes:"))
+    await confirmed.wait_response(timeout=10)
+    assert "visible to everyone" in confirmed.text and await style() == "native"
+    shown = await _config(world, "show", {})
+    assert "**Poll style:** Discord's own polls" in shown.text
+
+    back = await _config(world, "set", {"style": "buttons"})
+    assert back.text.startswith("Saved.") and await style() == "buttons"
+    public = await _config(world, "set", {"style": "native", "anonymous": False})
+    assert public.text.startswith("Saved.") and not public.components and await style() == "native"

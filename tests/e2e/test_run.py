@@ -107,9 +107,10 @@ async def test_run_posts_new_articles_with_polls_refuses_members_and_survives_si
     assert _database_rows(bot_database_url, "SELECT DISTINCT state FROM discord_posts") == [("sent",)]
     assert _database_rows(bot_database_url, "SELECT DISTINCT state FROM polls") == [("open",)]
 
-    # Only guilds and guild messages were asked for (no privileged intents).
+    # Only guilds, guild messages and guild polls (native poll votes) were asked for (no privileged intents).
     guilds, guild_messages = discord.Intents.guilds.flag, discord.Intents.guild_messages.flag
-    assert {record.intents for record in sandbox.hub.identifies} == {guilds | guild_messages}
+    guild_polls = discord.Intents.guild_polls.flag
+    assert {record.intents for record in sandbox.hub.identifies} == {guilds | guild_messages | guild_polls}
 
     # Clean shutdown on SIGTERM; the token never reached the log.
     assert await bot_process.stop() == 0

@@ -1,0 +1,248 @@
+"""Native polls: the rules for votes that arrive as Discord's poll events, and reconciling with Discord's voters.
+
+A native poll is an ordinary poll (same tables, same one-vote-per-member rule) drawn as Discord's own poll on
+its message. Discord numbers a poll's answers 1..n in the order they were sent, which is the options' order, so
+answer id n is the option at position n-1.
+
+Unlike a button click, a poll event is a fact, not a toggle: "member added answer 2", "member removed answer 2".
+Applying one is idempotent, so events replayed after a reconnect or over a reconciliation do no harm. Discord is
+the authority on what a member chose: votes are taken while the poll is not closed in the database, even a few
+seconds past its deadline (Discord's own deadline is the same moment rounded up to a whole hour, and the final
+reconciliation after Discord finalises the poll makes the stored votes equal Discord's count).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.questions.model import PollKind
+from bot.storage.models import DiscordPost, ForgottenNativeVoter, Poll, PollOption, PollState, PostState, Vote, utcnow
+
+NATIVE = "native"
+QUESTION_LIMIT = 300
+ANSWER_LIMIT = 55
+ANSWERS_LIMIT = 10
+MAX_HOURS = 768
+
+
+@dataclass(frozen=True)
+class NativePollEvent:
+    """MESSAGE_POLL_VOTE_ADD (added=True) or _REMOVE, as the gateway reports it (untrusted)."""
+
+    guild_id: int
+    message_id: int
+    member_id: int
+    answer_id: int
+    added: bool
+
+
+@dataclass(frozen=True)
+class NativePollRef:
+    poll_id: int
+    guild_id: int
+    channel_id: int
+    message_id: int
+
+
+@dataclass(frozen=True)
+class NativePollDraft:
+    """What the publisher sends as Discord's poll object."""
+
+    question: str
+    answers: tuple[str, ...]
+    hours: int
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class ReconcileResult:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.added + self.changed + self.removed
+
+
+def fit(text: str, limit: int) -> str:
+    """One line of at most `limit` characters (an ellipsis marks a cut)."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def duration_hours(seconds: float) -> int:
+    """Discord's poll duration: the poll's own duration rounded up to whole hours, 1..768."""
+    return max(1, min(MAX_HOURS, math.ceil(seconds / 3600 - 1e-9)))
+
+
+def is_native(style: str | None, kind: PollKind | str) -> bool:
+    return style == NATIVE and PollKind(kind) != PollKind.OPEN
+
+
+async def native_poll_draft(session: AsyncSession, poll_id: int) -> NativePollDraft | None:
+    """The poll object for a native poll's message; None for polls drawn with buttons."""
+    poll = (await session.execute(
+        select(Poll.question, Poll.kind, Poll.style, Poll.duration_seconds, Poll.language).where(Poll.id == poll_id)
+    )).first()
+    if poll is None or not is_native(poll.style, poll.kind):
+        return None
+    labels = (await session.scalars(
+        select(PollOption.label).where(PollOption.poll_id == poll_id).order_by(PollOption.position))).all()
+    answers = tuple(fit(label, ANSWER_LIMIT) for label in labels[:ANSWERS_LIMIT])
+    return NativePollDraft(fit(poll.question, QUESTION_LIMIT), answers, duration_hours(poll.duration_seconds),
+                           poll.language)
+
+
+def _native_posts():  # type: ignore[no-untyped-def]
+    return (
+        select(Poll.id, Poll.guild_id, DiscordPost.channel_id, DiscordPost.message_id)
+        .join(DiscordPost, DiscordPost.poll_id == Poll.id)
+        .where(DiscordPost.key.like("poll:%"),
+               DiscordPost.state == PostState.SENT, DiscordPost.message_id.is_not(None), Poll.style == NATIVE,
+               Poll.kind != PollKind.OPEN)
+    )
+
+
+async def open_native_polls(session: AsyncSession, *, guild_ids: Iterable[int] | None = None) -> list[NativePollRef]:
+    """Native polls whose message is on Discord and that are not closed (to reconcile after downtime)."""
+    query = _native_posts().where(Poll.state != PollState.CLOSED).order_by(Poll.id)
+    if guild_ids is not None:
+        query = query.where(Poll.guild_id.in_(list(guild_ids)))
+    return [NativePollRef(*row) for row in (await session.execute(query)).all()]
+
+
+async def native_poll_ref(session: AsyncSession, poll_id: int) -> NativePollRef | None:
+    """Where an unclosed native poll's message is; None for closed polls, polls drawn with buttons, or not posted."""
+    row = (await session.execute(_native_posts().where(Poll.id == poll_id, Poll.state != PollState.CLOSED))).first()
+    return NativePollRef(*row) if row else None
+
+
+async def native_poll_ref_for_message(session: AsyncSession, guild_id: int, message_id: int) -> NativePollRef | None:
+    """The unclosed native poll a Discord message carries, if it is one of this guild's."""
+    row = (await session.execute(_native_posts().where(
+        DiscordPost.guild_id == guild_id, DiscordPost.message_id == message_id, Poll.state != PollState.CLOSED))).first()
+    return NativePollRef(*row) if row else None
+
+
+async def native_poll_ids(session: AsyncSession, poll_ids: Sequence[int]) -> list[int]:
+    if not poll_ids:
+        return []
+    rows = await session.scalars(select(Poll.id).where(Poll.id.in_(list(poll_ids)), Poll.style == NATIVE,
+                                                         Poll.kind != PollKind.OPEN))
+    return list(rows)
+
+
+async def _poll_for_message(session: AsyncSession, guild_id: int, message_id: int) -> tuple[int, str] | None:
+    row = (await session.execute(
+        _native_posts().where(DiscordPost.guild_id == guild_id, DiscordPost.message_id == message_id)
+        .add_columns(Poll.state))).first()
+    return (row.id, row.state) if row else None
+
+
+async def _options(session: AsyncSession, poll_id: int) -> dict[int, int]:
+    """Discord answer id -> option id."""
+    rows = await session.execute(select(PollOption.position, PollOption.id).where(PollOption.poll_id == poll_id))
+    return {position + 1: option_id for position, option_id in rows}
+
+
+async def apply_native_events(session: AsyncSession, events: Sequence[NativePollEvent]) -> set[int]:
+    """Apply poll events in order within the caller's unit of work; returns the ids of the polls they changed.
+
+    Events for messages that are not this guild's native polls, for unknown answers, or for closed polls are
+    ignored (Discord has already shown the member their vote; there is nobody to answer)."""
+    changed: set[int] = set()
+    polls: dict[tuple[int, int], tuple[int, str] | None] = {}
+    options: dict[int, dict[int, int]] = {}
+    now = utcnow()
+    for event in events:
+        key = (event.guild_id, event.message_id)
+        if key not in polls:
+            polls[key] = await _poll_for_message(session, event.guild_id, event.message_id)
+        found = polls[key]
+        if found is None or found[1] == PollState.CLOSED:
+            continue
+        poll_id = found[0]
+        if poll_id not in options:
+            options[poll_id] = await _options(session, poll_id)
+        option_id = options[poll_id].get(event.answer_id)
+        if option_id is None:
+            continue
+        stored = (await session.execute(
+            select(Vote.id, Vote.option_id).where(Vote.poll_id == poll_id, Vote.member_id == event.member_id))).first()
+        if event.added:
+            await session.execute(delete(ForgottenNativeVoter).where(
+                ForgottenNativeVoter.poll_id == poll_id, ForgottenNativeVoter.member_id == event.member_id))
+            if stored is None:
+                await session.execute(insert(Vote).values(poll_id=poll_id, guild_id=event.guild_id,
+                                                          member_id=event.member_id, option_id=option_id,
+                                                          created_at=now, updated_at=now))
+            elif stored.option_id != option_id:
+                await session.execute(update(Vote).where(Vote.id == stored.id).values(option_id=option_id, updated_at=now))
+            else:
+                continue
+        elif stored is not None and stored.option_id == option_id:
+            await session.execute(delete(Vote).where(Vote.id == stored.id))
+        else:
+            continue
+        changed.add(poll_id)
+    return changed
+
+
+async def reconcile_native_poll(
+    session: AsyncSession, poll_id: int, voters: Mapping[int, Iterable[int]], *, final: bool = False
+) -> ReconcileResult:
+    """Make the stored votes of a native poll equal Discord's voters (answer id -> member ids).
+
+    Members who ran /forget-me while the poll was open are left out (Discord still lists them until they remove
+    their vote there). A member listed under several answers (not possible in a single-choice poll) counts for
+    the lowest answer id. A closed poll is left alone: its result is out. (`final` marks the reconciliation after
+    Discord finalised the poll, done just before the poll is closed in the database.)"""
+    poll = (await session.execute(select(Poll.guild_id, Poll.state).where(Poll.id == poll_id).with_for_update())).first()
+    if poll is None or poll.state == PollState.CLOSED:
+        return ReconcileResult()
+    options = await _options(session, poll_id)
+    forgotten = set(await session.scalars(
+        select(ForgottenNativeVoter.member_id).where(ForgottenNativeVoter.poll_id == poll_id)))
+    wanted: dict[int, int] = {}
+    for answer_id in sorted(voters):
+        option_id = options.get(answer_id)
+        if option_id is None:
+            continue
+        for member_id in voters[answer_id]:
+            if member_id not in forgotten:
+                wanted.setdefault(member_id, option_id)
+    stored = {row.member_id: (row.id, row.option_id) for row in (await session.execute(
+        select(Vote.id, Vote.member_id, Vote.option_id).where(Vote.poll_id == poll_id))).all()}
+    now = utcnow()
+    gone = [vote_id for member_id, (vote_id, _) in stored.items() if member_id not in wanted]
+    if gone:
+        await session.execute(delete(Vote).where(Vote.id.in_(gone)))
+    added = changed = 0
+    for member_id, option_id in wanted.items():
+        if member_id not in stored:
+            await session.execute(insert(Vote).values(poll_id=poll_id, guild_id=poll.guild_id, member_id=member_id,
+                                                      option_id=option_id, created_at=now, updated_at=now))
+            added += 1
+        elif stored[member_id][1] != option_id:
+            await session.execute(update(Vote).where(Vote.id == stored[member_id][0]).values(option_id=option_id,
+                                                                                             updated_at=now))
+            changed += 1
+    return ReconcileResult(added, changed, len(gone))
+
+
+async def forget_on_native_polls(session: AsyncSession, guild_id: int, member_id: int) -> None:
+    """After /forget-me: keep reconciliation from storing the member's votes again on this guild's open native
+    polls (their vote stays visible on Discord until they remove it there)."""
+    open_ids = set(await session.scalars(select(Poll.id).where(
+        Poll.guild_id == guild_id, Poll.style == NATIVE, Poll.state != PollState.CLOSED)))
+    known = set(await session.scalars(select(ForgottenNativeVoter.poll_id).where(
+        ForgottenNativeVoter.member_id == member_id, ForgottenNativeVoter.poll_id.in_(list(open_ids)))))
+    for poll_id in sorted(open_ids - known):
+        session.add(ForgottenNativeVoter(poll_id=poll_id, member_id=member_id))
+    await session.flush()

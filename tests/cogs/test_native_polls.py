@@ -1,0 +1,71 @@
+"""Native polls in-process: the publisher sends Discord's poll and finds it again after a crash; Discord ending a
+poll on its own (its poll-result message) makes the bot store the final voters."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+
+from bot.cogs.client import ReaderBot
+from bot.polls.native import native_poll_ref
+from bot.posting.outbox import mark_sent, poll_key, record_intent
+from bot.questions.model import PollKind
+from bot.storage.models import Poll, Vote, utcnow
+from e2e.harness import SandboxWorld, wait_until
+from polls.conftest import store_poll
+
+
+async def test_publisher_sends_a_native_poll_and_finds_it_after_a_crash(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    database = running_bot.database
+    stored = await store_poll(database, guild_id=world.guild.id, kind=PollKind.YES_NO, options=("Ja", "Nein"),
+                              channel_id=world.channel.id)
+    buttons = await store_poll(database, guild_id=world.guild.id, article_id=stored.article_id, position=1,
+                               question="Und jetzt?", channel_id=world.channel.id)
+    async with database.session() as session:
+        await session.execute(update(Poll).where(Poll.id == stored.poll_id).values(style="native", duration_seconds=5400))
+    transport = running_bot.publisher.transport
+    before = utcnow() - timedelta(minutes=1)
+    sent = await transport.send_poll_message(world.channel.id, stored.poll_id, "nonce-native-1")
+    message = world.sandbox.message(sent.message_id)
+    assert message.poll["question"]["text"] == "Sollten wir mehr Bäume pflanzen?"
+    assert [a["poll_media"]["text"] for a in message.poll["answers"]] == ["Ja", "Nein"]
+    assert message.poll["allow_multiselect"] is False and not message.components
+    assert "Discord zeigt allen" in message.content  # the poll's language (de)
+    # 90 minutes become 2 whole hours on Discord.
+    assert world.sandbox.requests_matching("POST", f"/channels/{world.channel.id}/messages")[-1].json["poll"]["duration"] == 2
+    # After a crash between the send and the outbox record, the message is found again, not sent twice.
+    found = await transport.find_poll_message(world.channel.id, stored.poll_id, before)
+    assert found is not None and found.message_id == sent.message_id
+    assert await transport.find_poll_message(world.channel.id, buttons.poll_id, before) is None
+
+
+async def test_discord_ending_a_poll_on_its_own_stores_the_final_voters(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    database = running_bot.database
+    stored = await store_poll(database, guild_id=world.guild.id, channel_id=world.channel.id)
+    async with database.session() as session:
+        await session.execute(update(Poll).where(Poll.id == stored.poll_id).values(style="native"))
+    sent = await running_bot.publisher.transport.send_poll_message(world.channel.id, stored.poll_id, "nonce-native-2")
+    async with database.session() as session:
+        await record_intent(session, poll_key(stored.poll_id), guild_id=world.guild.id, channel_id=world.channel.id,
+                            now=utcnow(), article_id=stored.article_id, poll_id=stored.poll_id)
+        await mark_sent(session, poll_key(stored.poll_id), message_id=sent.message_id, sent_at=utcnow())
+        assert await native_poll_ref(session, stored.poll_id) is not None
+    message = world.sandbox.message(sent.message_id)
+    readers = world.sandbox.add_members(world.guild, 6)
+    for index, reader in enumerate(readers):
+        world.sandbox.vote_native(reader, message, [index % 3 + 1])
+
+    async def votes() -> int:
+        async with database.session() as session:
+            return len((await session.scalars(select(Vote.id).where(Vote.poll_id == stored.poll_id))).all())
+
+    async def votes_are(count: int) -> bool:
+        return await votes() == count
+
+    await wait_until(lambda: votes_are(6), 10, "live votes stored")
+    async with database.session() as session:  # the bot lost two votes somehow (e.g. a database restored)
+        await session.execute(delete(Vote).where(Vote.poll_id == stored.poll_id, Vote.member_id.in_(
+            [readers[0].user.id, readers[1].user.id])))
+    world.sandbox.end_poll(message)  # Discord ends it: MESSAGE_UPDATE and the poll-result message (type 46)
+    await wait_until(lambda: votes_are(6), 10, "the final voters stored")

@@ -6,17 +6,23 @@ and judges every sentence that ends with a question mark with the named rules in
 structural rules first (quoted, bracketed, interview, heading, title), then the grammar of the
 question itself (kind), then the sentence after it (answered right away?).
 
-`explain_questions` returns every judgement with the rule that decided it; `find_questions` keeps
-the polls, fitted to Discord's limits and without duplicates.
+Every question the rules let through then gets a confidence from named signals (bot/questions/signals.py:
+addressed to the reader, position, first person, part of a run of questions, interview structure, …);
+below `signals.MIN_CONFIDENCE` it is no poll ("low_confidence"). Precision comes first: a wrong poll in a
+real thread is noise, a missed one is only a missed chance.
+
+`explain_questions` returns every judgement with the rule that decided it, its confidence and signals;
+`find_questions` keeps the polls, fitted to Discord's limits, without duplicates, and at most
+`max_per_article` of them (the most confident, in article order).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from bot.articles.model import Article, Block
-from bot.questions import grammar
+from bot.questions import grammar, signals
 from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
 from bot.questions.lexicon import Lexicon, lexicon_for
 from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
@@ -49,10 +55,13 @@ RULES: dict[str, str] = {
     "expository_question": "a W-question of advice (should you …?) or about the writer, followed by the explanation",
     "duplicate": "the same question was already found (e.g. the title repeated in the body)",
     "does_not_fit": "nothing of the question or its options fits Discord's limits without cutting a word",
+    "low_confidence": "the signals do not show a question put to the readers (confidence below the minimum)",
+    "over_cap": "the article has more confident polls than the cap (max_per_article)",
 }
 
 _SPEAKER_LABEL = re.compile(r"^\s*([^\W\d_][\w.'’&\- ]{0,40}?)\s?:\s+\S")
 _BODY_KINDS = ("paragraph", "list_item")
+CLOSING_PARAGRAPHS = 4  # the last paragraphs of the body, where calls to action stand
 
 
 @dataclass(frozen=True)
@@ -65,20 +74,41 @@ class QuestionVerdict:
     rule: str  # the rule in RULES that decided
     kind: PollKind | None = None
     options: tuple[str, ...] = ()
+    confidence: float = 0.0  # from the signals (see bot/questions/signals.py); 0 when a rule excluded it first
+    signals: tuple[str, ...] = ()  # the names of the signals present, in SIGNALS order
 
 
-def find_questions(article: Article) -> list[PollDraft]:
-    """The article's reader questions as poll drafts, ordered by position (title first)."""
+def find_questions(article: Article, max_per_article: int | None = None) -> list[PollDraft]:
+    """The article's reader questions as poll drafts, ordered by position (title first); with
+    `max_per_article`, only that many: the most confident, still in article order."""
     return [
-        PollDraft(question=verdict.question, kind=verdict.kind, options=verdict.options, position=verdict.position)
-        for verdict in explain_questions(article)
+        PollDraft(
+            question=verdict.question,
+            kind=verdict.kind,
+            options=verdict.options,
+            position=verdict.position,
+            confidence=verdict.confidence,
+        )
+        for verdict in explain_questions(article, max_per_article)
         if verdict.is_poll and verdict.kind is not None
     ]
 
 
-def explain_questions(article: Article) -> list[QuestionVerdict]:
+def explain_questions(article: Article, max_per_article: int | None = None) -> list[QuestionVerdict]:
     """Every question-like sentence of the title and body with the rule that decided about it."""
-    return _Finder(article).run()
+    verdicts = _Finder(article).run()
+    return apply_cap(verdicts, max_per_article) if max_per_article is not None else verdicts
+
+
+def apply_cap(verdicts: list[QuestionVerdict], max_per_article: int) -> list[QuestionVerdict]:
+    """Keep the `max_per_article` most confident polls (the earlier one on a tie); the rest become "over_cap"."""
+    polls = [index for index, verdict in enumerate(verdicts) if verdict.is_poll]
+    ranked = sorted(polls, key=lambda index: (-verdicts[index].confidence, index))
+    dropped = set(ranked[max(max_per_article, 0) :])
+    return [
+        replace(verdict, is_poll=False, rule="over_cap") if index in dropped else verdict
+        for index, verdict in enumerate(verdicts)
+    ]
 
 
 @dataclass
@@ -89,6 +119,9 @@ class _Candidate:
     next_sentence: str
     structural_rule: str | None
     same_block_next: bool = False  # the next sentence stands in the same block (not in the next one)
+    previous_sentence: str = ""  # the sentence before it (same block, else the end of the block before)
+    after: list[str] = field(default_factory=list)  # the sentences after it in the same block
+    run_length: int = 1  # question sentences in an unbroken row, this one included
 
 
 class _Finder:
@@ -186,6 +219,7 @@ class _Finder:
 
         interview = self.interview_blocks()
         prompts = self.qa_prompts()
+        runs = self.question_runs()
         for index, block in enumerate(self.blocks):
             text = block.text or ""
             if "?" not in text:
@@ -200,12 +234,81 @@ class _Finder:
                     following = sentences[number + 1].text
                 else:
                     following = self.opening_of(index + 1)
+                previous = sentences[number - 1].text if number > 0 else self.closing_of(index - 1)
                 rule = self.structural_rule(index, block, sentence, sentence.start + mark, quoted, bracketed)
                 rule = rule or (
                     "interview_question" if index in interview else "qa_prompt" if index in prompts else None
                 )
-                found.append(_Candidate(sentence, index, block, following, rule, number + 1 < len(sentences)))
+                found.append(
+                    _Candidate(
+                        sentence,
+                        index,
+                        block,
+                        following,
+                        rule,
+                        number + 1 < len(sentences),
+                        previous_sentence=previous,
+                        after=[later.text for later in sentences[number + 1 :]],
+                        run_length=runs.get((index, number), 1),
+                    )
+                )
         return found
+
+    def closing_of(self, index: int) -> str:
+        """Last sentence of a body block before a question ("" for a heading or no block)."""
+        if index < 0 or self.blocks[index].kind not in _BODY_KINDS:
+            return ""
+        if index in self._sentences:
+            found = self._sentences[index]
+        else:
+            found = split_sentences((self.blocks[index].text or "")[-300:], self.language)
+        return found[-1].text if found else ""
+
+    def question_runs(self) -> dict[tuple[int, int], int]:
+        """For each question sentence (block, number): the length of the unbroken row of questions it is
+        in. A statement, a block without a question or a heading ends a row."""
+        lengths: dict[tuple[int, int], int] = {}
+        row: list[tuple[int, int]] = []
+
+        def close() -> None:
+            for key in row:
+                lengths[key] = len(row)
+            row.clear()
+
+        for index, block in enumerate(self.blocks):
+            text = block.text or ""
+            if "?" not in text or block.kind == "heading":
+                close()
+                continue
+            for number, sentence in enumerate(self.sentences(index)):
+                if _terminal_question_mark(sentence) is None:
+                    close()
+                else:
+                    row.append((index, number))
+        close()
+        return lengths
+
+    def interview_prompts(self) -> set[int]:
+        """Blocks of an interview without speaker labels: short bold paragraphs, or paragraphs opening with
+        a bold question, each followed by a longer answer paragraph, at least twice in the article."""
+        prompts: set[int] = set()
+        for index, block in enumerate(self.blocks[:-1]):
+            if block.kind not in _BODY_KINDS or "?" not in (block.text or "") or not block.emphasis:
+                continue
+            first = self.sentences(index)[:1]
+            if not first or _terminal_question_mark(first[0]) is None:
+                continue
+            if block.emphasis == "lead":
+                if len(self.sentences(index)) > 1:
+                    prompts.add(index)
+                continue
+            following = self.blocks[index + 1]
+            if following.kind in _BODY_KINDS and len(following.text or "") > len(block.text or ""):
+                prompts.add(index)
+        return prompts if len(prompts) >= 2 else set()
+
+    def body_paragraphs(self) -> list[int]:
+        return [index for index, block in enumerate(self.blocks) if block.kind in ("paragraph", "list_item")]
 
     def structural_rule(
         self, index: int, block: Block, sentence: Sentence, mark: int, quoted: list[bool], bracketed: list[bool]
@@ -224,19 +327,80 @@ class _Finder:
     # -- judgement -------------------------------------------------------------------------------
 
     def run(self) -> list[QuestionVerdict]:
+        paragraphs = self.body_paragraphs()
+        self._lead = paragraphs[0] if paragraphs else None
+        self._closing = set(paragraphs[-CLOSING_PARAGRAPHS:])
+        self._interview = self.interview_prompts()
         verdicts: list[QuestionVerdict] = []
         seen: set[str] = set()
         for candidate in self.candidates():
             verdict = self.judge(candidate)
+            present = self.signals_for(candidate, verdict)
+            verdict = replace(verdict, confidence=round(signals.confidence(present), 3), signals=present)
+            if verdict.is_poll and verdict.confidence < signals.MIN_CONFIDENCE:
+                verdict = replace(verdict, is_poll=False, rule="low_confidence")
             if verdict.is_poll:
                 verdict = self.fit(verdict)
             if verdict.is_poll:
                 key = dedupe_key(verdict.question)
                 if key in seen:
-                    verdict = QuestionVerdict(verdict.question, verdict.position, False, "duplicate", verdict.kind)
+                    verdict = replace(verdict, is_poll=False, rule="duplicate", options=())
                 seen.add(key)
             verdicts.append(verdict)
         return verdicts
+
+    def signals_for(self, candidate: _Candidate, verdict: QuestionVerdict) -> tuple[str, ...]:
+        """The names of the signals (bot/questions/signals.py) present for this question, in SIGNALS order."""
+        lexicon = self.lexicon
+        text = candidate.sentence.text
+        block = candidate.block
+        is_title = candidate.position == TITLE_POSITION
+        present: set[str] = set()
+        if block is not None and not candidate.after and not grammar.answer_rule(candidate.next_sentence, (), lexicon):
+            present.add("ends_paragraph")
+        if signals.addresses_reader(text, lexicon):
+            present.add("reader_address")
+        nearby = [candidate.next_sentence, *candidate.after[1:]]
+        if signals.invites_reply_in_question(text, lexicon) or any(
+            signals.invites_reply(sentence, lexicon) for sentence in nearby
+        ):
+            present.add("invitation")
+        if signals.has_interjection_lead(text, lexicon):
+            present.add("interjection_lead")
+        if is_title:
+            present.add("title")
+        elif candidate.position in self._closing:
+            present.add("closing")
+        elif candidate.position == self._lead:
+            present.add("lead")
+        else:
+            present.add("body_middle")
+        if verdict.kind is PollKind.CHOICE:
+            present.add("names_alternatives")
+        if signals.is_first_person(text, lexicon):
+            present.add("first_person")
+        if signals.is_self_ask(text, candidate.previous_sentence, lexicon):
+            present.add("self_ask")
+        if candidate.run_length >= 3:
+            present.add("question_run")
+        if candidate.position in self._interview:
+            present.add("interview_structure")
+        if block is not None and block.kind == "heading":
+            present.add("heading")
+        if block is not None and block.emphasis and candidate.sentence.start == 0:
+            present.add("emphasised")
+        if (
+            not is_title
+            and block is not None
+            and (block.kind == "heading" or block.emphasis or len(self.sentences(candidate.position)) == 1)
+            and signals.is_headline_style(text, lexicon)
+        ):
+            present.add("headline_style")
+        if signals.goes_on_arguing(candidate.after, text, lexicon):
+            present.add("argued_through")
+        if signals.is_tag_question(text, candidate.previous_sentence, lexicon):
+            present.add("tag_question")
+        return tuple(name for name in signals.SIGNALS if name in present)
 
     def judge(self, candidate: _Candidate) -> QuestionVerdict:
         lexicon = self.lexicon
@@ -297,8 +461,8 @@ class _Finder:
             if len(options) < 2:
                 question = None
         if not question:
-            return QuestionVerdict(verdict.question, verdict.position, False, "does_not_fit", verdict.kind)
-        return QuestionVerdict(question, verdict.position, True, verdict.rule, verdict.kind, options)
+            return replace(verdict, is_poll=False, rule="does_not_fit", options=())
+        return replace(verdict, question=question, options=options)
 
 
 def _terminal_question_mark(sentence: Sentence) -> int | None:

@@ -20,3 +20,4 @@ class PollDraft:
     kind: PollKind
     options: tuple[str, ...]  # answer labels (empty for open questions); at most 10 of at most 55 characters
     position: int  # index of the block it stood in, TITLE_POSITION for the title
+    confidence: float = 1.0  # how sure the finder is that the article puts it to its readers (0..1)

@@ -103,4 +103,18 @@ LEXICON = Lexicon(
     | _AUXILIARIES,
     articles=_words("der die das den dem des ein eine einen einem einer eines"),
     numerals=_words("zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig hundert"),
+    first_person_subjects=_words("ich wir"),
+    self_ask_phrases=(
+        "frage mich", "fragen uns", "frag mich", "fragte mich", "fragten uns", "habe mich gefragt",
+        "haben uns gefragt", "stellte mir die frage", "stelle mir die frage", "stellen uns die frage",
+        "stellten uns die frage", "stellt sich die frage", "stellte sich die frage", "bleibt die frage",
+    ),
+    invitation_phrases=(
+        "kommentar", "schreibt", "schreib mir", "schreib uns", "schreiben sie", "verratet", "verrate",
+        "erzählt", "erzähl mir", "erzähl uns", "erzählen sie", "lasst es", "lass es mich", "lasst mich",
+        "lass mich wissen", "teilt", "teile deine", "teilen sie", "bin gespannt", "sind gespannt",
+        "freue mich auf", "freuen uns auf", "eure meinung", "deine meinung", "ihre meinung", "diskutiert",
+        "stimmt ab", "eure erfahrungen", "deine erfahrungen", "ihre erfahrungen",
+    ),
+    interjections=_words("na und also so nun tja ok okay"),
 )

@@ -88,4 +88,17 @@ LEXICON = Lexicon(
     alternative_stops=_words("you we i they it he she rather prefer more better") | _AUXILIARIES,
     articles=_words("the a an"),
     numerals=_words("one two three four five six seven eight nine ten eleven twelve twenty hundred"),
+    first_person_subjects=_words("i we i'm i've i'd i'll we're we've we'd we'll"),
+    self_ask_phrases=(
+        "i wonder", "we wonder", "i wondered", "we wondered", "i asked myself", "we asked ourselves",
+        "i ask myself", "we ask ourselves", "asking myself", "asking ourselves", "the question is",
+        "the question remains", "begs the question", "raises the question",
+    ),
+    invitation_phrases=(
+        "comment", "let me know", "let us know", "tell me", "tell us", "share your", "share it", "drop me",
+        "drop us", "leave a", "write to", "i'd love to hear", "i would love to hear", "we'd love to hear",
+        "love to hear", "curious to hear", "reply", "your thoughts", "your experience", "your favourite",
+        "your favorite", "vote",
+    ),
+    interjections=_words("so well now ok okay and"),
 )

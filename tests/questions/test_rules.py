@@ -293,4 +293,6 @@ def test_every_named_rule_is_exercised_by_tests_or_corpus() -> None:
     ]
     for probe in probes:
         used |= {verdict.rule for verdict in explain_questions(probe)}
+    capped = article("Hast du schon einen Passkey?", "Welchen Passwortmanager nutzt du?")
+    used |= {verdict.rule for verdict in explain_questions(capped, max_per_article=1)}
     assert set(RULES) - used == set()

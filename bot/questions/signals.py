@@ -1,0 +1,173 @@
+"""How sure the finder is that a question is put to the article's readers: named signals and their weights.
+
+A question that passed the finder's rules (not quoted, not answered right away, …) still need not be a
+question to the readers: real pages ask themselves questions, run checklists, interview guests, and
+write headline-style sub-headings. Each signal below is one observable property of the question or of
+where it stands; its weight says how much it speaks for (+) or against (−) a poll. The confidence is
+the logistic of the bias plus the weights of the signals present; below `MIN_CONFIDENCE` no poll.
+
+The weights were set by hand on the tuning split of the real-page corpus (tests/fixtures/realpages)
+and the project's own corpus; `tests/questions/realpages.py` scores them.
+Every function here takes plain strings and a `Lexicon` so that each signal is tested on its own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.questions import grammar
+from bot.questions.lexicon import Lexicon
+
+
+@dataclass(frozen=True)
+class Signal:
+    weight: float
+    description: str
+
+
+BIAS = -1.0
+MIN_CONFIDENCE = 0.5
+
+SIGNALS: dict[str, Signal] = {
+    # for a poll
+    "reader_address": Signal(2.5, "the question addresses the reader (du/ihr/Sie/euch, you/your)"),
+    "invitation": Signal(1.5, "a call to reply stands next to it (schreibt es in die Kommentare, let me know)"),
+    "interjection_lead": Signal(0.5, "an interjection opens it, as closing questions do (Na, hast du …? / So, …?)"),
+    "closing": Signal(1.0, "it stands in the closing paragraphs, where calls to action stand"),
+    "lead": Signal(0.5, "it stands in the lead (first paragraph)"),
+    "title": Signal(1.0, "it is the article's title"),
+    "names_alternatives": Signal(1.0, "it names alternatives to choose from (choice)"),
+    "ends_paragraph": Signal(0.5, "it ends its paragraph and the next one does not answer it: left open"),
+    # against a poll
+    "first_person": Signal(-2.0, "the writer is the subject (ich/wir, I/we): the author's own question"),
+    "self_ask": Signal(-3.0, "announced as the writer's own question (wir fragen uns, I wonder)"),
+    "question_run": Signal(-2.5, "one of a run of three or more questions (a checklist to ask oneself)"),
+    "interview_structure": Signal(-3.5, "short bold or question-only paragraphs alternating with answers"),
+    "heading": Signal(-1.5, "a heading"),
+    "emphasised": Signal(-1.0, "a bold paragraph or a bold run opening a paragraph"),
+    "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
+    "argued_through": Signal(-1.5, "the paragraph goes on arguing after it, without addressing the reader"),
+    "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
+    "body_middle": Signal(-0.5, "it stands in the middle of the body, neither lead nor closing"),
+}
+
+
+def confidence(active: Iterable[str]) -> float:
+    """The logistic of the bias plus the weights of the `active` signals."""
+    total = BIAS + sum(SIGNALS[name].weight for name in active)
+    return 1.0 / (1.0 + math.exp(-total))
+
+
+# --- signals on the question itself -------------------------------------------------------------
+
+
+def addresses_reader(text: str, lexicon: Lexicon) -> bool:
+    """reader_address: second person singular, plural or polite."""
+    return grammar.addresses_reader(text, lexicon)
+
+
+def _contains_phrase(lowered: str, phrases: Iterable[str]) -> bool:
+    for phrase in phrases:
+        index = lowered.find(phrase)
+        while index >= 0:
+            if index == 0 or not lowered[index - 1].isalnum():
+                return True
+            index = lowered.find(phrase, index + 1)
+    return False
+
+
+def invites_reply(text: str, lexicon: Lexicon) -> bool:
+    """invitation: a sentence that asks for a reply ("Schreibt es in die Kommentare!", "Let me know below")."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    return _contains_phrase(stripped.lower(), lexicon.invitation_phrases) or grammar.is_invitation(stripped, lexicon)
+
+
+def invites_reply_in_question(text: str, lexicon: Lexicon) -> bool:
+    """invitation inside the question itself ("Was meint ihr – schreibt es in die Kommentare?")."""
+    return _contains_phrase(text.lower(), lexicon.invitation_phrases)
+
+
+def has_interjection_lead(text: str, lexicon: Lexicon) -> bool:
+    """interjection_lead: "Na, hast du …?", "Und, wie …?", "So, have you …?"."""
+    match = re.match(r"\s*([^\W\d_]+)\s*[,!]\s+\S", text)
+    return bool(match) and match.group(1).lower() in lexicon.interjections
+
+
+_DELIBERATIVE = frozenset({"should", "shall", "sollen", "sollten"})
+
+
+def is_first_person(text: str, lexicon: Lexicon) -> bool:
+    """first_person: "ich"/"wir", "I"/"we" in the question and no second person: the writer asks about
+    themself ("Würde ich es noch einmal machen?", "Was I being naive?")."""
+    if grammar.addresses_reader(text, lexicon):
+        return False
+    tokens = grammar.words(text)
+    lowered = [token.lower() for token in tokens]
+    for index, lower in enumerate(lowered):
+        if lower in ("we", "wir") and _DELIBERATIVE & set(lowered[max(0, index - 1) : index + 2]):
+            return False  # "Should we …?", "Sollen wir …?": the writer asks the readers for advice
+    for lower in lowered:
+        if lower in lexicon.first_person_subjects:
+            return True
+        if lexicon.language == "en" and lower in ("my", "me", "myself", "our", "us", "ourselves"):
+            return True
+        if lexicon.language == "de" and lower in ("mich", "mir", "mein", "meine", "meinen", "meinem", "meiner"):
+            return True
+    return False
+
+
+def is_self_ask(text: str, before: str, lexicon: Lexicon) -> bool:
+    """self_ask: "… und wir fragen uns: Ist …?", "I wonder whether …?", or the sentence before announces
+    it ("Ich habe mich gefragt:")."""
+    head = text.split("?", 1)[0].lower()
+    if _contains_phrase(head.split(":", 1)[0] if ":" in head else head, lexicon.self_ask_phrases):
+        return True
+    lead = before.strip().lower()
+    return lead.endswith(":") and _contains_phrase(lead, lexicon.self_ask_phrases)
+
+
+def is_headline_style(text: str, lexicon: Lexicon) -> bool:
+    """headline_style: "Self-Checkout: Wirklich besser für alle?" — a topic of a few words, a colon and a
+    question that does not address the reader (in a heading, a bold or a one-sentence paragraph)."""
+    body = grammar.question_body(text)
+    if grammar.addresses_reader(body, lexicon):
+        return False
+    match = re.match(r"([^:?]{1,60}):\s+(\S.*)$", body)
+    if match and grammar.word_count(match.group(1)) <= 6:
+        return True
+    return False
+
+
+def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
+    """tag_question: a tag that checks a claim just made ("Oder etwa nicht?", "Klingt kompliziert, oder?",
+    "Right?") or a short check of one's own claim right after it ("Did it pay off?"), without addressing
+    the reader."""
+    body = grammar.question_body(text)
+    lowered = body.lower()
+    if grammar.addresses_reader(body, lexicon):
+        return False
+    for tag in lexicon.confirmation_tags:
+        if lowered == tag or re.fullmatch(r"(oder|or)\s+" + re.escape(tag), lowered):
+            return True
+    statement = grammar.strip_confirmation_tag(body, lexicon)
+    if statement is not None and grammar.word_count(statement) <= 3:
+        return True
+    previous = previous.strip()
+    follows_claim = bool(previous) and not previous.endswith("?") and not previous.endswith(":")
+    return follows_claim and grammar.word_count(body) <= 4
+
+
+def goes_on_arguing(after: list[str], question: str, lexicon: Lexicon) -> bool:
+    """argued_through: statements follow in the same paragraph and none invites a reply; the question
+    does not address the reader."""
+    if not after or grammar.addresses_reader(question, lexicon):
+        return False
+    statements = [sentence for sentence in after if not sentence.rstrip().endswith("?")]
+    if not statements:
+        return False
+    return not any(invites_reply(sentence, lexicon) for sentence in after)

@@ -175,8 +175,23 @@ def report(results: list[PageResult]) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
+DEFAULT_CAP = 3  # [polls] max_per_article's default: what a guild sees
+
+
+def default_finder() -> Callable[[Article], list[PollDraft]]:
+    """The finder with the default cap (a finder without the cap parameter, such as main's before issue 10,
+    is used as it is)."""
+    import inspect
+
     from bot.questions.finder import find_questions
+
+    if "max_per_article" in inspect.signature(find_questions).parameters:
+        return lambda article: find_questions(article, max_per_article=DEFAULT_CAP)
+    return find_questions
+
+
+def main(argv: list[str] | None = None) -> int:
+    find_questions = default_finder()
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--figures", action="store_true", help="figures only, no per-page mistakes")

@@ -62,6 +62,8 @@ RULES: dict[str, str] = {
 _SPEAKER_LABEL = re.compile(r"^\s*([^\W\d_][\w.'’&\- ]{0,40}?)\s?:\s+\S")
 _BODY_KINDS = ("paragraph", "list_item")
 CLOSING_PARAGRAPHS = 4  # the last paragraphs of the body, where calls to action stand
+LONG_RUN = 5  # a run of this many questions is a checklist even when it addresses the reader
+MIN_ANSWER_CHARS = 80  # a paragraph this long after a question paragraph can be its answer
 
 
 @dataclass(frozen=True)
@@ -307,6 +309,24 @@ class _Finder:
                 prompts.add(index)
         return prompts if len(prompts) >= 2 else set()
 
+    def paragraph_prompts(self) -> set[int]:
+        """Paragraphs that end with a question and are followed by a longer paragraph of statements, when
+        an article has at least three: an interview whose questions carry a lead-in ("Sie sagen … Wie
+        deuten Sie das?"), or an argument that asks and answers as it goes."""
+        prompts: set[int] = set()
+        for index, block in enumerate(self.blocks[:-1]):
+            if block.kind != "paragraph" or not (block.text or "").rstrip().endswith("?"):
+                continue
+            following = self.blocks[index + 1]
+            text = following.text or ""
+            if following.kind != "paragraph" or len(text) < MIN_ANSWER_CHARS:
+                continue
+            opening = self.opening_of(index + 1)
+            if opening.rstrip().endswith("?") or signals.invites_reply(opening, self.lexicon):
+                continue
+            prompts.add(index)
+        return prompts if len(prompts) >= 3 else set()
+
     def body_paragraphs(self) -> list[int]:
         return [index for index, block in enumerate(self.blocks) if block.kind in ("paragraph", "list_item")]
 
@@ -329,12 +349,17 @@ class _Finder:
     def run(self) -> list[QuestionVerdict]:
         paragraphs = self.body_paragraphs()
         self._lead = paragraphs[0] if paragraphs else None
-        self._closing = set(paragraphs[-CLOSING_PARAGRAPHS:])
-        self._interview = self.interview_prompts()
+        # the closing: from the fourth-last paragraph on, headings between them included
+        start = paragraphs[-CLOSING_PARAGRAPHS] if len(paragraphs) >= CLOSING_PARAGRAPHS else 0
+        self._closing = set(range(start, len(self.blocks))) if paragraphs else set()
+        self._interview = self.interview_prompts() | self.paragraph_prompts()
+        self._title_asks = False
         verdicts: list[QuestionVerdict] = []
         seen: set[str] = set()
         for candidate in self.candidates():
             verdict = self.judge(candidate)
+            if candidate.position == TITLE_POSITION and verdict.is_poll:
+                self._title_asks = True  # a debate title: the body's open questions belong to the debate
             present = self.signals_for(candidate, verdict)
             verdict = replace(verdict, confidence=round(signals.confidence(present), 3), signals=present)
             if verdict.is_poll and verdict.confidence < signals.MIN_CONFIDENCE:
@@ -358,6 +383,13 @@ class _Finder:
         present: set[str] = set()
         if block is not None and not candidate.after and not grammar.answer_rule(candidate.next_sentence, (), lexicon):
             present.add("ends_paragraph")
+        if (
+            block is not None
+            and block.kind in _BODY_KINDS
+            and not block.emphasis
+            and len(self.sentences(candidate.position)) == 1
+        ):
+            present.add("stands_alone")
         if signals.addresses_reader(text, lexicon):
             present.add("reader_address")
         nearby = [candidate.next_sentence, *candidate.after[1:]]
@@ -381,8 +413,12 @@ class _Finder:
             present.add("first_person")
         if signals.is_self_ask(text, candidate.previous_sentence, lexicon):
             present.add("self_ask")
-        if candidate.run_length >= 3:
+        if candidate.run_length >= LONG_RUN or (candidate.run_length >= 3 and "reader_address" not in present):
             present.add("question_run")
+        if signals.continues_previous(text, candidate.previous_sentence, lexicon):
+            present.add("continues_previous")
+        if not is_title and self._title_asks:
+            present.add("question_title")
         if candidate.position in self._interview:
             present.add("interview_structure")
         if block is not None and block.kind == "heading":

@@ -19,7 +19,8 @@ _CLAUSE_OPENERS = frozenset("dass ob that whether wie how".split())
 
 
 def words(text: str) -> list[str]:
-    return [match.group(0).rstrip(".") or match.group(0) for match in _WORD.finditer(text)]
+    """Word tokens; a typographic apostrophe is read as a plain one ("What’s" is "What's")."""
+    return [(match.group(0).rstrip(".") or match.group(0)).replace("’", "'") for match in _WORD.finditer(text)]
 
 
 def word_count(text: str) -> int:
@@ -57,6 +58,11 @@ def core_clause(text: str, lexicon: Lexicon) -> str:
     if match:
         rest = core[match.end() :]
         if is_wh_question(rest, lexicon) or is_verb_first(rest, lexicon):
+            core = rest
+    if "," in core:  # a vocative or short lead-in: "Lieber Leser, welche Dinge nehmt ihr mit?"
+        lead, rest = core.split(",", 1)
+        rest = rest.strip()
+        if word_count(lead) <= 3 and rest and is_wh_question(rest, lexicon) and not is_wh_question(lead, lexicon):
             core = rest
     tokens = words(core)
     if tokens and tokens[0].lower() in lexicon.subordinators and "," in core:
@@ -99,9 +105,9 @@ def addresses_reader(text: str, lexicon: Lexicon) -> bool:
         if lower in lexicon.reader_pronouns:
             return True
         if lexicon.language == "de":
-            if token == "ihr":
+            if token == "ihr" or (index == 1 and lower == "ihr"):
                 following = tokens[index + 1] if index + 1 < len(tokens) else ""
-                if not following[:1].isupper():
+                if index == 1 or not following[:1].isupper():  # "Habt ihr Vorsätze?": after the verb, a pronoun
                     return True
             if index > 0 and token in lexicon.polite_pronouns:
                 return True

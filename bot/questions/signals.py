@@ -28,30 +28,33 @@ class Signal:
     description: str
 
 
-BIAS = -1.0
-MIN_CONFIDENCE = 0.5
+BIAS = -2.0
+MIN_CONFIDENCE = 0.6
 
 SIGNALS: dict[str, Signal] = {
     # for a poll
-    "reader_address": Signal(2.5, "the question addresses the reader (du/ihr/Sie/euch, you/your)"),
+    "reader_address": Signal(2.0, "the question addresses the reader (du/ihr/Sie/euch, you/your)"),
     "invitation": Signal(1.5, "a call to reply stands next to it (schreibt es in die Kommentare, let me know)"),
     "interjection_lead": Signal(0.5, "an interjection opens it, as closing questions do (Na, hast du …? / So, …?)"),
-    "closing": Signal(1.0, "it stands in the closing paragraphs, where calls to action stand"),
-    "lead": Signal(0.5, "it stands in the lead (first paragraph)"),
-    "title": Signal(1.0, "it is the article's title"),
+    "closing": Signal(1.5, "it stands in the closing paragraphs, where calls to action stand"),
+    "title": Signal(2.5, "it is the article's title (and the body does not answer it at once)"),
+    "question_title": Signal(0.5, "the title itself asks the readers: the article is a debate"),
     "names_alternatives": Signal(1.0, "it names alternatives to choose from (choice)"),
+    "stands_alone": Signal(0.5, "it is a paragraph of its own (not bold): put to the reader, not argued"),
     "ends_paragraph": Signal(0.5, "it ends its paragraph and the next one does not answer it: left open"),
     # against a poll
+    "lead": Signal(-0.5, "it stands in the lead (first paragraph), where questions hook rather than ask"),
+    "body_middle": Signal(-1.0, "it stands in the middle of the body, neither lead nor closing"),
     "first_person": Signal(-2.0, "the writer is the subject (ich/wir, I/we): the author's own question"),
     "self_ask": Signal(-3.0, "announced as the writer's own question (wir fragen uns, I wonder)"),
-    "question_run": Signal(-2.5, "one of a run of three or more questions (a checklist to ask oneself)"),
-    "interview_structure": Signal(-3.5, "short bold or question-only paragraphs alternating with answers"),
+    "question_run": Signal(-2.5, "one of a run of questions (a checklist to ask oneself)"),
+    "continues_previous": Signal(-2.0, "it continues the question before it (Oder …? / Or …?)"),
+    "interview_structure": Signal(-3.5, "question paragraphs alternating with longer answers (an interview)"),
     "heading": Signal(-1.5, "a heading"),
     "emphasised": Signal(-1.0, "a bold paragraph or a bold run opening a paragraph"),
     "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
-    "argued_through": Signal(-1.5, "the paragraph goes on arguing after it, without addressing the reader"),
+    "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
     "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
-    "body_middle": Signal(-0.5, "it stands in the middle of the body, neither lead nor closing"),
 }
 
 
@@ -163,11 +166,20 @@ def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
 
 
 def goes_on_arguing(after: list[str], question: str, lexicon: Lexicon) -> bool:
-    """argued_through: statements follow in the same paragraph and none invites a reply; the question
-    does not address the reader."""
-    if not after or grammar.addresses_reader(question, lexicon):
+    """argued_through: statements follow in the same paragraph and none invites a reply — one will do
+    after a question that does not address the reader, two after one that does ("Have you tried it? I
+    have." is a remark; "Have you ever …? Most of us … . It …" an argument)."""
+    if not after or any(invites_reply(sentence, lexicon) for sentence in after):
         return False
     statements = [sentence for sentence in after if not sentence.rstrip().endswith("?")]
-    if not statements:
-        return False
-    return not any(invites_reply(sentence, lexicon) for sentence in after)
+    return len(statements) >= (2 if grammar.addresses_reader(question, lexicon) else 1)
+
+
+def continues_previous(text: str, previous: str, lexicon: Lexicon) -> bool:
+    """continues_previous: "Oder …?" / "Or …?" right after a question adds to it; it is no question of its own."""
+    tokens = grammar.words(text)
+    return (
+        bool(tokens)
+        and tokens[0].lower() == lexicon.alternative_conjunction
+        and previous.rstrip().rstrip("\"'“”»«)").endswith("?")
+    )

@@ -181,11 +181,17 @@ def test_article_after_a_number_is_no_numeric_range() -> None:
     assert grammar.named_alternatives("Gehst du zwei oder drei Mal?", DE) is None
 
 
-def test_question_left_open_stays_a_poll_even_when_statements_follow() -> None:
-    found = verdicts("Wird KI Übersetzer ersetzen? Die Meinungen gehen auseinander, und die Forschung ist jung.")
-    assert only(found, "Wird KI Übersetzer ersetzen?").is_poll
+def test_question_to_the_reader_stays_a_poll_when_a_remark_follows() -> None:
     found = verdicts("Have you tried it yourself? I have, and I loved it.", language="en")
     assert only(found, "Have you tried it yourself?").is_poll
+
+
+def test_question_the_paragraph_argues_through_is_no_poll() -> None:
+    """Issue 10: a question the author carries on arguing (no reader addressed) is rhetorical; before issue 10
+    this one was a poll."""
+    found = verdicts("Wird KI Übersetzer ersetzen? Die Meinungen gehen auseinander, und die Forschung ist jung.")
+    verdict = only(found, "Wird KI Übersetzer ersetzen?")
+    assert not verdict.is_poll and verdict.rule == "low_confidence" and "argued_through" in verdict.signals
 
 
 def test_invitation_without_question_mark_is_no_poll() -> None:

@@ -291,23 +291,51 @@ class _Finder:
         return lengths
 
     def interview_prompts(self) -> set[int]:
-        """Blocks of an interview without speaker labels: short bold paragraphs, or paragraphs opening with
-        a bold question, each followed by a longer answer paragraph, at least twice in the article."""
-        prompts: set[int] = set()
+        """Blocks of an interview without speaker labels: bold paragraphs (the interviewer's, questions or
+        not) each followed by a longer plain answer, or paragraphs opening with a bold question, at least
+        three times in the article (twice when every one is a question). Returns those that ask."""
+        prompts: list[int] = []
         for index, block in enumerate(self.blocks[:-1]):
-            if block.kind not in _BODY_KINDS or "?" not in (block.text or "") or not block.emphasis:
-                continue
-            first = self.sentences(index)[:1]
-            if not first or _terminal_question_mark(first[0]) is None:
+            if block.kind not in _BODY_KINDS or not block.emphasis:
                 continue
             if block.emphasis == "lead":
-                if len(self.sentences(index)) > 1:
-                    prompts.add(index)
+                first = self.sentences(index)[:1] if "?" in (block.text or "") else []
+                if first and _terminal_question_mark(first[0]) is not None and len(self.sentences(index)) > 1:
+                    prompts.append(index)
                 continue
             following = self.blocks[index + 1]
-            if following.kind in _BODY_KINDS and len(following.text or "") > len(block.text or ""):
-                prompts.add(index)
-        return prompts if len(prompts) >= 2 else set()
+            if following.kind in _BODY_KINDS and not following.emphasis and len(following.text or "") > len(block.text or ""):
+                prompts.append(index)
+        asking = {index for index in prompts if "?" in (self.blocks[index].text or "")}
+        if len(prompts) >= 3 or (len(asking) >= 2 and len(asking) == len(prompts)):
+            return asking
+        return set()
+
+    def closing_asks_readers(self) -> bool:
+        """Whether the closing paragraphs put a question to the readers, invite replies or ask the title's
+        question again: then a question in the title opens a debate rather than announcing what the
+        article explains."""
+        title_keys = {
+            dedupe_key(grammar.strip_opener(sentence.text, self.lexicon))
+            for sentence in split_sentences(self.article.title or "", self.language)
+            if _terminal_question_mark(sentence) is not None
+        }
+        for index in sorted(self._closing):
+            block = self.blocks[index]
+            if block.kind not in _BODY_KINDS:
+                continue
+            text = block.text or ""
+            if "?" in text:
+                for sentence in self.sentences(index):
+                    if _terminal_question_mark(sentence) is None:
+                        continue
+                    if signals.addresses_reader(sentence.text, self.lexicon):
+                        return True
+                    if dedupe_key(grammar.strip_opener(sentence.text, self.lexicon)) in title_keys:
+                        return True
+            if signals.invites_reply(text[:200], self.lexicon):
+                return True
+        return False
 
     def paragraph_prompts(self) -> set[int]:
         """Paragraphs that end with a question and are followed by a longer paragraph of statements, when
@@ -354,6 +382,7 @@ class _Finder:
         self._closing = set(range(start, len(self.blocks))) if paragraphs else set()
         self._interview = self.interview_prompts() | self.paragraph_prompts()
         self._title_asks = False
+        self._closing_asks = self.closing_asks_readers()
         verdicts: list[QuestionVerdict] = []
         seen: set[str] = set()
         for candidate in self.candidates():
@@ -401,6 +430,10 @@ class _Finder:
             present.add("interjection_lead")
         if is_title:
             present.add("title")
+            if normalise_space(text) == normalise_space(self.article.title or ""):
+                present.add("whole_title")
+            if self._closing_asks:
+                present.add("debate_article")
         elif candidate.position in self._closing:
             present.add("closing")
         elif candidate.position == self._lead:
@@ -432,9 +465,13 @@ class _Finder:
             and signals.is_headline_style(text, lexicon)
         ):
             present.add("headline_style")
+        if not is_title and verdict.rule == "declarative_question" and "reader_address" in present:
+            present.add("conditional_teaser")
+        if "reader_address" in present and signals.promotes_own(text, lexicon):
+            present.add("own_promotion")
         if signals.goes_on_arguing(candidate.after, text, lexicon):
             present.add("argued_through")
-        if signals.is_tag_question(text, candidate.previous_sentence, lexicon):
+        if verdict.kind is not PollKind.CHOICE and signals.is_tag_question(text, candidate.previous_sentence, lexicon):
             present.add("tag_question")
         return tuple(name for name in signals.SIGNALS if name in present)
 
@@ -480,9 +517,9 @@ class _Finder:
         if grammar.strip_confirmation_tag(body, lexicon) is not None:
             return PollKind.YES_NO, lexicon.yes_no_options, "confirmation_tag"
         alternatives = grammar.named_alternatives(text, lexicon)
-        if alternatives:
-            return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
         clause = grammar.core_clause(text, lexicon)
+        if alternatives and not _alternatives_only_in_topic(body, clause, lexicon):
+            return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
         if grammar.is_wh_question(clause, lexicon):
             return PollKind.OPEN, (), "wh_question"
         if grammar.is_verb_first(clause, lexicon):
@@ -499,6 +536,18 @@ class _Finder:
         if not question:
             return replace(verdict, is_poll=False, rule="does_not_fit", options=())
         return replace(verdict, question=question, options=options)
+
+
+def _alternatives_only_in_topic(body: str, clause: str, lexicon: Lexicon) -> bool:
+    """ "3G, 2G oder 2G Plus: Was gilt jetzt?": the alternatives name the topic; the question is the
+    W-question after the colon, and it does not ask the reader to choose."""
+    return (
+        clause != body
+        and ":" in body
+        and grammar.is_wh_question(clause, lexicon)
+        and not grammar.addresses_reader(clause, lexicon)
+        and lexicon.alternative_conjunction not in grammar.words(clause.lower())
+    )
 
 
 def _terminal_question_mark(sentence: Sentence) -> int | None:

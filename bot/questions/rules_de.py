@@ -92,7 +92,7 @@ LEXICON = Lexicon(
         "im gegenteil",
     ),
     negations=_words("nicht kein keine keinen keinem keiner keines nie niemals"),
-    answer_nouns=("die antwort", "meine antwort", "unsere antwort"),
+    answer_nouns=("die antwort", "meine antwort", "unsere antwort", "einfache antwort", "kurze antwort", "antwort ist", "antwort lautet"),
     speaker_objects=_words("uns mir"),
     reply_channels=("kommentar",),
     alternative_stops=_words(
@@ -114,7 +114,7 @@ LEXICON = Lexicon(
         "erzählt", "erzähl mir", "erzähl uns", "erzählen sie", "lasst es", "lass es mich", "lasst mich",
         "lass mich wissen", "teilt", "teile deine", "teilen sie", "bin gespannt", "sind gespannt",
         "freue mich auf", "freuen uns auf", "eure meinung", "deine meinung", "ihre meinung", "diskutiert",
-        "stimmt ab", "eure erfahrungen", "deine erfahrungen", "ihre erfahrungen",
+        "stimmt ab", "stimmt jetzt ab", "stimmt mit ab", "abstimmen", "eure erfahrungen", "deine erfahrungen", "ihre erfahrungen",
     ),
     interjections=_words("na und also so nun tja ok okay"),
 )

@@ -82,7 +82,7 @@ LEXICON = Lexicon(
         "on the contrary",
     ),
     negations=_words("not no never n't none nothing"),
-    answer_nouns=("the answer", "my answer", "our answer"),
+    answer_nouns=("the answer", "my answer", "our answer", "simple answer", "short answer", "answer is"),
     speaker_objects=_words("us me"),
     reply_channels=("comment",),
     alternative_stops=_words("you we i they it he she rather prefer more better") | _AUXILIARIES,

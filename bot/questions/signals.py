@@ -37,7 +37,9 @@ SIGNALS: dict[str, Signal] = {
     "invitation": Signal(1.5, "a call to reply stands next to it (schreibt es in die Kommentare, let me know)"),
     "interjection_lead": Signal(0.5, "an interjection opens it, as closing questions do (Na, hast du …? / So, …?)"),
     "closing": Signal(1.5, "it stands in the closing paragraphs, where calls to action stand"),
-    "title": Signal(2.5, "it is the article's title (and the body does not answer it at once)"),
+    "title": Signal(1.0, "it is the article's title (and the body does not answer it at once)"),
+    "whole_title": Signal(0.5, "the question is the whole title, not a part of a longer one"),
+    "debate_article": Signal(1.5, "a title question in an article whose closing asks the readers or invites replies"),
     "question_title": Signal(0.5, "the title itself asks the readers: the article is a debate"),
     "names_alternatives": Signal(1.0, "it names alternatives to choose from (choice)"),
     "stands_alone": Signal(0.5, "it is a paragraph of its own (not bold): put to the reader, not argued"),
@@ -54,6 +56,8 @@ SIGNALS: dict[str, Signal] = {
     "emphasised": Signal(-1.0, "a bold paragraph or a bold run opening a paragraph"),
     "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
+    "conditional_teaser": Signal(-2.0, "a statement to the reader said as a question (Du kämpfst mit …? Hier …)"),
+    "own_promotion": Signal(-1.5, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),
     "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
 }
 
@@ -83,11 +87,16 @@ def _contains_phrase(lowered: str, phrases: Iterable[str]) -> bool:
 
 
 def invites_reply(text: str, lexicon: Lexicon) -> bool:
-    """invitation: a sentence that asks for a reply ("Schreibt es in die Kommentare!", "Let me know below")."""
+    """invitation: a sentence that asks for a reply ("Schreibt es in die Kommentare!", "Let me know below"):
+    an inviting phrase among its first words, a place to reply anywhere, or an imperative to the writer."""
     stripped = text.strip()
     if not stripped:
         return False
-    return _contains_phrase(stripped.lower(), lexicon.invitation_phrases) or grammar.is_invitation(stripped, lexicon)
+    lowered = stripped.lower()
+    if any(channel in lowered for channel in lexicon.reply_channels):
+        return True
+    opening = " ".join(grammar.words(lowered)[:6]).replace("’", "'")
+    return _contains_phrase(opening, lexicon.invitation_phrases) or grammar.is_invitation(stripped, lexicon)
 
 
 def invites_reply_in_question(text: str, lexicon: Lexicon) -> bool:
@@ -107,6 +116,8 @@ _DELIBERATIVE = frozenset({"should", "shall", "sollen", "sollten"})
 def is_first_person(text: str, lexicon: Lexicon) -> bool:
     """first_person: "ich"/"wir", "I"/"we" in the question and no second person: the writer asks about
     themself ("Würde ich es noch einmal machen?", "Was I being naive?")."""
+    if ":" in text:  # "Ich finde: … , oder?": the lead-in is the writer's, the question after the colon
+        text = text.rsplit(":", 1)[1]
     if grammar.addresses_reader(text, lexicon):
         return False
     tokens = grammar.words(text)
@@ -141,9 +152,7 @@ def is_headline_style(text: str, lexicon: Lexicon) -> bool:
     if grammar.addresses_reader(body, lexicon):
         return False
     match = re.match(r"([^:?]{1,60}):\s+(\S.*)$", body)
-    if match and grammar.word_count(match.group(1)) <= 6:
-        return True
-    return False
+    return bool(match) and grammar.word_count(match.group(1)) <= 6 and grammar.word_count(match.group(2)) <= 8
 
 
 def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
@@ -165,14 +174,30 @@ def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
     return follows_claim and grammar.word_count(body) <= 4
 
 
+ARGUMENT_CHARS = 200  # statements this long after a question to the reader carry an argument on
+
+
 def goes_on_arguing(after: list[str], question: str, lexicon: Lexicon) -> bool:
     """argued_through: statements follow in the same paragraph and none invites a reply — one will do
-    after a question that does not address the reader, two after one that does ("Have you tried it? I
-    have." is a remark; "Have you ever …? Most of us … . It …" an argument)."""
+    after a question that does not address the reader; after one that does, two or more of some length
+    ("Have you tried it? I have." is a remark, and so are closing wishes; "Have you ever …? Like … . Or …
+    . Nobody …" is an argument)."""
     if not after or any(invites_reply(sentence, lexicon) for sentence in after):
         return False
     statements = [sentence for sentence in after if not sentence.rstrip().endswith("?")]
-    return len(statements) >= (2 if grammar.addresses_reader(question, lexicon) else 1)
+    if not grammar.addresses_reader(question, lexicon):
+        return bool(statements)
+    return len(statements) >= 2 and sum(len(sentence) for sentence in after) >= ARGUMENT_CHARS
+
+
+_OWN = frozenset("unser unsere unseren unserem unserer unseres mein meine meinen meinem meiner meines our my".split())
+
+
+def promotes_own(text: str, lexicon: Lexicon) -> bool:
+    """own_promotion: a yes/no question about the writer's own product, post or tool ("Kennt ihr schon
+    unseren Brandfinder?", "Have you seen our new app?")."""
+    tokens = [token.lower() for token in grammar.words(text)]
+    return grammar.is_verb_first(text, lexicon) and any(token in _OWN for token in tokens)
 
 
 def continues_previous(text: str, previous: str, lexicon: Lexicon) -> bool:

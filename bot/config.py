@@ -74,6 +74,7 @@ class FeedSettings:
 class PollSettings:
     duration: float = field(default=7 * 86400.0, metadata={"duration": True})
     anonymous: bool = True
+    max_per_article: int = 3  # at most this many polls per article: the most confident, in article order
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from bot.storage.settings import (
     link_author,
     load_guild_config,
     parse_digest,
+    parse_max_per_article,
     parse_poll_duration,
     update_guild_settings,
 )
@@ -61,6 +62,7 @@ def describe_config(config: GuildConfig, links: list[tuple[str, int]], language:
         ("config.author_role", f"<@&{config.author_role_id}>" if config.author_role_id else t("config.not_set", language)),
         ("config.thread_per_article", _yes_no(config.thread_per_article, language)),
         ("config.digest", digest),
+        ("config.max_per_article", str(config.max_per_article)),
         ("config.authors", authors or t("config.none", language)),
     ]
     return "\n".join(f"**{t(key, language)}:** {value}" for key, value in rows)[:2000]
@@ -98,6 +100,7 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         thread_per_article="Whether each article gets its own discussion thread",
         digest="Weekly digest: weekday and hour in UTC, e.g. “mon 09”, or “off”",
         clear="Remove a setting: the summary channel or the author role",
+        max_per_article="At most this many polls per article (0-10): the questions surest to be put to readers",
     )
     @app_commands.choices(
         results=[
@@ -127,6 +130,7 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         thread_per_article: bool | None = None,
         digest: app_commands.Range[str, 1, 40] | None = None,
         clear: app_commands.Choice[str] | None = None,
+        max_per_article: app_commands.Range[int, 0, 10] | None = None,
     ) -> None:
         member_language = language_for(interaction.locale)
         assert interaction.guild_id is not None
@@ -152,6 +156,8 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
             changes["thread_per_article"] = thread_per_article
         if digest is not None:
             changes["digest"] = parse_digest(digest)
+        if max_per_article is not None:
+            changes["max_per_article"] = parse_max_per_article(max_per_article)
         if clear is not None and clear.value not in changes:
             changes[clear.value] = None
         async with self.bot.database.session() as session:

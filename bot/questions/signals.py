@@ -95,8 +95,13 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
     lowered = stripped.lower()
     if any(channel in lowered for channel in lexicon.reply_channels):
         return True
-    opening = " ".join(grammar.words(lowered)[:6]).replace("’", "'")
-    return _contains_phrase(opening, lexicon.invitation_phrases) or grammar.is_invitation(stripped, lexicon)
+    tokens = grammar.words(lowered)
+    if _contains_phrase(" ".join(tokens[:6]), lexicon.invitation_phrases):
+        return True
+    # an imperative with the writer as object: "Schreib uns …", "Tell me …" (not "Help!": an exclamation alone is no invitation)
+    return bool(tokens) and tokens[0] not in lexicon.subject_pronouns and any(
+        token in lexicon.speaker_objects for token in tokens[1:3]
+    )
 
 
 def invites_reply_in_question(text: str, lexicon: Lexicon) -> bool:

@@ -23,6 +23,7 @@ LANGUAGES = ("article", "de", "en")
 MIN_POLL_DURATION_SECONDS = 5.0
 MAX_POLL_DURATION_SECONDS = 365 * 86400.0
 MAX_AUTHOR_NAME_LENGTH = 200
+MAX_POLLS_PER_ARTICLE_SETTING = 10  # what /config set max_per_article allows (0: no polls at all)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_ALIASES = {
@@ -57,6 +58,7 @@ class GuildConfig:
     author_role_id: int | None
     thread_per_article: bool
     digest: str | None  # "mon 09" (weekday, hour UTC) or None
+    max_per_article: int = 3  # at most this many polls per article (the finder's most confident)
 
     def poll_language(self, article_language: str) -> str:
         """The language polls are posted in: the guild's choice, or the article's own."""
@@ -73,6 +75,13 @@ def parse_poll_duration(raw: str) -> float:
     if not MIN_POLL_DURATION_SECONDS <= seconds <= MAX_POLL_DURATION_SECONDS:
         raise InvalidSetting("config.duration_range", value=str(raw)[:40])
     return seconds
+
+
+def parse_max_per_article(value: int) -> int:
+    """0 to 10 polls per article (0: the guild wants articles without polls)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_POLLS_PER_ARTICLE_SETTING:
+        raise InvalidSetting("config.bad_max_per_article", value=str(value)[:40], limit=MAX_POLLS_PER_ARTICLE_SETTING)
+    return value
 
 
 def parse_digest(raw: str) -> str | None:
@@ -103,6 +112,7 @@ async def load_guild_config(session: AsyncSession, guild_id: int, defaults: Poll
             author_role_id=None,
             thread_per_article=True,
             digest=None,
+            max_per_article=defaults.max_per_article,
         )
     return GuildConfig(
         guild_id=guild_id,
@@ -114,6 +124,7 @@ async def load_guild_config(session: AsyncSession, guild_id: int, defaults: Poll
         author_role_id=row.author_role_id,
         thread_per_article=True if row.thread_per_article is None else row.thread_per_article,
         digest=row.digest,
+        max_per_article=row.max_per_article if row.max_per_article is not None else defaults.max_per_article,
     )
 
 
@@ -126,6 +137,7 @@ _FIELDS = (
     "author_role_id",
     "thread_per_article",
     "digest",
+    "max_per_article",
 )
 
 

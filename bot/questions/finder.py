@@ -61,6 +61,7 @@ RULES: dict[str, str] = {
 
 _SPEAKER_LABEL = re.compile(r"^\s*([^\W\d_][\w.'’&\- ]{0,40}?)\s?:\s+\S")
 _BODY_KINDS = ("paragraph", "list_item")
+_YES_NO_WORDS = frozenset({"yes", "no", "ja", "nein", "not sure", "maybe", "vielleicht"})
 CLOSING_PARAGRAPHS = 4  # the last paragraphs of the body, where calls to action stand
 LONG_RUN = 5  # a run of this many questions is a checklist even when it addresses the reader
 MIN_ANSWER_CHARS = 80  # a paragraph this long after a question paragraph can be its answer
@@ -307,7 +308,7 @@ class _Finder:
             if following.kind in _BODY_KINDS and not following.emphasis and len(following.text or "") > len(block.text or ""):
                 prompts.append(index)
         asking = {index for index in prompts if "?" in (self.blocks[index].text or "")}
-        if len(prompts) >= 3 or (len(asking) >= 2 and len(asking) == len(prompts)):
+        if len(asking) >= 2 and (len(prompts) >= 3 or len(asking) == len(prompts)) and 2 * len(asking) >= len(prompts):
             return asking
         return set()
 
@@ -328,6 +329,8 @@ class _Finder:
             if "?" in text:
                 for sentence in self.sentences(index):
                     if _terminal_question_mark(sentence) is None:
+                        continue
+                    if signals.is_stock_phrase(sentence.text, self.lexicon):
                         continue
                     if signals.addresses_reader(sentence.text, self.lexicon):
                         return True
@@ -383,6 +386,7 @@ class _Finder:
         self._interview = self.interview_prompts() | self.paragraph_prompts()
         self._title_asks = False
         self._closing_asks = self.closing_asks_readers()
+        self._title_names_guest = signals.named_addressee(self.article.title or "", self.lexicon)
         verdicts: list[QuestionVerdict] = []
         seen: set[str] = set()
         for candidate in self.candidates():
@@ -469,6 +473,18 @@ class _Finder:
             present.add("conditional_teaser")
         if "reader_address" in present and signals.promotes_own(text, lexicon):
             present.add("own_promotion")
+        if signals.is_stock_phrase(text, lexicon):
+            present.add("stock_phrase")
+        if signals.named_addressee(text, lexicon):
+            present.add("named_addressee")
+        elif (
+            self._title_names_guest
+            and not is_title
+            and "reader_address" in present
+            and not candidate.after
+            and "invitation" not in present
+        ):
+            present.add("interview_structure")  # the title interviews a named guest: "Sie" in the body is the guest
         if signals.goes_on_arguing(candidate.after, text, lexicon):
             present.add("argued_through")
         if verdict.kind is not PollKind.CHOICE and signals.is_tag_question(text, candidate.previous_sentence, lexicon):
@@ -518,6 +534,8 @@ class _Finder:
             return PollKind.YES_NO, lexicon.yes_no_options, "confirmation_tag"
         alternatives = grammar.named_alternatives(text, lexicon)
         clause = grammar.core_clause(text, lexicon)
+        if alternatives and {option.casefold() for option in alternatives} <= _YES_NO_WORDS:
+            return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Off-the-rack dresses: Yes or no?"
         if alternatives and not _alternatives_only_in_topic(body, clause, lexicon):
             return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
         if grammar.is_wh_question(clause, lexicon):

@@ -54,10 +54,11 @@ def core_clause(text: str, lexicon: Lexicon) -> str:
     """The clause that carries the question: drop a topic lead-in ("Consent Mode V2: Was ist …") and a
     conditional lead-in ("If not, what …", "Wenn ja, welche …")."""
     core = question_body(text)
-    match = re.match(r"[^:?]{1,80}:\s+(?=\S)", core)
+    match = re.match(r"[^:?]{1,80}:\s+(?=\S)", core) or re.match(r"[^:?–—]{1,80}\s[–—-]\s+(?=\S)", core)
     if match:
         rest = core[match.end() :]
-        if is_wh_question(rest, lexicon) or is_verb_first(rest, lexicon):
+        short_label = word_count(core[: match.end()]) <= 2  # "PS:", "Tipp:", "Update:"
+        if is_wh_question(rest, lexicon) or is_verb_first(rest, lexicon) or (short_label and ":" in match.group(0)):
             core = rest
     if "," in core:  # a vocative or short lead-in: "Lieber Leser, welche Dinge nehmt ihr mit?"
         lead, rest = core.split(",", 1)
@@ -106,8 +107,21 @@ def addresses_reader(text: str, lexicon: Lexicon) -> bool:
             return True
         if lexicon.language == "de":
             if token == "ihr" or (index == 1 and lower == "ihr"):
+                if index == 1:  # "Habt ihr Vorsätze?": right after the verb, a pronoun
+                    return True
                 following = tokens[index + 1] if index + 1 < len(tokens) else ""
-                if index == 1 or not following[:1].isupper():  # "Habt ihr Vorsätze?": after the verb, a pronoun
+                after = tokens[index + 2] if index + 2 < len(tokens) else ""
+                possessive = (
+                    following[:1].isupper()  # "ihr Handy"
+                    or (  # "ihr universalistisches Erbe": an inflected adjective, then the noun
+                        following[:1].islower()
+                        and len(following) > 4
+                        and following.endswith(("es", "en", "er", "em"))
+                        and after[:1].isupper()
+                    )
+                    or tokens[index - 1].lower() in lexicon.prepositions  # "auf ihr …"
+                )
+                if not possessive:
                     return True
             if index > 0 and token in lexicon.polite_pronouns:
                 return True

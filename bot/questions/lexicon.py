@@ -77,6 +77,10 @@ class Lexicon:
     invitation_phrases: tuple[str, ...] = ()
     # interjections that may open a closing question to the reader ("Na, hast du …?", "So, have you …?")
     interjections: frozenset[str] = frozenset()
+    # the site's formulas around an article: feedback widgets, "any questions?", "something to add?"
+    stock_phrases: tuple[str, ...] = ()
+    # labels that mark a promotion rather than a question ("Tipp: Sind Sie ein Experte?")
+    promotion_labels: frozenset[str] = frozenset()
 
 
 def lexicon_for(language: str) -> Lexicon:

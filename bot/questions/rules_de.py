@@ -117,4 +117,12 @@ LEXICON = Lexicon(
         "stimmt ab", "stimmt jetzt ab", "stimmt mit ab", "abstimmen", "eure erfahrungen", "deine erfahrungen", "ihre erfahrungen",
     ),
     interjections=_words("na und also so nun tja ok okay"),
+    stock_phrases=(
+        "artikel hilfreich", "beitrag hilfreich", "seite hilfreich", "war das hilfreich", "war dies hilfreich",
+        "hat dir der artikel", "hat ihnen der artikel", "hat euch der artikel", "hat dir der beitrag",
+        "hat ihnen der beitrag", "hat euch der beitrag", "hast du fragen", "habt ihr fragen", "haben sie fragen",
+        "hast du noch fragen", "habt ihr noch fragen", "haben sie noch fragen", "fragen oder anregungen",
+        "fragen oder tipps", "fragen oder wünsche", "noch fragen", "etwas hinzuzufügen", "fehler gefunden",
+    ),
+    promotion_labels=_words("tipp tip anzeige werbung quiz gewinnspiel sponsored"),
 )

@@ -101,4 +101,11 @@ LEXICON = Lexicon(
         "your favorite", "vote",
     ),
     interjections=_words("so well now ok okay and"),
+    stock_phrases=(
+        "article helpful", "post helpful", "page helpful", "was this helpful", "find this helpful",
+        "did you like this", "did you enjoy this", "enjoy this article", "enjoy this post", "have any questions",
+        "got any questions", "have questions", "got questions", "any questions", "something to add",
+        "anything to add", "found a mistake", "spot a mistake", "found an error",
+    ),
+    promotion_labels=_words("tip sponsored ad advertisement quiz giveaway promo"),
 )

@@ -58,6 +58,8 @@ SIGNALS: dict[str, Signal] = {
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
     "conditional_teaser": Signal(-2.0, "a statement to the reader said as a question (Du kämpfst mit …? Hier …)"),
     "own_promotion": Signal(-1.5, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),
+    "stock_phrase": Signal(-3.0, "a stock formula of the site, not a question about the article (Fandest du den Artikel hilfreich? / Any questions?)"),
+    "named_addressee": Signal(-3.0, "it names whom it asks, and that is not the reader (…, Herr Müller? / …, Kevin Kühnert?)"),
     "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
 }
 
@@ -180,6 +182,38 @@ def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
 
 
 ARGUMENT_CHARS = 200  # statements this long after a question to the reader carry an argument on
+
+
+def is_stock_phrase(text: str, lexicon: Lexicon) -> bool:
+    """stock_phrase: the site's formulas around an article — feedback widgets ("War dieser Artikel hilfreich?"),
+    "any questions?", "have something to add?", labelled promotions ("Tipp: …", "Anzeige: …")."""
+    lowered = text.lower().replace("’", "'")
+    if _contains_phrase(lowered, lexicon.stock_phrases):
+        return True
+    label = re.match(r"\s*([^\W\d_]+)\s*:", lowered)
+    return bool(label) and label.group(1) in lexicon.promotion_labels
+
+
+_VOCATIVE_READERS = frozenset(
+    "leser leserin leserinnen lesende leute freunde freundinnen ihr alle community readers reader folks friends "
+    "everyone everybody guys all you".split()
+)
+
+
+def named_addressee(text: str, lexicon: Lexicon) -> bool:
+    """named_addressee: "Was heißt Sozialismus für Sie, Kevin Kühnert?" — a trailing vocative of one to three
+    capitalised words that name someone other than the readers: the question is put to that person."""
+    body = grammar.question_body(text)
+    if "," not in body:
+        return False
+    tail = body.rsplit(",", 1)[1].strip()
+    tokens = grammar.words(tail)
+    if not 1 <= len(tokens) <= 3 or not all(token[:1].isupper() for token in tokens):
+        return False
+    lowered = {token.lower() for token in tokens}
+    if lowered & _VOCATIVE_READERS or lowered & lexicon.reader_pronouns or lowered & lexicon.subject_pronouns:
+        return False
+    return not any(token in lexicon.polite_pronouns for token in tokens)
 
 
 def goes_on_arguing(after: list[str], question: str, lexicon: Lexicon) -> bool:

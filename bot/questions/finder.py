@@ -308,7 +308,9 @@ class _Finder:
             if following.kind in _BODY_KINDS and not following.emphasis and len(following.text or "") > len(block.text or ""):
                 prompts.append(index)
         asking = {index for index in prompts if "?" in (self.blocks[index].text or "")}
-        if len(asking) >= 2 and (len(prompts) >= 3 or len(asking) == len(prompts)) and 2 * len(asking) >= len(prompts):
+        whole = {index for index in asking if self.blocks[index].emphasis == "whole"}
+        enough = len(asking) >= 3 or (len(asking) == 2 and whole == asking)
+        if enough and 2 * len(asking) >= len(prompts):
             return asking
         return set()
 

@@ -77,6 +77,8 @@ class Lexicon:
     invitation_phrases: tuple[str, ...] = ()
     # interjections that may open a closing question to the reader ("Na, hast du …?", "So, have you …?")
     interjections: frozenset[str] = frozenset()
+    # where readers reply, as phrases ("in die Kommentare", "in the comments"): "this comment" is no invitation
+    reply_places: tuple[str, ...] = ()
     # the site's formulas around an article: feedback widgets, "any questions?", "something to add?"
     stock_phrases: tuple[str, ...] = ()
     # labels that mark a promotion rather than a question ("Tipp: Sind Sie ein Experte?")

@@ -110,7 +110,7 @@ LEXICON = Lexicon(
         "stellten uns die frage", "stellt sich die frage", "stellte sich die frage", "bleibt die frage",
     ),
     invitation_phrases=(
-        "kommentar", "schreibt", "schreib mir", "schreib uns", "schreiben sie", "verratet", "verrate",
+        "schreibt", "schreib mir", "schreib uns", "schreiben sie", "verratet", "verrate",
         "erzählt", "erzähl mir", "erzähl uns", "erzählen sie", "lasst es", "lass es mich", "lasst mich",
         "lass mich wissen", "teilt", "teile deine", "teilen sie", "bin gespannt", "sind gespannt",
         "freue mich auf", "freuen uns auf", "eure meinung", "deine meinung", "ihre meinung", "diskutiert",
@@ -123,6 +123,11 @@ LEXICON = Lexicon(
         "hat ihnen der beitrag", "hat euch der beitrag", "hast du fragen", "habt ihr fragen", "haben sie fragen",
         "hast du noch fragen", "habt ihr noch fragen", "haben sie noch fragen", "fragen oder anregungen",
         "fragen oder tipps", "fragen oder wünsche", "noch fragen", "etwas hinzuzufügen", "fehler gefunden",
+    ),
+    reply_places=(
+        "in die kommentare", "in den kommentaren", "einen kommentar", "kommentarfeld", "kommentarbereich",
+        "kommentarspalte", "per kommentar", "als kommentar", "unten kommentieren", "kommentiert", "kommentiere",
+        "kommentieren sie",
     ),
     promotion_labels=_words("tipp tip anzeige werbung quiz gewinnspiel sponsored"),
 )

@@ -95,7 +95,7 @@ LEXICON = Lexicon(
         "the question remains", "begs the question", "raises the question",
     ),
     invitation_phrases=(
-        "comment", "let me know", "let us know", "tell me", "tell us", "share your", "share it", "drop me",
+        "let me know", "let us know", "tell me", "tell us", "share your", "share it", "drop me",
         "drop us", "leave a", "write to", "i'd love to hear", "i would love to hear", "we'd love to hear",
         "love to hear", "curious to hear", "reply", "your thoughts", "your experience", "your favourite",
         "your favorite", "vote",
@@ -106,6 +106,10 @@ LEXICON = Lexicon(
         "did you like this", "did you enjoy this", "enjoy this article", "enjoy this post", "have any questions",
         "got any questions", "have questions", "got questions", "any questions", "something to add",
         "anything to add", "found a mistake", "spot a mistake", "found an error",
+    ),
+    reply_places=(
+        "in the comments", "in the comment", "comment below", "comments below", "a comment", "comment section",
+        "comments section", "in a comment", "the comments", "reply below", "hit reply",
     ),
     promotion_labels=_words("tip sponsored ad advertisement quiz giveaway promo"),
 )

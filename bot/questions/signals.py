@@ -58,7 +58,7 @@ SIGNALS: dict[str, Signal] = {
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
     "conditional_teaser": Signal(-2.0, "a statement to the reader said as a question (Du kämpfst mit …? Hier …)"),
     "own_promotion": Signal(-1.5, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),
-    "stock_phrase": Signal(-3.0, "a stock formula of the site, not a question about the article (Fandest du den Artikel hilfreich? / Any questions?)"),
+    "stock_phrase": Signal(-5.0, "a stock formula of the site, not a question about the article (Fandest du den Artikel hilfreich? / Any questions?)"),
     "named_addressee": Signal(-3.0, "it names whom it asks, and that is not the reader (…, Herr Müller? / …, Kevin Kühnert?)"),
     "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
 }
@@ -95,7 +95,7 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
     if not stripped:
         return False
     lowered = stripped.lower()
-    if any(channel in lowered for channel in lexicon.reply_channels):
+    if any(place in lowered for place in lexicon.reply_places):
         return True
     tokens = grammar.words(lowered)
     if _contains_phrase(" ".join(tokens[:6]), lexicon.invitation_phrases):

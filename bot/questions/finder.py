@@ -462,7 +462,7 @@ class _Finder:
             present.add("interview_structure")
         if block is not None and block.kind == "heading":
             present.add("heading")
-        if block is not None and block.emphasis and candidate.sentence.start == 0:
+        if block is not None and block.emphasis == "whole":
             present.add("emphasised")
         if (
             not is_title

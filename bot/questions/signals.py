@@ -34,7 +34,7 @@ MIN_CONFIDENCE = 0.6
 SIGNALS: dict[str, Signal] = {
     # for a poll
     "reader_address": Signal(2.0, "the question addresses the reader (du/ihr/Sie/euch, you/your)"),
-    "invitation": Signal(1.5, "a call to reply stands next to it (schreibt es in die Kommentare, let me know)"),
+    "invitation": Signal(2.5, "a call to reply stands next to it (schreibt es in die Kommentare, let me know)"),
     "interjection_lead": Signal(0.5, "an interjection opens it, as closing questions do (Na, hast du …? / So, …?)"),
     "closing": Signal(1.5, "it stands in the closing paragraphs, where calls to action stand"),
     "title": Signal(1.0, "it is the article's title (and the body does not answer it at once)"),
@@ -53,7 +53,7 @@ SIGNALS: dict[str, Signal] = {
     "continues_previous": Signal(-2.0, "it continues the question before it (Oder …? / Or …?)"),
     "interview_structure": Signal(-3.5, "question paragraphs alternating with longer answers (an interview)"),
     "heading": Signal(-1.5, "a heading"),
-    "emphasised": Signal(-1.0, "a bold paragraph or a bold run opening a paragraph"),
+    "emphasised": Signal(-0.5, "a bold paragraph or a bold run opening a paragraph"),
     "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
     "conditional_teaser": Signal(-2.0, "a statement to the reader said as a question (Du kämpfst mit …? Hier …)"),
@@ -101,8 +101,13 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
     if _contains_phrase(" ".join(tokens[:6]), lexicon.invitation_phrases):
         return True
     # an imperative with the writer as object: "Schreib uns …", "Tell me …" (not "Help!": an exclamation alone is no invitation)
-    return bool(tokens) and tokens[0] not in lexicon.subject_pronouns and any(
-        token in lexicon.speaker_objects for token in tokens[1:3]
+    return (
+        len(tokens) > 1
+        and tokens[1] in lexicon.speaker_objects
+        and tokens[0] not in lexicon.subject_pronouns
+        and tokens[0] not in lexicon.finite_auxiliaries
+        and tokens[0] not in lexicon.wh_words
+        and not (set(tokens) & lexicon.first_person_subjects)
     )
 
 

@@ -118,6 +118,7 @@ def addresses_reader(text: str, lexicon: Lexicon) -> bool:
                     following[:1].isupper()  # "ihr Handy"
                     or (  # "ihr universalistisches Erbe": an inflected adjective, then the noun
                         following[:1].islower()
+                        and following.lower() not in lexicon.alternative_stops
                         and len(following) > 4
                         and following.endswith(("es", "en", "er", "em"))
                         and after[:1].isupper()
@@ -229,16 +230,45 @@ def _split_list(text: str, conjunction_end: int, conjunction_start: int, lexicon
     return [item for item in items if item] + [_clean_option(right, lexicon)]  # "A, B, or C"
 
 
-def _valid(items: list[str], max_words: int, lexicon: Lexicon) -> bool:
-    if len(items) < 2 or any(not item for item in items):
+def _valid_item(item: str, max_words: int, lexicon: Lexicon) -> bool:
+    tokens = words(item)
+    if not tokens or len(tokens) > max_words:
         return False
-    for item in items:
-        tokens = words(item)
-        if not tokens or len(tokens) > max_words:
-            return False
-        if tokens[0].lower() in _CLAUSE_OPENERS or tokens[0].lower() in lexicon.wh_words:
-            return False
+    return tokens[0].lower() not in _CLAUSE_OPENERS and tokens[0].lower() not in lexicon.wh_words
+
+
+def _valid(items: list[str], max_words: int, lexicon: Lexicon) -> bool:
+    if len(items) < 2 or any(not _valid_item(item, max_words, lexicon) for item in items):
+        return False
     return len({item.casefold() for item in items}) == len(items)
+
+
+def _valid_list(items: list[str], max_words: int, lexicon: Lexicon) -> bool:
+    """A list of three or more may end in a longer alternative ("Behalten, verschenken oder zurückschicken
+    und nie wieder daran denken?")."""
+    if len(items) < 3:
+        return _valid(items, max_words, lexicon)
+    limits = [max_words] * (len(items) - 1) + [max_words + 4]
+    if not all(_valid_item(item, limit, lexicon) for item, limit in zip(items, limits, strict=True)):
+        return False
+    return len({item.casefold() for item in items}) == len(items)
+
+
+_PREFERENCE_ADVERBS = frozenset("lieber eher rather".split())
+
+
+def _object_of_question_frame(lead: str, lexicon: Lexicon) -> str | None:
+    """ "Would you rather keep it" -> "keep it", "Trinkt ihr lieber Tee" -> "Tee": the first alternative
+    of a list that a verb-first question opens; None unless a short remainder is left."""
+    tokens = lead.split()
+    if len(tokens) < 3 or tokens[1].lower() not in (lexicon.subject_pronouns | lexicon.reader_pronouns):
+        return None
+    rest = tokens[2:]
+    while rest and rest[0].lower() in _PREFERENCE_ADVERBS:
+        rest = rest[1:]
+    if not 1 <= len(rest) <= 3:
+        return None
+    return _clean_option(" ".join(rest), lexicon)
 
 
 def _is_question_clause(text: str, lexicon: Lexicon) -> bool:
@@ -302,7 +332,10 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
         if _is_question_clause(lead, lexicon):
             if rest:
                 items = rest + [right_option]
-                return items if _valid(items, 5, lexicon) else None
+                first = None if is_wh_question(lead, lexicon) else _object_of_question_frame(lead, lexicon)
+                if first:  # "Would you rather keep it, give it away or send it back?"
+                    items = [first] + items
+                return items if _valid_list(items, 5, lexicon) else None
             if is_wh_question(lead, lexicon):
                 return None
             if _is_negated(right_option, lexicon):
@@ -311,7 +344,7 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
             items = [_drop_question_frame(lead, lexicon), _drop_question_frame(right_option, lexicon)]
             return items if _valid(items, 12, lexicon) else None
         items = [_clean_option(lead, lexicon)] + rest + [right_option]
-        return items if _valid(items, 5, lexicon) else None
+        return items if _valid_list(items, 5, lexicon) else None
 
     if is_wh_question(body, lexicon):
         return None  # "Wie oft trainierst du pro Woche oder im Monat?": no named alternatives

@@ -103,6 +103,8 @@ def is_verb_first(text: str, lexicon: Lexicon) -> bool:
 def addresses_reader(text: str, lexicon: Lexicon) -> bool:
     """reader_address: second person (du/ihr/Sie, you). German "ihr" before a noun is a possessive
     ("ihr Handy"), polite "Sie" counts only capitalised and not first."""
+    if lexicon.language == "de" and re.search(r"\bihr\s*[,:;.!?–—]", text):
+        return True  # "Welche Sprache lernt ihr: …": a pronoun before punctuation
     tokens = words(text)
     for index, token in enumerate(tokens):
         lower = token.lower()

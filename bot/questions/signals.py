@@ -57,7 +57,7 @@ SIGNALS: dict[str, Signal] = {
     "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
     "conditional_teaser": Signal(-2.0, "a statement to the reader said as a question (Du kämpfst mit …? Hier …)"),
-    "own_promotion": Signal(-1.5, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),
+    "own_promotion": Signal(-3.0, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),
     "stock_phrase": Signal(-5.0, "a stock formula of the site, not a question about the article (Fandest du den Artikel hilfreich? / Any questions?)"),
     "named_addressee": Signal(-3.0, "it names whom it asks, and that is not the reader (…, Herr Müller? / …, Kevin Kühnert?)"),
     "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
@@ -103,7 +103,10 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
     # an imperative with the writer as object: "Schreib uns …", "Tell me …" (not "Help!": an exclamation alone is no invitation)
     return (
         len(tokens) > 1
-        and tokens[1] in lexicon.speaker_objects
+        and (
+            tokens[1] in lexicon.speaker_objects
+            or (tokens[1] in ("es", "it") and len(tokens) > 2 and tokens[2] in lexicon.speaker_objects)
+        )
         and tokens[0] not in lexicon.subject_pronouns
         and tokens[0] not in lexicon.finite_auxiliaries
         and tokens[0] not in lexicon.wh_words

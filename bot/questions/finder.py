@@ -59,11 +59,13 @@ RULES: dict[str, str] = {
     "over_cap": "the article has more confident polls than the cap (max_per_article)",
 }
 
+_LAST_SENTENCE = re.compile(r"(?<=[.!?…:])\s+(?=\S)")
 _SPEAKER_LABEL = re.compile(r"^\s*([^\W\d_][\w.'’&\- ]{0,40}?)\s?:\s+\S")
 _BODY_KINDS = ("paragraph", "list_item")
 _YES_NO_WORDS = frozenset({"yes", "no", "ja", "nein", "not sure", "maybe", "vielleicht"})
 CLOSING_PARAGRAPHS = 4  # the last paragraphs of the body, where calls to action stand
 LONG_RUN = 5  # a run of this many questions is a checklist even when it addresses the reader
+AFTER_SENTENCES = 6  # how far into its paragraph a question's signals look (keeps a huge paragraph linear)
 MIN_ANSWER_CHARS = 80  # a paragraph this long after a question paragraph can be its answer
 
 
@@ -92,14 +94,17 @@ def find_questions(article: Article, max_per_article: int | None = None) -> list
             position=verdict.position,
             confidence=verdict.confidence,
         )
-        for verdict in explain_questions(article, max_per_article)
+        for verdict in _capped(_Finder(article, explain_all=False).run(), max_per_article)
         if verdict.is_poll and verdict.kind is not None
     ]
 
 
 def explain_questions(article: Article, max_per_article: int | None = None) -> list[QuestionVerdict]:
     """Every question-like sentence of the title and body with the rule that decided about it."""
-    verdicts = _Finder(article).run()
+    return _capped(_Finder(article, explain_all=True).run(), max_per_article)
+
+
+def _capped(verdicts: list[QuestionVerdict], max_per_article: int | None) -> list[QuestionVerdict]:
     return apply_cap(verdicts, max_per_article) if max_per_article is not None else verdicts
 
 
@@ -123,13 +128,16 @@ class _Candidate:
     structural_rule: str | None
     same_block_next: bool = False  # the next sentence stands in the same block (not in the next one)
     previous_sentence: str = ""  # the sentence before it (same block, else the end of the block before)
-    after: list[str] = field(default_factory=list)  # the sentences after it in the same block
+    after: list[str] = field(default_factory=list)  # the next sentences in the same block (at most AFTER_SENTENCES)
     run_length: int = 1  # question sentences in an unbroken row, this one included
 
 
 class _Finder:
-    def __init__(self, article: Article) -> None:
+    def __init__(self, article: Article, *, explain_all: bool = True) -> None:
+        """`explain_all`: weigh the signals of every question, not only of those the rules let through
+        (for `explain_questions`; finding polls needs only the latter)."""
         self.article = article
+        self.explain_all = explain_all
         self.language = "de" if (article.language or "").lower().startswith("de") else "en"
         self.lexicon: Lexicon = lexicon_for(self.language)
         self.blocks: list[Block] = [block for block in article.blocks if isinstance(block, Block)]
@@ -251,7 +259,7 @@ class _Finder:
                         rule,
                         number + 1 < len(sentences),
                         previous_sentence=previous,
-                        after=[later.text for later in sentences[number + 1 :]],
+                        after=[later.text for later in sentences[number + 1 : number + 1 + AFTER_SENTENCES]],
                         run_length=runs.get((index, number), 1),
                     )
                 )
@@ -263,9 +271,9 @@ class _Finder:
             return ""
         if index in self._sentences:
             found = self._sentences[index]
-        else:
-            found = split_sentences((self.blocks[index].text or "")[-300:], self.language)
-        return found[-1].text if found else ""
+            return found[-1].text if found else ""
+        tail = (self.blocks[index].text or "")[-300:].strip()
+        return _LAST_SENTENCE.split(tail)[-1] if tail else ""  # a cheap cut: only its end matters here
 
     def question_runs(self) -> dict[tuple[int, int], int]:
         """For each question sentence (block, number): the length of the unbroken row of questions it is
@@ -387,18 +395,19 @@ class _Finder:
         self._closing = set(range(start, len(self.blocks))) if paragraphs else set()
         self._interview = self.interview_prompts() | self.paragraph_prompts()
         self._title_asks = False
-        self._closing_asks = self.closing_asks_readers()
+        self._closing_asks: bool | None = None  # worked out when a title question needs it
         self._title_names_guest = signals.named_addressee(self.article.title or "", self.lexicon)
         verdicts: list[QuestionVerdict] = []
         seen: set[str] = set()
         for candidate in self.candidates():
             verdict = self.judge(candidate)
-            if candidate.position == TITLE_POSITION and verdict.is_poll:
-                self._title_asks = True  # a debate title: the body's open questions belong to the debate
-            present = self.signals_for(candidate, verdict)
-            verdict = replace(verdict, confidence=round(signals.confidence(present), 3), signals=present)
+            if verdict.is_poll or self.explain_all:
+                present = self.signals_for(candidate, verdict)
+                verdict = replace(verdict, confidence=round(signals.confidence(present), 3), signals=present)
             if verdict.is_poll and verdict.confidence < signals.MIN_CONFIDENCE:
                 verdict = replace(verdict, is_poll=False, rule="low_confidence")
+            if candidate.position == TITLE_POSITION and verdict.is_poll:
+                self._title_asks = True  # a debate title: the body's open questions belong to the debate
             if verdict.is_poll:
                 verdict = self.fit(verdict)
             if verdict.is_poll:
@@ -438,6 +447,8 @@ class _Finder:
             present.add("title")
             if normalise_space(text) == normalise_space(self.article.title or ""):
                 present.add("whole_title")
+            if self._closing_asks is None:
+                self._closing_asks = self.closing_asks_readers()
             if self._closing_asks:
                 present.add("debate_article")
         elif candidate.position in self._closing:

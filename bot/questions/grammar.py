@@ -20,7 +20,9 @@ _CLAUSE_OPENERS = frozenset("dass ob that whether wie how".split())
 
 def words(text: str) -> list[str]:
     """Word tokens; a typographic apostrophe is read as a plain one ("What’s" is "What's")."""
-    return [(match.group(0).rstrip(".") or match.group(0)).replace("’", "'") for match in _WORD.finditer(text)]
+    if "’" in text:
+        text = text.replace("’", "'")
+    return [match.group(0).rstrip(".") or match.group(0) for match in _WORD.finditer(text)]
 
 
 def word_count(text: str) -> int:

@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.questions import grammar
 from bot.questions.lexicon import Lexicon
@@ -78,14 +79,16 @@ def addresses_reader(text: str, lexicon: Lexicon) -> bool:
     return grammar.addresses_reader(text, lexicon)
 
 
+@lru_cache(maxsize=32)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    if not phrases:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(phrase) for phrase in phrases) + ")")
+
+
 def _contains_phrase(lowered: str, phrases: Iterable[str]) -> bool:
-    for phrase in phrases:
-        index = lowered.find(phrase)
-        while index >= 0:
-            if index == 0 or not lowered[index - 1].isalnum():
-                return True
-            index = lowered.find(phrase, index + 1)
-    return False
+    """One of `phrases` starts at a word boundary in `lowered` (one compiled pattern per word class)."""
+    return _phrase_pattern(tuple(phrases)).search(lowered) is not None
 
 
 def invites_reply(text: str, lexicon: Lexicon) -> bool:
@@ -170,6 +173,12 @@ def is_headline_style(text: str, lexicon: Lexicon) -> bool:
     return bool(match) and grammar.word_count(match.group(1)) <= 6 and grammar.word_count(match.group(2)) <= 8
 
 
+@lru_cache(maxsize=8)
+def _bare_tag_pattern(tags: tuple[str, ...]) -> re.Pattern[str]:
+    """A question that is only a tag: "Oder etwa nicht", "Right", "Or not"."""
+    return re.compile(r"(?:(?:oder|or)\s+)?(?:" + "|".join(re.escape(tag) for tag in tags) + ")")
+
+
 def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
     """tag_question: a tag that checks a claim just made ("Oder etwa nicht?", "Klingt kompliziert, oder?",
     "Right?") or a short check of one's own claim right after it ("Did it pay off?"), without addressing
@@ -178,9 +187,8 @@ def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
     lowered = body.lower()
     if grammar.addresses_reader(body, lexicon):
         return False
-    for tag in lexicon.confirmation_tags:
-        if lowered == tag or re.fullmatch(r"(oder|or)\s+" + re.escape(tag), lowered):
-            return True
+    if _bare_tag_pattern(lexicon.confirmation_tags).fullmatch(lowered):
+        return True
     statement = grammar.strip_confirmation_tag(body, lexicon)
     if statement is not None and grammar.word_count(statement) <= 3:
         return True
@@ -249,9 +257,9 @@ def promotes_own(text: str, lexicon: Lexicon) -> bool:
 
 def continues_previous(text: str, previous: str, lexicon: Lexicon) -> bool:
     """continues_previous: "Oder …?" / "Or …?" right after a question adds to it; it is no question of its own."""
-    tokens = grammar.words(text)
+    first = re.match(r"\s*([^\W\d_]+)", text)
     return (
-        bool(tokens)
-        and tokens[0].lower() == lexicon.alternative_conjunction
+        first is not None
+        and first.group(1).lower() == lexicon.alternative_conjunction
         and previous.rstrip().rstrip("\"'“”»«)").endswith("?")
     )

@@ -123,6 +123,7 @@ LEXICON = Lexicon(
         "hat ihnen der beitrag", "hat euch der beitrag", "hast du fragen", "habt ihr fragen", "haben sie fragen",
         "hast du noch fragen", "habt ihr noch fragen", "haben sie noch fragen", "fragen oder anregungen",
         "fragen oder tipps", "fragen oder wünsche", "noch fragen", "etwas hinzuzufügen", "fehler gefunden",
+        "wie geht es euch", "wie geht es dir", "wie geht es ihnen", "wie geht's euch", "wie geht's dir",
     ),
     reply_places=(
         "in die kommentare", "in den kommentaren", "einen kommentar", "kommentarfeld", "kommentarbereich",

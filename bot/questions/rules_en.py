@@ -106,6 +106,7 @@ LEXICON = Lexicon(
         "did you like this", "did you enjoy this", "enjoy this article", "enjoy this post", "have any questions",
         "got any questions", "have questions", "got questions", "any questions", "something to add",
         "anything to add", "found a mistake", "spot a mistake", "found an error",
+        "how are you", "how are y'all", "how's it going",
     ),
     reply_places=(
         "in the comments", "in the comment", "comment below", "comments below", "a comment", "comment section",

@@ -200,12 +200,16 @@ def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
 ARGUMENT_CHARS = 200  # statements this long after a question to the reader carry an argument on
 
 
+_GREETING_OPENINGS = ("wie geht", "how are", "how's it")
+
+
 def is_stock_phrase(text: str, lexicon: Lexicon) -> bool:
     """stock_phrase: the site's formulas around an article — feedback widgets ("War dieser Artikel hilfreich?"),
     "any questions?", "have something to add?", labelled promotions ("Tipp: …", "Anzeige: …")."""
     lowered = text.lower().replace("’", "'")
     if _contains_phrase(lowered, lexicon.stock_phrases):
-        return True
+        # a greeting ("Wie geht es euch?") is a formula only on its own, not in "Wie geht es euch mit X?"
+        return not (lowered.lstrip().startswith(_GREETING_OPENINGS) and grammar.word_count(lowered) > 5)
     label = re.match(r"\s*([^\W\d_]+)\s*:", lowered)
     return bool(label) and label.group(1) in lexicon.promotion_labels
 

@@ -156,6 +156,8 @@ def test_continuation_stock_phrase_named_addressee_and_own_promotion() -> None:
     assert signals.is_stock_phrase("Have something to add to this story?", EN)
     assert signals.is_stock_phrase("Tipp: Sind Sie ein Facebook-Experte?", DE)
     assert not signals.is_stock_phrase("Welche Tipps habt ihr für Anfänger?", DE)
+    assert signals.is_stock_phrase("Und wie geht es euch?", DE)
+    assert not signals.is_stock_phrase("Wie geht es euch mit dem neuen Update nach drei Wochen?", DE)
     assert signals.named_addressee("Was heißt Sozialismus für Sie, Kevin Kühnert?", DE)
     assert not signals.named_addressee("Was meint ihr, liebe Leser?", DE)
     assert not signals.named_addressee("Tee oder Kaffee, was trinkt ihr?", DE)

@@ -43,6 +43,8 @@ def test_the_english_half_is_large_enough() -> None:
     splits = Counter(label["split"] for label in labels)
     assert splits["test"] >= 15 and splits["tune"] >= 15
     assert len({label["site"] for label in labels}) >= 40
+    pages = {path.name.removesuffix(".html.gz") for path in (REALPAGES / "pages").glob("en-*.html.gz")}
+    assert pages == {label["id"] for label in labels}, "every English page has a label and every label a page"
 
 
 @pytest.mark.parametrize("label_file", LABEL_FILES, ids=lambda path: path.stem)

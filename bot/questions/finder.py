@@ -130,6 +130,7 @@ class _Candidate:
     previous_sentence: str = ""  # the sentence before it (same block, else the end of the block before)
     after: list[str] = field(default_factory=list)  # the next sentences in the same block (at most AFTER_SENTENCES)
     run_length: int = 1  # question sentences in an unbroken row, this one included
+    run_key: tuple[int, int] = (-1, -1)  # (block, sentence number)
 
 
 class _Finder:
@@ -261,6 +262,7 @@ class _Finder:
                         previous_sentence=previous,
                         after=[later.text for later in sentences[number + 1 : number + 1 + AFTER_SENTENCES]],
                         run_length=runs.get((index, number), 1),
+                        run_key=(index, number),
                     )
                 )
         return found
@@ -277,13 +279,20 @@ class _Finder:
 
     def question_runs(self) -> dict[tuple[int, int], int]:
         """For each question sentence (block, number): the length of the unbroken row of questions it is
-        in. A statement, a block without a question or a heading ends a row."""
+        in. A statement, a block without a question or a heading ends a row. A row of which some question
+        addresses the reader counts as addressing it (`self._runs_to_reader`)."""
         lengths: dict[tuple[int, int], int] = {}
         row: list[tuple[int, int]] = []
+        self._runs_to_reader: set[tuple[int, int]] = set()
 
         def close() -> None:
+            to_reader = len(row) >= 3 and any(
+                signals.addresses_reader(self.sentences(index)[number].text, self.lexicon) for index, number in row
+            )
             for key in row:
                 lengths[key] = len(row)
+                if to_reader:
+                    self._runs_to_reader.add(key)
             row.clear()
 
         for index, block in enumerate(self.blocks):
@@ -437,7 +446,7 @@ class _Finder:
         if signals.addresses_reader(text, lexicon):
             present.add("reader_address")
         nearby = [candidate.next_sentence, *candidate.after[1:]]
-        if signals.invites_reply_in_question(text, lexicon) or any(
+        if signals.invites_reply_in_question(text, lexicon) or signals.asks_for_a_vote(text) or any(
             signals.invites_reply(sentence, lexicon) for sentence in nearby
         ):
             present.add("invitation")
@@ -463,7 +472,10 @@ class _Finder:
             present.add("first_person")
         if signals.is_self_ask(text, candidate.previous_sentence, lexicon):
             present.add("self_ask")
-        if candidate.run_length >= LONG_RUN or (candidate.run_length >= 3 and "reader_address" not in present):
+        run_to_reader = "reader_address" in present or candidate.run_key in self._runs_to_reader
+        if candidate.run_length >= LONG_RUN or (
+            candidate.run_length >= 3 and (not run_to_reader or "closing" not in present)
+        ):  # a run in the body is a checklist; in the closing, questions to the reader may come in a row
             present.add("question_run")
         if signals.continues_previous(text, candidate.previous_sentence, lexicon):
             present.add("continues_previous")

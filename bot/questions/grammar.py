@@ -62,7 +62,7 @@ def core_clause(text: str, lexicon: Lexicon) -> str:
         short_label = word_count(core[: match.end()]) <= 2  # "PS:", "Tipp:", "Update:"
         if is_wh_question(rest, lexicon) or is_verb_first(rest, lexicon) or (short_label and ":" in match.group(0)):
             core = rest
-    contrast = re.search(r",\s+(?:doch|aber|und|but|and|so|yet)\s+(?=\S)", core, flags=re.IGNORECASE)
+    contrast = re.search(r"(?:,|\s[–—-])\s+(?:doch|aber|und|but|and|so|yet)\s+(?=\S)", core, flags=re.IGNORECASE)
     if contrast and is_wh_question(core[contrast.end() :], lexicon):  # "X ist bekannt, doch was kann Y?"
         core = core[contrast.end() :]
     if "," in core:  # a vocative or short lead-in: "Lieber Leser, welche Dinge nehmt ihr mit?"

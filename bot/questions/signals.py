@@ -122,6 +122,14 @@ def invites_reply_in_question(text: str, lexicon: Lexicon) -> bool:
     return _contains_phrase(text.lower(), lexicon.invitation_phrases)
 
 
+_VOTE_FORMULA = re.compile(r"(?<!\w)(?:yes or no|ja oder nein|yay or nay|top oder flop|hot or not)\W*$", re.IGNORECASE)
+
+
+def asks_for_a_vote(text: str) -> bool:
+    """invitation: "Off-the-rack wedding dresses: Yes or no?" — the question is a call to vote."""
+    return _VOTE_FORMULA.search(text) is not None
+
+
 def has_interjection_lead(text: str, lexicon: Lexicon) -> bool:
     """interjection_lead: "Na, hast du …?", "Und, wie …?", "So, have you …?"."""
     match = re.match(r"\s*([^\W\d_]+)\s*[,!]\s+\S", text)
@@ -170,7 +178,9 @@ def is_headline_style(text: str, lexicon: Lexicon) -> bool:
     if grammar.addresses_reader(body, lexicon):
         return False
     match = re.match(r"([^:?]{1,60}):\s+(\S.*)$", body)
-    return bool(match) and grammar.word_count(match.group(1)) <= 6 and grammar.word_count(match.group(2)) <= 8
+    if not match or lexicon.alternative_conjunction in grammar.words(match.group(2).lower()):
+        return False  # "Off-the-rack dresses: Yes or no?" offers the choice itself
+    return grammar.word_count(match.group(1)) <= 6 and grammar.word_count(match.group(2)) <= 8
 
 
 @lru_cache(maxsize=8)

@@ -91,6 +91,14 @@ def test_invitation(lexicon, text: str, expected: bool) -> None:
     assert signals.invites_reply(text, lexicon) is expected
 
 
+def test_a_yes_or_no_formula_is_a_call_to_vote() -> None:
+    assert signals.asks_for_a_vote("Off-the-rack wedding dresses: Yes or no?")
+    assert signals.asks_for_a_vote("Kleider von der Stange: Ja oder nein?")
+    assert not signals.asks_for_a_vote("Is it yes or no for you, and why?")
+    verdict = judged(LEAD, "Kleider von der Stange: Ja oder nein?")["Kleider von der Stange: Ja oder nein?"]
+    assert verdict.is_poll and verdict.kind is PollKind.YES_NO and verdict.options == ("Ja", "Nein", "Weiß nicht")
+
+
 def test_interjection_lead() -> None:
     assert signals.has_interjection_lead("Na, hast du es schon ausprobiert?", DE)
     assert signals.has_interjection_lead("So, have you tried it?", EN)

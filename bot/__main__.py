@@ -31,6 +31,10 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--json", action="store_true", help="print one JSON document")
     preview.add_argument("--allow-private-addresses", action="store_true", help="allow loopback and private network addresses")
     preview.add_argument("--limit", type=int, default=None, metavar="N", help="look at the newest N articles only")
+    preview.add_argument(
+        "--explain", action="store_true",
+        help="also list every question-like sentence with its confidence, signals and why it was kept or dropped",
+    )
     preview.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     summary = commands.add_parser("summary", help="what the community answered to an article's polls")
@@ -66,7 +70,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         if args.allow_private_addresses:
             settings = settings.with_private_addresses()
-        return asyncio.run(run_preview(args.source, settings, as_json=args.json, limit=args.limit))
+        return asyncio.run(
+            run_preview(args.source, settings, as_json=args.json, limit=args.limit, explain=args.explain)
+        )
     if args.command == "run":
         from bot.cogs.client import run_bot
 

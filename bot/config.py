@@ -79,6 +79,7 @@ class PollSettings:
     review_timeout: float = field(default=86400.0, metadata={"duration": True})
     # "buttons": the bot's own poll message; "native": Discord's own poll on the message (yes/no and choice polls).
     style: str = field(default="buttons", metadata={"choices": ("buttons", "native")})
+    max_per_article: int = 3  # at most this many polls per article: the most confident, in article order
 
 
 @dataclass(frozen=True)

@@ -19,16 +19,21 @@ from bot.config import Settings
 from bot.feeds.errors import FeedError, TooLarge
 from bot.feeds.fetch import FeedFetcher
 from bot.feeds.parse import ParsedFeed, parse_feed
-from bot.questions.finder import find_questions
+from bot.questions.finder import RULES, QuestionVerdict, explain_questions
 from bot.questions.model import PollDraft
+from bot.questions.signals import MIN_CONFIDENCE, SIGNALS
 
 EXIT_OK = 0
 EXIT_FEED_FAILED = 1
 _PARALLEL_PAGES = 4  # article pages fetched at once: quick, yet gentle on a small blog
 
 
-async def run_preview(source: str, settings: Settings, *, as_json: bool, limit: int | None) -> int:
-    """Print the articles of the feed at `source` (URL or local file) with the polls each would get.
+async def run_preview(
+    source: str, settings: Settings, *, as_json: bool, limit: int | None, explain: bool = False
+) -> int:
+    """Print the articles of the feed at `source` (URL or local file) with the polls each would get
+    (at most `[polls] max_per_article` each); with `explain`, every question-like sentence too, with its
+    confidence, its signals and why it was kept or dropped.
 
     Returns the exit status: 0, or 1 when the feed itself cannot be fetched or parsed (one line
     on stderr says why). Article pages that fail are still listed, from the feed's own data.
@@ -54,14 +59,56 @@ async def run_preview(source: str, settings: Settings, *, as_json: bool, limit: 
                 return await load_article(entry, feed, fetcher, on_fallback=note)
 
         articles = await asyncio.gather(*(load(index) for index in range(len(entries))))
-    polls = [find_questions(article) for article in articles]
+    judged = [explain_questions(article, settings.polls.max_per_article) for article in articles]
+    polls = [drafts_of(verdicts) for verdicts in judged]
     for line in notes:
         print(line, file=sys.stderr)
     if as_json:
-        print(json.dumps(preview_document(feed, articles, polls), ensure_ascii=False, indent=2))
+        document = preview_document(feed, articles, polls)
+        if explain:
+            for entry, verdicts in zip(document["articles"], judged, strict=True):
+                entry["questions"] = [explanation(verdict) for verdict in verdicts]
+        print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        print(preview_text(feed, articles, polls))
+        print(preview_text(feed, articles, polls, judged if explain else None))
     return EXIT_OK
+
+
+def drafts_of(verdicts: list[QuestionVerdict]) -> list[PollDraft]:
+    return [
+        PollDraft(verdict.question, verdict.kind, verdict.options, verdict.position, verdict.confidence)
+        for verdict in verdicts
+        if verdict.is_poll and verdict.kind is not None
+    ]
+
+
+def explanation(verdict: QuestionVerdict) -> dict[str, Any]:
+    """One question-like sentence for --explain --json: kept or dropped, by which rule, and the signals."""
+    return {
+        "question": verdict.question,
+        "position": verdict.position,
+        "kept": verdict.is_poll,
+        "rule": verdict.rule,
+        "why": RULES.get(verdict.rule, ""),
+        "kind": str(verdict.kind) if verdict.kind else None,
+        "confidence": verdict.confidence,
+        "signals": {name: SIGNALS[name].weight for name in verdict.signals},
+    }
+
+
+def _explanation_lines(verdicts: list[QuestionVerdict]) -> list[str]:
+    if not verdicts:
+        return ["   question-like sentences: none"]
+    lines = [f"   question-like sentences ({len(verdicts)}; a poll needs confidence >= {MIN_CONFIDENCE:.2f}):"]
+    for verdict in verdicts:
+        verdict_word = "kept" if verdict.is_poll else f"dropped ({verdict.rule})"
+        lines.append(f"   - {verdict.confidence:.2f} {verdict_word}: {verdict.question}")
+        if not verdict.is_poll or verdict.rule not in RULES or verdict.rule in ("low_confidence", "over_cap"):
+            lines.append(f"       why: {RULES.get(verdict.rule, verdict.rule)}")
+        if verdict.signals:
+            signed = ", ".join(f"{name} {SIGNALS[name].weight:+.1f}" for name in verdict.signals)
+            lines.append(f"       signals: {signed}")
+    return lines
 
 
 async def read_feed(source: str, fetcher: FeedFetcher, *, max_bytes: int) -> ParsedFeed:
@@ -104,8 +151,13 @@ def preview_document(feed: ParsedFeed, articles: list[Article], polls: list[list
     }
 
 
-def preview_text(feed: ParsedFeed, articles: list[Article], polls: list[list[PollDraft]]) -> str:
-    """The readable report."""
+def preview_text(
+    feed: ParsedFeed,
+    articles: list[Article],
+    polls: list[list[PollDraft]],
+    judged: list[list[QuestionVerdict]] | None = None,
+) -> str:
+    """The readable report (with `judged`: every question-like sentence explained)."""
     count = len(articles)
     lines = [feed.title, feed.url, f"{count} article{'s' if count != 1 else ''}"]
     for number, (article, drafts) in enumerate(zip(articles, polls, strict=True), start=1):
@@ -122,10 +174,12 @@ def preview_text(feed: ParsedFeed, articles: list[Article], polls: list[list[Pol
             lines.append(f"   {article.excerpt}")
         if not drafts:
             lines.append("   polls: none")
-            continue
-        lines.append(f"   polls ({len(drafts)}):")
-        for draft in drafts:
-            lines.append(f"   - [{draft.kind}] {draft.question}")
-            if draft.options:
-                lines.append(f"       options: {' | '.join(draft.options)}")
+        else:
+            lines.append(f"   polls ({len(drafts)}):")
+            for draft in drafts:
+                lines.append(f"   - [{draft.kind}] {draft.question}")
+                if draft.options:
+                    lines.append(f"       options: {' | '.join(draft.options)}")
+        if judged is not None:
+            lines.extend(_explanation_lines(judged[number - 1]))
     return "\n".join(lines)

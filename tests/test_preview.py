@@ -185,3 +185,49 @@ async def test_command_line(blog: FixtureBlog) -> None:
     status, out, err = await run_cli(f"{blog.base}/feed/", "--json")
     assert status == 1 and out == ""
     assert "--allow-private-addresses" in err and len(err.strip().splitlines()) == 1
+
+
+async def test_explain_gives_every_question_with_confidence_signals_and_reason(
+    blog: FixtureBlog, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--explain`: every question-like sentence, kept or dropped, with its confidence, its signals and why."""
+    from bot.questions.finder import RULES
+    from bot.questions.signals import SIGNALS
+
+    status = await run_preview(f"{blog.base}/feed/", settings(), as_json=True, limit=None, explain=True)
+    articles = json.loads(capsys.readouterr().out)["articles"]
+    assert status == 0
+    lumiere = articles[0]
+    questions = {entry["question"]: entry for entry in lumiere["questions"]}
+    kept = [entry["question"] for entry in lumiere["questions"] if entry["kept"]]
+    assert kept == [poll["question"] for poll in lumiere["polls"]]  # the polls are exactly the kept ones
+    dropped = questions["Was passiert bis dahin?"]
+    assert dropped["kept"] is False and dropped["rule"] == "author_question" and dropped["why"] == RULES["author_question"]
+    closing = questions["Was glaubst du, wie sich die KI der Video-Generation auf deinen Teil der Welt auswirken wird?"]
+    assert closing["kept"] and closing["confidence"] >= 0.6
+    assert closing["signals"]["reader_address"] == SIGNALS["reader_address"].weight
+    for entry in lumiere["questions"]:
+        assert set(entry) == {"question", "position", "kept", "rule", "why", "kind", "confidence", "signals"}
+        assert 0.0 <= entry["confidence"] <= 1.0
+
+    status = await run_preview(f"{blog.base}/feed/", settings(), as_json=False, limit=1, explain=True)
+    report = capsys.readouterr().out
+    assert "question-like sentences (4; a poll needs confidence >= 0.60):" in report
+    assert "dropped (author_question): Was passiert bis dahin?" in report
+    assert "signals: reader_address +2.0, closing +1.5" in report
+
+
+async def test_preview_applies_the_cap_per_article(blog: FixtureBlog, capsys: pytest.CaptureFixture[str]) -> None:
+    from dataclasses import replace
+
+    from bot.config import PollSettings
+
+    capped = replace(settings(), polls=PollSettings(max_per_article=1))
+    status = await run_preview(f"{blog.base}/feed/", capped, as_json=True, limit=None, explain=True)
+    articles = json.loads(capsys.readouterr().out)["articles"]
+    assert status == 0
+    assert [len(article["polls"]) for article in articles] == [1, 1, 1]
+    lumiere = articles[0]["questions"]
+    assert [entry["rule"] for entry in lumiere if entry["rule"] == "over_cap"] == ["over_cap", "over_cap"]
+    kept = max((entry for entry in lumiere if entry["kept"] or entry["rule"] == "over_cap"), key=lambda e: e["confidence"])
+    assert kept["kept"]  # the most confident one stays

@@ -209,7 +209,7 @@ def _xml_blocks(element: lxml.etree._Element) -> Iterable[Block]:
         elif tag == "p":
             text = _text(child)
             if text:
-                yield Block("paragraph", text)
+                yield Block("paragraph", text, emphasis=_emphasis(child, text, _is_xml_bold))
         elif tag == "quote":
             paragraphs = [_text(p) for p in child if p.tag == "p"]
             if not paragraphs:
@@ -238,9 +238,33 @@ def _xml_list(element: lxml.etree._Element) -> Iterable[Block]:
         nested = [sub for sub in item if sub.tag == "list"]
         own = _text(item, skip=set(nested))
         if own:
-            yield Block("list_item", own)
+            yield Block("list_item", own, emphasis=_emphasis(item, own, _is_xml_bold))
         for sub in nested:
             yield from _xml_list(sub)
+
+
+def _is_xml_bold(element: lxml.etree._Element) -> bool:
+    return element.tag == "hi" and "#b" in str(element.get("rend", ""))
+
+
+def _is_html_bold(element: lxml.etree._Element) -> bool:
+    return isinstance(element.tag, str) and element.tag.lower() in ("b", "strong")
+
+
+def _emphasis(element: lxml.etree._Element, text: str, is_bold: Callable[[lxml.etree._Element], bool]) -> str:
+    """ "whole" when all of the block's text is bold, "lead" when it opens with a bold run of two or more
+    words (an interview question before its answer), else "". Headings made of <strong> and interview
+    questions are told from body text this way."""
+    bold = [_text(node) for node in element.iter() if node is not element and is_bold(node)]
+    if not bold:
+        return ""
+    if _clean(" ".join(bold)).replace(" ", "") == text.replace(" ", ""):
+        return "whole"
+    first = next((node for node in element if isinstance(node.tag, str)), None)
+    if first is not None and is_bold(first) and not (element.text or "").strip():
+        if len(_clean(_text(first)).split()) >= 2:
+            return "lead"
+    return ""
 
 
 # ------------------------------------------------------------------------------- feed content (HTML)
@@ -295,7 +319,7 @@ def _html_block(element: lxml.html.HtmlElement, tag: str, out: list[Block]) -> N
     elif tag == "p" and not _has_block_descendant(element):
         text = _html_text_of(element)
         if text:
-            out.append(Block("paragraph", text))
+            out.append(Block("paragraph", text, emphasis=_emphasis(element, text, _is_html_bold)))
     elif tag == "blockquote":
         inner: list[Block] = []
         _walk_html(element, inner)
@@ -310,7 +334,7 @@ def _html_block(element: lxml.html.HtmlElement, tag: str, out: list[Block]) -> N
         nested = [sub for sub in element if isinstance(sub.tag, str) and sub.tag.lower() in ("ul", "ol")]
         text = _html_text_of(element, skip=set(nested))
         if text:
-            out.append(Block("list_item", text))
+            out.append(Block("list_item", text, emphasis=_emphasis(element, text, _is_html_bold)))
         for sub in nested:
             _html_block(sub, sub.tag.lower(), out)
     elif tag in ("table", "pre", "hr"):

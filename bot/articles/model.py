@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "quote", "list_item"]
+Emphasis = Literal["", "whole", "lead"]
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,11 @@ class Block:
     kind: BlockKind
     text: str
     level: int = 0  # heading level (1-6); 0 for other blocks
+    # "whole": the block is all bold/strong (an interview's question, a heading made of bold text);
+    # "lead": it opens with a bold run ("**Was machst du?** Ich …"); "" otherwise. Kept from the HTML
+    # so that the question finder sees interviews as short bold questions alternating with answers.
+    # Not part of equality: two blocks with the same kind, text and level are the same block.
+    emphasis: Emphasis = field(default="", compare=False)
 
 
 @dataclass

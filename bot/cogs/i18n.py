@@ -205,6 +205,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "config.thread_per_article": {"en": "Thread per article", "de": "Thread pro Artikel"},
     "config.digest": {"en": "Weekly digest", "de": "Wöchentliche Übersicht"},
     "config.authors": {"en": "Authors linked to members", "de": "Mit Mitgliedern verknüpfte Autoren"},
+    "config.max_per_article": {"en": "Polls per article (at most)", "de": "Umfragen pro Artikel (höchstens)"},
+    "config.bad_max_per_article": {
+        "en": "“{value}” is not a number of polls per article: please give 0 to {limit}.",
+        "de": "„{value}“ ist keine Zahl von Umfragen pro Artikel: Bitte gib 0 bis {limit} an.",
+    },
     "config.yes": {"en": "yes", "de": "ja"},
     "config.no": {"en": "no", "de": "nein"},
     "config.not_set": {"en": "not set", "de": "nicht gesetzt"},

@@ -22,6 +22,7 @@ from bot.storage.settings import (
     link_author,
     load_guild_config,
     parse_digest,
+    parse_max_per_article,
     parse_poll_duration,
     update_guild_settings,
 )
@@ -66,6 +67,7 @@ def describe_config(config: GuildConfig, links: list[tuple[str, int]], language:
         ("config.alerts_channel", f"<#{config.alerts_channel_id}>" if config.alerts_channel_id else t("config.not_set", language)),
         ("config.lost_thread", t(f"config.lost_thread_{config.lost_thread}", language)),
         ("config.style", t(f"config.style_{config.poll_style}", language)),
+        ("config.max_per_article", str(config.max_per_article)),
         ("config.authors", authors or t("config.none", language)),
         ("config.review", t("config.review_on", language, channel=f"<#{config.review_channel_id}>") if config.review
          else t("config.off", language)),
@@ -169,6 +171,7 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         editor_role="Role of editors (besides members with Manage Server)",
         review_default="What happens to proposals nobody decided in time",
         style="Poll style: the bot's buttons, or Discord's own polls (voters visible to everyone)",
+        max_per_article="At most this many polls per article (0-10): the questions surest to be put to readers",
     )
     @app_commands.choices(
         results=[
@@ -220,6 +223,7 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         editor_role: discord.Role | None = None,
         review_default: app_commands.Choice[str] | None = None,
         style: app_commands.Choice[str] | None = None,
+        max_per_article: app_commands.Range[int, 0, 10] | None = None,
     ) -> None:
         member_language = language_for(interaction.locale)
         assert interaction.guild_id is not None
@@ -251,6 +255,8 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
             changes["alerts_channel_id"] = alerts_channel.id
         if lost_thread is not None:
             changes["lost_thread"] = lost_thread.value
+        if max_per_article is not None:
+            changes["max_per_article"] = parse_max_per_article(max_per_article)
         if clear is not None and clear.value not in changes:
             changes[clear.value] = None
         changes.update(review_changes(interaction.guild_id, review, review_channel, editor_role, review_default))

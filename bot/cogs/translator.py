@@ -42,6 +42,7 @@ GERMAN: dict[str, str] = {
     "Whether each article gets its own discussion thread": "Ob jeder Artikel einen eigenen Thread zur Diskussion bekommt",
     "Weekly digest: weekday and hour in UTC, e.g. “mon 09”, or “off”": "Wöchentliche Übersicht: Wochentag und Stunde (UTC), z. B. „mo 09“, oder „aus“",
     "Remove a setting: the summary channel or the author role": "Eine Einstellung entfernen: Kanal für Zusammenfassungen oder Autorenrolle",
+    "At most this many polls per article (0-10): the questions surest to be put to readers": "Höchstens so viele Umfragen pro Artikel (0–10): die Fragen, die sicher an die Leser gehen",
     "live: counts shown while voting": "live: Zahlen schon während der Abstimmung",
     "on close: counts shown when the poll closes": "am Ende: Zahlen erst, wenn die Umfrage endet",
     "the article's language": "die Sprache des Artikels",

@@ -6,17 +6,23 @@ and judges every sentence that ends with a question mark with the named rules in
 structural rules first (quoted, bracketed, interview, heading, title), then the grammar of the
 question itself (kind), then the sentence after it (answered right away?).
 
-`explain_questions` returns every judgement with the rule that decided it; `find_questions` keeps
-the polls, fitted to Discord's limits and without duplicates.
+Every question the rules let through then gets a confidence from named signals (bot/questions/signals.py:
+addressed to the reader, position, first person, part of a run of questions, interview structure, …);
+below `signals.MIN_CONFIDENCE` it is no poll ("low_confidence"). Precision comes first: a wrong poll in a
+real thread is noise, a missed one is only a missed chance.
+
+`explain_questions` returns every judgement with the rule that decided it, its confidence and signals;
+`find_questions` keeps the polls, fitted to Discord's limits, without duplicates, and at most
+`max_per_article` of them (the most confident, in article order).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from bot.articles.model import Article, Block
-from bot.questions import grammar
+from bot.questions import grammar, signals
 from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
 from bot.questions.lexicon import Lexicon, lexicon_for
 from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
@@ -49,10 +55,18 @@ RULES: dict[str, str] = {
     "expository_question": "a W-question of advice (should you …?) or about the writer, followed by the explanation",
     "duplicate": "the same question was already found (e.g. the title repeated in the body)",
     "does_not_fit": "nothing of the question or its options fits Discord's limits without cutting a word",
+    "low_confidence": "the signals do not show a question put to the readers (confidence below the minimum)",
+    "over_cap": "the article has more confident polls than the cap (max_per_article)",
 }
 
+_LAST_SENTENCE = re.compile(r"(?<=[.!?…:])\s+(?=\S)")
 _SPEAKER_LABEL = re.compile(r"^\s*([^\W\d_][\w.'’&\- ]{0,40}?)\s?:\s+\S")
 _BODY_KINDS = ("paragraph", "list_item")
+_YES_NO_WORDS = frozenset({"yes", "no", "ja", "nein", "not sure", "maybe", "vielleicht"})
+CLOSING_PARAGRAPHS = 4  # the last paragraphs of the body, where calls to action stand
+LONG_RUN = 5  # a run of this many questions is a checklist even when it addresses the reader
+AFTER_SENTENCES = 6  # how far into its paragraph a question's signals look (keeps a huge paragraph linear)
+MIN_ANSWER_CHARS = 80  # a paragraph this long after a question paragraph can be its answer
 
 
 @dataclass(frozen=True)
@@ -65,20 +79,44 @@ class QuestionVerdict:
     rule: str  # the rule in RULES that decided
     kind: PollKind | None = None
     options: tuple[str, ...] = ()
+    confidence: float = 0.0  # from the signals (see bot/questions/signals.py); 0 when a rule excluded it first
+    signals: tuple[str, ...] = ()  # the names of the signals present, in SIGNALS order
 
 
-def find_questions(article: Article) -> list[PollDraft]:
-    """The article's reader questions as poll drafts, ordered by position (title first)."""
+def find_questions(article: Article, max_per_article: int | None = None) -> list[PollDraft]:
+    """The article's reader questions as poll drafts, ordered by position (title first); with
+    `max_per_article`, only that many: the most confident, still in article order."""
     return [
-        PollDraft(question=verdict.question, kind=verdict.kind, options=verdict.options, position=verdict.position)
-        for verdict in explain_questions(article)
+        PollDraft(
+            question=verdict.question,
+            kind=verdict.kind,
+            options=verdict.options,
+            position=verdict.position,
+            confidence=verdict.confidence,
+        )
+        for verdict in _capped(_Finder(article, explain_all=False).run(), max_per_article)
         if verdict.is_poll and verdict.kind is not None
     ]
 
 
-def explain_questions(article: Article) -> list[QuestionVerdict]:
+def explain_questions(article: Article, max_per_article: int | None = None) -> list[QuestionVerdict]:
     """Every question-like sentence of the title and body with the rule that decided about it."""
-    return _Finder(article).run()
+    return _capped(_Finder(article, explain_all=True).run(), max_per_article)
+
+
+def _capped(verdicts: list[QuestionVerdict], max_per_article: int | None) -> list[QuestionVerdict]:
+    return apply_cap(verdicts, max_per_article) if max_per_article is not None else verdicts
+
+
+def apply_cap(verdicts: list[QuestionVerdict], max_per_article: int) -> list[QuestionVerdict]:
+    """Keep the `max_per_article` most confident polls (the earlier one on a tie); the rest become "over_cap"."""
+    polls = [index for index, verdict in enumerate(verdicts) if verdict.is_poll]
+    ranked = sorted(polls, key=lambda index: (-verdicts[index].confidence, index))
+    dropped = set(ranked[max(max_per_article, 0) :])
+    return [
+        replace(verdict, is_poll=False, rule="over_cap") if index in dropped else verdict
+        for index, verdict in enumerate(verdicts)
+    ]
 
 
 @dataclass
@@ -89,11 +127,18 @@ class _Candidate:
     next_sentence: str
     structural_rule: str | None
     same_block_next: bool = False  # the next sentence stands in the same block (not in the next one)
+    previous_sentence: str = ""  # the sentence before it (same block, else the end of the block before)
+    after: list[str] = field(default_factory=list)  # the next sentences in the same block (at most AFTER_SENTENCES)
+    run_length: int = 1  # question sentences in an unbroken row, this one included
+    run_key: tuple[int, int] = (-1, -1)  # (block, sentence number)
 
 
 class _Finder:
-    def __init__(self, article: Article) -> None:
+    def __init__(self, article: Article, *, explain_all: bool = True) -> None:
+        """`explain_all`: weigh the signals of every question, not only of those the rules let through
+        (for `explain_questions`; finding polls needs only the latter)."""
         self.article = article
+        self.explain_all = explain_all
         self.language = "de" if (article.language or "").lower().startswith("de") else "en"
         self.lexicon: Lexicon = lexicon_for(self.language)
         self.blocks: list[Block] = [block for block in article.blocks if isinstance(block, Block)]
@@ -186,6 +231,7 @@ class _Finder:
 
         interview = self.interview_blocks()
         prompts = self.qa_prompts()
+        runs = self.question_runs()
         for index, block in enumerate(self.blocks):
             text = block.text or ""
             if "?" not in text:
@@ -200,12 +246,139 @@ class _Finder:
                     following = sentences[number + 1].text
                 else:
                     following = self.opening_of(index + 1)
+                previous = sentences[number - 1].text if number > 0 else self.closing_of(index - 1)
                 rule = self.structural_rule(index, block, sentence, sentence.start + mark, quoted, bracketed)
                 rule = rule or (
                     "interview_question" if index in interview else "qa_prompt" if index in prompts else None
                 )
-                found.append(_Candidate(sentence, index, block, following, rule, number + 1 < len(sentences)))
+                found.append(
+                    _Candidate(
+                        sentence,
+                        index,
+                        block,
+                        following,
+                        rule,
+                        number + 1 < len(sentences),
+                        previous_sentence=previous,
+                        after=[later.text for later in sentences[number + 1 : number + 1 + AFTER_SENTENCES]],
+                        run_length=runs.get((index, number), 1),
+                        run_key=(index, number),
+                    )
+                )
         return found
+
+    def closing_of(self, index: int) -> str:
+        """Last sentence of a body block before a question ("" for a heading or no block)."""
+        if index < 0 or self.blocks[index].kind not in _BODY_KINDS:
+            return ""
+        if index in self._sentences:
+            found = self._sentences[index]
+            return found[-1].text if found else ""
+        tail = (self.blocks[index].text or "")[-300:].strip()
+        return _LAST_SENTENCE.split(tail)[-1] if tail else ""  # a cheap cut: only its end matters here
+
+    def question_runs(self) -> dict[tuple[int, int], int]:
+        """For each question sentence (block, number): the length of the unbroken row of questions it is
+        in. A statement, a block without a question or a heading ends a row. A row of which some question
+        addresses the reader counts as addressing it (`self._runs_to_reader`)."""
+        lengths: dict[tuple[int, int], int] = {}
+        row: list[tuple[int, int]] = []
+        self._runs_to_reader: set[tuple[int, int]] = set()
+
+        def close() -> None:
+            to_reader = len(row) >= 3 and any(
+                signals.addresses_reader(self.sentences(index)[number].text, self.lexicon) for index, number in row
+            )
+            for key in row:
+                lengths[key] = len(row)
+                if to_reader:
+                    self._runs_to_reader.add(key)
+            row.clear()
+
+        for index, block in enumerate(self.blocks):
+            text = block.text or ""
+            if "?" not in text or block.kind == "heading":
+                close()
+                continue
+            for number, sentence in enumerate(self.sentences(index)):
+                if _terminal_question_mark(sentence) is None:
+                    close()
+                else:
+                    row.append((index, number))
+        close()
+        return lengths
+
+    def interview_prompts(self) -> set[int]:
+        """Blocks of an interview without speaker labels: bold paragraphs (the interviewer's, questions or
+        not) each followed by a longer plain answer, or paragraphs opening with a bold question, at least
+        three times in the article (twice when every one is a question). Returns those that ask."""
+        prompts: list[int] = []
+        for index, block in enumerate(self.blocks[:-1]):
+            if block.kind not in _BODY_KINDS or not block.emphasis:
+                continue
+            if block.emphasis == "lead":
+                first = self.sentences(index)[:1] if "?" in (block.text or "") else []
+                if first and _terminal_question_mark(first[0]) is not None and len(self.sentences(index)) > 1:
+                    prompts.append(index)
+                continue
+            following = self.blocks[index + 1]
+            if following.kind in _BODY_KINDS and not following.emphasis and len(following.text or "") > len(block.text or ""):
+                prompts.append(index)
+        asking = {index for index in prompts if "?" in (self.blocks[index].text or "")}
+        whole = {index for index in asking if self.blocks[index].emphasis == "whole"}
+        enough = len(asking) >= 3 or (len(asking) == 2 and whole == asking)
+        if enough and 2 * len(asking) >= len(prompts):
+            return asking
+        return set()
+
+    def closing_asks_readers(self) -> bool:
+        """Whether the closing paragraphs put a question to the readers, invite replies or ask the title's
+        question again: then a question in the title opens a debate rather than announcing what the
+        article explains."""
+        title_keys = {
+            dedupe_key(grammar.strip_opener(sentence.text, self.lexicon))
+            for sentence in split_sentences(self.article.title or "", self.language)
+            if _terminal_question_mark(sentence) is not None
+        }
+        for index in sorted(self._closing):
+            block = self.blocks[index]
+            if block.kind not in _BODY_KINDS:
+                continue
+            text = block.text or ""
+            if "?" in text:
+                for sentence in self.sentences(index):
+                    if _terminal_question_mark(sentence) is None:
+                        continue
+                    if signals.is_stock_phrase(sentence.text, self.lexicon):
+                        continue
+                    if signals.addresses_reader(sentence.text, self.lexicon):
+                        return True
+                    if dedupe_key(grammar.strip_opener(sentence.text, self.lexicon)) in title_keys:
+                        return True
+            if signals.invites_reply(text[:200], self.lexicon):
+                return True
+        return False
+
+    def paragraph_prompts(self) -> set[int]:
+        """Paragraphs that end with a question and are followed by a longer paragraph of statements, when
+        an article has at least three: an interview whose questions carry a lead-in ("Sie sagen … Wie
+        deuten Sie das?"), or an argument that asks and answers as it goes."""
+        prompts: set[int] = set()
+        for index, block in enumerate(self.blocks[:-1]):
+            if block.kind != "paragraph" or not (block.text or "").rstrip().endswith("?"):
+                continue
+            following = self.blocks[index + 1]
+            text = following.text or ""
+            if following.kind != "paragraph" or len(text) < MIN_ANSWER_CHARS:
+                continue
+            opening = self.opening_of(index + 1)
+            if opening.rstrip().endswith("?") or signals.invites_reply(opening, self.lexicon):
+                continue
+            prompts.add(index)
+        return prompts if len(prompts) >= 3 else set()
+
+    def body_paragraphs(self) -> list[int]:
+        return [index for index, block in enumerate(self.blocks) if block.kind in ("paragraph", "list_item")]
 
     def structural_rule(
         self, index: int, block: Block, sentence: Sentence, mark: int, quoted: list[bool], bracketed: list[bool]
@@ -224,19 +397,124 @@ class _Finder:
     # -- judgement -------------------------------------------------------------------------------
 
     def run(self) -> list[QuestionVerdict]:
+        paragraphs = self.body_paragraphs()
+        self._lead = paragraphs[0] if paragraphs else None
+        # the closing: from the fourth-last paragraph on, headings between them included
+        start = paragraphs[-CLOSING_PARAGRAPHS] if len(paragraphs) >= CLOSING_PARAGRAPHS else 0
+        self._closing = set(range(start, len(self.blocks))) if paragraphs else set()
+        self._interview = self.interview_prompts() | self.paragraph_prompts()
+        self._title_asks = False
+        self._closing_asks: bool | None = None  # worked out when a title question needs it
+        self._title_names_guest = signals.named_addressee(self.article.title or "", self.lexicon)
         verdicts: list[QuestionVerdict] = []
         seen: set[str] = set()
         for candidate in self.candidates():
             verdict = self.judge(candidate)
+            if verdict.is_poll or self.explain_all:
+                present = self.signals_for(candidate, verdict)
+                verdict = replace(verdict, confidence=round(signals.confidence(present), 3), signals=present)
+            if verdict.is_poll and verdict.confidence < signals.MIN_CONFIDENCE:
+                verdict = replace(verdict, is_poll=False, rule="low_confidence")
+            if candidate.position == TITLE_POSITION and verdict.is_poll:
+                self._title_asks = True  # a debate title: the body's open questions belong to the debate
             if verdict.is_poll:
                 verdict = self.fit(verdict)
             if verdict.is_poll:
                 key = dedupe_key(verdict.question)
                 if key in seen:
-                    verdict = QuestionVerdict(verdict.question, verdict.position, False, "duplicate", verdict.kind)
+                    verdict = replace(verdict, is_poll=False, rule="duplicate", options=())
                 seen.add(key)
             verdicts.append(verdict)
         return verdicts
+
+    def signals_for(self, candidate: _Candidate, verdict: QuestionVerdict) -> tuple[str, ...]:
+        """The names of the signals (bot/questions/signals.py) present for this question, in SIGNALS order."""
+        lexicon = self.lexicon
+        text = candidate.sentence.text
+        block = candidate.block
+        is_title = candidate.position == TITLE_POSITION
+        present: set[str] = set()
+        if block is not None and not candidate.after and not grammar.answer_rule(candidate.next_sentence, (), lexicon):
+            present.add("ends_paragraph")
+        if (
+            block is not None
+            and block.kind in _BODY_KINDS
+            and not block.emphasis
+            and len(self.sentences(candidate.position)) == 1
+        ):
+            present.add("stands_alone")
+        if signals.addresses_reader(text, lexicon):
+            present.add("reader_address")
+        nearby = [candidate.next_sentence, *candidate.after[1:]]
+        if signals.invites_reply_in_question(text, lexicon) or signals.asks_for_a_vote(text) or any(
+            signals.invites_reply(sentence, lexicon) for sentence in nearby
+        ):
+            present.add("invitation")
+        if signals.has_interjection_lead(text, lexicon):
+            present.add("interjection_lead")
+        if is_title:
+            present.add("title")
+            if normalise_space(text) == normalise_space(self.article.title or ""):
+                present.add("whole_title")
+            if self._closing_asks is None:
+                self._closing_asks = self.closing_asks_readers()
+            if self._closing_asks:
+                present.add("debate_article")
+        elif candidate.position in self._closing:
+            present.add("closing")
+        elif candidate.position == self._lead:
+            present.add("lead")
+        else:
+            present.add("body_middle")
+        if verdict.kind is PollKind.CHOICE:
+            present.add("names_alternatives")
+        if signals.is_first_person(text, lexicon):
+            present.add("first_person")
+        if signals.is_self_ask(text, candidate.previous_sentence, lexicon):
+            present.add("self_ask")
+        run_to_reader = "reader_address" in present or candidate.run_key in self._runs_to_reader
+        if candidate.run_length >= LONG_RUN or (
+            candidate.run_length >= 3 and (not run_to_reader or "closing" not in present)
+        ):  # a run in the body is a checklist; in the closing, questions to the reader may come in a row
+            present.add("question_run")
+        if signals.continues_previous(text, candidate.previous_sentence, lexicon):
+            present.add("continues_previous")
+        if not is_title and self._title_asks:
+            present.add("question_title")
+        if candidate.position in self._interview:
+            present.add("interview_structure")
+        if block is not None and block.kind == "heading":
+            present.add("heading")
+        if block is not None and block.emphasis == "whole":
+            present.add("emphasised")
+        if (
+            not is_title
+            and block is not None
+            and (block.kind == "heading" or block.emphasis or len(self.sentences(candidate.position)) == 1)
+            and signals.is_headline_style(text, lexicon)
+        ):
+            present.add("headline_style")
+        if not is_title and verdict.rule == "declarative_question" and "reader_address" in present:
+            present.add("conditional_teaser")
+        if "reader_address" in present and signals.promotes_own(text, lexicon):
+            present.add("own_promotion")
+        if signals.is_stock_phrase(text, lexicon):
+            present.add("stock_phrase")
+        if signals.named_addressee(text, lexicon):
+            present.add("named_addressee")
+        elif (
+            self._title_names_guest
+            and not is_title
+            and "reader_address" in present
+            and not candidate.after
+            and "invitation" not in present
+        ):
+            present.add("interview_structure")  # the title interviews a named guest: "Sie" in the body is the guest
+        if signals.goes_on_arguing(candidate.after, text, lexicon):
+            present.add("argued_through")
+        if verdict.kind is not PollKind.CHOICE and signals.is_tag_question(text, candidate.previous_sentence, lexicon):
+            present.add("tag_question")
+        return tuple(name for name in signals.SIGNALS if name in present)
 
     def judge(self, candidate: _Candidate) -> QuestionVerdict:
         lexicon = self.lexicon
@@ -280,9 +558,11 @@ class _Finder:
         if grammar.strip_confirmation_tag(body, lexicon) is not None:
             return PollKind.YES_NO, lexicon.yes_no_options, "confirmation_tag"
         alternatives = grammar.named_alternatives(text, lexicon)
-        if alternatives:
-            return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
         clause = grammar.core_clause(text, lexicon)
+        if alternatives and {option.casefold() for option in alternatives} <= _YES_NO_WORDS:
+            return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Off-the-rack dresses: Yes or no?"
+        if alternatives and not _alternatives_only_in_topic(body, clause, lexicon):
+            return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
         if grammar.is_wh_question(clause, lexicon):
             return PollKind.OPEN, (), "wh_question"
         if grammar.is_verb_first(clause, lexicon):
@@ -297,8 +577,20 @@ class _Finder:
             if len(options) < 2:
                 question = None
         if not question:
-            return QuestionVerdict(verdict.question, verdict.position, False, "does_not_fit", verdict.kind)
-        return QuestionVerdict(question, verdict.position, True, verdict.rule, verdict.kind, options)
+            return replace(verdict, is_poll=False, rule="does_not_fit", options=())
+        return replace(verdict, question=question, options=options)
+
+
+def _alternatives_only_in_topic(body: str, clause: str, lexicon: Lexicon) -> bool:
+    """ "3G, 2G oder 2G Plus: Was gilt jetzt?": the alternatives name the topic; the question is the
+    W-question after the colon, and it does not ask the reader to choose."""
+    return (
+        clause != body
+        and ":" in body
+        and grammar.is_wh_question(clause, lexicon)
+        and not grammar.addresses_reader(clause, lexicon)
+        and lexicon.alternative_conjunction not in grammar.words(clause.lower())
+    )
 
 
 def _terminal_question_mark(sentence: Sentence) -> int | None:

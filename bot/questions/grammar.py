@@ -19,6 +19,9 @@ _CLAUSE_OPENERS = frozenset("dass ob that whether wie how".split())
 
 
 def words(text: str) -> list[str]:
+    """Word tokens; a typographic apostrophe is read as a plain one ("What’s" is "What's")."""
+    if "’" in text:
+        text = text.replace("’", "'")
     return [match.group(0).rstrip(".") or match.group(0) for match in _WORD.finditer(text)]
 
 
@@ -53,10 +56,19 @@ def core_clause(text: str, lexicon: Lexicon) -> str:
     """The clause that carries the question: drop a topic lead-in ("Consent Mode V2: Was ist …") and a
     conditional lead-in ("If not, what …", "Wenn ja, welche …")."""
     core = question_body(text)
-    match = re.match(r"[^:?]{1,80}:\s+(?=\S)", core)
+    match = re.match(r"[^:?]{1,80}:\s+(?=\S)", core) or re.match(r"[^:?–—]{1,80}\s[–—-]\s+(?=\S)", core)
     if match:
         rest = core[match.end() :]
-        if is_wh_question(rest, lexicon) or is_verb_first(rest, lexicon):
+        short_label = word_count(core[: match.end()]) <= 2  # "PS:", "Tipp:", "Update:"
+        if is_wh_question(rest, lexicon) or is_verb_first(rest, lexicon) or (short_label and ":" in match.group(0)):
+            core = rest
+    contrast = re.search(r"(?:,|\s[–—-])\s+(?:doch|aber|und|but|and|so|yet)\s+(?=\S)", core, flags=re.IGNORECASE)
+    if contrast and is_wh_question(core[contrast.end() :], lexicon):  # "X ist bekannt, doch was kann Y?"
+        core = core[contrast.end() :]
+    if "," in core:  # a vocative or short lead-in: "Lieber Leser, welche Dinge nehmt ihr mit?"
+        lead, rest = core.split(",", 1)
+        rest = rest.strip()
+        if word_count(lead) <= 3 and rest and is_wh_question(rest, lexicon) and not is_wh_question(lead, lexicon):
             core = rest
     tokens = words(core)
     if tokens and tokens[0].lower() in lexicon.subordinators and "," in core:
@@ -93,15 +105,31 @@ def is_verb_first(text: str, lexicon: Lexicon) -> bool:
 def addresses_reader(text: str, lexicon: Lexicon) -> bool:
     """reader_address: second person (du/ihr/Sie, you). German "ihr" before a noun is a possessive
     ("ihr Handy"), polite "Sie" counts only capitalised and not first."""
+    if lexicon.language == "de" and re.search(r"\bihr\s*[,:;.!?–—]", text):
+        return True  # "Welche Sprache lernt ihr: …": a pronoun before punctuation
     tokens = words(text)
     for index, token in enumerate(tokens):
         lower = token.lower()
         if lower in lexicon.reader_pronouns:
             return True
         if lexicon.language == "de":
-            if token == "ihr":
+            if token == "ihr" or (index == 1 and lower == "ihr"):
+                if index == 1:  # "Habt ihr Vorsätze?": right after the verb, a pronoun
+                    return True
                 following = tokens[index + 1] if index + 1 < len(tokens) else ""
-                if not following[:1].isupper():
+                after = tokens[index + 2] if index + 2 < len(tokens) else ""
+                possessive = (
+                    following[:1].isupper()  # "ihr Handy"
+                    or (  # "ihr universalistisches Erbe": an inflected adjective, then the noun
+                        following[:1].islower()
+                        and following.lower() not in lexicon.alternative_stops
+                        and len(following) > 4
+                        and following.endswith(("es", "en", "er", "em"))
+                        and after[:1].isupper()
+                    )
+                    or tokens[index - 1].lower() in lexicon.prepositions  # "auf ihr …"
+                )
+                if not possessive:
                     return True
             if index > 0 and token in lexicon.polite_pronouns:
                 return True
@@ -206,16 +234,45 @@ def _split_list(text: str, conjunction_end: int, conjunction_start: int, lexicon
     return [item for item in items if item] + [_clean_option(right, lexicon)]  # "A, B, or C"
 
 
-def _valid(items: list[str], max_words: int, lexicon: Lexicon) -> bool:
-    if len(items) < 2 or any(not item for item in items):
+def _valid_item(item: str, max_words: int, lexicon: Lexicon) -> bool:
+    tokens = words(item)
+    if not tokens or len(tokens) > max_words:
         return False
-    for item in items:
-        tokens = words(item)
-        if not tokens or len(tokens) > max_words:
-            return False
-        if tokens[0].lower() in _CLAUSE_OPENERS or tokens[0].lower() in lexicon.wh_words:
-            return False
+    return tokens[0].lower() not in _CLAUSE_OPENERS and tokens[0].lower() not in lexicon.wh_words
+
+
+def _valid(items: list[str], max_words: int, lexicon: Lexicon) -> bool:
+    if len(items) < 2 or any(not _valid_item(item, max_words, lexicon) for item in items):
+        return False
     return len({item.casefold() for item in items}) == len(items)
+
+
+def _valid_list(items: list[str], max_words: int, lexicon: Lexicon) -> bool:
+    """A list of three or more may end in a longer alternative ("Behalten, verschenken oder zurückschicken
+    und nie wieder daran denken?")."""
+    if len(items) < 3:
+        return _valid(items, max_words, lexicon)
+    limits = [max_words] * (len(items) - 1) + [max_words + 4]
+    if not all(_valid_item(item, limit, lexicon) for item, limit in zip(items, limits, strict=True)):
+        return False
+    return len({item.casefold() for item in items}) == len(items)
+
+
+_PREFERENCE_ADVERBS = frozenset("lieber eher rather".split())
+
+
+def _object_of_question_frame(lead: str, lexicon: Lexicon) -> str | None:
+    """ "Would you rather keep it" -> "keep it", "Trinkt ihr lieber Tee" -> "Tee": the first alternative
+    of a list that a verb-first question opens; None unless a short remainder is left."""
+    tokens = lead.split()
+    if len(tokens) < 3 or tokens[1].lower() not in (lexicon.subject_pronouns | lexicon.reader_pronouns):
+        return None
+    rest = tokens[2:]
+    while rest and rest[0].lower() in _PREFERENCE_ADVERBS:
+        rest = rest[1:]
+    if not 1 <= len(rest) <= 3:
+        return None
+    return _clean_option(" ".join(rest), lexicon)
 
 
 def _is_question_clause(text: str, lexicon: Lexicon) -> bool:
@@ -279,7 +336,10 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
         if _is_question_clause(lead, lexicon):
             if rest:
                 items = rest + [right_option]
-                return items if _valid(items, 5, lexicon) else None
+                first = None if is_wh_question(lead, lexicon) else _object_of_question_frame(lead, lexicon)
+                if first:  # "Would you rather keep it, give it away or send it back?"
+                    items = [first] + items
+                return items if _valid_list(items, 5, lexicon) else None
             if is_wh_question(lead, lexicon):
                 return None
             if _is_negated(right_option, lexicon):
@@ -288,7 +348,7 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
             items = [_drop_question_frame(lead, lexicon), _drop_question_frame(right_option, lexicon)]
             return items if _valid(items, 12, lexicon) else None
         items = [_clean_option(lead, lexicon)] + rest + [right_option]
-        return items if _valid(items, 5, lexicon) else None
+        return items if _valid_list(items, 5, lexicon) else None
 
     if is_wh_question(body, lexicon):
         return None  # "Wie oft trainierst du pro Woche oder im Monat?": no named alternatives

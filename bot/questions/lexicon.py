@@ -68,6 +68,21 @@ class Lexicon:
     articles: frozenset[str]
     # numerals: "zwei oder drei" is a range, not a choice
     numerals: frozenset[str]
+    # --- word classes of the confidence signals (bot/questions/signals.py) ---
+    # first-person subject pronouns: the author asking themself ("Würde ich es noch einmal machen?")
+    first_person_subjects: frozenset[str] = frozenset()
+    # "wir fragen uns", "I wonder": the author's own question, announced as such
+    self_ask_phrases: tuple[str, ...] = ()
+    # imperatives and phrases that invite a reply ("schreibt es in die Kommentare", "let me know")
+    invitation_phrases: tuple[str, ...] = ()
+    # interjections that may open a closing question to the reader ("Na, hast du …?", "So, have you …?")
+    interjections: frozenset[str] = frozenset()
+    # where readers reply, as phrases ("in die Kommentare", "in the comments"): "this comment" is no invitation
+    reply_places: tuple[str, ...] = ()
+    # the site's formulas around an article: feedback widgets, "any questions?", "something to add?"
+    stock_phrases: tuple[str, ...] = ()
+    # labels that mark a promotion rather than a question ("Tipp: Sind Sie ein Experte?")
+    promotion_labels: frozenset[str] = frozenset()
 
 
 def lexicon_for(language: str) -> Lexicon:

@@ -92,7 +92,7 @@ LEXICON = Lexicon(
         "im gegenteil",
     ),
     negations=_words("nicht kein keine keinen keinem keiner keines nie niemals"),
-    answer_nouns=("die antwort", "meine antwort", "unsere antwort"),
+    answer_nouns=("die antwort", "meine antwort", "unsere antwort", "einfache antwort", "kurze antwort", "antwort ist", "antwort lautet"),
     speaker_objects=_words("uns mir"),
     reply_channels=("kommentar",),
     alternative_stops=_words(
@@ -103,4 +103,34 @@ LEXICON = Lexicon(
     | _AUXILIARIES,
     articles=_words("der die das den dem des ein eine einen einem einer eines"),
     numerals=_words("zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig hundert"),
+    first_person_subjects=_words("ich wir"),
+    self_ask_phrases=(
+        "frage mich", "fragen uns", "frag mich", "fragte mich", "fragten uns", "habe mich gefragt",
+        "haben uns gefragt", "stellte mir die frage", "stelle mir die frage", "stellen uns die frage",
+        "stellten uns die frage", "stellt sich die frage", "stellte sich die frage", "bleibt die frage",
+    ),
+    invitation_phrases=(
+        "schreibt uns", "schreibt mir", "schreibt es", "schreibt eure", "schreibt gern", "schreib mir",
+        "schreib uns", "schreib es", "schreiben sie uns", "schreiben sie mir", "verratet", "verrate mir", "verrate uns",
+        "erzählt uns", "erzählt mir", "erzählt es", "erzähl mir", "erzähl uns", "erzählen sie uns",
+        "erzählen sie mir", "lasst es", "lass es mich", "lasst mich", "lass mich wissen", "teilt eure", "teilt es",
+        "teilt uns", "teile deine", "teile es", "teilen sie uns", "teilen sie ihre", "bin gespannt", "sind gespannt",
+        "freue mich auf", "freuen uns auf", "eure meinung", "deine meinung", "ihre meinung", "diskutiert",
+        "stimmt ab", "stimmt jetzt ab", "stimmt mit ab", "abstimmen", "eure erfahrungen", "deine erfahrungen", "ihre erfahrungen",
+    ),
+    interjections=_words("na und also so nun tja ok okay"),
+    stock_phrases=(
+        "artikel hilfreich", "beitrag hilfreich", "seite hilfreich", "war das hilfreich", "war dies hilfreich",
+        "hat dir der artikel", "hat ihnen der artikel", "hat euch der artikel", "hat dir der beitrag",
+        "hat ihnen der beitrag", "hat euch der beitrag", "hast du fragen", "habt ihr fragen", "haben sie fragen",
+        "hast du noch fragen", "habt ihr noch fragen", "haben sie noch fragen", "fragen oder anregungen",
+        "fragen oder tipps", "fragen oder wünsche", "noch fragen", "etwas hinzuzufügen", "fehler gefunden",
+        "wie geht es euch", "wie geht es dir", "wie geht es ihnen", "wie geht's euch", "wie geht's dir",
+    ),
+    reply_places=(
+        "in die kommentare", "in den kommentaren", "einen kommentar", "kommentarfeld", "kommentarbereich",
+        "kommentarspalte", "per kommentar", "als kommentar", "unten kommentieren", "kommentiert", "kommentiere",
+        "kommentieren sie",
+    ),
+    promotion_labels=_words("tipp tip anzeige werbung quiz gewinnspiel sponsored"),
 )

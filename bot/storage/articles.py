@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.articles.model import Article as ArticleText
-from bot.questions.model import PollDraft, PollKind
+from bot.questions.model import PollDraft, PollKind, best_drafts
 from bot.storage.models import Article, EntryState, FeedSubscription, GuildSettings, Poll, PollOption, PollState, SeenEntry
 from bot.storage.settings import GuildConfig
 
@@ -58,7 +58,7 @@ async def store_article(
         polls=[],
     )
     language = config.poll_language(row.language)
-    ordered = sorted(drafts, key=lambda draft: draft.position)[:MAX_POLLS_PER_ARTICLE]
+    ordered = best_drafts(drafts, min(config.max_per_article, MAX_POLLS_PER_ARTICLE))
     for position, draft in enumerate(ordered):
         # Open questions keep the answer button: Discord's polls take no written answers. A native poll is never
         # anonymous: Discord shows everyone who voted for what.

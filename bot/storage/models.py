@@ -104,6 +104,7 @@ class GuildSettings(Base):
     author_role_id: Mapped[int | None] = mapped_column(BigInteger)
     thread_per_article: Mapped[bool] = mapped_column(Boolean, default=True)
     digest: Mapped[str | None] = mapped_column(String(32))  # e.g. "mon 09"
+    max_per_article: Mapped[int | None] = mapped_column(Integer)  # polls per article; None: the operator's default
     last_digest_at: Mapped[datetime | None] = mapped_column(TZDateTime())
     # Delivery (issue 12): where admins hear of problems, what happens to polls whose thread is lost, and when
     # the bot was removed from the guild (its data is deleted after `data.retention_after_removal`).

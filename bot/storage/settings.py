@@ -24,6 +24,7 @@ POLL_STYLES = ("buttons", "native")
 MIN_POLL_DURATION_SECONDS = 5.0
 MAX_POLL_DURATION_SECONDS = 365 * 86400.0
 MAX_AUTHOR_NAME_LENGTH = 200
+MAX_POLLS_PER_ARTICLE_SETTING = 10  # what /config set max_per_article allows (0: no polls at all)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_ALIASES = {
@@ -65,6 +66,7 @@ class GuildConfig:
     editor_role_id: int | None = None
     review_default: str = "drop"  # drop | publish: what undecided proposals get after the review timeout
     poll_style: str = "buttons"  # buttons | native (Discord's own polls for yes/no and choice polls)
+    max_per_article: int = 3  # at most this many polls per article (the finder's most confident)
 
     def poll_language(self, article_language: str) -> str:
         """The language polls are posted in: the guild's choice, or the article's own."""
@@ -81,6 +83,13 @@ def parse_poll_duration(raw: str) -> float:
     if not MIN_POLL_DURATION_SECONDS <= seconds <= MAX_POLL_DURATION_SECONDS:
         raise InvalidSetting("config.duration_range", value=str(raw)[:40])
     return seconds
+
+
+def parse_max_per_article(value: int) -> int:
+    """0 to 10 polls per article (0: the guild wants articles without polls)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_POLLS_PER_ARTICLE_SETTING:
+        raise InvalidSetting("config.bad_max_per_article", value=str(value)[:40], limit=MAX_POLLS_PER_ARTICLE_SETTING)
+    return value
 
 
 def parse_digest(raw: str) -> str | None:
@@ -112,6 +121,7 @@ async def load_guild_config(session: AsyncSession, guild_id: int, defaults: Poll
             thread_per_article=True,
             digest=None,
             poll_style=defaults.style,
+            max_per_article=defaults.max_per_article,
         )
     return GuildConfig(
         guild_id=guild_id,
@@ -130,6 +140,7 @@ async def load_guild_config(session: AsyncSession, guild_id: int, defaults: Poll
         editor_role_id=row.editor_role_id,
         review_default=row.review_default or "drop",
         poll_style=row.poll_style or defaults.style,
+        max_per_article=row.max_per_article if row.max_per_article is not None else defaults.max_per_article,
     )
 
 
@@ -149,6 +160,7 @@ _FIELDS = (
     "editor_role_id",
     "review_default",
     "poll_style",
+    "max_per_article",
 )
 LOST_THREAD_CHOICES = ("repost", "drop")
 REVIEW_DEFAULTS = ("drop", "publish")

@@ -272,3 +272,26 @@ def test_a_page_wrapped_in_a_form_keeps_its_article() -> None:
     assert [block.text for block in article.blocks if block.kind == "paragraph"][0].startswith("Absatz 0")
     assert len([block for block in article.blocks if block.kind == "paragraph"]) == 5
     assert "Cookies okay?" not in article.text
+
+
+def test_bold_paragraphs_keep_their_emphasis_through_extraction() -> None:
+    """Issue 10: an interview without speaker labels shows as bold questions alternating with answers."""
+    from bot.articles.extract import html_to_blocks
+
+    answer = "Die Leute. Ich mag es, mit Menschen zu arbeiten, und das jeden Tag aufs Neue, wirklich und ehrlich."
+    html = (
+        "<html><head><title>Interview mit Anna</title></head><body><article><h1>Interview mit Anna</h1>"
+        "<p>Anna Berg arbeitet seit zehn Jahren als Imkerin in Leipzig und erzählt uns von ihrem Alltag.</p>"
+        "<p><strong>Was gefällt dir an deiner Arbeit am meisten?</strong></p>"
+        f"<p>{answer}</p>"
+        "<p><b>Und was nervt dich?</b> Die Bürokratie, ganz klar, und zwar jeden Monat.</p>"
+        f"<p>Formulare über Formulare, das ist <b>schon</b> echt anstrengend. {answer}</p>"
+        "</article></body></html>"
+    )
+    for blocks in (extract_article(html, "https://blog.example/anna/").blocks, html_to_blocks(html)):
+        by_text = {block.text: block.emphasis for block in blocks}
+        assert by_text["Was gefällt dir an deiner Arbeit am meisten?"] == "whole"
+        assert by_text["Und was nervt dich? Die Bürokratie, ganz klar, und zwar jeden Monat."] == "lead"
+        assert by_text[answer] == ""
+        assert by_text[f"Formulare über Formulare, das ist schon echt anstrengend. {answer}"] == ""
+    assert Block("paragraph", "x", emphasis="whole") == Block("paragraph", "x")  # old corpus JSON still compares equal

@@ -24,6 +24,7 @@ async def test_show_lists_the_defaults(running_bot: ReaderBot, world: SandboxWor
     assert "**Anonymous votes:** yes" in text and "**Thread per article:** yes" in text
     assert "**Language of polls:** the article's language" in text
     assert "**Weekly digest:** off" in text
+    assert "**Polls per article (at most):** 3" in text  # settings.polls.max_per_article
 
 
 async def test_set_changes_only_what_is_given_and_answers_with_the_result(running_bot: ReaderBot, world: SandboxWorld) -> None:
@@ -41,6 +42,7 @@ async def test_set_changes_only_what_is_given_and_answers_with_the_result(runnin
             "author_role": authors,
             "thread_per_article": False,
             "digest": "Montag 9",
+            "max_per_article": 1,
         },
     )
     text = handle.text
@@ -53,6 +55,7 @@ async def test_set_changes_only_what_is_given_and_answers_with_the_result(runnin
         row = await session.get(GuildSettings, world.guild.id)
     assert (row.poll_duration_seconds, row.anonymous, row.results_visibility, row.language) == (259200.0, False, "on_close", "de")
     assert (row.summary_channel_id, row.author_role_id, row.thread_per_article, row.digest) == (summaries.id, authors.id, False, "mon 09")
+    assert row.max_per_article == 1 and "**Polls per article (at most):** 1" in text
 
     cleared = await _config(world, "set", {"clear": "author_role_id", "digest": "off"})
     assert "**Author role:** not set" in cleared.text and "**Weekly digest:** off" in cleared.text

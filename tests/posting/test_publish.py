@@ -248,3 +248,21 @@ async def test_polls_take_the_guild_language_and_duration(database: Database) ->
     assert [poll.anonymous for poll in polls] == [False] * 3
     assert [poll.kind for poll in polls] == [PollKind.YES_NO, PollKind.CHOICE, PollKind.OPEN]
     assert [len(poll.options) for poll in polls] == [3, 2, 0]
+
+
+async def test_the_guild_cap_keeps_the_most_confident_polls_in_article_order(database: Database) -> None:
+    """Issue 10: `/config set max_per_article` caps the polls stored for an article; the finder's most
+    confident questions are kept, in the order they stand in the article."""
+    from bot.storage.settings import update_guild_settings
+
+    drafts = [
+        PollDraft("Wollt ihr mehr davon?", PollKind.YES_NO, ("Ja", "Nein", "Weiß nicht"), 2, confidence=0.7),
+        PollDraft("Welche Sprache: Python oder Rust?", PollKind.CHOICE, ("Python", "Rust"), 4, confidence=0.95),
+        PollDraft("Was würdet ihr anders machen?", PollKind.OPEN, (), 7, confidence=0.9),
+    ]
+    async with database.session() as session:
+        await update_guild_settings(session, GUILD, max_per_article=2)
+    await _setup(database, drafts=drafts)
+    async with database.session() as session:
+        polls = list(await session.scalars(select(Poll).order_by(Poll.position)))
+    assert [poll.question for poll in polls] == ["Welche Sprache: Python oder Rust?", "Was würdet ihr anders machen?"]

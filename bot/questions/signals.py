@@ -1,0 +1,279 @@
+"""How sure the finder is that a question is put to the article's readers: named signals and their weights.
+
+A question that passed the finder's rules (not quoted, not answered right away, …) still need not be a
+question to the readers: real pages ask themselves questions, run checklists, interview guests, and
+write headline-style sub-headings. Each signal below is one observable property of the question or of
+where it stands; its weight says how much it speaks for (+) or against (−) a poll. The confidence is
+the logistic of the bias plus the weights of the signals present; below `MIN_CONFIDENCE` no poll.
+
+The weights were set by hand on the tuning split of the real-page corpus (tests/fixtures/realpages)
+and the project's own corpus; `tests/questions/realpages.py` scores them.
+Every function here takes plain strings and a `Lexicon` so that each signal is tested on its own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.questions import grammar
+from bot.questions.lexicon import Lexicon
+
+
+@dataclass(frozen=True)
+class Signal:
+    weight: float
+    description: str
+
+
+BIAS = -2.0
+MIN_CONFIDENCE = 0.6
+
+SIGNALS: dict[str, Signal] = {
+    # for a poll
+    "reader_address": Signal(2.0, "the question addresses the reader (du/ihr/Sie/euch, you/your)"),
+    "invitation": Signal(2.5, "a call to reply stands next to it (schreibt es in die Kommentare, let me know)"),
+    "interjection_lead": Signal(0.5, "an interjection opens it, as closing questions do (Na, hast du …? / So, …?)"),
+    "closing": Signal(1.5, "it stands in the closing paragraphs, where calls to action stand"),
+    "title": Signal(1.0, "it is the article's title (and the body does not answer it at once)"),
+    "whole_title": Signal(0.5, "the question is the whole title, not a part of a longer one"),
+    "debate_article": Signal(1.5, "a title question in an article whose closing asks the readers or invites replies"),
+    "question_title": Signal(0.5, "the title itself asks the readers: the article is a debate"),
+    "names_alternatives": Signal(1.0, "it names alternatives to choose from (choice)"),
+    "stands_alone": Signal(0.5, "it is a paragraph of its own (not bold): put to the reader, not argued"),
+    "ends_paragraph": Signal(0.5, "it ends its paragraph and the next one does not answer it: left open"),
+    # against a poll
+    "lead": Signal(-0.5, "it stands in the lead (first paragraph), where questions hook rather than ask"),
+    "body_middle": Signal(-1.0, "it stands in the middle of the body, neither lead nor closing"),
+    "first_person": Signal(-2.0, "the writer is the subject (ich/wir, I/we): the author's own question"),
+    "self_ask": Signal(-3.0, "announced as the writer's own question (wir fragen uns, I wonder)"),
+    "question_run": Signal(-2.5, "one of a run of questions (a checklist to ask oneself)"),
+    "continues_previous": Signal(-2.0, "it continues the question before it (Oder …? / Or …?)"),
+    "interview_structure": Signal(-3.5, "question paragraphs alternating with longer answers (an interview)"),
+    "heading": Signal(-1.5, "a heading"),
+    "emphasised": Signal(-0.5, "a bold paragraph or a bold run opening a paragraph"),
+    "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
+    "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
+    "conditional_teaser": Signal(-2.0, "a statement to the reader said as a question (Du kämpfst mit …? Hier …)"),
+    "own_promotion": Signal(-3.0, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),
+    "stock_phrase": Signal(-5.0, "a stock formula of the site, not a question about the article (Fandest du den Artikel hilfreich? / Any questions?)"),
+    "named_addressee": Signal(-3.0, "it names whom it asks, and that is not the reader (…, Herr Müller? / …, Kevin Kühnert?)"),
+    "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
+}
+
+
+def confidence(active: Iterable[str]) -> float:
+    """The logistic of the bias plus the weights of the `active` signals."""
+    total = BIAS + sum(SIGNALS[name].weight for name in active)
+    return 1.0 / (1.0 + math.exp(-total))
+
+
+# --- signals on the question itself -------------------------------------------------------------
+
+
+def addresses_reader(text: str, lexicon: Lexicon) -> bool:
+    """reader_address: second person singular, plural or polite."""
+    return grammar.addresses_reader(text, lexicon)
+
+
+@lru_cache(maxsize=32)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    if not phrases:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(phrase) for phrase in phrases) + ")")
+
+
+def _contains_phrase(lowered: str, phrases: Iterable[str]) -> bool:
+    """One of `phrases` starts at a word boundary in `lowered` (one compiled pattern per word class)."""
+    return _phrase_pattern(tuple(phrases)).search(lowered) is not None
+
+
+def invites_reply(text: str, lexicon: Lexicon) -> bool:
+    """invitation: a sentence that asks for a reply ("Schreibt es in die Kommentare!", "Let me know below"):
+    an inviting phrase among its first words, a place to reply anywhere, or an imperative to the writer."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    lowered = stripped.lower()
+    if any(place in lowered for place in lexicon.reply_places):
+        return True
+    tokens = grammar.words(lowered)
+    if _contains_phrase(" ".join(tokens[:6]), lexicon.invitation_phrases):
+        return True
+    # an imperative with the writer as object: "Schreib uns …", "Tell me …" (not "Help!": an exclamation alone is no invitation)
+    return (
+        len(tokens) > 1
+        and (
+            tokens[1] in lexicon.speaker_objects
+            or (tokens[1] in ("es", "it") and len(tokens) > 2 and tokens[2] in lexicon.speaker_objects)
+        )
+        and tokens[0] not in lexicon.subject_pronouns
+        and tokens[0] not in lexicon.finite_auxiliaries
+        and tokens[0] not in lexicon.wh_words
+        and not (set(tokens) & lexicon.first_person_subjects)
+    )
+
+
+def invites_reply_in_question(text: str, lexicon: Lexicon) -> bool:
+    """invitation inside the question itself ("Was meint ihr – schreibt es in die Kommentare?")."""
+    return _contains_phrase(text.lower(), lexicon.invitation_phrases)
+
+
+_VOTE_FORMULA = re.compile(r"(?<!\w)(?:yes or no|ja oder nein|yay or nay|top oder flop|hot or not)\W*$", re.IGNORECASE)
+
+
+def asks_for_a_vote(text: str) -> bool:
+    """invitation: "Off-the-rack wedding dresses: Yes or no?" — the question is a call to vote."""
+    return _VOTE_FORMULA.search(text) is not None
+
+
+def has_interjection_lead(text: str, lexicon: Lexicon) -> bool:
+    """interjection_lead: "Na, hast du …?", "Und, wie …?", "So, have you …?"."""
+    match = re.match(r"\s*([^\W\d_]+)\s*[,!]\s+\S", text)
+    return bool(match) and match.group(1).lower() in lexicon.interjections
+
+
+_DELIBERATIVE = frozenset({"should", "shall", "sollen", "sollten"})
+
+
+def is_first_person(text: str, lexicon: Lexicon) -> bool:
+    """first_person: "ich"/"wir", "I"/"we" in the question and no second person: the writer asks about
+    themself ("Würde ich es noch einmal machen?", "Was I being naive?")."""
+    if ":" in text:  # "Ich finde: … , oder?": the lead-in is the writer's, the question after the colon
+        text = text.rsplit(":", 1)[1]
+    if grammar.addresses_reader(text, lexicon):
+        return False
+    tokens = grammar.words(text)
+    lowered = [token.lower() for token in tokens]
+    for index, lower in enumerate(lowered):
+        if lower in ("we", "wir") and _DELIBERATIVE & set(lowered[max(0, index - 1) : index + 2]):
+            return False  # "Should we …?", "Sollen wir …?": the writer asks the readers for advice
+    for lower in lowered:
+        if lower in lexicon.first_person_subjects:
+            return True
+        if lexicon.language == "en" and lower in ("my", "me", "myself", "our", "us", "ourselves"):
+            return True
+        if lexicon.language == "de" and lower in ("mich", "mir", "mein", "meine", "meinen", "meinem", "meiner"):
+            return True
+    return False
+
+
+def is_self_ask(text: str, before: str, lexicon: Lexicon) -> bool:
+    """self_ask: "… und wir fragen uns: Ist …?", "I wonder whether …?", or the sentence before announces
+    it ("Ich habe mich gefragt:")."""
+    head = text.split("?", 1)[0].lower()
+    if _contains_phrase(head.split(":", 1)[0] if ":" in head else head, lexicon.self_ask_phrases):
+        return True
+    lead = before.strip().lower()
+    return lead.endswith(":") and _contains_phrase(lead, lexicon.self_ask_phrases)
+
+
+def is_headline_style(text: str, lexicon: Lexicon) -> bool:
+    """headline_style: "Self-Checkout: Wirklich besser für alle?" — a topic of a few words, a colon and a
+    question that does not address the reader (in a heading, a bold or a one-sentence paragraph)."""
+    body = grammar.question_body(text)
+    if grammar.addresses_reader(body, lexicon):
+        return False
+    match = re.match(r"([^:?]{1,60}):\s+(\S.*)$", body)
+    if not match or lexicon.alternative_conjunction in grammar.words(match.group(2).lower()):
+        return False  # "Off-the-rack dresses: Yes or no?" offers the choice itself
+    return grammar.word_count(match.group(1)) <= 6 and grammar.word_count(match.group(2)) <= 8
+
+
+@lru_cache(maxsize=8)
+def _bare_tag_pattern(tags: tuple[str, ...]) -> re.Pattern[str]:
+    """A question that is only a tag: "Oder etwa nicht", "Right", "Or not"."""
+    return re.compile(r"(?:(?:oder|or)\s+)?(?:" + "|".join(re.escape(tag) for tag in tags) + ")")
+
+
+def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
+    """tag_question: a tag that checks a claim just made ("Oder etwa nicht?", "Klingt kompliziert, oder?",
+    "Right?") or a short check of one's own claim right after it ("Did it pay off?"), without addressing
+    the reader."""
+    body = grammar.question_body(text)
+    lowered = body.lower()
+    if grammar.addresses_reader(body, lexicon):
+        return False
+    if _bare_tag_pattern(lexicon.confirmation_tags).fullmatch(lowered):
+        return True
+    statement = grammar.strip_confirmation_tag(body, lexicon)
+    if statement is not None and grammar.word_count(statement) <= 3:
+        return True
+    previous = previous.strip()
+    follows_claim = bool(previous) and not previous.endswith("?") and not previous.endswith(":")
+    return follows_claim and grammar.word_count(body) <= 4
+
+
+ARGUMENT_CHARS = 200  # statements this long after a question to the reader carry an argument on
+
+
+_GREETING_OPENINGS = ("wie geht", "how are", "how's it")
+
+
+def is_stock_phrase(text: str, lexicon: Lexicon) -> bool:
+    """stock_phrase: the site's formulas around an article — feedback widgets ("War dieser Artikel hilfreich?"),
+    "any questions?", "have something to add?", labelled promotions ("Tipp: …", "Anzeige: …")."""
+    lowered = text.lower().replace("’", "'")
+    if _contains_phrase(lowered, lexicon.stock_phrases):
+        # a greeting ("Wie geht es euch?") is a formula only on its own, not in "Wie geht es euch mit X?"
+        return not (lowered.lstrip().startswith(_GREETING_OPENINGS) and grammar.word_count(lowered) > 5)
+    label = re.match(r"\s*([^\W\d_]+)\s*:", lowered)
+    return bool(label) and label.group(1) in lexicon.promotion_labels
+
+
+_VOCATIVE_READERS = frozenset(
+    "leser leserin leserinnen lesende leute freunde freundinnen ihr alle community readers reader folks friends "
+    "everyone everybody guys all you".split()
+)
+
+
+def named_addressee(text: str, lexicon: Lexicon) -> bool:
+    """named_addressee: "Was heißt Sozialismus für Sie, Kevin Kühnert?" — a trailing vocative of one to three
+    capitalised words that name someone other than the readers: the question is put to that person."""
+    body = grammar.question_body(text)
+    if "," not in body:
+        return False
+    tail = body.rsplit(",", 1)[1].strip()
+    tokens = grammar.words(tail)
+    if not 1 <= len(tokens) <= 3 or not all(token[:1].isupper() for token in tokens):
+        return False
+    lowered = {token.lower() for token in tokens}
+    if lowered & _VOCATIVE_READERS or lowered & lexicon.reader_pronouns or lowered & lexicon.subject_pronouns:
+        return False
+    return not any(token in lexicon.polite_pronouns for token in tokens)
+
+
+def goes_on_arguing(after: list[str], question: str, lexicon: Lexicon) -> bool:
+    """argued_through: statements follow in the same paragraph and none invites a reply — one will do
+    after a question that does not address the reader; after one that does, two or more of some length
+    ("Have you tried it? I have." is a remark, and so are closing wishes; "Have you ever …? Like … . Or …
+    . Nobody …" is an argument)."""
+    if not after or any(invites_reply(sentence, lexicon) for sentence in after):
+        return False
+    statements = [sentence for sentence in after if not sentence.rstrip().endswith("?")]
+    if not grammar.addresses_reader(question, lexicon):
+        return bool(statements)
+    return len(statements) >= 2 and sum(len(sentence) for sentence in after) >= ARGUMENT_CHARS
+
+
+_OWN = frozenset("unser unsere unseren unserem unserer unseres mein meine meinen meinem meiner meines our my".split())
+
+
+def promotes_own(text: str, lexicon: Lexicon) -> bool:
+    """own_promotion: a yes/no question about the writer's own product, post or tool ("Kennt ihr schon
+    unseren Brandfinder?", "Have you seen our new app?")."""
+    tokens = [token.lower() for token in grammar.words(text)]
+    return grammar.is_verb_first(text, lexicon) and any(token in _OWN for token in tokens)
+
+
+def continues_previous(text: str, previous: str, lexicon: Lexicon) -> bool:
+    """continues_previous: "Oder …?" / "Or …?" right after a question adds to it; it is no question of its own."""
+    first = re.match(r"\s*([^\W\d_]+)", text)
+    return (
+        first is not None
+        and first.group(1).lower() == lexicon.alternative_conjunction
+        and previous.rstrip().rstrip("\"'“”»«)").endswith("?")
+    )

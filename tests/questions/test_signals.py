@@ -1,0 +1,266 @@
+"""Each confidence signal of the finder (bot/questions/signals.py) on its own, and the issue-10 cases end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.articles.model import Block
+from bot.questions import signals
+from bot.questions.finder import explain_questions, find_questions
+from bot.questions.lexicon import lexicon_for
+from bot.questions.model import PollDraft, PollKind, best_drafts
+
+from tests.questions.helpers import article, heading, verdicts
+
+DE = lexicon_for("de")
+EN = lexicon_for("en")
+LEAD = "Ein einleitender Absatz, der nichts fragt."
+
+
+def judged(*blocks, title: str = "Ein Artikel", language: str = "de"):
+    return {v.question: v for v in explain_questions(article(*blocks, title=title, language=language))}
+
+
+# --- the confidence ------------------------------------------------------------------------------
+
+
+def test_confidence_is_the_logistic_of_bias_plus_weights() -> None:
+    assert signals.confidence([]) == pytest.approx(1 / (1 + 2.718281828459045 ** -signals.BIAS))
+    assert signals.confidence(["reader_address", "closing"]) > signals.MIN_CONFIDENCE
+    assert signals.confidence(["reader_address", "closing", "question_run"]) < signals.MIN_CONFIDENCE
+    for name, signal in signals.SIGNALS.items():
+        assert signal.weight != 0 and signal.description, name
+
+
+def test_every_signal_is_seen_on_real_or_written_text() -> None:
+    """Keeps SIGNALS honest, like RULES: a signal nobody can trigger is dead weight."""
+    probes = [
+        article(LEAD, "Das ist so. Wie seht ihr das? Schreibt es in die Kommentare!", "Na, hast du es probiert?"),
+        article("Hast du das schon gelesen?", LEAD, LEAD, LEAD, LEAD, LEAD),
+        article(LEAD, "Wird das klappen? Wir wissen es nicht, und keiner weiß es.", LEAD, LEAD, LEAD, LEAD, LEAD),
+        article(LEAD, "Gibt mir das Kraft? Macht es mich neugierig? Würde ich es tun? Oder doch nicht?"),
+        article(LEAD, "Und wir fragen uns: Ist der Akku geladen?", "Klingt kompliziert, oder?"),
+        article(LEAD, heading("Self-Checkout: Wirklich besser für alle?"), "Kennt ihr schon unseren Newsletter?",
+                "Du willst mehr wissen?", "Hast du noch Fragen?"),
+        article(LEAD, "Tee oder Kaffee?", "Schreibt es uns in die Kommentare.", title="Tee oder Kaffee?"),
+        article("Ein Satz.", title="Was heißt Freiheit für Sie, Anna Berg?"),
+        article(
+            Block("paragraph", "Was gefällt dir an deiner Arbeit?", emphasis="whole"),
+            "Die Leute, ganz klar, und das jeden Tag aufs Neue, wirklich und ehrlich.",
+            Block("paragraph", "Und was nervt dich?", emphasis="whole"),
+            "Die Bürokratie, ganz klar. Formulare über Formulare, das ist anstrengend.",
+        ),
+    ]
+    seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
+    assert set(signals.SIGNALS) - seen == set()
+
+
+# --- signals on their own --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "expected"),
+    [
+        (DE, "Was sind eure liebsten Rezepte für den Winter?", True),
+        (DE, "Habt ihr Vorsätze für das neue Jahr?", True),
+        (DE, "Wann besinnt sich die Linke auf ihr universalistisches Erbe?", False),
+        (DE, "Haben Sie schon einmal gekündigt?", True),
+        (EN, "What does your team use?", True),
+        (EN, "What does the team use?", False),
+    ],
+)
+def test_reader_address(lexicon, text: str, expected: bool) -> None:
+    assert signals.addresses_reader(text, lexicon) is expected
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "expected"),
+    [
+        (DE, "Schreibt es gerne in die Kommentare!", True),
+        (DE, "Schreib mir, wie es bei dir war.", True),
+        (DE, "Ich bin gespannt auf eure Antworten.", True),
+        (DE, "Stellen wir uns folgendes Szenario vor: Ein Mechaniker ist ratlos.", False),
+        (DE, "Dieser Kommentar hat mich geärgert.", False),
+        (EN, "Let me know in the comments.", True),
+        (EN, "Tell us what you think.", True),
+        (EN, "Backhanded comments say more about you than about others.", False),
+        (EN, "Help!", False),
+    ],
+)
+def test_invitation(lexicon, text: str, expected: bool) -> None:
+    assert signals.invites_reply(text, lexicon) is expected
+
+
+def test_a_yes_or_no_formula_is_a_call_to_vote() -> None:
+    assert signals.asks_for_a_vote("Off-the-rack wedding dresses: Yes or no?")
+    assert signals.asks_for_a_vote("Kleider von der Stange: Ja oder nein?")
+    assert not signals.asks_for_a_vote("Is it yes or no for you, and why?")
+    verdict = judged(LEAD, "Kleider von der Stange: Ja oder nein?")["Kleider von der Stange: Ja oder nein?"]
+    assert verdict.is_poll and verdict.kind is PollKind.YES_NO and verdict.options == ("Ja", "Nein", "Weiß nicht")
+
+
+def test_interjection_lead() -> None:
+    assert signals.has_interjection_lead("Na, hast du es schon ausprobiert?", DE)
+    assert signals.has_interjection_lead("So, have you tried it?", EN)
+    assert not signals.has_interjection_lead("Hast du es schon ausprobiert?", DE)
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "expected"),
+    [
+        (DE, "Würde ich es noch einmal machen?", True),
+        (DE, "Können wir das schaffen?", True),
+        (DE, "Sollen wir nach Porto oder nach Sevilla?", False),  # asks the readers' advice
+        (DE, "Ich finde: Das ist überfällig, oder?", False),  # the lead-in is the writer's, not the question
+        (DE, "Würdest du es noch einmal machen?", False),
+        (EN, "Was I being naive?", True),
+        (EN, "Where should we go next?", False),
+    ],
+)
+def test_first_person(lexicon, text: str, expected: bool) -> None:
+    assert signals.is_first_person(text, lexicon) is expected
+
+
+def test_self_ask() -> None:
+    assert signals.is_self_ask("Und wir fragen uns: Ist der Akku geladen?", "", DE)
+    assert signals.is_self_ask("Ist der Akku geladen?", "Ich habe mich gefragt:", DE)
+    assert signals.is_self_ask("I wonder whether it was worth it?", "", EN)
+    assert not signals.is_self_ask("Ist der Akku geladen?", "Er sagte das.", DE)
+
+
+def test_headline_style() -> None:
+    assert signals.is_headline_style("Self-Checkout: Wirklich besser für alle?", DE)
+    assert not signals.is_headline_style("Welche Sprache lernt ihr: Spanisch oder Französisch?", DE)
+    assert not signals.is_headline_style("Ist das gut?", DE)
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "previous", "expected"),
+    [
+        (DE, "Oder etwa nicht?", "Das ist die Lösung.", True),
+        (DE, "Klingt kompliziert, oder?", "", True),
+        (EN, "Did it pay off?", "It cost us a year.", True),
+        (EN, "Right?", "That was great.", True),
+        (DE, "Habt ihr Lust?", "Das ist die Lösung.", False),  # addresses the reader
+        (EN, "Did the new process pay off for the team?", "It cost us a year.", False),  # not short
+    ],
+)
+def test_tag_question(lexicon, text: str, previous: str, expected: bool) -> None:
+    assert signals.is_tag_question(text, previous, lexicon) is expected
+
+
+def test_argued_through_needs_more_after_a_question_to_the_reader() -> None:
+    assert signals.goes_on_arguing(["Die Meinungen gehen auseinander."], "Wird KI Übersetzer ersetzen?", DE)
+    assert not signals.goes_on_arguing(["I have, and I loved it."], "Have you tried it yourself?", EN)
+    long_argument = ["Like, they say things about everyone and everything all the time, really." * 3, "Nobody owes anyone."]
+    assert signals.goes_on_arguing(long_argument, "Have you ever overheard someone?", EN)
+    assert not signals.goes_on_arguing(["Schreibt es in die Kommentare."], "Wird das klappen?", DE)
+
+
+def test_continuation_stock_phrase_named_addressee_and_own_promotion() -> None:
+    assert signals.continues_previous("Oder geht ihr alles gelassen an?", "Habt ihr Vorsätze?", DE)
+    assert not signals.continues_previous("Oder geht ihr alles gelassen an?", "Das ist so.", DE)
+    assert signals.is_stock_phrase("War dieser Artikel hilfreich?", DE)
+    assert signals.is_stock_phrase("Have something to add to this story?", EN)
+    assert signals.is_stock_phrase("Tipp: Sind Sie ein Facebook-Experte?", DE)
+    assert not signals.is_stock_phrase("Welche Tipps habt ihr für Anfänger?", DE)
+    assert signals.is_stock_phrase("Und wie geht es euch?", DE)
+    assert not signals.is_stock_phrase("Wie geht es euch mit dem neuen Update nach drei Wochen?", DE)
+    assert signals.named_addressee("Was heißt Sozialismus für Sie, Kevin Kühnert?", DE)
+    assert not signals.named_addressee("Was meint ihr, liebe Leser?", DE)
+    assert not signals.named_addressee("Tee oder Kaffee, was trinkt ihr?", DE)
+    assert signals.promotes_own("Kennt ihr schon unseren Brandfinder?", DE)
+    assert not signals.promotes_own("Kennt ihr schon den Brandfinder?", DE)
+
+
+# --- the issue's cases, end to end ---------------------------------------------------------------
+
+
+def test_closing_question_led_by_an_interjection_and_plural_w_question_are_polls() -> None:
+    found = judged(LEAD, "So war das bei mir.", "Na, hast du es schon ausprobiert?")
+    assert found["Hast du es schon ausprobiert?"].is_poll
+    found = judged(LEAD, "Das waren meine Favoriten.", "Was sind eure liebsten Rezepte für den Winter?")
+    verdict = found["Was sind eure liebsten Rezepte für den Winter?"]
+    assert verdict.is_poll and verdict.kind is PollKind.OPEN
+
+
+def test_three_named_alternatives_are_a_choice_without_a_verb() -> None:
+    found = judged(LEAD, "Behalten, verschenken oder zurückschicken und nie wieder daran denken?")
+    verdict = found["Behalten, verschenken oder zurückschicken und nie wieder daran denken?"]
+    assert verdict.kind is PollKind.CHOICE
+    assert verdict.options == ("Behalten", "verschenken", "zurückschicken und nie wieder daran denken")
+    found = verdicts(LEAD, "Would you rather keep it, give it away or send it back?", language="en")
+    assert found["Would you rather keep it, give it away or send it back?"].options == ("keep it", "give it away", "send it back")
+
+
+def test_alternatives_inside_a_longer_clause() -> None:
+    text = "Würdet ihr eher mit dem Zug oder mit dem Auto in den Urlaub fahren, wenn es billiger wäre?"
+    verdict = judged(LEAD, text)[text]
+    assert verdict.is_poll and verdict.options == ("mit dem Zug", "mit dem Auto")
+    text = "Für mich ist das klar, aber was trinkt ihr lieber: Tee oder Kaffee?"
+    verdict = judged(LEAD, text)[text]
+    assert verdict.is_poll and verdict.options == ("Tee", "Kaffee")
+
+
+def test_topic_alternatives_before_an_expository_question_are_no_choice() -> None:
+    title = "3G, 2G oder 2G Plus: Was gilt jetzt beim Friseur?"
+    verdict = judged("Hier steht, was gilt.", title=title)[title]
+    assert not verdict.is_poll and verdict.kind is PollKind.OPEN
+
+
+@pytest.mark.parametrize(
+    ("blocks", "question", "signal"),
+    [
+        ((LEAD, "Gibt mir das Kraft? Macht es mich neugierig? Würde ich es auch ohne Geld tun?"), "Macht es mich neugierig?", "question_run"),
+        ((LEAD, "Dann kam die Rechnung, und wir fragen uns: Ist der Akku geladen?"), "Dann kam die Rechnung, und wir fragen uns: Ist der Akku geladen?", "self_ask"),
+        ((LEAD, "Würde ich es noch einmal machen? Vermutlich schon."), "Würde ich es noch einmal machen?", None),
+        ((LEAD, "Das ist die beste Lösung. Oder etwa nicht?"), "Oder etwa nicht?", "tag_question"),
+        ((LEAD, "Klingt kompliziert, oder? Ist es aber nicht."), "Klingt kompliziert, oder?", None),
+        ((LEAD, heading("Self-Checkout: Wirklich besser für alle?"), "Hier geht es weiter."), "Self-Checkout: Wirklich besser für alle?", None),
+        ((LEAD, heading("Self-Checkout: Wirklich besser für alle?"), heading("Quellen")), "Self-Checkout: Wirklich besser für alle?", "headline_style"),
+        ((LEAD, "Verstehen die Nutzer überhaupt, wer dafür bezahlt? Die Antwort der Anbieter ist dünn, die Zahlen sind es auch."),
+         "Verstehen die Nutzer überhaupt, wer dafür bezahlt?", None),
+        ((LEAD, "Kennt ihr schon unseren Newsletter?"), "Kennt ihr schon unseren Newsletter?", "own_promotion"),
+        ((LEAD, "Hast du noch Fragen zum Thema?"), "Hast du noch Fragen zum Thema?", "stock_phrase"),
+        ((LEAD, "Du willst mehr wissen? Hier entlang."), "Du willst mehr wissen?", None),
+    ],
+)
+def test_questions_that_are_not_put_to_the_readers_get_no_poll(blocks, question: str, signal: str | None) -> None:
+    verdict = judged(*blocks)[question]
+    assert not verdict.is_poll, verdict
+    if signal:
+        assert signal in verdict.signals
+
+
+def test_english_first_person_and_tags_get_no_poll() -> None:
+    found = judged("We had shipped it in a rush.", "Was I being naive?", "It cost us a year. Did it pay off?", language="en")
+    assert not found["Was I being naive?"].is_poll and "first_person" in found["Was I being naive?"].signals
+    assert not found["Did it pay off?"].is_poll and "tag_question" in found["Did it pay off?"].signals
+
+
+def test_interview_without_speaker_labels_gets_no_poll() -> None:
+    blocks = [LEAD]
+    for question, answer in [
+        ("Was gefällt dir an deiner Arbeit am meisten?", "Die Leute. Ich mag es, mit Menschen zu arbeiten, jeden Tag aufs Neue."),
+        ("Und was nervt dich?", "Die Bürokratie, ganz klar. Formulare über Formulare, das ist schon echt anstrengend."),
+        ("Was würdest du Einsteigern raten?", "Geduld haben. Der Anfang ist schwer, aber es lohnt sich, dranzubleiben."),
+    ]:
+        blocks += [Block("paragraph", question, emphasis="whole"), answer]
+    assert find_questions(article(*blocks)) == []
+    verdict = judged(*blocks)["Was würdest du Einsteigern raten?"]
+    assert "interview_structure" in verdict.signals
+
+
+def test_cap_keeps_the_most_confident_in_article_order() -> None:
+    drafts = [
+        PollDraft("A?", PollKind.OPEN, (), 1, confidence=0.7),
+        PollDraft("B?", PollKind.OPEN, (), 3, confidence=0.9),
+        PollDraft("C?", PollKind.OPEN, (), 5, confidence=0.8),
+        PollDraft("D?", PollKind.OPEN, (), 7, confidence=0.9),
+    ]
+    assert [d.question for d in best_drafts(drafts, 2)] == ["B?", "D?"]
+    assert [d.question for d in best_drafts(drafts, 3)] == ["B?", "C?", "D?"]
+    assert best_drafts(drafts, 0) == []
+    text = article(LEAD, "Hast du schon einen Passkey? Schreib es uns!", "Welchen Passwortmanager nutzt du?")
+    assert len(find_questions(text)) == 2
+    assert [d.question for d in find_questions(text, max_per_article=1)] == ["Hast du schon einen Passkey?"]

@@ -146,8 +146,8 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "review.approved_all": {"en": "Approved {count} proposals; they go to the article's thread now.", "de": "{count} Vorschläge freigegeben; sie kommen jetzt in den Thread des Artikels."},
     "review.nothing_waiting": {"en": "No proposal is waiting any more. Nothing was changed.", "de": "Es wartet kein Vorschlag mehr. Es wurde nichts geändert."},
     "review.unknown": {
-        "en": "This button does not belong to a proposal of this server. Nothing was changed.",
-        "de": "Dieser Knopf gehört zu keinem Vorschlag dieses Servers. Es wurde nichts geändert.",
+        "en": "This button does not belong to a poll or proposal of this server. Nothing was changed.",
+        "de": "Dieser Knopf gehört zu keiner Umfrage und keinem Vorschlag dieses Servers. Es wurde nichts geändert.",
     },
     # --- /config set review (bot/cogs/review.py)
     "config.review": {"en": "Review mode", "de": "Prüfmodus"},

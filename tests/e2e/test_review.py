@@ -202,6 +202,14 @@ async def test_editors_review_edit_add_and_delete(world: SandboxWorld, blog: Blo
                        "Which snack on Fridays?")
     assert by_hand_row[0][1:] == (world.admin.user.id, 7200.0)
 
+    # A member's forged form and forged delete confirmation change nothing.
+    forged_edit = await sandbox.submit_modal(world.member, f"rb:poll-edit:{first}", {"question": "Hijacked?"},
+                                             crafted=True, channel=world.channel)
+    assert "Redaktionsrolle" in await _answer(forged_edit)
+    forged_delete = await sandbox.click_button(world.member, yes_no, f"rb:poll-delete:yes:{first}", crafted=True)
+    assert "keinem Vorschlag" in await _answer(forged_delete)
+    assert _sql(bot_database_url, "SELECT state, question FROM polls WHERE id = ?", first) == [("open", "Four days, same pay?")]
+
     # Delete, after a confirmation; a member cannot.
     member_try = await sandbox.run_slash_command(world.member, "poll", {"poll": str(first)}, subcommand="delete",
                                                  channel=world.channel, crafted=True)

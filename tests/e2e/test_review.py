@@ -93,6 +93,9 @@ async def test_editors_review_edit_add_and_delete(world: SandboxWorld, blog: Blo
                                                  bot_database_url: str, tmp_path) -> None:
     sandbox = world.sandbox
     bot, review, editors, erin = await _setup(world, blog, start_bot, extra='review_timeout = "10m"\n')
+    cleared = await sandbox.run_slash_command(world.admin, "config", {"clear": "review_channel_id"}, subcommand="set",
+                                              channel=world.channel)
+    assert "needs a review channel" in await _answer(cleared)  # review stays on, with its channel
     url, article, message, current_review = await _post_and_wait_review(world, blog, review, "four-day-week", FOUR_DAY_WEEK_TITLE)
     assert _poll_messages(world, article) == []  # proposals wait; the thread has none
     states = _states(bot_database_url, url)

@@ -115,6 +115,7 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "editor.modal_title": {"en": "Edit poll", "de": "Umfrage bearbeiten"},
     "editor.modal_question": {"en": "Question", "de": "Frage"},
     "editor.modal_options": {"en": "Options (one per line; empty: yes/no)", "de": "Optionen (je Zeile eine; leer: Ja/Nein)"},
+    "editor.modal_options_locked": {"en": "Options (fixed: the poll has votes)", "de": "Optionen (fest: die Umfrage hat Stimmen)"},
     "editor.modal_options_hint": {
         "en": "One option per line. Empty: yes/no. “open”: written answers.",
         "de": "Eine Option pro Zeile. Leer: Ja/Nein. „offen“: schriftliche Antworten.",

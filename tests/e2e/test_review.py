@@ -181,6 +181,7 @@ async def test_editors_review_edit_add_and_delete(world: SandboxWorld, blog: Blo
     assert "only the question" in refused, refused
     form = await sandbox.run_slash_command(world.admin, "poll", {"poll": str(first)}, subcommand="edit", channel=world.channel)
     await form.wait_response(timeout=10)
+    assert "fixed: the poll has votes" in json.dumps(form.modal)
     assert "Four days, same pay?" != form.modal_fields.get("question", {}).get("value")
     saved = await _answer(await sandbox.submit_modal(world.admin, form, {"question": "Four days, same pay?"}))
     assert "Saved" in saved, saved

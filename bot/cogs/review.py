@@ -112,6 +112,8 @@ class ReviewDesk:
             await message.edit(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
         except discord.NotFound:
             log.warning("the review message of article %s is gone", article_id)
+        except discord.HTTPException as error:  # e.g. the bot lost access to the review channel: shown next time
+            log.warning("could not redraw the review message of article %s: %s %s", article_id, error.status, error.text)
 
     async def post_approved(self, poll_ids: list[int]) -> None:
         """Post approved polls now; one that fails (Discord down) is posted by a later sweep."""

@@ -115,6 +115,7 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "editor.modal_title": {"en": "Edit poll", "de": "Umfrage bearbeiten"},
     "editor.modal_question": {"en": "Question", "de": "Frage"},
     "editor.modal_options": {"en": "Options (one per line; empty: yes/no)", "de": "Optionen (je Zeile eine; leer: Ja/Nein)"},
+    "editor.modal_options_locked": {"en": "Options (fixed: the poll has votes)", "de": "Optionen (fest: die Umfrage hat Stimmen)"},
     "editor.modal_options_hint": {
         "en": "One option per line. Empty: yes/no. “open”: written answers.",
         "de": "Eine Option pro Zeile. Leer: Ja/Nein. „offen“: schriftliche Antworten.",
@@ -146,8 +147,8 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "review.approved_all": {"en": "Approved {count} proposals; they go to the article's thread now.", "de": "{count} Vorschläge freigegeben; sie kommen jetzt in den Thread des Artikels."},
     "review.nothing_waiting": {"en": "No proposal is waiting any more. Nothing was changed.", "de": "Es wartet kein Vorschlag mehr. Es wurde nichts geändert."},
     "review.unknown": {
-        "en": "This button does not belong to a proposal of this server. Nothing was changed.",
-        "de": "Dieser Knopf gehört zu keinem Vorschlag dieses Servers. Es wurde nichts geändert.",
+        "en": "This button does not belong to a poll or proposal of this server. Nothing was changed.",
+        "de": "Dieser Knopf gehört zu keiner Umfrage und keinem Vorschlag dieses Servers. Es wurde nichts geändert.",
     },
     # --- /config set review (bot/cogs/review.py)
     "config.review": {"en": "Review mode", "de": "Prüfmodus"},

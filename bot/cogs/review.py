@@ -11,6 +11,8 @@ recorded, a poll approved but not yet posted, posted but not recorded, a deleted
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -42,6 +44,8 @@ log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 HISTORY_LIMIT = 200
+RETRY_BASE_SECONDS = 2.0
+MAX_RETRY_SECONDS = 300.0
 
 
 class ReviewDesk:
@@ -50,6 +54,7 @@ class ReviewDesk:
         self.database = bot.database
         self.review_timeout = bot.settings.polls.review_timeout
         self.poster = PollPoster(bot.database, bot.publisher.transport)
+        self._failures: dict[str, tuple[int, float]] = {}  # step -> (failures in a row, monotonic time to retry)
 
     async def _render(self, article_id: int) -> tuple[int, int, discord.Embed, discord.ui.View] | None:
         """The guild's review channel and the message for an article (None: no review channel or no article)."""
@@ -107,6 +112,8 @@ class ReviewDesk:
             await message.edit(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
         except discord.NotFound:
             log.warning("the review message of article %s is gone", article_id)
+        except discord.HTTPException as error:  # e.g. the bot lost access to the review channel: shown next time
+            log.warning("could not redraw the review message of article %s: %s %s", article_id, error.status, error.text)
 
     async def post_approved(self, poll_ids: list[int]) -> None:
         """Post approved polls now; one that fails (Discord down) is posted by a later sweep."""
@@ -133,27 +140,41 @@ class ReviewDesk:
             await mark_sent(session, key, message_id=where.message_id, sent_at=utcnow())
 
     async def sweep(self) -> None:
-        """One round of background work: timeouts, review messages not yet sent, approved polls not yet posted."""
+        """One round of background work: timeouts, review messages not yet sent, approved polls not yet posted,
+        deleted polls still shown. A step that fails (a review channel the bot cannot write to, Discord down) is
+        logged and tried again later, with a growing pause, without holding up the others."""
         decided = await run_write(self.database, lambda session: expire_proposals(
             session, now=utcnow(), timeout_seconds=self.review_timeout))
         async with self.database.session() as session:
             waiting = await articles_awaiting_review_message(session)
-        for article_id in waiting:
-            await self.ensure_review_message(article_id)
-        async with self.database.session() as session:
             to_post = await polls_to_post(session)
-        async with self.database.session() as session:
             deleted = await deleted_polls_still_shown(session)
+        for article_id in waiting:
+            await self._attempt(f"review:{article_id}", lambda a=article_id: self.ensure_review_message(a))
         for poll_id in deleted:
-            await self.remove_deleted(poll_id)
+            await self._attempt(f"removed:{poll_id}", lambda p=poll_id: self.remove_deleted(p))
         touched = set(decided)
         for poll_id in to_post:
-            sent = await self.poster.post(poll_id)
-            if sent is not None:
+            if await self._attempt(f"poll:{poll_id}", lambda p=poll_id: self.poster.post(p)):
                 async with self.database.session() as session:
                     article_id = await poll_article_id(session, poll_id)
                 if article_id is not None:
                     touched.add(article_id)
         for article_id in sorted(touched):
-            await self.refresh(article_id)
+            await self._attempt(f"refresh:{article_id}", lambda a=article_id: self.refresh(a))
 
+    async def _attempt(self, key: str, step: Callable[[], Awaitable[object]]) -> bool:
+        """Run one step unless it is pausing after failures; True when it ran without an error."""
+        now = time.monotonic()
+        failures, not_before = self._failures.get(key, (0, 0.0))
+        if now < not_before:
+            return False
+        try:
+            await step()
+        except (discord.HTTPException, OSError, TimeoutError) as error:
+            pause = min(RETRY_BASE_SECONDS * 2 ** failures, MAX_RETRY_SECONDS)
+            self._failures[key] = (failures + 1, now + pause)
+            log.warning("review step %s failed (%s: %s); trying again in %.0f s", key, type(error).__name__, error, pause)
+            return False
+        self._failures.pop(key, None)
+        return True

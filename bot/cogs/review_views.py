@@ -133,7 +133,8 @@ class EditPollModal(discord.ui.Modal):
         )
         hint = t("editor.modal_options_hint", language) + (t("editor.options_locked", language) if options_locked else "")
         self.options: discord.ui.TextInput[EditPollModal] = discord.ui.TextInput(
-            label=t("editor.modal_options", language)[:45], style=discord.TextStyle.paragraph, custom_id=OPTIONS_INPUT_ID,
+            label=t("editor.modal_options_locked" if options_locked else "editor.modal_options", language)[:45],
+            style=discord.TextStyle.paragraph, custom_id=OPTIONS_INPUT_ID,
             default=options[:OPTIONS_INPUT_MAX_LENGTH] or None, required=False, max_length=OPTIONS_INPUT_MAX_LENGTH,
             placeholder=hint[:100],
         )

@@ -4,7 +4,7 @@ Review mode on: the article is posted, its proposals go to the review channel; a
 of another guild are refused and change nothing; an editor drops one, edits one (every kind of bad option text
 refused with a clear message first, nothing of it reaching Discord), approves all; the approved polls appear in
 the thread with deadlines counted from approval; an edit after the first vote may change only the question;
-an admin adds a poll by hand and deletes one. Then: SIGKILL between an Approve click and the bot learning that
+an admin adds a poll by hand and deletes one. Then: SIGKILL between sending the review message and recording it, and between an Approve click and the bot learning that
 its poll was posted ends with the poll posted exactly once; the review timeout with both defaults; a SIGKILL
 between a deletion and removing the poll's message is finished after the restart.
 """
@@ -93,6 +93,9 @@ async def test_editors_review_edit_add_and_delete(world: SandboxWorld, blog: Blo
                                                  bot_database_url: str, tmp_path) -> None:
     sandbox = world.sandbox
     bot, review, editors, erin = await _setup(world, blog, start_bot, extra='review_timeout = "10m"\n')
+    cleared = await sandbox.run_slash_command(world.admin, "config", {"clear": "review_channel_id"}, subcommand="set",
+                                              channel=world.channel)
+    assert "needs a review channel" in await _answer(cleared)  # review stays on, with its channel
     url, article, message, current_review = await _post_and_wait_review(world, blog, review, "four-day-week", FOUR_DAY_WEEK_TITLE)
     assert _poll_messages(world, article) == []  # proposals wait; the thread has none
     states = _states(bot_database_url, url)
@@ -178,6 +181,7 @@ async def test_editors_review_edit_add_and_delete(world: SandboxWorld, blog: Blo
     assert "only the question" in refused, refused
     form = await sandbox.run_slash_command(world.admin, "poll", {"poll": str(first)}, subcommand="edit", channel=world.channel)
     await form.wait_response(timeout=10)
+    assert "fixed: the poll has votes" in json.dumps(form.modal)
     assert "Four days, same pay?" != form.modal_fields.get("question", {}).get("value")
     saved = await _answer(await sandbox.submit_modal(world.admin, form, {"question": "Four days, same pay?"}))
     assert "Saved" in saved, saved
@@ -201,6 +205,14 @@ async def test_editors_review_edit_add_and_delete(world: SandboxWorld, blog: Blo
     by_hand_row = _sql(bot_database_url, "SELECT state, created_by, duration_seconds FROM polls WHERE question = ?",
                        "Which snack on Fridays?")
     assert by_hand_row[0][1:] == (world.admin.user.id, 7200.0)
+
+    # A member's forged form and forged delete confirmation change nothing.
+    forged_edit = await sandbox.submit_modal(world.member, f"rb:poll-edit:{first}", {"question": "Hijacked?"},
+                                             crafted=True, channel=world.channel)
+    assert "Redaktionsrolle" in await _answer(forged_edit)
+    forged_delete = await sandbox.click_button(world.member, yes_no, f"rb:poll-delete:yes:{first}", crafted=True)
+    assert "keinem Vorschlag" in await _answer(forged_delete)
+    assert _sql(bot_database_url, "SELECT state, question FROM polls WHERE id = ?", first) == [("open", "Four days, same pay?")]
 
     # Delete, after a confirmation; a member cannot.
     member_try = await sandbox.run_slash_command(world.member, "poll", {"poll": str(first)}, subcommand="delete",
@@ -244,7 +256,16 @@ async def test_restart_mid_approval_posts_once_and_the_timeout_defaults(
 ) -> None:
     sandbox = world.sandbox
     bot, review, editors, erin = await _setup(world, blog, start_bot, extra='review_timeout = "10m"\n')
+    # SIGKILL the moment the review message exists, before the bot can record it: the restarted bot finds it.
+    killed = kill_when(sandbox, lambda: any(m.embeds for m in _bot_messages(world, review)), bot)
     url, article, message, current_review = await _post_and_wait_review(world, blog, review, "four-day-week", FOUR_DAY_WEEK_TITLE)
+    await killed
+    article_id = _sql(bot_database_url, "SELECT id FROM articles WHERE url = ?", url)[0][0]
+    assert _sql(bot_database_url, "SELECT state FROM discord_posts WHERE key = ?", f"review:{article_id}") == [("pending",)]
+    bot = await start_bot(poll_interval="0.5s", poll_duration=f"{POLL_DURATION}s", extra='review_timeout = "10m"\n')
+    await wait_until(lambda: _sql(bot_database_url, "SELECT state, message_id FROM discord_posts WHERE key = ?",
+                                  f"review:{article_id}") == [("sent", message.id)], 20, "the review message recorded")
+    assert len(_bot_messages(world, review)) == 1
     first = _states(bot_database_url, url)[0][0]
 
     killed = kill_when(sandbox, lambda: len(_poll_messages(world, article)) >= 1, bot)

@@ -29,6 +29,7 @@ from bot.polls.voting import VoteRequest, cast_votes, store_answer
 from bot.posting.outbox import mark_sent, record_intent
 from bot.questions.model import PollKind
 from bot.storage.database import Database
+from bot.summaries.report import build_summary
 from bot.storage.models import Answer, GuildSettings, Poll, PollOption, PollState, Vote, utcnow
 from bot.errors import PollClosed
 from polls.conftest import GUILD, OTHER_GUILD, MakePoll
@@ -155,6 +156,11 @@ async def test_delete_records_who_and_removes_votes_and_answers(database: Databa
         assert await article_polls_all_closed(session, poll.article_id)
     stored = await state_of(database, poll.poll_id)
     assert stored.state == PollState.DELETED and stored.deleted_by == EDITOR and stored.deleted_at is not None
+    kept = await make_poll(state=PollState.CLOSED, position=2, article_id=poll.article_id, question="Kept?")
+    proposed = await make_poll(state=PollState.PROPOSED, position=3, article_id=poll.article_id, question="Waiting?")
+    summary = await build_summary(database, poll.article_id)
+    assert [p.id for p in summary.polls] == [kept.poll_id] and summary.voters == 0
+    assert proposed.poll_id not in [p.id for p in summary.polls]
     with pytest.raises(NotEditable):
         async with database.session() as session:
             await edit_poll(session, guild_id=GUILD, poll_id=poll.poll_id, editor_id=EDITOR, question="x", options=None, now=utcnow())

@@ -179,6 +179,10 @@ async def test_reader_text_is_shown_as_text_everywhere(site: Site) -> None:
         assert "<script>" not in body and "&lt;script&gt;" in body
         assert "123456789012345678" not in body  # a mention shows without the member's id
         assert "Ada Member-Name" not in body
+    odd = await Community(site.database).article([], url="javascript:alert(document.domain)//", language="en")
+    odd_token = (await site.links.link_for(odd.id)).rsplit("/", 1)[1]
+    odd_page = lxml.html.fromstring(await (await site.client.get(f"/r/{odd_token}")).text())
+    assert not odd_page.xpath("//a[starts-with(@href,'javascript')]") and odd_page.xpath("//h1")
     page = await (await site.client.get(f"/r/{token}")).text()
     assert "**bold**" in page and "# heading - list item `code`" in page  # markdown is not interpreted either
     chart = await site.client.get(f"/r/{token}/chart.svg")

@@ -323,3 +323,25 @@ async def test_operational_figures_on_each_backend(database: Database) -> None:
         await ping(session)
         figures = await operational_figures(session)
     assert figures.open_polls == 3 and figures.backlog == 0
+
+
+async def test_an_address_in_use_is_one_clear_error(sqlite_database: Database) -> None:
+    import socket
+    from dataclasses import replace
+
+    from bot.cogs.client import ReaderBot
+    from bot.config import Settings, WebSettings
+    from bot.web.errors import WebServerError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = replace(Settings(), web=WebSettings(listen=f"127.0.0.1:{port}", secret=SECRET))
+        bot = ReaderBot(settings, sqlite_database, fetcher=None, sync_commands=False)  # type: ignore[arg-type]
+        try:
+            with pytest.raises(WebServerError, match=rf"cannot serve the web pages on 127\.0\.0\.1:{port}: .*in use"):
+                await bot._start_web()
+        finally:
+            await bot.web.stop()  # type: ignore[union-attr]
+            await bot.close()

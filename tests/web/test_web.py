@@ -292,6 +292,9 @@ async def test_healthz_is_503_when_the_database_is_unreachable() -> None:
         report = await response.json()
         assert response.status == 503 and report["checks"]["database"]["ok"] is False
         assert report["checks"]["gateway"]["ok"] is True
+        page = await client.get("/r/" + "A" * 32)
+        assert page.status == 503 and page.headers["X-Content-Type-Options"] == "nosniff"
+        assert "default-src 'none'" in page.headers["Content-Security-Policy"]
         metrics = await client.get("/metrics")  # still served: the other figures are worth having
         assert metrics.status == 200 and b"reader_bot_votes_stored_total" in await metrics.read()
     finally:

@@ -73,6 +73,11 @@ async def security_headers(request: web.Request, handler: Callable[[web.Request]
         response = web.Response(status=error.status, text=f"{error.reason}\n", headers={"Cache-Control": "no-store"})
         if error.status == 405:
             response.headers["Allow"] = error.headers.get("Allow", "GET, HEAD")
+    except Exception:  # e.g. the database is gone: a polite 503 with the same headers, the details in the log
+        route = request.match_info.route.resource
+        log.exception("web: %s %s failed", request.method, route.canonical if route is not None else "?")  # no token in logs
+        response = web.Response(status=503, text="Temporarily unavailable, please try again in a moment.\n",
+                                headers={"Cache-Control": "no-store", "Retry-After": "30"})
     headers = response.headers
     headers.setdefault("Content-Security-Policy", STRICT_POLICY)
     headers["X-Content-Type-Options"] = "nosniff"
@@ -85,7 +90,7 @@ async def security_headers(request: web.Request, handler: Callable[[web.Request]
 
 def _slug(url: str) -> str:
     tail = url.rstrip("/").rsplit("/", 1)[-1]
-    cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in tail)[:60].strip("-")
+    cleaned = "".join(c if (c.isascii() and c.isalnum()) or c in "-_" else "-" for c in tail)[:60].strip("-")
     return cleaned or "article"
 
 

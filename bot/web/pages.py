@@ -192,13 +192,16 @@ def report_page(summary: Summary, links: Links) -> str:
     language = _language(summary.article.language)
     title = reader_text(summary.article.title, 300)
     url = escape(summary.article.url, quote=True)
+    # Only a web address becomes a link (a feed could give anything); the policy would block a script URL anyway.
+    linkable = summary.article.url.lower().startswith(("https://", "http://"))
+    heading = f'<a href="{url}" rel="noreferrer noopener">{title}</a>' if linkable else title
     thread = (
         label("thread_none", language) if summary.thread.messages == 0
         else label("thread", language, messages=summary.thread.messages, participants=summary.thread.participants)
     )
     header = (
         f'<header><p class="kicker">{escape(web_label("report", language))}</p>'
-        f'<h1><a href="{url}" rel="noreferrer noopener">{title}</a></h1>'
+        f"<h1>{heading}</h1>"
         f"{_status(summary, language)}<p class=\"status\">{escape(thread)}</p></header>"
     )
     sections = [_poll_section(n, poll, summary, language, compact=False) for n, poll in enumerate(summary.polls, start=1)]

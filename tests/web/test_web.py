@@ -179,6 +179,10 @@ async def test_reader_text_is_shown_as_text_everywhere(site: Site) -> None:
         assert "<script>" not in body and "&lt;script&gt;" in body
         assert "123456789012345678" not in body  # a mention shows without the member's id
         assert "Ada Member-Name" not in body
+    odd = await Community(site.database).article([], url="javascript:alert(document.domain)//", language="en")
+    odd_token = (await site.links.link_for(odd.id)).rsplit("/", 1)[1]
+    odd_page = lxml.html.fromstring(await (await site.client.get(f"/r/{odd_token}")).text())
+    assert not odd_page.xpath("//a[starts-with(@href,'javascript')]") and odd_page.xpath("//h1")
     page = await (await site.client.get(f"/r/{token}")).text()
     assert "**bold**" in page and "# heading - list item `code`" in page  # markdown is not interpreted either
     chart = await site.client.get(f"/r/{token}/chart.svg")
@@ -288,6 +292,9 @@ async def test_healthz_is_503_when_the_database_is_unreachable() -> None:
         report = await response.json()
         assert response.status == 503 and report["checks"]["database"]["ok"] is False
         assert report["checks"]["gateway"]["ok"] is True
+        page = await client.get("/r/" + "A" * 32)
+        assert page.status == 503 and page.headers["X-Content-Type-Options"] == "nosniff"
+        assert "default-src 'none'" in page.headers["Content-Security-Policy"]
         metrics = await client.get("/metrics")  # still served: the other figures are worth having
         assert metrics.status == 200 and b"reader_bot_votes_stored_total" in await metrics.read()
     finally:
@@ -319,3 +326,25 @@ async def test_operational_figures_on_each_backend(database: Database) -> None:
         await ping(session)
         figures = await operational_figures(session)
     assert figures.open_polls == 3 and figures.backlog == 0
+
+
+async def test_an_address_in_use_is_one_clear_error(sqlite_database: Database) -> None:
+    import socket
+    from dataclasses import replace
+
+    from bot.cogs.client import ReaderBot
+    from bot.config import Settings, WebSettings
+    from bot.web.errors import WebServerError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = replace(Settings(), web=WebSettings(listen=f"127.0.0.1:{port}", secret=SECRET))
+        bot = ReaderBot(settings, sqlite_database, fetcher=None, sync_commands=False)  # type: ignore[arg-type]
+        try:
+            with pytest.raises(WebServerError, match=rf"cannot serve the web pages on 127\.0\.0\.1:{port}: .*in use"):
+                await bot._start_web()
+        finally:
+            await bot.web.stop()  # type: ignore[union-attr]
+            await bot.close()

@@ -132,3 +132,4 @@ async def _fetch_failed(base: str, baseline: float) -> bool:
 
 async def _counter_above(base: str, name: str, baseline: float) -> bool:
     return _value(await _scrape(base), name) > baseline
+

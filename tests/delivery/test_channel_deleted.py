@@ -27,8 +27,10 @@ async def test_channel_deleted_then_feed_move_posts_pending_article_once(
     url = blog.post_url("moving")
     await wait_until(lambda: [r for r in requests_to(sandbox, old_channel.id, method="POST") if r.status == 403], 10, "a refused post")
     await wait_until(lambda: other.article_messages(url), 10, "the article in the other guild")
+    deleted_index = len(sandbox.requests)
     sandbox.delete_channel(old_channel)
     await wait_until(lambda: any("deleted" in text for text in dm_texts(world, world.admin)), 10, "the notice by DM")
+    await asyncio.sleep(0.3)  # a fetch of the feed already under way when it was paused may still finish
     deleted_at = len(sandbox.requests)
     feed_hits = blog.hits["feed"]
     fetched = rows(bot_database_url, "SELECT last_fetch_at FROM feed_subscriptions WHERE guild_id = ?", world.guild.id)
@@ -37,8 +39,9 @@ async def test_channel_deleted_then_feed_move_posts_pending_article_once(
     assert fetched_while_paused <= feed_fetch_bound(1.5, 0.3, feeds=1)
     assert rows(bot_database_url, "SELECT last_fetch_at FROM feed_subscriptions WHERE guild_id = ?", world.guild.id) == fetched
     # Paused: no request for the deleted channel, no fetch of its feed; the other guild's feed is still fetched.
-    after_delete = requests_to(sandbox, old_channel.id, since=deleted_at)
-    assert after_delete == [], [(r.method, r.path, r.status) for r in after_delete]
+    after_delete = requests_to(sandbox, old_channel.id, since=deleted_index)
+    assert len(after_delete) <= 1, [(r.method, r.path, r.status) for r in after_delete]  # at most one under way
+    assert requests_to(sandbox, old_channel.id, since=deleted_at) == []
     assert rows(bot_database_url, "SELECT paused, delivery_problem FROM feed_subscriptions WHERE guild_id = ?", world.guild.id) == [(1, "channel_deleted")]
     listed = await slash(sandbox, world.admin, "feed", "list", {}, other_channel := sandbox.add_channel(world.guild, "new-articles"))
     assert "/feed move" in listed and "paused" in listed, listed

@@ -77,8 +77,6 @@ async def test_a_problem_is_told_once_and_its_fix_once(database: Database) -> No
     async with database.session() as session:
         row = await session.get(FeedSubscription, subscription_id)
         assert (row.delivery_attempts, row.delivery_since, row.paused) == (4, NOW, False)
-        deleted = await record_subscription_problem(session, subscription_id, "channel_deleted", detail=None, now=NOW, pause=True)
-    assert deleted is not None and deleted.notify  # a different problem is news
     async with database.session() as session:
         fixed = await clear_subscription_problem(session, subscription_id)
         nothing = await clear_subscription_problem(session, subscription_id)
@@ -86,6 +84,17 @@ async def test_a_problem_is_told_once_and_its_fix_once(database: Database) -> No
     async with database.session() as session:
         row = await session.get(FeedSubscription, subscription_id)
         assert (row.delivery_problem, row.delivery_attempts, row.paused) == (None, 0, False)
+
+    # A paused problem (the channel was deleted) stays until an admin acts: late failures and posts change nothing.
+    async with database.session() as session:
+        deleted = await record_subscription_problem(session, subscription_id, "channel_deleted", detail=None, now=NOW, pause=True)
+    assert deleted is not None and deleted.notify
+    async with database.session() as session:
+        late = await record_subscription_problem(session, subscription_id, "missing_permissions", detail="send_messages", now=NOW)
+        assert late is not None and not late.notify
+        assert await clear_subscription_problem(session, subscription_id) is None
+        row = await session.get(FeedSubscription, subscription_id)
+        assert (row.delivery_problem, row.paused) == ("channel_deleted", True)
 
 
 async def test_lost_rows_keep_their_history_and_free_the_keys(database: Database) -> None:

@@ -54,14 +54,29 @@ def _change(subscription: FeedSubscription, notify: bool, problem: str | None = 
     )
 
 
+async def _locked_subscription(session: AsyncSession, subscription_id: int) -> FeedSubscription | None:
+    """The subscription, read after taking its write lock (a no-op UPDATE first): the publisher and the event
+    handlers record problems concurrently, and a decision made on a stale read would undo the other's."""
+    await session.execute(
+        update(FeedSubscription)
+        .where(FeedSubscription.id == subscription_id)
+        .values(delivery_attempts=FeedSubscription.delivery_attempts)
+    )
+    return await session.get(FeedSubscription, subscription_id, populate_existing=True)
+
+
 async def record_subscription_problem(
     session: AsyncSession, subscription_id: int, problem: str, *, detail: str | None, now: datetime, pause: bool = False
 ) -> ProblemChange | None:
     """Count a failed attempt. A different problem than before starts over (since now, not yet told); so do
     different missing permissions than the admins were told of (what they must do has changed)."""
-    subscription = await session.get(FeedSubscription, subscription_id)
+    subscription = await _locked_subscription(session, subscription_id)
     if subscription is None:
         return None
+    if subscription.paused and not pause:
+        # Paused until an admin acts (channel deleted, feed gone): a late answer to a request that was under way
+        # when it was paused changes nothing, and nobody is told again.
+        return _change(subscription, False)
     if subscription.delivery_problem != problem:
         subscription.delivery_problem = problem
         subscription.delivery_detail = None
@@ -86,9 +101,12 @@ async def clear_subscription_problem(
 ) -> ProblemChange | None:
     """Posting works again: forget the problem (any posting problem, or only `problem`); `notify` when admins
     had been told of it. A summary problem (no_attach_files) is only cleared by a summary that went out whole."""
-    subscription = await session.get(FeedSubscription, subscription_id)
-    if subscription is None or subscription.delivery_problem is None:
-        return None
+    known = await session.scalar(select(FeedSubscription.delivery_problem).where(FeedSubscription.id == subscription_id))
+    if known is None:
+        return None  # the common case after a post: nothing to clear, no write
+    subscription = await _locked_subscription(session, subscription_id)
+    if subscription is None or subscription.delivery_problem is None or subscription.paused:
+        return None  # a paused feed waits for its admin (/feed move, /feed resume), not for a post that raced it
     if problem is not None and subscription.delivery_problem != problem:
         return None
     if problem is None and subscription.delivery_problem == NO_ATTACH_FILES:

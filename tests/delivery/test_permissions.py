@@ -8,7 +8,7 @@ import time
 from e2e.fixtures import StartBot
 from e2e.harness import BlogServer, SandboxWorld, wait_until
 
-from .support import OtherGuild, bot_texts, report, requests_to, slash, subscribe
+from .support import OtherGuild, bot_texts, feed_fetch_bound, report, requests_to, slash, subscribe
 
 
 async def test_permission_lost_then_restored_notice_once_and_posted_once(
@@ -26,6 +26,7 @@ async def test_permission_lost_then_restored_notice_once_and_posted_once(
     sandbox.set_overwrite(world.channel, bot_role, 0, ["send_messages"])
     start = len(sandbox.requests)
     feed_hits = blog.hits["feed"]
+    began = time.monotonic()
     blog.add_post("locked-out", "Locked out", ["A short article without questions."])
     url = blog.post_url("locked-out")
 
@@ -67,4 +68,5 @@ async def test_permission_lost_then_restored_notice_once_and_posted_once(
         posted_seconds_after_fix=round(posted_after, 2),
     )
     assert len(to_channel) <= 20
+    assert blog.hits["feed"] - feed_hits <= feed_fetch_bound(time.monotonic() - began, 0.3, feeds=2)
     assert bot.running

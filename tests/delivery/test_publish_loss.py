@@ -88,3 +88,22 @@ async def test_dropping_is_chosen_by_the_guild(database: Database) -> None:
     result = await ArticlePublisher(database, discord, PollSettings(duration=60), clock=lambda: NOW).publish(article_id)
     assert (result.reposts, result.dropped_polls) == (0, 1)
     assert discord.calls == ["article", "thread"]
+
+
+class DownDiscord(VanishingDiscord):
+    async def send_article_message(self, channel_id: int, card: ArticleCard, nonce: str) -> SentMessage:
+        raise OSError("503 Service Unavailable")
+
+
+async def test_a_failed_step_is_recorded_on_its_outbox_row(database: Database) -> None:
+    _, article_id, _ = await _article(database, 1, 10)
+    publisher = ArticlePublisher(database, DownDiscord(), PollSettings(duration=60), clock=lambda: NOW)
+    for _ in range(2):
+        try:
+            await publisher.publish(article_id)
+        except OSError:
+            pass
+    async with database.session() as session:
+        row = await session.scalar(select(DiscordPost).where(DiscordPost.key == f"article:{article_id}"))
+        assert (row.problem, row.problem_since, row.attempts, str(row.state)) == ("transient", NOW, 2, "pending")
+        assert "503" in row.last_error

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 NATIVE_POLLS_COG_NAME = "NativePolls"
 POLL_EXPIRED = 520001  # Discord: "Poll expired"
 EVENT_LOG_SIZE = 20_000  # recent events kept to replay over a reconciliation
+MAX_BATCH = 5000  # events (and reconciliations) stored in one unit of work
 VOTERS_PAGE_LIMIT = 1_000_000  # discord.py pages by 100 until a page comes back empty
 
 
@@ -121,7 +122,7 @@ class NativePollsCog(commands.Cog, name=NATIVE_POLLS_COG_NAME):
     async def _work(self) -> None:
         while True:
             items = [await self._queue.get()]
-            while not self._queue.empty():
+            while not self._queue.empty() and len(items) < MAX_BATCH:
                 items.append(self._queue.get_nowait())
             try:
                 await self._apply(items)

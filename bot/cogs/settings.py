@@ -13,6 +13,7 @@ from bot.cogs.checks import manage_server_only
 from bot.cogs.errors import NO_MENTIONS, escape
 from bot.cogs.i18n import Language, language_for, t
 from bot.errors import InvalidInput
+from bot.storage.feeds import list_subscriptions
 from bot.storage.settings import (
     MAX_AUTHOR_NAME_LENGTH,
     WEEKDAYS,
@@ -69,6 +70,19 @@ def describe_config(config: GuildConfig, links: list[tuple[str, int]], language:
     return "\n".join(f"**{t(key, language)}:** {value}" for key, value in rows)[:2000]
 
 
+async def send_polls_missing(bot: ReaderBot, guild: discord.Guild | None, language: Language) -> str:
+    """A line naming the feed channels where the bot may not send polls (native polls need Send Polls), or ""."""
+    if guild is None or guild.me is None:
+        return ""
+    async with bot.database.session() as session:
+        channel_ids = {subscription.channel_id for subscription in await list_subscriptions(session, guild.id)}
+    lacking = [channel for channel_id in sorted(channel_ids) if (channel := guild.get_channel(channel_id)) is not None
+               and not channel.permissions_for(guild.me).send_polls]
+    if not lacking:
+        return ""
+    return "\n" + t("config.native_send_polls", language, channels=", ".join(c.mention for c in lacking))
+
+
 class NativeStyleConfirm(discord.ui.View):
     """Confirm switching an anonymous guild to native polls; only the admin who asked can press, once."""
 
@@ -98,7 +112,9 @@ class NativeStyleConfirm(discord.ui.View):
         assert interaction.guild_id is not None
         async with self.bot.database.session() as session:
             await update_guild_settings(session, interaction.guild_id, poll_style="native")
-        await interaction.response.edit_message(content=t("config.native_confirmed", self.language), view=None)
+        text = t("config.native_confirmed", self.language) + await send_polls_missing(self.bot, interaction.guild,
+                                                                                        self.language)
+        await interaction.response.edit_message(content=text, view=None, allowed_mentions=NO_MENTIONS)
 
     async def _cancel(self, interaction: discord.Interaction) -> None:
         self.stop()
@@ -211,6 +227,8 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
             changed = await update_guild_settings(session, interaction.guild_id, **changes) if changes else []
         heading = t("config.saved" if changed else "config.unchanged", member_language)
         text = f"{heading}\n" + await self._describe(interaction.guild_id, member_language)
+        if changes.get("poll_style") == "native":
+            text += await send_polls_missing(self.bot, interaction.guild, member_language)
         if confirm_native:
             view = NativeStyleConfirm(self.bot, interaction.user.id, member_language)
             text = t("config.native_confirm", member_language) + "\n\n" + text

@@ -88,6 +88,7 @@ class NativePollsCog(commands.Cog, name=NATIVE_POLLS_COG_NAME):
         self._worker: asyncio.Task[None] | None = None
         self._reconciling: asyncio.Task[None] | None = None
         self.reconciled: list[tuple[int, ReconcileResult]] = []  # (poll id, what changed), for logs and tests
+        self._forgotten_at: dict[tuple[int, int], int] = {}  # (guild, member) -> event number at their /forget-me
 
     async def cog_load(self) -> None:
         self._worker = asyncio.create_task(self._work(), name="reader-bot native poll votes")
@@ -110,6 +111,12 @@ class NativePollsCog(commands.Cog, name=NATIVE_POLLS_COG_NAME):
     @commands.Cog.listener()
     async def on_raw_poll_vote_remove(self, payload: discord.RawPollVoteActionEvent) -> None:
         self._enqueue(payload, added=False)
+
+    @commands.Cog.listener()
+    async def on_member_forgotten(self, guild_id: int, member_id: int) -> None:
+        """After /forget-me, events the member caused before it are not replayed over a reconciliation (they
+        would store a forgotten vote again); votes they cast after it are new votes."""
+        self._forgotten_at[(guild_id, member_id)] = self._sequence
 
     def _enqueue(self, payload: discord.RawPollVoteActionEvent, *, added: bool) -> None:
         if payload.guild_id is None or (self.bot.user is not None and payload.user_id == self.bot.user.id):
@@ -148,7 +155,8 @@ class NativePollsCog(commands.Cog, name=NATIVE_POLLS_COG_NAME):
                     changed |= await apply_native_events(session, pending)
                     pending = []
                     result = await reconcile_native_poll(session, item.ref.poll_id, item.voters, final=item.final)
-                    replay = [event for number, event in self._recent if number > item.since]
+                    replay = [event for number, event in self._recent if number > item.since
+                              and number > self._forgotten_at.get((event.guild_id, event.member_id), 0)]
                     changed |= await apply_native_events(session, replay)
                     results.append((item, result))
                 else:

@@ -91,3 +91,35 @@ async def test_discord_ending_a_poll_on_its_own_stores_the_final_voters(running_
             [readers[0].user.id, readers[1].user.id])))
     world.sandbox.end_poll(message)  # Discord ends it: MESSAGE_UPDATE and the poll-result message (type 46)
     await wait_until(lambda: votes_are(6), 10, "the final voters stored")
+
+
+async def test_a_reconciliation_under_way_does_not_bring_back_a_forgotten_vote(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    """The voters are read from Discord while the member votes and then runs /forget-me: the events replayed over
+    the reconciliation must not store the forgotten vote again; a vote after /forget-me is a new vote."""
+    from bot.cogs.native_polls import _Reconcile
+
+    stored, message = await _posted_native_poll(running_bot, world, "nonce-native-4")
+    cog = running_bot.get_cog("NativePolls")
+    summaries = running_bot.get_cog("Summaries")
+    async with running_bot.database.session() as session:
+        ref = await native_poll_ref(session, stored.poll_id)
+    since = cog._sequence  # the reconciliation starts reading voters here ...
+    world.sandbox.vote_native(world.member, message, [1])
+    await wait_until(lambda: cog._sequence > since, 5, "the vote event")
+    await summaries.forget(world.guild.id, world.member.user.id)  # ... the member forgets ...
+    voters = {answer: set(world.sandbox.poll_voters(message, answer)) for answer in (1, 2, 3)}
+    item = _Reconcile(ref, voters, since, final=False)  # ... and the voters it read still list them
+    cog._queue.put_nowait(item)
+    await item.done
+
+    async def stored_members() -> list[int]:
+        async with running_bot.database.session() as session:
+            return list((await session.scalars(select(Vote.member_id).where(Vote.poll_id == stored.poll_id))).all())
+
+    assert await stored_members() == []
+    world.sandbox.vote_native(world.member, message, [2])  # a new vote after /forget-me counts
+    await wait_until(lambda: _has(stored_members, [world.member.user.id]), 5, "the new vote stored")
+
+
+async def _has(read, expected) -> bool:  # type: ignore[no-untyped-def]
+    return await read() == expected

@@ -22,8 +22,8 @@ import aiohttp
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cogs.native_polls import discord_poll, is_native_message_for, native_poll_content
 from bot.cogs.poll_views import ANSWER_PREFIX, VOTE_PREFIX, PollMessage, render_poll_message
+from bot.cogs.native_polls import discord_poll, is_native_message_for, native_poll_content
 from bot.config import Settings
 from bot.polls.native import native_poll_draft
 from bot.polls.tally import load_poll_snapshot

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -11,7 +12,7 @@ from discord.ext import commands
 from bot.cogs.checks import manage_server_only
 from bot.cogs.errors import NO_MENTIONS, escape
 from bot.cogs.i18n import Language, language_for, t
-from bot.cogs.native_settings import NativeStyleConfirm, send_polls_missing
+from bot.cogs.native_settings import send_polls_missing
 from bot.errors import InvalidInput
 from bot.storage.settings import (
     MAX_AUTHOR_NAME_LENGTH,
@@ -34,6 +35,7 @@ _WEEKDAY_NAMES = {
     "de": dict(zip(WEEKDAYS, ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"), strict=True)),
 }
 MAX_AUTHORS_SHOWN = 20
+NATIVE_CONFIRM_SECONDS = 600.0
 
 
 def _yes_no(value: bool, language: Language) -> str:
@@ -66,6 +68,44 @@ def describe_config(config: GuildConfig, links: list[tuple[str, int]], language:
         ("config.authors", authors or t("config.none", language)),
     ]
     return "\n".join(f"**{t(key, language)}:** {value}" for key, value in rows)[:2000]
+
+
+class NativeStyleConfirm(discord.ui.View):
+    """Confirm switching an anonymous guild to native polls; only the admin who asked can press, once."""
+
+    def __init__(self, bot: ReaderBot, admin_id: int, language: Language) -> None:
+        super().__init__(timeout=NATIVE_CONFIRM_SECONDS)
+        self.bot = bot
+        self.admin_id = admin_id
+        self.language = language
+        nonce = secrets.token_hex(6)
+        confirm = discord.ui.Button(label=t("config.native_confirm_button", language), style=discord.ButtonStyle.danger,
+                                    custom_id=f"config-native:yes:{nonce}")
+        cancel = discord.ui.Button(label=t("config.native_cancel_button", language),
+                                   style=discord.ButtonStyle.secondary, custom_id=f"config-native:no:{nonce}")
+        confirm.callback = self._confirm  # type: ignore[method-assign]
+        cancel.callback = self._cancel  # type: ignore[method-assign]
+        self.add_item(confirm)
+        self.add_item(cancel)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.admin_id:
+            await interaction.response.send_message(t("forget.not_yours", language_for(interaction.locale)), ephemeral=True)
+            return False
+        return True
+
+    async def _confirm(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        assert interaction.guild_id is not None
+        async with self.bot.database.session() as session:
+            await update_guild_settings(session, interaction.guild_id, poll_style="native")
+        text = t("config.native_confirmed", self.language) + await send_polls_missing(self.bot, interaction.guild,
+                                                                                        self.language)
+        await interaction.response.edit_message(content=text, view=None, allowed_mentions=NO_MENTIONS)
+
+    async def _cancel(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=t("config.native_cancelled", self.language), view=None)
 
 
 @app_commands.guild_only()
@@ -174,13 +214,13 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
             changed = await update_guild_settings(session, interaction.guild_id, **changes) if changes else []
         heading = t("config.saved" if changed else "config.unchanged", member_language)
         text = f"{heading}\n" + await self._describe(interaction.guild_id, member_language)
-        if changes.get("poll_style") == "native":
-            text += await send_polls_missing(self.bot, interaction.guild, member_language)
         if confirm_native:
             view = NativeStyleConfirm(self.bot, interaction.user.id, member_language)
             text = t("config.native_confirm", member_language) + "\n\n" + text
             await interaction.response.send_message(text[:2000], view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
+        if changes.get("poll_style") == "native":  # native polls need Send Polls in the feeds' channels
+            text += await send_polls_missing(self.bot, interaction.guild, member_language)
         await interaction.response.send_message(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="author", description="Link an author name from the feed to a member of this server")

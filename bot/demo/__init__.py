@@ -407,20 +407,25 @@ class Demo:
                              f", e.g. {failures[0]}")
 
     async def _switch_to_native_polls(self) -> None:
-        """Before the last article, once every earlier one is in: the admin switches to Discord's own polls."""
-        from bot.demo.community import switch_to_native_polls
-
+        """Before the last article: the admin switches to Discord's own polls (and confirms that voters become
+        visible), once every earlier article is in, so exactly the last one gets native polls."""
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while not all(a.article_id is not None for a in self.articles):
             if time.monotonic() > deadline:
                 raise DemoFailed("the earlier articles were not posted before the switch to native polls")
             await asyncio.sleep(0.1)
-        try:
-            told = await switch_to_native_polls(self.sandbox, self.admin, self.article_channel)
-        except (RuntimeError, TimeoutError) as error:
-            raise DemoFailed(str(error)) from None
-        self.setup_log += ["mara.lindner ran /config set style:native (before the last article), was told that "
-                           "Discord's polls show voters, and confirmed", "  " + told]
+        handle = await self.sandbox.run_slash_command(self.admin, "config set", {"style": "native"},
+                                                      channel=self.article_channel)
+        await handle.wait_response(10.0)
+        confirm = next((b["custom_id"] for row in handle.components for b in row.get("components", [])
+                        if str(b.get("custom_id", "")).startswith("config-native:yes:")), None)
+        if confirm is None:
+            raise DemoFailed(f"/config set style:native did not ask to confirm: {handle.text[:300]!r}")
+        click = await self.sandbox.click_button(self.admin, handle.shown_message, confirm)
+        await click.wait_response(10.0)
+        self.setup_log.append("mara.lindner ran /config set style:native (before the last article), "
+                              "was told that Discord's polls show voters, and confirmed")
+        self.setup_log.append("  " + click.text)
 
     async def _until_posted(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS + PUBLISH_GAP_SECONDS * len(self.articles)

@@ -363,16 +363,3 @@ class CommunityRunner:
             self.stats.rewrites += 1
         else:
             self.stats.answers += 1
-
-
-async def switch_to_native_polls(sandbox: Sandbox, admin: Member, channel: Channel) -> str:
-    """`/config set style:native` and the confirmation an anonymous guild is asked for; returns the bot's answer."""
-    handle = await sandbox.run_slash_command(admin, "config set", {"style": "native"}, channel=channel)
-    await handle.wait_response(RESPONSE_TIMEOUT)
-    confirm = next((b["custom_id"] for row in handle.components for b in row.get("components", [])
-                    if str(b.get("custom_id", "")).startswith("config-native:yes:")), None)
-    if confirm is None:
-        raise RuntimeError(f"/config set style:native did not ask to confirm: {handle.text[:300]!r}")
-    click = await sandbox.click_button(admin, handle.shown_message, confirm)
-    await click.wait_response(RESPONSE_TIMEOUT)
-    return click.text

@@ -393,6 +393,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "de": "Erledigt: Neue Ja/Nein- und Auswahl-Umfragen sind Discords eigene Umfragen; wer abstimmt, ist für alle sichtbar.",
     },
     "config.native_cancelled": {"en": "Polls keep their buttons.", "de": "Umfragen behalten ihre Knöpfe."},
+    "config.native_send_polls": {
+        "en": "⚠️ I may not send polls in {channels}: please give me the **Send Polls** permission there, or the polls of new articles wait.",
+        "de": "⚠️ In {channels} darf ich keine Umfragen senden: Bitte gib mir dort die Berechtigung **Umfragen erstellen**, sonst warten die Umfragen neuer Artikel.",
+    },
 }
 
 

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 NATIVE_POLLS_COG_NAME = "NativePolls"
 POLL_EXPIRED = 520001  # Discord: "Poll expired"
 EVENT_LOG_SIZE = 20_000  # recent events kept to replay over a reconciliation
+MAX_BATCH = 5000  # events (and reconciliations) stored in one unit of work
 VOTERS_PAGE_LIMIT = 1_000_000  # discord.py pages by 100 until a page comes back empty
 
 
@@ -87,6 +88,7 @@ class NativePollsCog(commands.Cog, name=NATIVE_POLLS_COG_NAME):
         self._worker: asyncio.Task[None] | None = None
         self._reconciling: asyncio.Task[None] | None = None
         self.reconciled: list[tuple[int, ReconcileResult]] = []  # (poll id, what changed), for logs and tests
+        self._forgotten_at: dict[tuple[int, int], int] = {}  # (guild, member) -> event number at their /forget-me
 
     async def cog_load(self) -> None:
         self._worker = asyncio.create_task(self._work(), name="reader-bot native poll votes")
@@ -110,6 +112,12 @@ class NativePollsCog(commands.Cog, name=NATIVE_POLLS_COG_NAME):
     async def on_raw_poll_vote_remove(self, payload: discord.RawPollVoteActionEvent) -> None:
         self._enqueue(payload, added=False)
 
+    @commands.Cog.listener()
+    async def on_member_forgotten(self, guild_id: int, member_id: int) -> None:
+        """After /forget-me, events the member caused before it are not replayed over a reconciliation (they
+        would store a forgotten vote again); votes they cast after it are new votes."""
+        self._forgotten_at[(guild_id, member_id)] = self._sequence
+
     def _enqueue(self, payload: discord.RawPollVoteActionEvent, *, added: bool) -> None:
         if payload.guild_id is None or (self.bot.user is not None and payload.user_id == self.bot.user.id):
             return
@@ -121,7 +129,7 @@ class NativePollsCog(commands.Cog, name=NATIVE_POLLS_COG_NAME):
     async def _work(self) -> None:
         while True:
             items = [await self._queue.get()]
-            while not self._queue.empty():
+            while not self._queue.empty() and len(items) < MAX_BATCH:
                 items.append(self._queue.get_nowait())
             try:
                 await self._apply(items)
@@ -147,7 +155,8 @@ class NativePollsCog(commands.Cog, name=NATIVE_POLLS_COG_NAME):
                     changed |= await apply_native_events(session, pending)
                     pending = []
                     result = await reconcile_native_poll(session, item.ref.poll_id, item.voters, final=item.final)
-                    replay = [event for number, event in self._recent if number > item.since]
+                    replay = [event for number, event in self._recent if number > item.since
+                              and number > self._forgotten_at.get((event.guild_id, event.member_id), 0)]
                     changed |= await apply_native_events(session, replay)
                     results.append((item, result))
                 else:

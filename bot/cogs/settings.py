@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.cogs.checks import manage_server_only
 from bot.cogs.errors import NO_MENTIONS, escape
 from bot.cogs.i18n import Language, language_for, t
+from bot.cogs.native_settings import send_polls_missing
 from bot.errors import InvalidInput
 from bot.storage.settings import (
     MAX_AUTHOR_NAME_LENGTH,
@@ -125,7 +126,9 @@ class NativeStyleConfirm(discord.ui.View):
         assert interaction.guild_id is not None
         async with self.bot.database.session() as session:
             await update_guild_settings(session, interaction.guild_id, poll_style="native")
-        await interaction.response.edit_message(content=t("config.native_confirmed", self.language), view=None)
+        text = t("config.native_confirmed", self.language) + await send_polls_missing(self.bot, interaction.guild,
+                                                                                        self.language)
+        await interaction.response.edit_message(content=text, view=None, allowed_mentions=NO_MENTIONS)
 
     async def _cancel(self, interaction: discord.Interaction) -> None:
         self.stop()
@@ -286,6 +289,8 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
             text = t("config.native_confirm", member_language) + "\n\n" + text
             await interaction.response.send_message(text[:2000], view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
+        if changes.get("poll_style") == "native":  # native polls need Send Polls in the feeds' channels
+            text += await send_polls_missing(self.bot, interaction.guild, member_language)
         await interaction.response.send_message(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="author", description="Link an author name from the feed to a member of this server")

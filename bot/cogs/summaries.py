@@ -264,6 +264,7 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
         async with self.database.session() as session:
             forgotten = await forget_member(session, guild_id, member_id)
             await forget_on_native_polls(session, guild_id, member_id)  # bot/polls/native.py
+        self.bot.dispatch("member_forgotten", guild_id, member_id)
         log.info("forgot a member's data in guild %s: %d votes, %d answers", guild_id, forgotten.votes, forgotten.answers)
         if forgotten.poll_ids:
             self.bot.dispatch("member_data_forgotten", guild_id, forgotten.poll_ids)

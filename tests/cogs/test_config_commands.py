@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 
 from bot.cogs.client import ReaderBot
@@ -167,3 +169,25 @@ async def test_native_style_asks_to_confirm_while_votes_are_anonymous(running_bo
     assert back.text.startswith("Saved.") and await style() == "buttons"
     public = await _config(world, "set", {"style": "native", "anonymous": False})
     assert public.text.startswith("Saved.") and not public.components and await style() == "native"
+
+
+async def test_native_style_names_feed_channels_without_send_polls(running_bot: ReaderBot, world: SandboxWorld, blog) -> None:  # type: ignore[no-untyped-def]
+    subscribed = await world.sandbox.run_slash_command(world.admin, "feed", {"url": blog.feed_url, "channel": world.channel},
+                                                       subcommand="add", channel=world.channel)
+    await subscribed.wait_response(timeout=10)
+    world.sandbox.set_overwrite(world.channel, world.sandbox.bot_role(world.guild), deny=["send_polls"])
+    for _ in range(100):  # until discord.py has the channel's new overwrites
+        channel = running_bot.get_channel(world.channel.id)
+        if channel is not None and not channel.permissions_for(channel.guild.me).send_polls:
+            break
+        await asyncio.sleep(0.02)
+    saved = await _config(world, "set", {"style": "native", "anonymous": False})
+    assert "Send Polls" in saved.text and f"<#{world.channel.id}>" in saved.text, saved.text
+    world.sandbox.set_overwrite(world.channel, world.sandbox.bot_role(world.guild), allow=["send_polls"])
+    for _ in range(100):
+        channel = running_bot.get_channel(world.channel.id)
+        if channel is not None and channel.permissions_for(channel.guild.me).send_polls:
+            break
+        await asyncio.sleep(0.02)
+    again = await _config(world, "set", {"style": "native"})
+    assert "Send Polls" not in again.text, again.text

@@ -40,18 +40,40 @@ async def test_publisher_sends_a_native_poll_and_finds_it_after_a_crash(running_
     assert await transport.find_poll_message(world.channel.id, buttons.poll_id, before) is None
 
 
-async def test_discord_ending_a_poll_on_its_own_stores_the_final_voters(running_bot: ReaderBot, world: SandboxWorld) -> None:
-    database = running_bot.database
-    stored = await store_poll(database, guild_id=world.guild.id, channel_id=world.channel.id)
-    async with database.session() as session:
+async def _posted_native_poll(bot: ReaderBot, world: SandboxWorld, nonce: str):  # type: ignore[no-untyped-def]
+    stored = await store_poll(bot.database, guild_id=world.guild.id, channel_id=world.channel.id)
+    async with bot.database.session() as session:
         await session.execute(update(Poll).where(Poll.id == stored.poll_id).values(style="native"))
-    sent = await running_bot.publisher.transport.send_poll_message(world.channel.id, stored.poll_id, "nonce-native-2")
-    async with database.session() as session:
+    sent = await bot.publisher.transport.send_poll_message(world.channel.id, stored.poll_id, nonce)
+    async with bot.database.session() as session:
         await record_intent(session, poll_key(stored.poll_id), guild_id=world.guild.id, channel_id=world.channel.id,
                             now=utcnow(), article_id=stored.article_id, poll_id=stored.poll_id)
         await mark_sent(session, poll_key(stored.poll_id), message_id=sent.message_id, sent_at=utcnow())
         assert await native_poll_ref(session, stored.poll_id) is not None
-    message = world.sandbox.message(sent.message_id)
+    return stored, world.sandbox.message(sent.message_id)
+
+
+async def test_the_close_poll_context_menu_ends_discords_poll(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    stored, message = await _posted_native_poll(running_bot, world, "nonce-native-3")
+    world.sandbox.vote_native(world.member, message, [2])
+    handle = await world.sandbox.use_message_command(world.admin, "Close poll", message)
+    await handle.wait_response(timeout=10)
+    assert "is closed" in handle.text, handle.text
+    assert world.sandbox.poll_is_finalized(message)
+    assert world.sandbox.requests_matching("POST", f"/polls/{message.id}/expire", status=200)
+    async with running_bot.database.session() as session:  # the final reconciliation stored the vote
+        assert (await session.scalars(select(Vote.member_id).where(Vote.poll_id == stored.poll_id))).all() == [
+            world.member.user.id]
+        assert (await session.get(Poll, stored.poll_id)).state == "closed"
+    result = await world.sandbox.wait_for_message(
+        world.channel, lambda m: m.id != message.id and "Sollten wir mehr Bäume pflanzen?" in m.content, 10)
+    assert "(1)" in result.content, result.content  # the bot's own result (in the poll's language, German)
+    assert not message.components and not message.embeds  # Discord's poll message is not redrawn
+
+
+async def test_discord_ending_a_poll_on_its_own_stores_the_final_voters(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    database = running_bot.database
+    stored, message = await _posted_native_poll(running_bot, world, "nonce-native-2")
     readers = world.sandbox.add_members(world.guild, 6)
     for index, reader in enumerate(readers):
         world.sandbox.vote_native(reader, message, [index % 3 + 1])
@@ -69,3 +91,35 @@ async def test_discord_ending_a_poll_on_its_own_stores_the_final_voters(running_
             [readers[0].user.id, readers[1].user.id])))
     world.sandbox.end_poll(message)  # Discord ends it: MESSAGE_UPDATE and the poll-result message (type 46)
     await wait_until(lambda: votes_are(6), 10, "the final voters stored")
+
+
+async def test_a_reconciliation_under_way_does_not_bring_back_a_forgotten_vote(running_bot: ReaderBot, world: SandboxWorld) -> None:
+    """The voters are read from Discord while the member votes and then runs /forget-me: the events replayed over
+    the reconciliation must not store the forgotten vote again; a vote after /forget-me is a new vote."""
+    from bot.cogs.native_polls import _Reconcile
+
+    stored, message = await _posted_native_poll(running_bot, world, "nonce-native-4")
+    cog = running_bot.get_cog("NativePolls")
+    summaries = running_bot.get_cog("Summaries")
+    async with running_bot.database.session() as session:
+        ref = await native_poll_ref(session, stored.poll_id)
+    since = cog._sequence  # the reconciliation starts reading voters here ...
+    world.sandbox.vote_native(world.member, message, [1])
+    await wait_until(lambda: cog._sequence > since, 5, "the vote event")
+    await summaries.forget(world.guild.id, world.member.user.id)  # ... the member forgets ...
+    voters = {answer: set(world.sandbox.poll_voters(message, answer)) for answer in (1, 2, 3)}
+    item = _Reconcile(ref, voters, since, final=False)  # ... and the voters it read still list them
+    cog._queue.put_nowait(item)
+    await item.done
+
+    async def stored_members() -> list[int]:
+        async with running_bot.database.session() as session:
+            return list((await session.scalars(select(Vote.member_id).where(Vote.poll_id == stored.poll_id))).all())
+
+    assert await stored_members() == []
+    world.sandbox.vote_native(world.member, message, [2])  # a new vote after /forget-me counts
+    await wait_until(lambda: _has(stored_members, [world.member.user.id]), 5, "the new vote stored")
+
+
+async def _has(read, expected) -> bool:  # type: ignore[no-untyped-def]
+    return await read() == expected

@@ -117,6 +117,17 @@ def test_nothing_is_left_behind(demo: DemoResult) -> None:
         assert warning not in demo.stderr, demo.stderr[-2000:]
 
 
+def test_the_last_article_runs_as_discords_own_polls(demo: DemoResult) -> None:
+    out = demo.stdout
+    assert "mara.lindner ran /config set style:native" in out
+    assert "Discords eigene Umfragen" in out  # the confirmed switch, in the admin's language
+    native = re.findall(r"^  📊 (.+) \(ended\)$", out, re.MULTILINE)
+    assert native, "the last article's yes/no and choice polls are native polls, ended on Discord"
+    counts = [int(n) for n in re.findall(r"^    ○ .+: (\d+)$", out, re.MULTILINE)]
+    assert sum(counts) > 0
+    assert re.search(r"^ok: all \d+ polls agree", out, re.MULTILINE)  # native votes counted like button votes
+
+
 def test_prints_the_channel_threads_and_summary_channel(demo: DemoResult) -> None:
     out = demo.stdout
     assert "── #artikel " in out

@@ -91,14 +91,3 @@ def test_cli_reports_one_line_and_exit_status_2(tmp_path: Path, content: str | N
     assert len(lines) == 1, result.stderr
     assert str(path) in lines[0]
     assert "Traceback" not in result.stderr
-
-
-def test_loop_watchdog_settings(tmp_path: Path) -> None:
-    assert Settings().runtime.loop_watchdog is True
-    assert Settings().runtime.loop_block_warning == pytest.approx(0.020)
-    settings = load_settings(_write(tmp_path, '[runtime]\nloop_watchdog = false\nloop_block_warning = "50ms"\n'), environ={})
-    assert settings.runtime.loop_watchdog is False
-    assert settings.runtime.loop_block_warning == pytest.approx(0.050)
-    example = (Path(__file__).resolve().parents[1] / "config.example.toml").read_text(encoding="utf-8")
-    for key in settings.runtime.__dataclass_fields__:
-        assert key in example, f"config.example.toml does not mention runtime.{key}"

@@ -22,7 +22,6 @@ import aiohttp
 import discord
 import yarl
 from discord.ext import commands, tasks
-from sqlalchemy.orm import configure_mappers
 
 from bot.cogs.errors import install_error_handler
 from bot.cogs.publisher import Publisher
@@ -258,6 +257,8 @@ async def _run(settings: Settings) -> int:
             await bot.login(settings.discord.token or "")  # runs setup_hook: extensions, slash commands
             # Work that would otherwise fall on the first clicks after each start, while nothing waits for it:
             # SQLAlchemy sets up its mappers on first use (~50-250 ms measured), then the collector's long full pass.
+            from sqlalchemy.orm import configure_mappers
+
             configure_mappers()
             tune_garbage_collector()
             if watchdog is not None:

@@ -363,9 +363,14 @@ def busiest_processes(count: int = 5) -> str:
     return ", ".join(" ".join(line.split()[::-1]) + "%" for line in output[:count])
 
 
+_children: list[subprocess.Popen[bytes]] = []  # every process started, so that none outlives a failed run
+
+
 def start_process(command: list[str], log_path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(ROOT))
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(ROOT))
+    _children.append(process)
+    return process
 
 
 async def connected(sandbox: Any, process: subprocess.Popen[bytes], log_path: Path, account: Any, timeout: float = 60) -> None:
@@ -636,6 +641,10 @@ async def main(args: argparse.Namespace) -> int:
     try:
         return await run(args, workdir, database_url)
     finally:
+        for process in _children:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         if drop_database is not None:
             await drop_database()
 

@@ -363,9 +363,14 @@ def busiest_processes(count: int = 5) -> str:
     return ", ".join(" ".join(line.split()[::-1]) + "%" for line in output[:count])
 
 
+_children: list[subprocess.Popen[bytes]] = []  # every process started, so that none outlives a failed run
+
+
 def start_process(command: list[str], log_path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(ROOT))
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(ROOT))
+    _children.append(process)
+    return process
 
 
 async def connected(sandbox: Any, process: subprocess.Popen[bytes], log_path: Path, account: Any, timeout: float = 60) -> None:
@@ -407,6 +412,7 @@ class Contender:
     cpu: float = 0.0
     confirmed_clicks: int = 0
     latencies: list[float] = field(default_factory=list)
+    offsets: list[tuple[float, float]] = field(default_factory=list)  # (latency ms, seconds into its half)
 
     def start(self, workdir: Path, env: dict[str, str]) -> None:
         log_path = workdir / f"{self.name.replace(' ', '-').strip('()')}-{len(self.logs) + 1}.log"
@@ -453,6 +459,7 @@ async def measure_rate(sandbox: Any, bot: Contender, rate: float, count: int) ->
     await wait_settled(offered, 10)
     account_cpu(bot, offered, cpu_before)
     bot.latencies += [c.handle.latency * 1000 for c in offered if c.handle.latency is not None]
+    bot.offsets += [(c.handle.latency * 1000, c.handle.created_at - started) for c in offered if c.handle.latency is not None]
     latencies = sorted(bot.latencies)
     result.rate_clicks += len(offered)
     if latencies:
@@ -636,6 +643,10 @@ async def main(args: argparse.Namespace) -> int:
     try:
         return await run(args, workdir, database_url)
     finally:
+        for process in _children:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         if drop_database is not None:
             await drop_database()
 
@@ -769,6 +780,9 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
         print(f"{result.name:24} {result.saturation_per_s:>5.0f} /s ({rounds:>13}) {result.p50_ms:>8.1f} ms "
               f"{result.p99_ms:>8.1f} ms {result.rate_achieved:>6.0f}/s {result.longest_stall_ms:>11.1f} ms "
               f"{result.unacknowledged:>12} {result.deferred:>9} {result.cpu_ms_per_click:>11.2f} ms")
+    slowest = [offset for latency, offset in reader.offsets if latency >= reader_result.p99_ms]
+    early = sum(1 for offset in slowest if offset < 1.0)
+    print(f"reader-bot's slowest 1% at the fixed rate: {early} of {len(slowest)} in the first second after its (re)start")
     told = ", ".join(f"{count} {name}" for name, count in truth.outcomes.items())
     print(f"reader-bot answered: {told} (of {len(reader_result.clicks)} clicks, {len(reader.logs)} processes); "
           f"{len(truth.expected)} (member, poll) pairs checked against the database, {truth.unsure} left out "

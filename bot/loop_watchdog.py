@@ -175,6 +175,8 @@ class LoopWatchdog:
             # The loop thread mostly did not run, and whenever the watchdog could look it was waiting for events:
             # the process waited for a CPU (a blocking call of ours would have shown in the samples).
             causes.insert(0, "waiting for a CPU (the machine is busy)")
+        if len({sample.split(" at ")[0] for sample in working}) > 1 and not self._long_collections:
+            causes.insert(0, "many callbacks in one loop round")  # no single one: the loop is behind
         what = "; ".join(causes) if causes else "callbacks each too short to be seen (a busy loop round)"
         stats = self.stats
         stats.blocks += 1

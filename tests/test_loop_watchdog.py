@@ -6,9 +6,11 @@ import asyncio
 import gc
 import logging
 import time
+from pathlib import Path
 
 import pytest
 
+from bot.config import Settings, load_settings
 from bot.loop_watchdog import LoopWatchdog
 
 
@@ -71,3 +73,16 @@ async def test_an_idle_loop_gives_no_warning(caplog: pytest.LogCaptureFixture) -
     assert watchdog.stats.blocks == 0
     assert watchdog._thread is None
     assert watchdog._on_collection not in gc.callbacks
+
+
+def test_the_watchdog_is_configured_in_the_runtime_section(tmp_path: Path) -> None:
+    assert Settings().runtime.loop_watchdog is True
+    assert Settings().runtime.loop_block_warning == pytest.approx(0.020)
+    path = tmp_path / "config.toml"
+    path.write_text('[runtime]\nloop_watchdog = false\nloop_block_warning = "50ms"\n', encoding="utf-8")
+    settings = load_settings(path, environ={})
+    assert settings.runtime.loop_watchdog is False
+    assert settings.runtime.loop_block_warning == pytest.approx(0.050)
+    example = (Path(__file__).resolve().parents[1] / "config.example.toml").read_text(encoding="utf-8")
+    for key in settings.runtime.__dataclass_fields__:
+        assert key in example, f"config.example.toml does not mention runtime.{key}"

@@ -70,6 +70,8 @@ class FeedSettings:
     allow_private_addresses: bool = False
     # A feed answering 404/410 or unparseable this long is paused with a notice (issue 12).
     give_up_after: float = field(default=7 * 86400.0, metadata={"duration": True})
+    # How long a process holds a feed it is fetching before another process may take it over (issue 14).
+    lease_seconds: float = field(default=120.0, metadata={"duration": True})
 
 
 @dataclass(frozen=True)

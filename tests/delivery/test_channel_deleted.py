@@ -31,9 +31,9 @@ async def test_channel_deleted_then_feed_move_posts_pending_article_once(
     await wait_until(lambda: any("deleted" in text for text in dm_texts(world, world.admin)), 10, "the notice by DM")
     deleted_at = len(sandbox.requests)
     feed_hits = blog.hits["feed"]
-    fetched = rows(bot_database_url, "SELECT last_fetch_at FROM feed_subscriptions WHERE guild_id = ?", world.guild.id)
+    fetched = rows(bot_database_url, "SELECT f.last_fetch_at FROM feeds f JOIN feed_subscriptions s ON s.feed_id = f.id WHERE s.guild_id = ?", world.guild.id)
     await asyncio.sleep(2)
-    assert rows(bot_database_url, "SELECT last_fetch_at FROM feed_subscriptions WHERE guild_id = ?", world.guild.id) == fetched
+    assert rows(bot_database_url, "SELECT f.last_fetch_at FROM feeds f JOIN feed_subscriptions s ON s.feed_id = f.id WHERE s.guild_id = ?", world.guild.id) == fetched
     # Paused: no request for the deleted channel, no fetch of its feed; the other guild's feed is still fetched.
     after_delete = requests_to(sandbox, old_channel.id, since=deleted_at)
     assert after_delete == [], [(r.method, r.path, r.status) for r in after_delete]

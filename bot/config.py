@@ -54,6 +54,12 @@ class DiscordSettings:
     # How long to wait after the last guild arrives before the bot counts as ready (discord.py's default);
     # tests against the sandbox set it short.
     guild_ready_timeout: float = field(default=2.0, metadata={"duration": True})
+    # Sharding (issue 14): the total number of shards over all processes (unset: as many as Discord recommends,
+    # all in this process) and the ones this process holds ("0-3", "0,2,5"; unset: all). PostgreSQL only.
+    shard_count: int | None = None
+    shard_ids: str | None = None
+    # Wait between two shards' IDENTIFYs (Discord allows one per 5 s per max_concurrency bucket).
+    identify_delay: float = field(default=5.0, metadata={"duration": True})
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,8 @@ ENVIRONMENT_OVERRIDES: dict[str, tuple[str, str]] = {
     "READER_BOT_POLL_INTERVAL": ("feeds", "poll_interval"),
     "READER_BOT_ALLOW_PRIVATE_ADDRESSES": ("feeds", "allow_private_addresses"),
     "READER_BOT_POLL_DURATION": ("polls", "duration"),
+    "READER_BOT_SHARD_COUNT": ("discord", "shard_count"),
+    "READER_BOT_SHARD_IDS": ("discord", "shard_ids"),
 }
 
 
@@ -130,7 +138,7 @@ def _coerce(origin: str, key: str, spec: Any, raw: Any, from_env: bool) -> Any:
             if from_env and isinstance(raw, str) and raw.strip().lower() in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
                 return raw.strip().lower() in {"1", "true", "yes", "on"}
             raise ValueError("expected true or false")
-        if kind in ("int", int):
+        if kind in ("int", int, "int | None"):
             if from_env and isinstance(raw, str) and raw.strip().isdigit():
                 return int(raw)
             if isinstance(raw, bool) or not isinstance(raw, int):

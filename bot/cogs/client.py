@@ -28,7 +28,9 @@ from bot.cogs.publisher import Publisher
 from bot.cogs.translator import CommandTranslator
 from bot.config import DiscordSettings, Settings
 from bot.ingest import FeedService, Fetcher
+from bot.shards import ShardPlan, plan_from_settings
 from bot.storage.database import Database, displayable_url
+from bot.storage.single_process import DatabaseInUse, lock_sqlite, sqlite_file
 
 log = logging.getLogger("reader_bot")
 
@@ -61,8 +63,11 @@ def tick_seconds(poll_interval: float) -> float:
     return max(0.05, min(poll_interval / 4, MAX_TICK_SECONDS))
 
 
-class ReaderBot(commands.Bot):
-    """The bot: slash commands from the extensions, a feed loop, and the publisher worker."""
+class ReaderBot(commands.AutoShardedBot):
+    """The bot: slash commands from the extensions, a feed loop, and the publisher worker.
+
+    Sharded (issue 14): it holds the shards `[discord] shard_ids` of `shard_count` (by default as many as Discord
+    recommends, all here); `shard_plan` tells the cogs which guilds' work is this process's."""
 
     def __init__(
         self,
@@ -75,6 +80,11 @@ class ReaderBot(commands.Bot):
         **options: Any,
     ) -> None:
         options.setdefault("guild_ready_timeout", settings.discord.guild_ready_timeout)
+        self.shard_plan: ShardPlan = plan_from_settings(settings.discord.shard_count, settings.discord.shard_ids)
+        if self.shard_plan.count is not None:
+            options.setdefault("shard_count", self.shard_plan.count)
+        if self.shard_plan.ids is not None:
+            options.setdefault("shard_ids", list(self.shard_plan.ids))
         discord.VoiceClient.warn_nacl = False  # the bot never uses voice: no warning about voice libraries
         discord.VoiceClient.warn_dave = False
         super().__init__(
@@ -117,7 +127,15 @@ class ReaderBot(commands.Bot):
         self.publisher.start()  # first thing it does: finish what a previous run left half done
         self.poll_feeds.start()
         self.started.set()
-        log.info("ready: %d guilds, polling feeds every %s s", len(self.guilds), f"{self.settings.feeds.poll_interval:g}")
+        log.info(
+            "ready: %d guilds on %s, polling feeds every %s s",
+            len(self.guilds), self.shard_plan.describe(), f"{self.settings.feeds.poll_interval:g}",
+        )
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Discord allows one IDENTIFY per 5 s (per concurrency bucket); the sandbox's tests set it shorter."""
+        if not initial:
+            await asyncio.sleep(self.settings.discord.identify_delay)
 
     @tasks.loop(seconds=1.0)
     async def poll_feeds(self) -> None:
@@ -271,6 +289,20 @@ def run_bot(settings: Settings) -> int:
     if not settings.discord.token or not settings.discord.token.strip():
         _fail("no Discord token: set DISCORD_TOKEN or [discord] token in the configuration")
         return EXIT_USAGE
+    try:
+        plan = plan_from_settings(settings.discord.shard_count, settings.discord.shard_ids)
+    except ValueError as error:
+        _fail(f"configuration error: [discord] shards: {error}")
+        return EXIT_USAGE
+    sqlite = sqlite_file(settings.database.url) is not None or settings.database.url.startswith("sqlite")
+    if sqlite and (plan.count is not None or plan.ids is not None):
+        _fail("sharding needs PostgreSQL: SQLite runs one process holding every guild (remove shard_count/shard_ids)")
+        return EXIT_USAGE
+    try:
+        lock = lock_sqlite(settings.database.url)
+    except DatabaseInUse as error:
+        _fail(str(error))
+        return EXIT_FAILURE
     configure_logging(settings)
     try:
         return asyncio.run(_run(settings))
@@ -279,3 +311,6 @@ def run_bot(settings: Settings) -> int:
     except Exception:  # through the log, whose formatter removes the token, never straight to stderr
         log.exception("reader-bot stopped after an unexpected error")
         return EXIT_FAILURE
+    finally:
+        if lock is not None:
+            lock.close()

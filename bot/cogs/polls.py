@@ -393,11 +393,11 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         closes a crash interrupted."""
         try:
             async with self.database.session() as session:
-                due = await due_poll_ids(session)
+                due = await due_poll_ids(session, shards=getattr(self.bot, "shard_plan", None))
             for poll_id in due:
                 await self.close(poll_id)
             async with self.database.session() as session:
-                unfinished = await polls_awaiting_result(session)
+                unfinished = await polls_awaiting_result(session, shards=getattr(self.bot, "shard_plan", None))
             for poll_id in unfinished:
                 await self.show_closed(poll_id)
         except Exception:

@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -96,66 +95,21 @@ def followers(feeds: int, subscriptions: int, guilds: int, rng: random.Random) -
 
 
 async def create_database(admin_url: str) -> tuple[str, str]:
-    from sqlalchemy import text
+    from e2e.blogfarm import create_postgres_database
 
-    from bot.storage.database import Database
-
-    name = f"feeds_bench_{uuid.uuid4().hex[:8]}"
-    admin = Database(admin_url)
-    async with admin.engine.connect() as connection:
-        await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
-    return name, admin_url.rsplit("/", 1)[0] + "/" + name
+    return await create_postgres_database(admin_url, "feeds_bench")
 
 
 async def drop_database(admin_url: str, name: str) -> None:
-    from sqlalchemy import text
+    from e2e.blogfarm import drop_postgres_database
 
-    from bot.storage.database import Database
-
-    admin = Database(admin_url)
-    async with admin.engine.connect() as connection:
-        await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
+    await drop_postgres_database(admin_url, name)
 
 
 async def seed(url: str, farm_url: str, feeds: int, pairs: list[tuple[int, int]], guild_channels: list[tuple[int, int]]) -> None:
-    """Feeds with the farm's current ETag (so the first conditional request is a 304), subscriptions, and each
-    subscription's baseline: the three posts every farm feed starts with."""
-    from sqlalchemy import insert
+    from e2e.blogfarm import seed_subscriptions
 
-    from bot.feeds.identity import entry_identity, entry_key
-    from bot.storage.database import Database
-    from bot.storage.migrate import upgrade_to_head_async
-    from bot.storage.models import EntryState, Feed, FeedSubscription, SeenEntry
-
-    await upgrade_to_head_async(url)
-    database = Database(url)
-    later = datetime.now(UTC) + timedelta(days=1)
-    now = datetime.now(UTC)
-    async with database.session() as session:
-        await session.execute(insert(Feed), [
-            {"id": feed + 1, "url": f"{farm_url}/feeds/{feed}.xml", "title": f"Blog {feed}", "etag": f'"{feed}-3"',
-             "consecutive_failures": 0, "next_due_at": later, "created_at": now, "last_fetch_at": now, "last_success_at": now}
-            for feed in range(feeds)
-        ])
-        await session.execute(insert(FeedSubscription), [
-            {"id": index + 1, "guild_id": guild_channels[guild][0], "channel_id": guild_channels[guild][1],
-             "feed_url": f"{farm_url}/feeds/{feed}.xml", "feed_id": feed + 1, "title": f"Blog {feed}", "created_at": now,
-             "delivery_attempts": 0, "delivery_notified": False, "paused": False}
-            for index, (guild, feed) in enumerate(pairs)
-        ])
-        rows = []
-        for index, (_guild, feed) in enumerate(pairs):
-            for post in range(3):
-                link = f"{farm_url}/posts/{feed}/p{post}/"
-                rows.append({"subscription_id": index + 1, "entry_key": entry_key(entry_identity(link, link, None, None)),
-                             "entry_id": link, "url": link, "title": "old", "state": EntryState.BASELINE, "attempts": 0, "seen_at": now})
-        for start in range(0, len(rows), 5000):
-            await session.execute(insert(SeenEntry), rows[start:start + 5000])
-    await database.dispose()
+    await seed_subscriptions(url, farm_url, feeds, pairs, guild_channels)
 
 
 async def query(url: str, sql: str) -> list[tuple]:
@@ -173,16 +127,10 @@ async def query(url: str, sql: str) -> list[tuple]:
 
 
 def write_config(directory: Path, sandbox, url: str, name: str) -> Path:  # type: ignore[no-untyped-def]
-    path = directory / f"{name}.toml"
-    path.write_text(
-        "[discord]\n"
-        f'token = "{TOKEN}"\napi_base = "{sandbox.api_base}"\ngateway_url = "{sandbox.gateway_url}"\n'
-        'guild_ready_timeout = "0.5s"\nidentify_delay = "0.2s"\n'
-        f'[database]\nurl = "{url}"\n'
-        '[feeds]\npoll_interval = "10m"\ntimeout = "10s"\nallow_private_addresses = true\nlease_seconds = "60s"\n',
-        encoding="utf-8",
-    )
-    return path
+    from e2e.blogfarm import write_farm_bot_config
+
+    return write_farm_bot_config(directory, name, token=TOKEN, api_base=sandbox.api_base, gateway_url=sandbox.gateway_url,
+                                 database_url=url, poll_interval="10m", lease="60s")
 
 
 async def wait_for(predicate, timeout: float, what: str, interval: float = 0.2):  # type: ignore[no-untyped-def]

@@ -12,13 +12,15 @@ the publisher's job (bot/posting/), in the process holding each guild's shard.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+from collections import Counter
 import secrets
 import socket
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.articles.extract import article_from_feed, load_article
@@ -52,6 +54,7 @@ from bot.storage.feeds import (
     record_fetch_success,
     record_unchanged,
     release_feeds,
+    renew_leases,
 )
 from bot.storage.models import EntryState, Feed, FeedSubscription, SeenEntry, utcnow
 from bot.storage.settings import load_guild_config
@@ -140,6 +143,8 @@ class FeedService:
         self._find_questions = find_questions
         self._feeds: dict[int, ParsedFeed] = {}  # the last parsed document per feed
         self._fetch_slots = asyncio.Semaphore(MAX_CONCURRENT_FETCHES)
+        self._held: Counter[int] = Counter()  # feeds this process holds a lease on (renewed while held)
+        self._renewer: asyncio.Task[None] | None = None
         # Called after each article is stored, so posting can start before the rest of a batch is read.
         self.on_article_stored: Callable[[], None] | None = None
         # Called once per subscription when a feed that is gone is paused, to tell the guild's admins.
@@ -214,12 +219,38 @@ class FeedService:
             if not claimed:
                 break
             unchanged: list[tuple[int, datetime, datetime]] = []
-            try:
-                outcomes.extend(await asyncio.gather(*(self._poll_with_slot(feed, unchanged) for feed in claimed)))
-            finally:
-                async with self.database.session() as session:
-                    await record_unchanged(session, unchanged, self.owner)
+            async with self._holding([feed.feed_id for feed in claimed]):
+                try:
+                    outcomes.extend(await asyncio.gather(*(self._poll_with_slot(feed, unchanged) for feed in claimed)))
+                finally:
+                    async with self.database.session() as session:
+                        await record_unchanged(session, unchanged, self.owner)
         return outcomes
+
+    @contextlib.asynccontextmanager
+    async def _holding(self, feed_ids: Sequence[int]) -> AsyncIterator[None]:
+        """While the block runs, the leases on `feed_ids` are renewed every third of the lease time: a slow blog or
+        a long article does not let another process take over a feed this one is still working on."""
+        self._held.update(feed_ids)
+        if self._renewer is None or self._renewer.done():
+            self._renewer = asyncio.create_task(self._renew_leases(), name="reader-bot lease renewal")
+        try:
+            yield
+        finally:
+            self._held.subtract(feed_ids)
+            self._held = +self._held
+
+    async def _renew_leases(self) -> None:
+        while self._held:
+            await asyncio.sleep(self.lease_seconds / 3)
+            held = list(self._held)
+            if not held:
+                break
+            try:
+                async with self.database.session() as session:
+                    await renew_leases(session, held, self.owner, until=self.clock() + timedelta(seconds=self.lease_seconds))
+            except Exception:  # the next renewal tries again; the lease outlives one missed renewal
+                log.exception("renewing %d feed leases failed", len(held))
 
     async def _poll_with_slot(self, claimed: ClaimedFeed, unchanged: list[tuple[int, datetime, datetime]]) -> FetchOutcome:
         async with self._fetch_slots:
@@ -240,11 +271,12 @@ class FeedService:
         if claimed is None:
             return FetchOutcome(feed_id, ok=False, error="leased by another process")
         unchanged: list[tuple[int, datetime, datetime]] = []
-        try:
-            return await self._poll_claimed(claimed, unchanged)
-        finally:
-            async with self.database.session() as session:
-                await record_unchanged(session, unchanged, self.owner)
+        async with self._holding([feed_id]):
+            try:
+                return await self._poll_claimed(claimed, unchanged)
+            finally:
+                async with self.database.session() as session:
+                    await record_unchanged(session, unchanged, self.owner)
 
     async def _poll_claimed(self, claimed: ClaimedFeed, unchanged: list[tuple[int, datetime, datetime]]) -> FetchOutcome:
         feed_id = claimed.feed_id
@@ -346,13 +378,14 @@ class FeedService:
                 session, now=self.clock(), owner=self.owner, lease_seconds=self.lease_seconds, limit=CLAIM_BATCH, unbuilt_only=True
             )
         built = 0
-        for feed in claimed:
-            try:
-                built += await self._build_articles(feed.feed_id)
-            except Exception:
-                log.exception("building the articles of feed %s failed", feed.feed_id)
-            finally:
-                await self._release(feed.feed_id)
+        async with self._holding([feed.feed_id for feed in claimed]):
+            for feed in claimed:
+                try:
+                    built += await self._build_articles(feed.feed_id)
+                except Exception:
+                    log.exception("building the articles of feed %s failed", feed.feed_id)
+                finally:
+                    await self._release(feed.feed_id)
         return built
 
     async def _build_articles(self, feed_id: int) -> int:

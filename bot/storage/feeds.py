@@ -260,6 +260,11 @@ async def release_feeds(session: AsyncSession, feed_ids: Sequence[int], owner: s
     )
 
 
+async def renew_leases(session: AsyncSession, feed_ids: Sequence[int], owner: str, *, until: datetime) -> None:
+    """Keep holding feeds still being worked on (only those this owner still holds)."""
+    await session.execute(update(Feed).where(Feed.id.in_(feed_ids), Feed.lease_owner == owner).values(lease_until=until))
+
+
 async def record_unchanged(session: AsyncSession, outcomes: Sequence[tuple[int, datetime, datetime]], owner: str) -> None:
     """Many 304s in one statement: (feed id, fetched at, next due). Releases their leases too."""
     if not outcomes:

@@ -14,7 +14,9 @@ import html
 import json
 import random
 import sys
+import time
 from collections import Counter
+from pathlib import Path
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -30,6 +32,8 @@ class BlogFarm:
             [(f"p{k}", self.start_time + timedelta(hours=k)) for k in range(posts_per_feed)] for _ in range(feeds)
         ]
         self.hits: Counter[str] = Counter()
+        self.requests: list[tuple[float, str]] = []  # (monotonic time, path) of every request
+        self.slow: dict[str, float] = {}  # path -> seconds to wait before answering (a slow blog)
         self.base_url = ""
         self._runner: web.AppRunner | None = None
         self._bodies: dict[int, tuple[str, bytes]] = {}  # feed -> (etag, body), rebuilt when the feed changes
@@ -94,8 +98,15 @@ class BlogFarm:
         self._bodies[feed] = cached
         return cached
 
-    async def _feed(self, request: web.Request) -> web.Response:
+    async def _count(self, request: web.Request) -> None:
         self.hits[request.path] += 1
+        self.requests.append((time.monotonic(), request.path))
+        delay = self.slow.get(request.path)
+        if delay:
+            await asyncio.sleep(delay)
+
+    async def _feed(self, request: web.Request) -> web.Response:
+        await self._count(request)
         feed = int(request.match_info["feed"])
         if not 0 <= feed < len(self.posts):
             raise web.HTTPNotFound()
@@ -105,7 +116,7 @@ class BlogFarm:
         return web.Response(body=body, content_type="application/rss+xml", charset="utf-8", headers={"ETag": etag})
 
     async def _page(self, request: web.Request) -> web.Response:
-        self.hits[request.path] += 1
+        await self._count(request)
         feed, slug = int(request.match_info["feed"]), request.match_info["slug"]
         title = f"Blog {feed}: post {slug}"
         body = (
@@ -115,6 +126,105 @@ class BlogFarm:
             f"<p>Most people liked it, some found the long days hard. {QUESTION}</p></article></body></html>"
         )
         return web.Response(text=body, content_type="text/html", charset="utf-8")
+
+
+def feed_path(feed: int) -> str:
+    return f"/feeds/{feed}.xml"
+
+
+async def seed_subscriptions(
+    url: str, farm_url: str, feeds: int, pairs: list[tuple[int, int]], guild_channels: list[tuple[int, int]]
+) -> None:
+    """Straight into a migrated-to-head database: the farm's feeds with its current ETag (so the first conditional
+    request is a 304), the (guild index, feed index) subscriptions, and each one's baseline, the posts every farm
+    feed starts with. Much faster than thousands of /feed add commands, which tests/cogs covers."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert
+
+    from bot.feeds.identity import entry_identity, entry_key
+    from bot.storage.database import Database
+    from bot.storage.migrate import upgrade_to_head_async
+    from bot.storage.models import EntryState, Feed, FeedSubscription, SeenEntry
+
+    await upgrade_to_head_async(url)
+    database = Database(url)
+    now = datetime.now(UTC)
+    later = now + timedelta(days=1)
+    try:
+        async with database.session() as session:
+            await session.execute(insert(Feed), [
+                {"id": feed + 1, "url": f"{farm_url}/feeds/{feed}.xml", "title": f"Blog {feed}", "etag": f'"{feed}-3"',
+                 "consecutive_failures": 0, "next_due_at": later, "created_at": now, "last_fetch_at": now, "last_success_at": now}
+                for feed in range(feeds)
+            ])
+            await session.execute(insert(FeedSubscription), [
+                {"id": index + 1, "guild_id": guild_channels[guild][0], "channel_id": guild_channels[guild][1],
+                 "feed_url": f"{farm_url}/feeds/{feed}.xml", "feed_id": feed + 1, "title": f"Blog {feed}", "created_at": now,
+                 "delivery_attempts": 0, "delivery_notified": False, "paused": False}
+                for index, (guild, feed) in enumerate(pairs)
+            ])
+            rows = []
+            for index, (_guild, feed) in enumerate(pairs):
+                for post in range(3):
+                    link = f"{farm_url}/posts/{feed}/p{post}/"
+                    rows.append({"subscription_id": index + 1, "entry_key": entry_key(entry_identity(link, link, None, None)),
+                                 "entry_id": link, "url": link, "title": "old", "state": EntryState.BASELINE, "attempts": 0,
+                                 "seen_at": now})
+            for start in range(0, len(rows), 5000):
+                await session.execute(insert(SeenEntry), rows[start:start + 5000])
+    finally:
+        await database.dispose()
+
+
+def write_farm_bot_config(directory: Path, name: str, *, token: str, api_base: str, gateway_url: str, database_url: str,
+                          poll_interval: str, lease: str, extra: str = "") -> Path:
+    """A `reader-bot run` config for many guilds on PostgreSQL (shards come from the command line or environment)."""
+    path = directory / f"{name}.toml"
+    path.write_text(
+        "[discord]\n"
+        f'token = "{token}"\napi_base = "{api_base}"\ngateway_url = "{gateway_url}"\n'
+        'guild_ready_timeout = "0.5s"\nidentify_delay = "0.1s"\n'
+        f'[database]\nurl = "{database_url}"\n'
+        f'[feeds]\npoll_interval = "{poll_interval}"\ntimeout = "10s"\nallow_private_addresses = true\nlease_seconds = "{lease}"\n'
+        f"{extra}",
+        encoding="utf-8",
+    )
+    return path
+
+
+async def create_postgres_database(admin_url: str, prefix: str) -> tuple[str, str]:
+    """A fresh database next to `admin_url`'s (processes started by a test cannot be handed a schema search path);
+    returns (name, url)."""
+    import uuid
+
+    from sqlalchemy import text
+
+    from bot.storage.database import Database
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = Database(admin_url)
+    try:
+        async with admin.engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.dispose()
+    return name, admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+async def drop_postgres_database(admin_url: str, name: str) -> None:
+    from sqlalchemy import text
+
+    from bot.storage.database import Database
+
+    admin = Database(admin_url)
+    try:
+        async with admin.engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
 
 
 async def _serve(feeds: int, seed: int) -> None:

@@ -163,6 +163,12 @@ async def run_cycle(label: str, processes: list, url: str, farm: Farm, fraction:
 
     await wait_for(cycle_done, 300, f"{label}: the cycle")
     wall = time.monotonic() - started
+    # The bot's own view: first fetch to the last fetch or stored article (without the wait for the loop's next
+    # tick, up to 5 s with a 10-minute interval, nor this script's 0.2 s polling).
+    (span,), = await query(url, f"""
+        SELECT EXTRACT(EPOCH FROM (GREATEST(max(f.last_fetch_at), coalesce((SELECT max(created_at) FROM articles
+               WHERE created_at >= '{start.isoformat()}'), max(f.last_fetch_at))) - min(f.last_fetch_at)))
+        FROM feeds f""")
     cpu = sum(process_cpu(p.pid) for p in processes) - sum(cpu_before)
     hits = farm.ask("hits")
     assert isinstance(hits, dict)
@@ -180,7 +186,7 @@ async def run_cycle(label: str, processes: list, url: str, farm: Farm, fraction:
     except TimeoutError:
         posted_after = float("nan")
     return {
-        "label": label, "wall": wall, "cpu": cpu, "feeds_requested": len(feed_hits), "min_hits": min(feed_hits, default=0),
+        "label": label, "wall": wall, "span": float(span), "cpu": cpu, "feeds_requested": len(feed_hits), "min_hits": min(feed_hits, default=0),
         "max_hits": max(feed_hits, default=0), "requests": sum(feed_hits), "new_articles": len(new_urls),
         "pages_read": sum(page_hits.values()), "pages_max": max(page_hits.values(), default=0), "stored": stored,
         "rss": [process_rss_mb(p.pid) for p in processes], "rss_before": rss_before, "posted_after": posted_after, "waiting_before": waiting_before,
@@ -190,7 +196,8 @@ async def run_cycle(label: str, processes: list, url: str, farm: Farm, fraction:
 
 def report(result: dict, feeds: int) -> bool:  # type: ignore[type-arg]
     print(f"\n== {result['label']}")
-    print(f"cycle wall time            {result['wall']:.2f} s")
+    print(f"cycle wall time            {result['wall']:.2f} s from all feeds due to the last one done; "
+          f"{result['span']:.2f} s from the first fetch to the last fetch or stored article")
     print(f"bot CPU in the cycle       {result['cpu']:.2f} s  ({result['cpu'] / feeds * 1000:.2f} ms per feed; "
           f"farm used {result['farm_cpu']:.2f} s)")
     print(f"feeds requested            {result['feeds_requested']} of {feeds}; requests per feed min {result['min_hits']} "
@@ -200,7 +207,8 @@ def report(result: dict, feeds: int) -> bool:  # type: ignore[type-arg]
     print(f"bot RSS                    {', '.join(f'{mb:.0f} MB' for mb in result['rss'])} after the cycle "
           f"({', '.join(f'{mb:.0f} MB' for mb in result['rss_before'])} before)")
     print(f"all posts out after        {result['posted_after']:.1f} s (Discord's 50 requests/s per bot)")
-    once = result["feeds_requested"] == feeds and result["min_hits"] == result["max_hits"] == 1 and result["pages_max"] == 1
+    once = (result["feeds_requested"] == feeds and result["min_hits"] == result["max_hits"] == 1
+            and result["pages_max"] == (1 if result["new_articles"] else 0))
     print(f"one request per feed       {'PASS' if once else 'FAIL'}")
     return once
 

@@ -240,6 +240,14 @@ class FeedService:
             self._held.subtract(feed_ids)
             self._held = +self._held
 
+    async def close(self) -> None:
+        """Stop renewing leases (at shutdown; what is still held expires, or is released by the work unwinding)."""
+        if self._renewer is not None:
+            self._renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._renewer
+            self._renewer = None
+
     async def _renew_leases(self) -> None:
         while self._held:
             await asyncio.sleep(self.lease_seconds / 3)

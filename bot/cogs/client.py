@@ -216,9 +216,10 @@ def _fail(message: str) -> None:
 
 def limit_malloc_arenas(arenas: int = 2) -> None:
     """glibc gives every thread that allocates its own malloc arena (up to 8 per core), and memory freed in one is
-    not returned while others hold it: the threads that parse feeds and read articles made the bot's RSS grow by
-    about half after one busy cycle (benchmarks/feeds.py). Two arenas are plenty for one event loop and a few
-    worker threads. Must run before those threads start; does nothing where glibc is not the C library."""
+    not returned while others hold it. The threads that parse feeds and read articles let RSS grow after a busy
+    cycle; two arenas are plenty for one event loop and a few worker threads (benchmarks/feeds.py: 249 -> 234 MB
+    after a cycle with 537 new posts, a small gain on a noisy machine). Must run before those threads start; does
+    nothing where glibc is not the C library."""
     try:
         import ctypes
 

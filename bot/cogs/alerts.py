@@ -23,7 +23,7 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 
 def permission_names(names: list[str] | tuple[str, ...]) -> str:
-    return ", ".join(name.replace("_", " ").title() for name in names)
+    return ", ".join(name.replace("_", " ").title().replace(" In ", " in ") for name in names)
 
 
 def problem_text(language: str, problem: str, *, feed: str, channel_id: int, detail: str | None, since: str = "") -> str:

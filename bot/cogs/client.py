@@ -16,6 +16,7 @@ import gc
 import logging
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -105,6 +106,8 @@ class ReaderBot(commands.AutoShardedBot):
         self.feed_service.on_feed_gone = self.publisher.alerts.feed_gone
         self.sync_commands = sync_commands
         self.started = asyncio.Event()  # set once reconciliation has been kicked off and the loop runs
+        # Run once connected, before posting starts (extensions add theirs, e.g. guilds removed while offline).
+        self.before_work: list[Callable[[], Awaitable[None]]] = []
         self._startup_task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self.poll_feeds.change_interval(seconds=tick_seconds(settings.feeds.poll_interval))
@@ -121,6 +124,11 @@ class ReaderBot(commands.AutoShardedBot):
 
     async def _start_background_work(self) -> None:
         await self.wait_until_ready()
+        for check in list(self.before_work):
+            try:
+                await check()
+            except Exception:
+                log.exception("a start-up check failed; continuing")
         moved = await self.feed_service.spread_overdue()
         if moved:
             log.info("spread %d overdue feeds over the next poll interval", moved)

@@ -19,6 +19,7 @@ from bot.posting.delivery import MAX_REPOSTS, Problem
 from bot.storage.delivery import (
     article_of_thread,
     drop_article_polls,
+    guilds_with_feeds,
     lose_article_posts,
     lost_generations,
     lost_thread_choice,
@@ -46,9 +47,12 @@ class DeliveryEvents(commands.Cog):
         self.retention = bot.settings.data.retention_after_removal
         self.purge_removed.change_interval(seconds=max(0.2, min(self.retention / 4, MAX_PURGE_INTERVAL)))
         self.purge_removed.start()
+        bot.before_work.append(self.reconcile_guilds)  # once connected, before anything is posted
 
     async def cog_unload(self) -> None:
         self.purge_removed.cancel()
+        if self.reconcile_guilds in self.bot.before_work:
+            self.bot.before_work.remove(self.reconcile_guilds)
 
     # -- permissions may have changed: retry the guild's waiting channels at once ------------------------------
 
@@ -114,6 +118,10 @@ class DeliveryEvents(commands.Cog):
         log.warning("removed from guild %s: its work stops now; its data is deleted in %s s unless the bot is added back", guild.id, f"{self.retention:g}")
 
     @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self.on_guild_join(guild)
+
+    @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
         async with self.bot.database.session() as session:
             back = await mark_guild_present(session, guild.id)
@@ -121,13 +129,19 @@ class DeliveryEvents(commands.Cog):
             log.info("added back to guild %s: its feeds continue", guild.id)
             self.bot.publisher.wake()
 
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
-        """Guilds marked removed that are here after all (added back while the bot was offline) continue."""
+    async def reconcile_guilds(self) -> None:
+        """What changed while the bot was offline: guilds marked removed that are here (added back) continue;
+        guilds with feeds that READY no longer lists removed the bot meanwhile. (READY lists every guild the bot
+        is in, unavailable ones included, so an outage is not mistaken for a removal.)"""
         present = {guild.id for guild in self.bot.guilds}
+        now = utcnow()
         async with self.bot.database.session() as session:
             for guild_id in await removed_guild_ids(session) & present:
                 await mark_guild_present(session, guild_id)
+                log.info("guild %s has the bot again: its feeds continue", guild_id)
+            for guild_id in await guilds_with_feeds(session) - present - await removed_guild_ids(session):
+                await mark_guild_removed(session, guild_id, now)
+                log.warning("removed from guild %s while offline: its work stops; its data is deleted in %s s unless the bot is added back", guild_id, f"{self.retention:g}")
 
     @tasks.loop(seconds=60.0)
     async def purge_removed(self) -> None:

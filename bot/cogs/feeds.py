@@ -178,15 +178,16 @@ class FeedCommands(commands.GroupCog, group_name="feed", group_description="Blog
             return
         async with self.bot.database.session() as session:
             feed_url = await self._resolve(session, interaction.guild.id, url)
-            subscription, moved = await move_subscription(session, interaction.guild.id, feed_url, channel.id)
-            title = subscription.title or subscription.feed_url
+            result = await move_subscription(session, interaction.guild.id, feed_url, channel.id)
         await interaction.response.send_message(
-            t("feed.moved", language, title=escape(title), channel=channel.mention, count=moved),
+            t("feed.moved", language, title=escape(result.title), channel=channel.mention, count=result.moved),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
-        log.info("guild %s moved feed %s to channel %s (%d waiting articles)", interaction.guild.id, subscription.id, channel.id, moved)
+        log.info("guild %s moved feed %s to channel %s (%d waiting articles)", interaction.guild.id, feed_url, channel.id, result.moved)
         self.bot.publisher.wake()
+        if result.fixed is not None and result.fixed.notify:
+            await self.bot.publisher.alerts.problem_fixed(result.fixed)
 
     @app_commands.command(name="resume", description="Try a paused or failing feed again now")
     @app_commands.describe(url="The feed to try again: start typing to choose one of this server's feeds")

@@ -65,7 +65,7 @@ from bot.polls.voting import (
     store_answer,
 )
 from bot.posting.outbox import mark_sent, record_intent, result_key
-from bot.storage.delivery import abandon_post
+from bot.storage.delivery import abandon_post, record_post_failure
 from bot.storage.database import Database
 from bot.storage.models import utcnow
 
@@ -75,6 +75,8 @@ DEFER_AFTER_SECONDS = 2.0  # Discord allows 3 s for the first answer; leave room
 REFRESH_INTERVAL_SECONDS = 5.0  # a poll message is edited at most this often, however fast votes come
 CHANNEL_EDIT_SPACING_SECONDS = 1.1  # Discord allows about 5 message edits per 5 s in one channel
 CLOSE_CHECK_SECONDS = 2.0
+MAX_RESULT_ATTEMPTS = 8  # a poll result Discord refuses (missing permissions) is tried this often, with growing pauses
+MAX_RESULT_RETRY_SECONDS = 3600.0
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
@@ -244,6 +246,8 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         self.batcher = VoteBatcher(database, on_committed=self._votes_committed)
         self._closing_lock = asyncio.Lock()
         self.close_due_polls.change_interval(seconds=close_check_seconds)
+        self.close_check_seconds = close_check_seconds
+        self._result_retry_at: dict[int, float] = {}  # poll id -> monotonic time its refused result may be retried
         self.close_menu = app_commands.ContextMenu(name="Close poll", callback=self.close_poll_from_message)
         self.close_menu.guild_only = True
         self.close_menu.default_permissions = discord.Permissions(manage_guild=True)
@@ -384,6 +388,8 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
             await message.edit(content=content, embed=embed, view=view, allowed_mentions=NO_MENTIONS)
         except discord.NotFound:
             log.warning("the message of poll %s is gone (channel %s, message %s)", snapshot.poll_id, channel_id, message_id)
+        except discord.Forbidden as error:  # e.g. a locked thread: the result below still says it is closed
+            log.warning("the message of poll %s cannot be edited: %s %s", snapshot.poll_id, error.status, error.code)
 
     # ----- closing -----------------------------------------------------------------------------------------
 
@@ -399,7 +405,8 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
             async with self.database.session() as session:
                 unfinished = await polls_awaiting_result(session, shards=getattr(self.bot, "shard_plan", None))
             for poll_id in unfinished:
-                await self.show_closed(poll_id)
+                if time.monotonic() >= self._result_retry_at.get(poll_id, 0.0):
+                    await self.show_closed(poll_id)
         except Exception:
             log.exception("closing due polls failed; trying again on the next round")
 
@@ -439,6 +446,19 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
             await run_write(self.database, lambda session: abandon_post(
                 session, key, "thread_lost", f"{error.status} {error.code}: {error.text}", utcnow()))
             return
+        except discord.Forbidden as error:  # missing permissions: back off per poll, give up after a few tries
+            reason = f"{error.status} {error.code}: {error.text}"
+            attempts = await run_write(self.database, lambda session: record_post_failure(
+                session, key, "missing_permissions", reason, utcnow()))
+            if attempts >= MAX_RESULT_ATTEMPTS:
+                log.warning("the result of poll %s was refused %d times (%s); giving up", poll_id, attempts, reason)
+                await run_write(self.database, lambda session: abandon_post(session, key, "missing_permissions", reason, utcnow()))
+            else:
+                delay = min(self.close_check_seconds * 2.0 ** attempts, MAX_RESULT_RETRY_SECONDS)
+                self._result_retry_at[poll_id] = time.monotonic() + delay
+                log.warning("the result of poll %s was refused (%s); trying again in %.0f s", poll_id, reason, delay)
+            return
+        self._result_retry_at.pop(poll_id, None)
 
         async def finish(session: Any) -> bool:
             await mark_sent(session, key, message_id=sent.id, sent_at=utcnow())

@@ -352,6 +352,10 @@ class Publisher:
 
     async def _delivery_failed(self, channel_id: int, item: QueuedArticle, failure: DeliveryFailure) -> None:
         """Record the problem on the subscription, tell the admins once, and retry only where it can help."""
+        if self.bot.is_ready() and self.bot.get_guild(item.guild_id) is None:
+            # Removed from the guild while posting (its GUILD_DELETE is on the way): not a problem to report.
+            self._back_off(channel_id, item, failure)
+            return
         detail = ",".join(failure.missing) or None
         async with self.database.session() as session:
             change = await record_subscription_problem(

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.shards import ShardPlan
 from bot.storage.ownership import owned_guilds
 from bot.errors import NotFound
-from bot.storage.models import Article, DiscordPost, Poll, PollState, PostState, utcnow
+from bot.storage.models import Article, DiscordPost, GuildSettings, Poll, PollState, PostState, utcnow
 
 AUTOCOMPLETE_LIMIT = 25
 
@@ -41,9 +41,15 @@ class CloseResult:
     article_complete: bool  # every poll of the article is closed now
 
 
+# Guilds that removed the bot: nothing is closed or shown there until they add it back (or their data is deleted).
+_REMOVED_GUILDS = select(GuildSettings.guild_id).where(GuildSettings.removed_at.is_not(None))
+
 _DUE = (
     select(Poll.id)
-    .where(Poll.state == PollState.OPEN, Poll.closes_at.is_not(None), Poll.closes_at <= bindparam("now", type_=Poll.closes_at.type))
+    .where(
+        Poll.state == PollState.OPEN, Poll.closes_at.is_not(None), Poll.closes_at <= bindparam("now", type_=Poll.closes_at.type),
+        Poll.guild_id.not_in(_REMOVED_GUILDS),
+    )
     .order_by(Poll.closes_at)
     .limit(bindparam("limit"))
 )
@@ -138,7 +144,10 @@ def _awaiting_result_query():  # type: ignore[no-untyped-def]
         select(Poll.id)
         .join(poll_post, and_(poll_post.c.poll_id == Poll.id, poll_post.c.key.like("poll:%"), poll_post.c.state == PostState.SENT))
         .outerjoin(result_post, and_(result_post.c.poll_id == Poll.id, result_post.c.key.like("result:%")))
-        .where(Poll.state == PollState.CLOSED, (result_post.c.id.is_(None)) | (result_post.c.state != PostState.SENT))
+        .where(
+            Poll.state == PollState.CLOSED, (result_post.c.id.is_(None)) | (result_post.c.state != PostState.SENT),
+            Poll.guild_id.not_in(_REMOVED_GUILDS),
+        )
         .order_by(Poll.closed_at)
         .limit(bindparam("limit"))
     )

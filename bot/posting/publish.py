@@ -20,6 +20,7 @@ and dropped. At most `MAX_REPOSTS` times: never an endless loop.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PollSettings
 from bot.posting.content import ArticleCard, article_card
-from bot.posting.delivery import MAX_REPOSTS, DeliveryFailure
+from bot.posting.delivery import MAX_REPOSTS, DeliveryFailure, Problem
 from bot.posting.outbox import (
     PostRecord,
     article_key,
@@ -46,6 +47,7 @@ from bot.storage.delivery import drop_article_polls, lose_article_posts, lost_th
 from bot.storage.models import Article, FeedSubscription, Poll, PollState, PostState, utcnow
 from bot.storage.settings import load_guild_config
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 LOOKBACK = timedelta(minutes=10)  # clock skew allowance when searching for a message sent after an intent
 
@@ -298,13 +300,23 @@ class ArticlePublisher:
 
 
     async def _recorded(self, key: str, step: Awaitable[T]) -> T:
-        """Run a step; a delivery failure is written on the step's outbox row (what, since when, how often)."""
+        """Run a step; a failure is written on the step's outbox row (what, since when, how often): the problem
+        Discord's answer shows, else "transient" (no answer, 5xx, 429)."""
         try:
             return await step
         except DeliveryFailure as failure:
-            async with self.database.session() as session:
-                await record_post_failure(session, key, failure.problem.value, failure.reason, self.clock())
+            await self._record_failure(key, failure.problem.value, failure.reason)
             raise
+        except Exception as error:
+            await self._record_failure(key, Problem.TRANSIENT.value, f"{type(error).__name__}: {error}")
+            raise
+
+    async def _record_failure(self, key: str, problem: str, reason: str) -> None:
+        try:
+            async with self.database.session() as session:
+                await record_post_failure(session, key, problem, reason, self.clock())
+        except Exception:  # the record is for admins; the step's own error is what matters here
+            log.exception("could not record the failure of %s", key)
 
 
 async def open_poll(session: AsyncSession, poll_id: int, posted_at: datetime) -> None:

@@ -195,6 +195,28 @@ class WorldMixin:
         self.hub.dispatch(bot.id, "GUILD_DELETE", {"id": str(guild.id)}, guild_id=guild.id)
         self._changed()
 
+    def add_bot_to_guild(self, guild: Guild, bot: BotAccount | None = None,
+                         permissions: int | Iterable[str] = perms.DEFAULT_BOT_PERMISSIONS) -> None:
+        """Invite the bot (again): a new managed role, and GUILD_CREATE to the bot (discord.py: on_guild_join)."""
+        bot = bot or self.default_bot()
+        if bot.id in guild.members:
+            raise SandboxUsageError(f"{bot.user!r} is already in {guild!r}")
+        self._join_bot(guild, bot, perms.permission_value(permissions), announce=False)
+        # A join's GUILD_CREATE has no `unavailable` field (with `unavailable: false` it would mean "back from an
+        # outage"; discord.py tells the two apart exactly so).
+        data = {key: value for key, value in guild.to_dict().items() if key != "unavailable"}
+        self.hub.dispatch(bot.id, "GUILD_CREATE", data, guild_id=guild.id)
+        self._changed()
+
+    def guild_outage(self, guild: Guild, *, over: bool = False) -> None:
+        """A Discord outage for the guild: GUILD_DELETE with `unavailable: true` (the bot stays a member); with
+        `over=True` the guild comes back with GUILD_CREATE."""
+        if over:
+            self._dispatch_guild_event(guild, "GUILD_CREATE", None, transform=lambda s: guild.to_dict())
+        else:
+            self._dispatch_guild_event(guild, "GUILD_DELETE", {"id": str(guild.id), "unavailable": True})
+        self._changed()
+
     def default_bot(self) -> BotAccount:
         bots = self.state.bots_by_id
         if not bots:

@@ -55,20 +55,39 @@ def _change(subscription: FeedSubscription, notify: bool, problem: str | None = 
     )
 
 
+async def _locked_subscription(session: AsyncSession, subscription_id: int) -> FeedSubscription | None:
+    """The subscription, read after taking its write lock (a no-op UPDATE first): the publisher and the event
+    handlers record problems concurrently, and a decision made on a stale read would undo the other's."""
+    await session.execute(
+        update(FeedSubscription)
+        .where(FeedSubscription.id == subscription_id)
+        .values(delivery_attempts=FeedSubscription.delivery_attempts)
+    )
+    return await session.get(FeedSubscription, subscription_id, populate_existing=True)
+
+
 async def record_subscription_problem(
     session: AsyncSession, subscription_id: int, problem: str, *, detail: str | None, now: datetime, pause: bool = False
 ) -> ProblemChange | None:
-    """Count a failed attempt; a different problem than before starts over (since now, not yet told)."""
-    subscription = await session.get(FeedSubscription, subscription_id)
+    """Count a failed attempt. A different problem than before starts over (since now, not yet told); so do
+    different missing permissions than the admins were told of (what they must do has changed)."""
+    subscription = await _locked_subscription(session, subscription_id)
     if subscription is None:
         return None
-    if subscription.delivery_problem != problem or (detail and subscription.delivery_detail != detail and not subscription.delivery_notified):
-        if subscription.delivery_problem != problem:
-            subscription.delivery_since = now
-            subscription.delivery_attempts = 0
-            subscription.delivery_notified = False
+    if subscription.paused and not pause:
+        # Paused until an admin acts (channel deleted, feed gone): a late answer to a request that was under way
+        # when it was paused changes nothing, and nobody is told again.
+        return _change(subscription, False)
+    if subscription.delivery_problem != problem:
         subscription.delivery_problem = problem
-        subscription.delivery_detail = (detail or None) and detail[:300]
+        subscription.delivery_detail = None
+        subscription.delivery_since = now
+        subscription.delivery_attempts = 0
+        subscription.delivery_notified = False
+    if detail and subscription.delivery_detail and detail != subscription.delivery_detail:
+        subscription.delivery_notified = False
+    if detail:
+        subscription.delivery_detail = detail[:300]
     subscription.delivery_attempts = (subscription.delivery_attempts or 0) + 1
     if pause:
         subscription.paused = True
@@ -83,9 +102,12 @@ async def clear_subscription_problem(
 ) -> ProblemChange | None:
     """Posting works again: forget the problem (any posting problem, or only `problem`); `notify` when admins
     had been told of it. A summary problem (no_attach_files) is only cleared by a summary that went out whole."""
-    subscription = await session.get(FeedSubscription, subscription_id)
-    if subscription is None or subscription.delivery_problem is None:
-        return None
+    known = await session.scalar(select(FeedSubscription.delivery_problem).where(FeedSubscription.id == subscription_id))
+    if known is None:
+        return None  # the common case after a post: nothing to clear, no write
+    subscription = await _locked_subscription(session, subscription_id)
+    if subscription is None or subscription.delivery_problem is None or subscription.paused:
+        return None  # a paused feed waits for its admin (/feed move, /feed resume), not for a post that raced it
     if problem is not None and subscription.delivery_problem != problem:
         return None
     if problem is None and subscription.delivery_problem == NO_ATTACH_FILES:
@@ -119,16 +141,18 @@ async def clear_attach_problem(session: AsyncSession, article_id: int) -> Proble
     return await clear_subscription_problem(session, subscription_id, NO_ATTACH_FILES)
 
 
-async def record_post_failure(session: AsyncSession, key: str, problem: str, error: str, now: datetime) -> None:
+async def record_post_failure(session: AsyncSession, key: str, problem: str, error: str, now: datetime) -> int:
+    """Write a failed attempt on the outbox row; returns its attempts so far (0 when the row does not exist)."""
     row = await session.scalar(select(DiscordPost).where(DiscordPost.key == key))
     if row is None:
-        return
+        return 0
     if row.problem != problem:
         row.problem = problem
         row.problem_since = now
     row.attempts = (row.attempts or 0) + 1
     row.last_error = error[:500]
     await session.flush()
+    return row.attempts
 
 
 async def abandon_post(session: AsyncSession, key: str, problem: str, error: str, now: datetime) -> None:
@@ -157,9 +181,16 @@ async def subscriptions_with_problem(session: AsyncSession, guild_id: int, probl
     return list(rows)
 
 
-async def move_subscription(session: AsyncSession, guild_id: int, feed_url: str, channel_id: int) -> tuple[FeedSubscription, int]:
+@dataclass(frozen=True)
+class MoveResult:
+    title: str
+    moved: int  # unfinished articles that now go to the new channel
+    fixed: ProblemChange | None  # the problem the move solved (with the new channel), to tell the admins
+
+
+async def move_subscription(session: AsyncSession, guild_id: int, feed_url: str, channel_id: int) -> MoveResult:
     """Post the feed in another channel from now on; its unfinished articles start over there (each exactly once:
-    what was half sent in the old channel is kept as lost). Returns the subscription and the articles moved."""
+    what was half sent in the old channel is kept as lost)."""
     subscription = await session.scalar(
         select(FeedSubscription).where(FeedSubscription.guild_id == guild_id, FeedSubscription.feed_url == feed_url.strip())
     )
@@ -177,7 +208,9 @@ async def move_subscription(session: AsyncSession, guild_id: int, feed_url: str,
         await lose_article_posts(session, article_id)
         await session.execute(update(Article).where(Article.id == article_id).values(channel_id=channel_id, thread_id=None))
     subscription.channel_id = channel_id
+    fixed: ProblemChange | None = None
     if subscription.delivery_problem in ("channel_deleted", "missing_permissions"):
+        fixed = _change(subscription, bool(subscription.delivery_notified))
         subscription.delivery_problem = None
         subscription.delivery_detail = None
         subscription.delivery_since = None
@@ -185,7 +218,7 @@ async def move_subscription(session: AsyncSession, guild_id: int, feed_url: str,
         subscription.delivery_notified = False
     subscription.paused = subscription.delivery_problem == "feed_gone"
     await session.flush()
-    return subscription, len(article_ids)
+    return MoveResult(subscription.title or subscription.feed_url, len(article_ids), fixed)
 
 
 async def resume_subscription(session: AsyncSession, guild_id: int, feed_url: str, now: datetime) -> FeedSubscription:
@@ -321,6 +354,10 @@ async def mark_guild_present(session: AsyncSession, guild_id: int) -> bool:
     row.removed_at = None
     await session.flush()
     return True
+
+
+async def guilds_with_feeds(session: AsyncSession) -> set[int]:
+    return set(await session.scalars(select(FeedSubscription.guild_id).distinct()))
 
 
 async def removed_guild_ids(session: AsyncSession) -> set[int]:

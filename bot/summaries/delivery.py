@@ -39,9 +39,11 @@ async def closed_articles_without_summary(session: AsyncSession, since: datetime
     """Articles whose polls are all closed, one of them since `since`, but whose closing summary never went out."""
     closed_recently = exists().where(Poll.article_id == Article.id, Poll.closed_at >= since)
     has_unclosed = exists().where(Poll.article_id == Article.id, Poll.state != PollState.CLOSED)
+    removed = select(GuildSettings.guild_id).where(GuildSettings.removed_at.is_not(None))
     rows = await session.scalars(
         select(Article.id)
-        .where(Article.summary_sent_at.is_(None), closed_recently, ~has_unclosed, owned_guilds(Article.guild_id, shards))
+        .where(Article.summary_sent_at.is_(None), closed_recently, ~has_unclosed, Article.guild_id.not_in(removed))
+        .where(owned_guilds(Article.guild_id, shards))
         .order_by(Article.id)
     )
     return list(rows)
@@ -115,7 +117,10 @@ async def due_digests(session: AsyncSession, now: datetime, *, shards: ShardPlan
     rows = await session.execute(
         select(GuildSettings.guild_id, GuildSettings.digest, GuildSettings.last_digest_at, GuildSettings.summary_channel_id,
                GuildSettings.language)
-        .where(GuildSettings.digest.is_not(None), GuildSettings.summary_channel_id.is_not(None))
+        .where(
+            GuildSettings.digest.is_not(None), GuildSettings.summary_channel_id.is_not(None),
+            GuildSettings.removed_at.is_(None),  # a guild that removed the bot gets nothing
+        )
         .where(owned_guilds(GuildSettings.guild_id, shards))
     )
     plans = []

@@ -77,3 +77,8 @@ async def second_blog() -> BlogServer:
     blog = BlogServer(title="The Other Blog")
     await blog.start()
     return blog
+
+
+def feed_fetch_bound(elapsed: float, poll_interval: float, feeds: int) -> int:
+    """At most one fetch per feed per poll interval (plus the one under way and /feed add's own)."""
+    return int(feeds * (elapsed / poll_interval + 2))

@@ -4,12 +4,13 @@ the polls go into a new thread under a re-posted article, or are dropped with a 
 from __future__ import annotations
 
 import asyncio
+import time
 
 from e2e.articles import FOUR_DAY_WEEK, FOUR_DAY_WEEK_TITLE
 from e2e.fixtures import StartBot
 from e2e.harness import BlogServer, SandboxWorld, wait_until
 
-from .support import OtherGuild, dm_texts, report, requests_to, rows, slash, subscribe
+from .support import OtherGuild, dm_texts, feed_fetch_bound, report, requests_to, rows, slash, subscribe
 
 
 def _complete(world: SandboxWorld, url: str) -> list:
@@ -28,6 +29,7 @@ async def test_article_message_deleted_before_its_thread_is_reposted_once(
     blog.add_post("vanishing", FOUR_DAY_WEEK_TITLE, FOUR_DAY_WEEK)
     url = blog.post_url("vanishing")
     start = len(sandbox.requests)
+    feed_hits, began = blog.hits["feed"], time.monotonic()
 
     # A moderator deletes the article message the moment it appears, before the bot can start its thread.
     deleted: list[int] = []
@@ -43,7 +45,7 @@ async def test_article_message_deleted_before_its_thread_is_reposted_once(
 
     await sandbox.wait_until(delete_first_article, 10, "the first article message")
     await wait_until(lambda: _complete(world, url), 15, "the re-posted article with its polls")
-    await asyncio.sleep(1.5)
+    await asyncio.sleep(1)
     assert len(world.article_messages(url)) == 1 and world.article_messages(url)[0].id != deleted[0]
     assert len(_complete(world, url)) == 1
     thread_posts = [r for r in requests_to(sandbox, world.channel.id, since=start, method="POST") if r.path.endswith("/threads")]
@@ -55,7 +57,9 @@ async def test_article_message_deleted_before_its_thread_is_reposted_once(
         rest_requests_total=len(sandbox.requests) - start,
         requests_to_channel=len(requests_to(sandbox, world.channel.id, since=start)),
         thread_creations=len(thread_posts),
+        blog_feed_requests=blog.hits["feed"] - feed_hits,
     )
+    assert blog.hits["feed"] - feed_hits <= feed_fetch_bound(time.monotonic() - began, 0.3, feeds=2)
     assert len(requests_to(sandbox, world.channel.id, since=start)) <= 12
     assert bot.running
 
@@ -73,11 +77,12 @@ async def test_thread_deleted_with_open_polls_reposted_then_dropped_when_chosen(
     first = (await wait_until(lambda: _complete(world, url), 15, "the article with its polls"))[0]
     await wait_until(lambda: rows(bot_database_url, "SELECT COUNT(*) FROM polls WHERE state = 'open'") == [(6,)], 10, "six open polls")
     start = len(sandbox.requests)
+    feed_hits, began = blog.hits["feed"], time.monotonic()
 
     # Default: the thread is deleted; the article is posted again with a new thread holding its open polls.
     sandbox.delete_thread(sandbox.thread_of(first))
     await wait_until(lambda: [m for m in _complete(world, url) if m.id != first.id], 15, "the re-posted article")
-    await asyncio.sleep(1)
+    await asyncio.sleep(0.5)
     second = [m for m in _complete(world, url) if m.id != first.id]
     assert len(second) == 1 and len(world.article_messages(url)) == 2  # the old message stays, without thread
     reposted_requests = len(sandbox.requests) - start
@@ -87,7 +92,7 @@ async def test_thread_deleted_with_open_polls_reposted_then_dropped_when_chosen(
     dropped_at = len(sandbox.requests)
     sandbox.delete_thread(sandbox.thread_of(second[0]))
     await wait_until(lambda: [t for t in dm_texts(world, world.admin) if "dropped" in t], 10, "the note by DM")
-    await asyncio.sleep(1.5)
+    await asyncio.sleep(1)
     notes = [t for t in dm_texts(world, world.admin) if "dropped" in t]
     assert len(notes) == 1 and "3 open polls" in notes[0], notes
     assert len(world.article_messages(url)) == 2
@@ -105,5 +110,8 @@ async def test_thread_deleted_with_open_polls_reposted_then_dropped_when_chosen(
         rest_requests_for_repost=reposted_requests,
         rest_requests_after_drop=len(sandbox.requests) - dropped_at,
         requests_to_channel_after_drop=len(after_drop),
+        blog_feed_requests=blog.hits["feed"] - feed_hits,
     )
+    assert reposted_requests <= 12 and len(sandbox.requests) - dropped_at <= 6
+    assert blog.hits["feed"] - feed_hits <= feed_fetch_bound(time.monotonic() - began, 0.3, feeds=2)
     assert bot.running

@@ -71,10 +71,13 @@ async def test_a_problem_is_told_once_and_its_fix_once(database: Database) -> No
     assert first is not None and first.notify and first.detail == "send_messages" and first.created_by == 7
     assert again is not None and not again.notify
     async with database.session() as session:
+        other = await record_subscription_problem(session, subscription_id, "missing_permissions", detail="embed_links", now=NOW)
+        unknown = await record_subscription_problem(session, subscription_id, "missing_permissions", detail=None, now=NOW)
+    assert other is not None and other.notify and other.detail == "embed_links"  # something else to do now
+    assert unknown is not None and not unknown.notify and unknown.detail == "embed_links"
+    async with database.session() as session:
         row = await session.get(FeedSubscription, subscription_id)
-        assert (row.delivery_attempts, row.delivery_since, row.paused) == (2, NOW, False)
-        deleted = await record_subscription_problem(session, subscription_id, "channel_deleted", detail=None, now=NOW, pause=True)
-    assert deleted is not None and deleted.notify  # a different problem is news
+        assert (row.delivery_attempts, row.delivery_since, row.paused) == (4, NOW, False)
     async with database.session() as session:
         fixed = await clear_subscription_problem(session, subscription_id)
         nothing = await clear_subscription_problem(session, subscription_id)
@@ -82,6 +85,17 @@ async def test_a_problem_is_told_once_and_its_fix_once(database: Database) -> No
     async with database.session() as session:
         row = await session.get(FeedSubscription, subscription_id)
         assert (row.delivery_problem, row.delivery_attempts, row.paused) == (None, 0, False)
+
+    # A paused problem (the channel was deleted) stays until an admin acts: late failures and posts change nothing.
+    async with database.session() as session:
+        deleted = await record_subscription_problem(session, subscription_id, "channel_deleted", detail=None, now=NOW, pause=True)
+    assert deleted is not None and deleted.notify
+    async with database.session() as session:
+        late = await record_subscription_problem(session, subscription_id, "missing_permissions", detail="send_messages", now=NOW)
+        assert late is not None and not late.notify
+        assert await clear_subscription_problem(session, subscription_id) is None
+        row = await session.get(FeedSubscription, subscription_id)
+        assert (row.delivery_problem, row.paused) == ("channel_deleted", True)
 
 
 async def test_lost_rows_keep_their_history_and_free_the_keys(database: Database) -> None:
@@ -106,8 +120,10 @@ async def test_move_sends_waiting_articles_to_the_new_channel_from_scratch(datab
         await record_subscription_problem(session, subscription_id, "channel_deleted", detail=None, now=NOW, pause=True)
     async with database.session() as session:
         assert await publishing_queue(session) == []  # paused: nothing to post
-        subscription, moved = await move_subscription(session, 1, "https://blog.example/1.xml", 20)
-        assert moved == 1 and subscription.channel_id == 20 and not subscription.paused
+        result = await move_subscription(session, 1, "https://blog.example/1.xml", 20)
+        assert result.moved == 1 and result.fixed is not None and result.fixed.notify and result.fixed.channel_id == 20
+        subscription = await session.get(FeedSubscription, subscription_id)
+        assert subscription.channel_id == 20 and not subscription.paused and subscription.delivery_problem is None
     async with database.session() as session:
         queue = await publishing_queue(session)
         assert [(item.article_id, item.channel_id) for item in queue] == [(article_id, 20)]
@@ -138,3 +154,22 @@ async def test_removed_guild_is_left_out_then_deleted_and_the_other_guild_kept(d
         assert await session.scalar(select(func.count()).select_from(SeenEntry)) == 1
         assert await session.get(GuildSettings, 1) is None
         assert await session.get(Article, kept_article) is not None and await session.get(Article, removed_article) is None
+
+
+async def test_summary_without_files_is_told_once_and_a_posting_problem_wins(database: Database) -> None:
+    from bot.storage.delivery import clear_attach_problem, record_attach_problem
+
+    subscription_id, article_id, _ = await _article(database, 1, 10)
+    async with database.session() as session:
+        first = await record_attach_problem(session, article_id, 30, NOW)
+        again = await record_attach_problem(session, article_id, 30, NOW)
+        assert first is not None and first.notify and first.detail == "30" and again is not None and not again.notify
+        # A posted article does not clear it (only a summary with its files does).
+        assert await clear_subscription_problem(session, subscription_id) is None
+        fixed = await clear_attach_problem(session, article_id)
+        assert fixed is not None and fixed.notify and fixed.problem == "no_attach_files"
+    async with database.session() as session:
+        await record_subscription_problem(session, subscription_id, "missing_permissions", detail="send_messages", now=NOW)
+        assert await record_attach_problem(session, article_id, 30, NOW) is None  # the posting problem stays shown
+        row = await session.get(FeedSubscription, subscription_id)
+        assert row.delivery_problem == "missing_permissions"

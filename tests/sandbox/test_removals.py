@@ -67,3 +67,40 @@ async def test_removed_bot_gets_guild_delete_without_unavailable_and_loses_acces
         with pytest.raises(discord.Forbidden) as raised:
             await client.get_partial_messageable(world.channel.id).send("hello")
         assert raised.value.code == 50001
+
+        joined: list[int] = []
+
+        async def on_guild_join(guild: discord.Guild) -> None:
+            joined.append(guild.id)
+
+        client.event(on_guild_join)
+        sandbox.add_bot_to_guild(world.guild)
+        await until(lambda: joined == [world.guild.id])
+        await client.get_partial_messageable(world.channel.id).send("hello again")
+
+
+async def test_guild_outage_is_unavailable_not_removed(sandbox: Sandbox, world: World) -> None:
+    client = make_client()
+    removed: list[int] = []
+    unavailable: list[int] = []
+    available: list[int] = []
+
+    async def on_guild_remove(guild: discord.Guild) -> None:
+        removed.append(guild.id)
+
+    async def on_guild_unavailable(guild: discord.Guild) -> None:
+        unavailable.append(guild.id)
+
+    async def on_guild_available(guild: discord.Guild) -> None:
+        available.append(guild.id)
+
+    client.event(on_guild_remove)
+    client.event(on_guild_unavailable)
+    client.event(on_guild_available)
+    async with running(client):
+        available.clear()
+        sandbox.guild_outage(world.guild)
+        await until(lambda: unavailable == [world.guild.id])
+        sandbox.guild_outage(world.guild, over=True)
+        await until(lambda: available == [world.guild.id])
+        assert removed == [] and client.get_guild(world.guild.id) is not None

@@ -138,7 +138,7 @@ async def test_two_processes_share_feeds_post_each_article_once_per_guild_and_su
     new = {feed: scale.farm.add_post(feed) for feed in (0, 1, 2, 5)}
     for feed, url in new.items():
         expected = {guild: 1 for guild in scale.followers(feed)}
-        await wait_until(lambda url=url, expected=expected: scale.posts_of(url) == expected, 40, f"feed {feed}'s article in its guilds")
+        await wait_until(lambda url=url, expected=expected: scale.posts_of(url) == expected, 90, f"feed {feed}'s article in its guilds")
     for feed, url in new.items():
         assert scale.farm.page_hits()[url.removeprefix(scale.farm.base_url)] == 1, scale.farm.page_hits()
     for feed in range(FEEDS):  # once per cycle: never twice within one interval

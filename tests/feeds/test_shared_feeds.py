@@ -4,7 +4,6 @@ stored as one article per guild; processes share the due feeds through leases (o
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select

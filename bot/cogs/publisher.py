@@ -257,6 +257,7 @@ class Publisher:
         self._failures: dict[int, int] = defaultdict(int)
         self._refusals: dict[int, int] = defaultdict(int)  # article id -> payloads Discord refused
         self._channel_guild: dict[int, int] = {}  # channel id -> guild id, for retrying a guild's channels
+        self._troubled: set[int] = set()  # subscriptions whose problem this process recorded since the queue was read
         self.alerts = Alerts(bot, database)
         self.retry_base = 2.0  # seconds before the first retry of a channel; doubles per failure
         self.published: list[int] = []  # article ids posted by this process, in order (for logs and tests)
@@ -344,10 +345,12 @@ class Publisher:
                     item.article_id, channel_id, len(result.poll_message_ids), ", resumed" if result.resumed else "",
                     f", re-posted {result.reposts}x after its thread was lost" if result.reposts else "",
                 )
-            async with self.database.session() as session:
-                fixed = await clear_subscription_problem(session, item.subscription_id)
-            if fixed is not None and fixed.notify:
-                await self.alerts.problem_fixed(fixed)
+            if item.troubled or item.subscription_id in self._troubled:
+                async with self.database.session() as session:
+                    fixed = await clear_subscription_problem(session, item.subscription_id)
+                self._troubled.discard(item.subscription_id)
+                if fixed is not None and fixed.notify:
+                    await self.alerts.problem_fixed(fixed)
         return done
 
     async def _delivery_failed(self, channel_id: int, item: QueuedArticle, failure: DeliveryFailure) -> None:
@@ -357,6 +360,7 @@ class Publisher:
             self._back_off(channel_id, item, failure)
             return
         detail = ",".join(failure.missing) or None
+        self._troubled.add(item.subscription_id)
         async with self.database.session() as session:
             change = await record_subscription_problem(
                 session, item.subscription_id, failure.problem.value, detail=detail, now=utcnow(), pause=failure.problem.pauses

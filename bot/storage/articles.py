@@ -93,6 +93,7 @@ class QueuedArticle:
     subscription_id: int
     guild_id: int
     channel_id: int
+    troubled: bool = False  # its subscription has a delivery problem recorded (to clear once a post works)
 
 
 def _removed_guilds():  # type: ignore[no-untyped-def]
@@ -104,7 +105,10 @@ async def publishing_queue(session: AsyncSession, *, shards: ShardPlan | None = 
     yet: a later article never overtakes an earlier one in a channel. Paused subscriptions and guilds that removed
     the bot are left out (no requests for them), and so are guilds on shards other processes hold (`shards`)."""
     rows = await session.execute(
-        select(SeenEntry.id, SeenEntry.subscription_id, SeenEntry.article_id, Article.guild_id, Article.channel_id)
+        select(
+            SeenEntry.id, SeenEntry.subscription_id, SeenEntry.article_id, Article.guild_id, Article.channel_id,
+            FeedSubscription.delivery_problem,
+        )
         .outerjoin(Article, Article.id == SeenEntry.article_id)
         .join(FeedSubscription, FeedSubscription.id == SeenEntry.subscription_id)
         .where(SeenEntry.state == EntryState.PENDING, FeedSubscription.paused.is_(False), ~FeedSubscription.guild_id.in_(_removed_guilds()))
@@ -113,13 +117,13 @@ async def publishing_queue(session: AsyncSession, *, shards: ShardPlan | None = 
     )
     queue: list[QueuedArticle] = []
     blocked: set[int] = set()
-    for entry_id, subscription_id, article_id, guild_id, channel_id in rows:
+    for entry_id, subscription_id, article_id, guild_id, channel_id, problem in rows:
         if subscription_id in blocked:
             continue
         if article_id is None or guild_id is None:
             blocked.add(subscription_id)
             continue
-        queue.append(QueuedArticle(article_id, entry_id, subscription_id, guild_id, channel_id))
+        queue.append(QueuedArticle(article_id, entry_id, subscription_id, guild_id, channel_id, problem is not None))
     return queue
 
 

@@ -3,6 +3,7 @@ databases, and `reader-bot run` refusing what SQLite cannot do."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,36 @@ def test_shards_with_sqlite_are_refused_with_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2 and len(lines) == 1 and "sharding needs PostgreSQL" in lines[0], result.stderr
     bad = _run(tmp_path, "--shard-ids", "5", "--shard-count", "4", database="postgresql+asyncpg://x@127.0.0.1:1/x")
     assert bad.returncode == 2 and "between 0 and shard_count - 1" in bad.stderr, bad.stderr
+
+
+async def test_by_default_the_bot_runs_as_many_shards_as_discord_recommends_in_one_process(tmp_path: Path) -> None:
+    """GET /gateway/bot says 3: the bot IDENTIFYs shards 0, 1 and 2 of 3 itself (discord.py's AutoShardedBot) and,
+    holding them all, receives the guilds of every shard."""
+    from bot.sandbox import Sandbox
+    from e2e.harness import BlogServer, BotProcess, SandboxWorld, wait_until, write_bot_config
+
+    sandbox = Sandbox()
+    await sandbox.start()
+    blog = BlogServer()
+    await blog.start()
+    sandbox.recommended_shards = 3
+    world = SandboxWorld.create(sandbox)
+    guilds = [world.guild]
+    while len({shard_of(guild.id, 3) for guild in guilds}) < 3:  # guilds on all three shards
+        await asyncio.sleep(0.0011)
+        guild = sandbox.add_guild(f"Guild {len(guilds)}")
+        sandbox.add_channel(guild, "articles")
+        guilds.append(guild)
+    config = write_bot_config(tmp_path, world, database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    config.write_text(config.read_text().replace('guild_ready_timeout = "0.1s"\n', 'guild_ready_timeout = "0.1s"\nidentify_delay = "0.1s"\n'))
+    process = BotProcess(config, tmp_path / "bot.log")
+    process.start()
+    try:
+        await wait_until(lambda: "reader_bot: ready:" in process.log_text(), 40, "the bot to be ready", interval=0.1)
+        shards = sorted(tuple(record.shard) for record in sandbox.hub.identifies if record.accepted and record.shard)
+        assert shards == [(0, 3), (1, 3), (2, 3)], shards
+        assert f"ready: {len(guilds)} guilds on all shards" in process.log_text()
+    finally:
+        process.kill()
+        await blog.stop()
+        await sandbox.stop()

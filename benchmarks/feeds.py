@@ -175,6 +175,7 @@ async def run_cycle(label: str, processes: list, url: str, farm: Farm, fraction:
     feed_hits = list(hits["feeds"].values())
     page_hits = hits["pages"]
     (stored,), = await query(url, f"SELECT count(*) FROM articles WHERE created_at >= '{start.isoformat()}'")
+    rss_after_cycle = [process_rss_mb(p.pid) for p in processes]
 
     async def drained() -> bool:
         (pending,), = await query(url, "SELECT count(*) FROM seen_entries WHERE state = 'pending'")
@@ -183,13 +184,14 @@ async def run_cycle(label: str, processes: list, url: str, farm: Farm, fraction:
     try:
         await wait_for(drained, 240, f"{label}: posting", interval=1.0)
         posted_after = time.monotonic() - started
+        await asyncio.sleep(2)
     except TimeoutError:
         posted_after = float("nan")
     return {
         "label": label, "wall": wall, "span": float(span), "cpu": cpu, "feeds_requested": len(feed_hits), "min_hits": min(feed_hits, default=0),
         "max_hits": max(feed_hits, default=0), "requests": sum(feed_hits), "new_articles": len(new_urls),
         "pages_read": sum(page_hits.values()), "pages_max": max(page_hits.values(), default=0), "stored": stored,
-        "rss": [process_rss_mb(p.pid) for p in processes], "rss_before": rss_before, "posted_after": posted_after, "waiting_before": waiting_before,
+        "rss": rss_after_cycle, "rss_before": rss_before, "rss_drained": [process_rss_mb(p.pid) for p in processes], "posted_after": posted_after, "waiting_before": waiting_before,
         "farm_cpu": farm.cpu_seconds() - farm_cpu_before,
     }
 
@@ -205,7 +207,8 @@ def report(result: dict, feeds: int) -> bool:  # type: ignore[type-arg]
     print(f"new articles               {result['new_articles']}; page reads {result['pages_read']} "
           f"(max {result['pages_max']} per page); articles stored {result['stored']} (one per subscribing guild)")
     print(f"bot RSS                    {', '.join(f'{mb:.0f} MB' for mb in result['rss'])} after the cycle "
-          f"({', '.join(f'{mb:.0f} MB' for mb in result['rss_before'])} before)")
+          f"({', '.join(f'{mb:.0f} MB' for mb in result['rss_before'])} before, "
+          f"{', '.join(f'{mb:.0f} MB' for mb in result['rss_drained'])} once every post was out)")
     print(f"all posts out after        {result['posted_after']:.1f} s (Discord's 50 requests/s per bot)")
     once = (result["feeds_requested"] == feeds and result["min_hits"] == result["max_hits"] == 1
             and result["pages_max"] == (1 if result["new_articles"] else 0))

@@ -22,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="connect to Discord and post new articles and polls")
     run.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    run.add_argument("--shard-ids", default=None, metavar="IDS", help='shards this process holds, e.g. "0-3" (PostgreSQL only)')
+    run.add_argument("--shard-count", type=int, default=None, metavar="N", help="shards over all processes")
 
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
     migrate.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -74,8 +76,17 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             run_preview(args.source, settings, as_json=args.json, limit=args.limit, explain=args.explain)
         )
     if args.command == "run":
+        from dataclasses import replace
+
         from bot.cogs.client import run_bot
 
+        if args.shard_ids is not None or args.shard_count is not None:
+            discord_settings = replace(
+                settings.discord,
+                shard_ids=args.shard_ids if args.shard_ids is not None else settings.discord.shard_ids,
+                shard_count=args.shard_count if args.shard_count is not None else settings.discord.shard_count,
+            )
+            settings = replace(settings, discord=discord_settings)
         return run_bot(settings)
     if args.command == "summary":
         from bot.summaries.cli import run_summary

@@ -54,6 +54,12 @@ class DiscordSettings:
     # How long to wait after the last guild arrives before the bot counts as ready (discord.py's default);
     # tests against the sandbox set it short.
     guild_ready_timeout: float = field(default=2.0, metadata={"duration": True})
+    # Sharding (issue 14): the total number of shards over all processes (unset: as many as Discord recommends,
+    # all in this process) and the ones this process holds ("0-3", "0,2,5"; unset: all). PostgreSQL only.
+    shard_count: int | None = None
+    shard_ids: str | None = None
+    # Wait between two shards' IDENTIFYs (Discord allows one per 5 s per max_concurrency bucket).
+    identify_delay: float = field(default=5.0, metadata={"duration": True})
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,8 @@ class FeedSettings:
     allow_private_addresses: bool = False
     # A feed answering 404/410 or unparseable this long is paused with a notice (issue 12).
     give_up_after: float = field(default=7 * 86400.0, metadata={"duration": True})
+    # How long a process holds a feed it is fetching before another process may take it over (issue 14).
+    lease_seconds: float = field(default=120.0, metadata={"duration": True})
 
 
 @dataclass(frozen=True)
@@ -146,6 +154,8 @@ ENVIRONMENT_OVERRIDES: dict[str, tuple[str, str]] = {
     "READER_BOT_WEB_LISTEN": ("web", "listen"),
     "READER_BOT_WEB_PUBLIC_URL": ("web", "public_url"),
     "READER_BOT_WEB_SECRET": ("web", "secret"),
+    "READER_BOT_SHARD_COUNT": ("discord", "shard_count"),
+    "READER_BOT_SHARD_IDS": ("discord", "shard_ids"),
 }
 
 WEB_SECRET_MIN_LENGTH = 16
@@ -180,7 +190,7 @@ def _coerce(origin: str, key: str, spec: Any, raw: Any, from_env: bool) -> Any:
             if from_env and isinstance(raw, str) and raw.strip().lower() in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
                 return raw.strip().lower() in {"1", "true", "yes", "on"}
             raise ValueError("expected true or false")
-        if kind in ("int", int):
+        if kind in ("int", int, "int | None"):
             if from_env and isinstance(raw, str) and raw.strip().isdigit():
                 return int(raw)
             if isinstance(raw, bool) or not isinstance(raw, int):

@@ -1,19 +1,26 @@
 """From a feed to stored articles: subscribing, fetching on schedule, and turning new entries into Article rows
 with their draft polls.
 
-Each step is one unit of work: a fetch records its outcome (success or failure with backoff) and the new
-entries as PENDING in one transaction; each entry then becomes an Article plus its DRAFT polls in its own
-transaction. A crash between the two leaves PENDING entries without article, which the next run builds.
-Posting them on Discord is the publisher's job (bot/posting/).
+A feed is fetched once per cycle however many guilds follow it (issue 14): the process holding the feed's lease
+(bot/storage/feeds.py) fetches it, records the new entries of every subscription in one transaction, then reads
+each new article page once, searches it for questions once, and stores one Article with its DRAFT polls per
+subscribing guild. A crash leaves PENDING entries without article, which whoever leases the feed next builds.
+Unchanged feeds (304) are recorded in one statement per batch: they are most of the work. Posting on Discord is
+the publisher's job (bot/posting/), in the process holding each guild's shard.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import os
+from collections import Counter
+import secrets
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot import metrics
@@ -31,27 +38,35 @@ from bot.storage.articles import store_article
 from bot.storage.database import Database
 from bot.storage.delivery import ProblemChange, record_subscription_problem
 from bot.storage.feeds import (
+    ClaimedFeed,
     NewEntry,
+    active_subscriptions,
     add_subscription,
-    all_subscriptions,
+    all_feeds,
+    claim_due_feeds,
+    claim_feed,
     clean_feed_url,
-    due_subscription_ids,
     ensure_can_subscribe,
     entries_without_article,
-    known_entry_keys,
+    feed_of_subscription,
+    known_keys_by_subscription,
     record_entries,
     record_fetch_failure,
     record_fetch_success,
-    subscriptions_with_unbuilt_entries,
+    record_unchanged,
+    release_feeds,
+    renew_leases,
 )
-from bot.storage.models import EntryState, FeedSubscription, SeenEntry, utcnow
+from bot.storage.models import EntryState, Feed, FeedSubscription, SeenEntry, utcnow
 from bot.storage.settings import load_guild_config
 
 log = logging.getLogger(__name__)
 
 MAX_BACKFILL = 10
 MAX_NEW_ENTRIES_PER_FETCH = 20  # a feed that suddenly renames every entry must not flood the channel
-MAX_CONCURRENT_FETCHES = 4
+MAX_CONCURRENT_FETCHES = 16
+CLAIM_BATCH = 64  # feeds leased per transaction; small enough that other processes get their share
+MAX_CLAIM_ROUNDS = 1000  # one poll_due never loops for ever, whatever the clock does
 MAX_ARTICLE_ATTEMPTS = 3  # then the article is built from what the feed itself says
 GONE_STATUSES = (404, 410)
 
@@ -77,7 +92,7 @@ class Subscribed:
 
 @dataclass(frozen=True)
 class FetchOutcome:
-    subscription_id: int
+    feed_id: int
     ok: bool
     new_entries: int = 0
     error: str | None = None
@@ -95,12 +110,17 @@ def feed_entry_from_seen(entry: SeenEntry) -> FeedEntry:
     return FeedEntry(entry_id=entry.entry_id, url=entry.url, title=entry.title or entry.url or "", published=entry.published)
 
 
+def process_owner() -> str:
+    """Who holds a lease: readable in the database (host and pid), unique even when a pid is reused."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
 def _new_entry(entry: FeedEntry) -> NewEntry:
     return NewEntry(key=entry.key, entry_id=entry.entry_id, url=entry.url, title=entry.title, published=entry.published)
 
 
 class FeedService:
-    """Subscribes feeds, fetches the due ones, and builds articles for new entries. One per process."""
+    """Subscribes feeds, fetches the due ones it can lease, and builds articles for new entries. One per process."""
 
     def __init__(
         self,
@@ -111,24 +131,25 @@ class FeedService:
         clock: Callable[[], datetime] = utcnow,
         load_article: ArticleLoader = load_article,
         find_questions: QuestionFinder = default_find_questions,
+        owner: str | None = None,
     ) -> None:
         self.database = database
         self.settings = settings
         self.fetcher = fetcher
         self.clock = clock
+        self.owner = owner or process_owner()
+        self.lease_seconds = settings.feeds.lease_seconds
         self.schedule = FeedSchedule.for_interval(settings.feeds.poll_interval)
         self._load_article = load_article
         self._find_questions = find_questions
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._feeds: dict[int, ParsedFeed] = {}  # the last parsed document per subscription
+        self._feeds: dict[int, ParsedFeed] = {}  # the last parsed document per feed
         self._fetch_slots = asyncio.Semaphore(MAX_CONCURRENT_FETCHES)
+        self._held: Counter[int] = Counter()  # feeds this process holds a lease on (renewed while held)
+        self._renewer: asyncio.Task[None] | None = None
         # Called after each article is stored, so posting can start before the rest of a batch is read.
         self.on_article_stored: Callable[[], None] | None = None
-        # Called once when a feed that is gone is paused, to tell the guild's admins.
+        # Called once per subscription when a feed that is gone is paused, to tell the guild's admins.
         self.on_feed_gone: Callable[[ProblemChange, datetime], Awaitable[object]] | None = None
-
-    def _lock(self, subscription_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(subscription_id, asyncio.Lock())
 
     async def _fetch_feed(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> tuple[FetchResult, ParsedFeed | None]:
         result = await self.fetcher.fetch(url, etag=etag, last_modified=last_modified)
@@ -164,11 +185,13 @@ class FeedService:
                 etag=result.etag,
                 last_modified=result.last_modified,
             )
-            subscription.next_due_at = self.schedule.first_due(subscription.id, now)
+            stored = await session.get(Feed, subscription.feed_id)
+            if stored is not None and stored.next_due_at == now:  # the feed is new: its first slot
+                stored.next_due_at = self.schedule.first_due(stored.id, now)
             await record_entries(session, subscription.id, [_new_entry(e) for e in reversed(older)], EntryState.BASELINE, now)
             await record_entries(session, subscription.id, [_new_entry(e) for e in reversed(newest)], EntryState.PENDING, now)
-            subscription_id = subscription.id
-        self._feeds[subscription_id] = feed
+            subscription_id, feed_id = subscription.id, subscription.feed_id
+        self._feeds.setdefault(feed_id, feed)
         return Subscribed(subscription_id, feed_url, feed.title or feed_url, len(feed.entries), len(newest))
 
     async def spread_overdue(self) -> int:
@@ -176,162 +199,257 @@ class FeedService:
         now = self.clock()
         moved = 0
         async with self.database.session() as session:
-            for subscription in await all_subscriptions(session):
-                due = self.schedule.spread_overdue(subscription.id, subscription.next_due_at, now)
-                if due != subscription.next_due_at:
-                    subscription.next_due_at = due
+            for feed in await all_feeds(session):
+                if feed.lease_until is not None and feed.lease_until > now:
+                    continue  # another process is fetching it
+                due = self.schedule.spread_overdue(feed.id, feed.next_due_at, now)
+                if due != feed.next_due_at:
+                    feed.next_due_at = due
                     moved += 1
         return moved
 
     async def poll_due(self) -> list[FetchOutcome]:
-        """Fetch every feed that is due (a few at a time) and build the articles of their new entries."""
-        async with self.database.session() as session:
-            due = await due_subscription_ids(session, self.clock())
-        return list(await asyncio.gather(*(self._poll_with_slot(subscription_id) for subscription_id in due)))
+        """Lease the due feeds nobody holds, a batch at a time, fetch them (a few at once) and build the articles
+        of their new entries; until no due feed is left free."""
+        outcomes: list[FetchOutcome] = []
+        for _ in range(MAX_CLAIM_ROUNDS):
+            async with self.database.session() as session:
+                claimed = await claim_due_feeds(
+                    session, now=self.clock(), owner=self.owner, lease_seconds=self.lease_seconds, limit=CLAIM_BATCH
+                )
+            if not claimed:
+                break
+            unchanged: list[tuple[int, datetime, datetime]] = []
+            async with self._holding([feed.feed_id for feed in claimed]):
+                try:
+                    outcomes.extend(await asyncio.gather(*(self._poll_with_slot(feed, unchanged) for feed in claimed)))
+                finally:
+                    async with self.database.session() as session:
+                        await record_unchanged(session, unchanged, self.owner)
+        return outcomes
 
-    async def _poll_with_slot(self, subscription_id: int) -> FetchOutcome:
+    @contextlib.asynccontextmanager
+    async def _holding(self, feed_ids: Sequence[int]) -> AsyncIterator[None]:
+        """While the block runs, the leases on `feed_ids` are renewed every third of the lease time: a slow blog or
+        a long article does not let another process take over a feed this one is still working on."""
+        self._held.update(feed_ids)
+        if self._renewer is None or self._renewer.done():
+            self._renewer = asyncio.create_task(self._renew_leases(), name="reader-bot lease renewal")
+        try:
+            yield
+        finally:
+            self._held.subtract(feed_ids)
+            self._held = +self._held
+
+    async def close(self) -> None:
+        """Stop renewing leases (at shutdown; what is still held expires, or is released by the work unwinding)."""
+        if self._renewer is not None:
+            self._renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._renewer
+            self._renewer = None
+
+    async def _renew_leases(self) -> None:
+        while self._held:
+            await asyncio.sleep(self.lease_seconds / 3)
+            held = list(self._held)
+            if not held:
+                break
+            try:
+                async with self.database.session() as session:
+                    await renew_leases(session, held, self.owner, until=self.clock() + timedelta(seconds=self.lease_seconds))
+            except Exception:  # the next renewal tries again; the lease outlives one missed renewal
+                log.exception("renewing %d feed leases failed", len(held))
+
+    async def _poll_with_slot(self, claimed: ClaimedFeed, unchanged: list[tuple[int, datetime, datetime]]) -> FetchOutcome:
         async with self._fetch_slots:
             try:
-                outcome = await self.poll_subscription(subscription_id)
+                outcome = await self._poll_claimed(claimed, unchanged)
             except Exception as error:  # one feed's bug must not stop the others
-                log.exception("polling feed subscription %s failed", subscription_id)
+                log.exception("polling feed %s failed", claimed.feed_id)
                 metrics.feed_fetched("error")
-                return FetchOutcome(subscription_id, ok=False, error=type(error).__name__)
+                await self._release(claimed.feed_id)
+                return FetchOutcome(claimed.feed_id, ok=False, error=type(error).__name__)
             metrics.feed_fetched("ok" if outcome.ok else "failed")
             return outcome
 
     async def poll_subscription(self, subscription_id: int) -> FetchOutcome:
-        async with self._lock(subscription_id):
-            async with self.database.session() as session:
-                subscription = await session.get(FeedSubscription, subscription_id)
-                if subscription is None:
-                    return FetchOutcome(subscription_id, ok=False, error="removed")
-                url, etag, last_modified = subscription.feed_url, subscription.etag, subscription.last_modified
-                unbuilt = bool(await entries_without_article(session, subscription_id))
+        """Fetch the feed of one subscription now (unless another process is fetching it)."""
+        async with self.database.session() as session:
+            feed_id = await feed_of_subscription(session, subscription_id)
+            if feed_id is None:
+                return FetchOutcome(0, ok=False, error="removed")
+            claimed = await claim_feed(session, feed_id, now=self.clock(), owner=self.owner, lease_seconds=self.lease_seconds)
+        if claimed is None:
+            return FetchOutcome(feed_id, ok=False, error="leased by another process")
+        unchanged: list[tuple[int, datetime, datetime]] = []
+        async with self._holding([feed_id]):
             try:
-                # With entries still to build we need their content: ask for the full document.
-                result, feed = await self._fetch_feed(
-                    url, etag=None if unbuilt else etag, last_modified=None if unbuilt else last_modified
-                )
-            except FeedError as error:
-                await self._record_failure(subscription_id, error.reason, gone=feed_is_gone(error))
-                return FetchOutcome(subscription_id, ok=False, error=error.reason)
-            now = self.clock()
+                return await self._poll_claimed(claimed, unchanged)
+            finally:
+                async with self.database.session() as session:
+                    await record_unchanged(session, unchanged, self.owner)
+
+    async def _poll_claimed(self, claimed: ClaimedFeed, unchanged: list[tuple[int, datetime, datetime]]) -> FetchOutcome:
+        feed_id = claimed.feed_id
+        try:
+            # With entries still to build we need their content: ask for the full document.
+            result, parsed = await self._fetch_feed(
+                claimed.url,
+                etag=None if claimed.unbuilt else claimed.etag,
+                last_modified=None if claimed.unbuilt else claimed.last_modified,
+            )
+        except FeedError as error:
+            await self._record_failure(feed_id, error.reason, gone=feed_is_gone(error))
+            return FetchOutcome(feed_id, ok=False, error=error.reason)
+        now = self.clock()
+        if result.not_modified:
+            unchanged.append((feed_id, now, self.schedule.after_success(feed_id, now)))  # recorded with the batch
+            return FetchOutcome(feed_id, ok=True)
+        try:
             new_count = 0
             async with self.database.session() as session:
-                subscription = await session.get(FeedSubscription, subscription_id)
-                if subscription is None:
-                    return FetchOutcome(subscription_id, ok=False, error="removed")
+                feed = await session.get(Feed, feed_id)
+                if feed is None:
+                    return FetchOutcome(feed_id, ok=False, error="removed")
                 record_fetch_success(
-                    subscription,
+                    feed,
                     now=now,
-                    next_due_at=self.schedule.after_success(subscription_id, now),
+                    next_due_at=self.schedule.after_success(feed_id, now),
                     etag=result.etag,
                     last_modified=result.last_modified,
-                    title=feed.title if feed else None,
+                    title=parsed.title if parsed else None,
                 )
-                if feed is not None:
-                    new_count = await self._record_new_entries(session, subscription_id, feed.entries, now)
-            if feed is not None:
-                self._feeds[subscription_id] = feed
-            await self._build_articles_locked(subscription_id)
-            return FetchOutcome(subscription_id, ok=True, new_entries=new_count)
+                if parsed is not None:
+                    new_count = await self._record_new_entries(session, feed_id, parsed.entries, now)
+            if parsed is not None:
+                self._feeds[feed_id] = parsed
+            await self._build_articles(feed_id)
+        finally:
+            await self._release(feed_id)
+        return FetchOutcome(feed_id, ok=True, new_entries=new_count)
 
-    async def _record_new_entries(self, session: Any, subscription_id: int, entries: Sequence[FeedEntry], now: datetime) -> int:
-        known = await known_entry_keys(session, subscription_id)
-        fresh = [entry for entry in entries if entry.key not in known]  # newest first
-        if not fresh:
-            return 0
-        posted, skipped = fresh[:MAX_NEW_ENTRIES_PER_FETCH], fresh[MAX_NEW_ENTRIES_PER_FETCH:]
-        if skipped:
-            log.warning(
-                "feed subscription %s shows %d new entries at once; posting the newest %d",
-                subscription_id, len(fresh), len(posted),
-            )
-            await record_entries(session, subscription_id, [_new_entry(e) for e in reversed(skipped)], EntryState.BASELINE, now)
-        added = await record_entries(session, subscription_id, [_new_entry(e) for e in reversed(posted)], EntryState.PENDING, now)
-        return len(added)
-
-    async def _record_failure(self, subscription_id: int, reason: str, *, gone: bool = False) -> None:
-        """Back off; a feed that has been gone (404, 410, unparseable) for `feeds.give_up_after` is paused."""
-        now = self.clock()
-        change: ProblemChange | None = None
+    async def _release(self, feed_id: int) -> None:
         async with self.database.session() as session:
-            subscription = await session.get(FeedSubscription, subscription_id)
-            if subscription is None:
-                return
-            failures = (subscription.consecutive_failures or 0) + 1
-            record_fetch_failure(subscription, now=now, reason=reason, next_due_at=self.schedule.after_failure(failures, now))
-            if gone and subscription.gone_since is None:
-                subscription.gone_since = now
-            gone_since = subscription.gone_since
-            if gone and gone_since is not None and (now - gone_since).total_seconds() >= self.settings.feeds.give_up_after:
-                change = await record_subscription_problem(
-                    session, subscription_id, Problem.FEED_GONE.value, detail=reason, now=now, pause=True
+            await release_feeds(session, [feed_id], self.owner)
+
+    async def _record_new_entries(self, session: Any, feed_id: int, entries: Sequence[FeedEntry], now: datetime) -> int:
+        """Each subscription's new entries (those it has not seen); returns how many distinct entries are new."""
+        subscriptions = await active_subscriptions(session, feed_id)
+        known = await known_keys_by_subscription(session, [s.id for s in subscriptions], [entry.key for entry in entries])
+        new_keys: set[str] = set()
+        for subscription in subscriptions:
+            seen = known[subscription.id]
+            fresh = [entry for entry in entries if entry.key not in seen]  # newest first
+            if not fresh:
+                continue
+            posted, skipped = fresh[:MAX_NEW_ENTRIES_PER_FETCH], fresh[MAX_NEW_ENTRIES_PER_FETCH:]
+            if skipped:
+                log.warning(
+                    "feed %s shows subscription %s %d new entries at once; posting the newest %d",
+                    feed_id, subscription.id, len(fresh), len(posted),
                 )
-        log.info("feed subscription %s failed (%d in a row): %s", subscription_id, failures, reason)
-        if change is not None:
-            log.warning("feed subscription %s paused: gone since %s (%s)", subscription_id, gone_since, reason)
+                await record_entries(session, subscription.id, [_new_entry(e) for e in reversed(skipped)], EntryState.BASELINE, now, known=seen)
+            added = await record_entries(session, subscription.id, [_new_entry(e) for e in reversed(posted)], EntryState.PENDING, now, known=seen)
+            new_keys.update(row.entry_key for row in added)
+        return len(new_keys)
+
+    async def _record_failure(self, feed_id: int, reason: str, *, gone: bool = False) -> None:
+        """Back off; a feed that has been gone (404, 410, unparseable) for `feeds.give_up_after` is paused for
+        every guild that follows it. Releases the lease."""
+        now = self.clock()
+        changes: list[ProblemChange] = []
+        async with self.database.session() as session:
+            feed = await session.get(Feed, feed_id)
+            if feed is None:
+                return
+            failures = (feed.consecutive_failures or 0) + 1
+            record_fetch_failure(feed, now=now, reason=reason, next_due_at=self.schedule.after_failure(failures, now))
+            feed.lease_owner = feed.lease_until = None
+            if gone and feed.gone_since is None:
+                feed.gone_since = now
+            gone_since = feed.gone_since
+            if gone and gone_since is not None and (now - gone_since).total_seconds() >= self.settings.feeds.give_up_after:
+                for subscription in await active_subscriptions(session, feed_id):
+                    change = await record_subscription_problem(
+                        session, subscription.id, Problem.FEED_GONE.value, detail=reason, now=now, pause=True
+                    )
+                    if change is not None:
+                        changes.append(change)
+        log.info("feed %s failed (%d in a row): %s", feed_id, failures, reason)
+        if changes:
+            log.warning("feed %s paused for %d subscriptions: gone since %s (%s)", feed_id, len(changes), gone_since, reason)
+        for change in changes:
             if change.notify and self.on_feed_gone is not None and gone_since is not None:
                 await self.on_feed_gone(change, gone_since)
 
     async def build_pending(self) -> int:
         """Build articles for entries left unbuilt (a backfill just subscribed, or a crash); returns how many."""
         async with self.database.session() as session:
-            subscription_ids = await subscriptions_with_unbuilt_entries(session)
+            claimed = await claim_due_feeds(
+                session, now=self.clock(), owner=self.owner, lease_seconds=self.lease_seconds, limit=CLAIM_BATCH, unbuilt_only=True
+            )
         built = 0
-        for subscription_id in subscription_ids:
-            lock = self._lock(subscription_id)
-            if lock.locked():
-                continue  # being polled right now; that poll builds them
-            async with lock:
-                built += await self._build_articles_locked(subscription_id)
+        async with self._holding([feed.feed_id for feed in claimed]):
+            for feed in claimed:
+                try:
+                    built += await self._build_articles(feed.feed_id)
+                except Exception:
+                    log.exception("building the articles of feed %s failed", feed.feed_id)
+                finally:
+                    await self._release(feed.feed_id)
         return built
 
-    async def _build_articles_locked(self, subscription_id: int) -> int:
+    async def _build_articles(self, feed_id: int) -> int:
+        """Each new entry's page is read once and searched once, then stored as an article in every guild that
+        is waiting for it. Oldest first; stops at the first page that cannot be read, so order is kept."""
         async with self.database.session() as session:
-            subscription = await session.get(FeedSubscription, subscription_id)
-            if subscription is None:
+            stored = await session.get(Feed, feed_id)
+            if stored is None:
                 return 0
-            entries = await entries_without_article(session, subscription_id)
-            feed = self._feeds.get(subscription_id) or ParsedFeed(
-                url=subscription.feed_url, title=subscription.title or subscription.feed_url
-            )
+            entries = await entries_without_article(session, feed_id)
+            feed = self._feeds.get(feed_id) or ParsedFeed(url=stored.url, title=stored.title or stored.url)
+        groups: dict[str, list[SeenEntry]] = {}
+        for seen in entries:
+            groups.setdefault(seen.entry_key, []).append(seen)
         by_key = {entry.key: entry for entry in feed.entries}
         built = 0
-        for seen in entries:  # oldest first; stop at the first failure so order is kept
-            feed_entry = by_key.get(seen.entry_key) or feed_entry_from_seen(seen)
-            article = await self._load(seen, feed_entry, feed)
+        for key, group in groups.items():
+            feed_entry = by_key.get(key) or feed_entry_from_seen(group[0])
+            article = await self._load(group, feed_entry, feed)
             if article is None:
                 break
             drafts = await asyncio.to_thread(self._find_questions, article)
             async with self.database.session() as session:
-                entry = await session.get(SeenEntry, seen.id)
-                subscription = await session.get(FeedSubscription, subscription_id)
-                if entry is None or subscription is None or entry.article_id is not None or entry.state != EntryState.PENDING:
-                    continue
-                config = await load_guild_config(session, subscription.guild_id, self.settings.polls)
-                await store_article(session, entry, subscription, article, drafts, config)
-            built += 1
+                for seen in group:
+                    entry = await session.get(SeenEntry, seen.id)
+                    subscription = await session.get(FeedSubscription, seen.subscription_id)
+                    if entry is None or subscription is None or entry.article_id is not None or entry.state != EntryState.PENDING:
+                        continue
+                    config = await load_guild_config(session, subscription.guild_id, self.settings.polls)
+                    if await store_article(session, entry, subscription, article, drafts, config) is not None:
+                        built += 1
             if self.on_article_stored is not None:
                 self.on_article_stored()
         return built
 
-    async def _load(self, seen: SeenEntry, feed_entry: FeedEntry, feed: ParsedFeed) -> ArticleText | None:
+    async def _load(self, group: Sequence[SeenEntry], feed_entry: FeedEntry, feed: ParsedFeed) -> ArticleText | None:
         try:
             return await self._load_article(feed_entry, feed, self.fetcher)
         except Exception as error:  # the page is down or unreadable: retry next time, then fall back
             reason = error.reason if isinstance(error, FeedError) else f"{type(error).__name__}: {error}"
             if not isinstance(error, FeedError):
                 log.exception("reading article %s failed", feed_entry.url)
+            attempts = 0
             async with self.database.session() as session:
-                entry = await session.get(SeenEntry, seen.id)
-                if entry is None:
-                    return None
-                entry.attempts = (entry.attempts or 0) + 1
-                entry.last_error = reason[:500]
-                attempts = entry.attempts
-            if attempts < MAX_ARTICLE_ATTEMPTS:
+                for seen in group:
+                    entry = await session.get(SeenEntry, seen.id)
+                    if entry is None:
+                        continue
+                    entry.attempts = (entry.attempts or 0) + 1
+                    entry.last_error = reason[:500]
+                    attempts = max(attempts, entry.attempts)
+            if attempts == 0 or attempts < MAX_ARTICLE_ATTEMPTS:
                 return None
             log.warning("article %s could not be read %d times; posting it from the feed alone", feed_entry.url, attempts)
             return article_from_feed(feed_entry, feed)

@@ -47,7 +47,14 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
-def _run_sync(connection: Connection) -> None:
+def _run_sync(connection: Connection, *, owned: bool = False) -> None:
+    if connection.dialect.name == "sqlite":
+        # Batch mode rebuilds a table by copying it and dropping the old one; with foreign keys enforced, that
+        # drop would cascade to the rows pointing at it (seen entries, articles). SQLite only honours this pragma
+        # outside a transaction: it must come before the first statement that writes.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        if owned:  # end the transaction SQLAlchemy began for the pragma, so that alembic's own commits
+            connection.commit()
     _configure(connection)
     with context.begin_transaction():
         context.run_migrations()
@@ -57,7 +64,7 @@ async def run_migrations_online() -> None:
     engine = create_engine(_database_url())
     try:
         async with engine.connect() as connection:
-            await connection.run_sync(_run_sync)
+            await connection.run_sync(_run_sync, owned=True)
     finally:
         await engine.dispose()
 

@@ -139,7 +139,9 @@ class DeliveryEvents(commands.Cog):
             for guild_id in await removed_guild_ids(session) & present:
                 await mark_guild_present(session, guild_id)
                 log.info("guild %s has the bot again: its feeds continue", guild_id)
-            for guild_id in await guilds_with_feeds(session) - present - await removed_guild_ids(session):
+            shards = getattr(self.bot, "shard_plan", None)  # guilds on other processes' shards are not ours to judge
+            owned = {guild_id for guild_id in await guilds_with_feeds(session) if shards is None or shards.owns(guild_id)}
+            for guild_id in owned - present - await removed_guild_ids(session):
                 await mark_guild_removed(session, guild_id, now)
                 log.warning("removed from guild %s while offline: its work stops; its data is deleted in %s s unless the bot is added back", guild_id, f"{self.retention:g}")
 

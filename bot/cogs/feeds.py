@@ -231,8 +231,8 @@ class FeedCommands(commands.GroupCog, group_name="feed", group_description="Blog
                     "feed.list_item",
                     language,
                     channel=f"<#{subscription.channel_id}>",
-                    last_fetch=_when(subscription.last_fetch_at, language),
-                    next_run=_when(subscription.next_due_at, language),
+                    last_fetch=_when(subscription.feed.last_fetch_at, language),
+                    next_run=_when(subscription.feed.next_due_at, language),
                 )
             )
             if subscription.delivery_problem:
@@ -251,13 +251,13 @@ class FeedCommands(commands.GroupCog, group_name="feed", group_description="Blog
                 if subscription.paused:
                     state = f"{t('delivery.paused', language)} · {state}"
                 lines.append(state)
-            elif subscription.consecutive_failures:
+            elif subscription.feed.consecutive_failures:
                 lines.append(
                     t(
                         "feed.list_failing",
                         language,
-                        failures=subscription.consecutive_failures,
-                        error=escape(subscription.last_error or "?"),
+                        failures=subscription.feed.consecutive_failures,
+                        error=escape(subscription.feed.last_error or "?"),
                     )
                 )
         chunks = chunk_lines(lines)

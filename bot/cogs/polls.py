@@ -409,11 +409,11 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         closes a crash interrupted."""
         try:
             async with self.database.session() as session:
-                due = await due_poll_ids(session)
+                due = await due_poll_ids(session, shards=getattr(self.bot, "shard_plan", None))
             for poll_id in due:
                 await self.close(poll_id)
             async with self.database.session() as session:
-                unfinished = await polls_awaiting_result(session)
+                unfinished = await polls_awaiting_result(session, shards=getattr(self.bot, "shard_plan", None))
             for poll_id in unfinished:
                 if time.monotonic() >= self._result_retry_at.get(poll_id, 0.0):
                     await self.show_closed(poll_id)

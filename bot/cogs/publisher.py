@@ -303,7 +303,7 @@ class Publisher:
     async def publish_pending(self) -> int:
         """Post everything queued; returns how many articles were finished."""
         async with self.database.session() as session:
-            queue = await publishing_queue(session)
+            queue = await publishing_queue(session, shards=getattr(self.bot, "shard_plan", None))
         by_channel: dict[int, list[QueuedArticle]] = defaultdict(list)
         for item in queue:
             by_channel[item.channel_id].append(item)

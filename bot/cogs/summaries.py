@@ -368,7 +368,9 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
             now = self.clock()
             # Closing summaries whose event was missed (bot down) or whose post failed: sent (again) here.
             async with self.database.session() as session:
-                missed = await delivery.closed_articles_without_summary(session, now - delivery.CATCH_UP_WINDOW)
+                missed = await delivery.closed_articles_without_summary(
+                    session, now - delivery.CATCH_UP_WINDOW, shards=getattr(self.bot, "shard_plan", None)
+                )
             for article_id in missed:
                 await self.deliver_closing_summary(article_id)
             await self.send_due_digests(now)
@@ -381,7 +383,7 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
 
     async def send_due_digests(self, now: datetime) -> int:
         async with self.database.session() as session:
-            plans = await delivery.due_digests(session, now)
+            plans = await delivery.due_digests(session, now, shards=getattr(self.bot, "shard_plan", None))
         sent = 0
         for plan in plans:
             async with self.database.session() as session:

@@ -61,7 +61,12 @@ class FeedSchedule:
         return min(self.interval * (2.0**exponent), self.max_backoff)
 
     def after_success(self, subscription_id: int, now: datetime) -> datetime:
-        return self.next_slot(subscription_id, now)
+        """The feed's next slot, but never within half an interval: a feed fetched off its phase (resumed by an
+        admin, taken over from a dead process) is not fetched again a moment later, at its slot."""
+        due = self.next_slot(subscription_id, now)
+        if (due - now).total_seconds() < self.interval / 2:
+            due += timedelta(seconds=self.interval)
+        return due
 
     def after_failure(self, failures: int, now: datetime) -> datetime:
         return now + timedelta(seconds=self.backoff_delay(failures))

@@ -13,6 +13,8 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.shards import ShardPlan
+from bot.storage.ownership import owned_guilds
 from bot.errors import NotFound
 from bot.storage.models import Article, DiscordPost, GuildSettings, Poll, PollState, PostState, utcnow
 
@@ -54,9 +56,13 @@ _DUE = (
 )
 
 
-async def due_poll_ids(session: AsyncSession, *, now: datetime | None = None, limit: int = 100) -> list[int]:
-    """Open polls whose deadline has passed, oldest deadline first (checked every few seconds: built once)."""
-    rows = await session.execute(_DUE, {"now": now or utcnow(), "limit": limit})
+async def due_poll_ids(
+    session: AsyncSession, *, now: datetime | None = None, limit: int = 100, shards: ShardPlan | None = None
+) -> list[int]:
+    """Open polls whose deadline has passed, oldest deadline first (checked every few seconds: built once); with
+    `shards`, only those of guilds this process holds (issue 14)."""
+    query = _DUE if shards is None or not shards.partial else _DUE.where(owned_guilds(Poll.guild_id, shards))
+    rows = await session.execute(query, {"now": now or utcnow(), "limit": limit})
     return list(rows.scalars())
 
 
@@ -151,9 +157,12 @@ def _awaiting_result_query():  # type: ignore[no-untyped-def]
 _AWAITING_RESULT = _awaiting_result_query()
 
 
-async def polls_awaiting_result(session: AsyncSession, *, limit: int = 100) -> list[int]:
+async def polls_awaiting_result(session: AsyncSession, *, limit: int = 100, shards: ShardPlan | None = None) -> list[int]:
     """Closed polls whose message was posted but whose result was not (yet) shown on Discord."""
-    rows = await session.execute(_AWAITING_RESULT, {"limit": limit})
+    query = _AWAITING_RESULT
+    if shards is not None and shards.partial:
+        query = query.where(owned_guilds(Poll.guild_id, shards))
+    rows = await session.execute(query, {"limit": limit})
     return list(rows.scalars())
 
 

@@ -81,6 +81,7 @@ class Sandbox(WorldMixin, MessagingMixin, MemberActionsMixin, NativePollsMixin):
         self.interaction_ack_timeout = interaction_ack_timeout
         self.interaction_token_lifetime = interaction_token_lifetime
         self.nonce_window = nonce_window
+        self.recommended_shards = 1  # what GET /gateway/bot tells a bot to use (issue 14's tests raise it)
         self.record_requests = record_requests
         self.requests: list[RecordedRequest] = []
         self.faults: list[Fault] = []

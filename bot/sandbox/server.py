@@ -248,7 +248,7 @@ class RestApi(ChannelRoutes, InteractionRoutes, PollRoutes):
         return 200, {"url": self.sandbox.hub.gateway_url}
 
     async def get_gateway_bot(self, ctx: Ctx) -> tuple[int, Any]:
-        return 200, {"url": self.sandbox.hub.gateway_url, "shards": 1,
+        return 200, {"url": self.sandbox.hub.gateway_url, "shards": getattr(self.sandbox, "recommended_shards", 1),
                      "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 86_400_000,
                                              "max_concurrency": 1}}
 

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.articles.model import Article as ArticleText
 from bot.questions.model import PollDraft, PollKind, best_drafts
 from bot.storage.models import Article, EntryState, FeedSubscription, GuildSettings, Poll, PollOption, PollState, SeenEntry
+from bot.shards import ShardPlan
+from bot.storage.ownership import owned_guilds
 from bot.storage.settings import GuildConfig
 
 MAX_POLLS_PER_ARTICLE = 10
@@ -102,10 +104,10 @@ def _removed_guilds():  # type: ignore[no-untyped-def]
     return select(GuildSettings.guild_id).where(GuildSettings.removed_at.is_not(None))
 
 
-async def publishing_queue(session: AsyncSession) -> list[QueuedArticle]:
+async def publishing_queue(session: AsyncSession, *, shards: ShardPlan | None = None) -> list[QueuedArticle]:
     """Articles to post, per subscription in feed order, stopping at the first entry whose article is not built
     yet: a later article never overtakes an earlier one in a channel. Paused subscriptions and guilds that removed
-    the bot are left out (no requests for them)."""
+    the bot are left out (no requests for them), and so are guilds on shards other processes hold (`shards`)."""
     rows = await session.execute(
         select(
             SeenEntry.id, SeenEntry.subscription_id, SeenEntry.article_id, Article.guild_id, Article.channel_id,
@@ -114,6 +116,7 @@ async def publishing_queue(session: AsyncSession) -> list[QueuedArticle]:
         .outerjoin(Article, Article.id == SeenEntry.article_id)
         .join(FeedSubscription, FeedSubscription.id == SeenEntry.subscription_id)
         .where(SeenEntry.state == EntryState.PENDING, FeedSubscription.paused.is_(False), ~FeedSubscription.guild_id.in_(_removed_guilds()))
+        .where(owned_guilds(FeedSubscription.guild_id, shards))
         .order_by(SeenEntry.subscription_id, SeenEntry.id)
     )
     queue: list[QueuedArticle] = []

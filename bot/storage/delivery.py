@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import NotFound
@@ -16,6 +16,7 @@ from bot.storage.models import (
     AuthorLink,
     DiscordPost,
     EntryState,
+    Feed,
     FeedSubscription,
     GuildSettings,
     MemberPreference,
@@ -228,14 +229,16 @@ async def resume_subscription(session: AsyncSession, guild_id: int, feed_url: st
     if subscription is None:
         raise NotFound(feed_url, message_key="feed.not_subscribed", values={"url": feed_url})
     subscription.paused = False
-    subscription.gone_since = None
     subscription.delivery_problem = None
     subscription.delivery_detail = None
     subscription.delivery_since = None
     subscription.delivery_attempts = 0
     subscription.delivery_notified = False
-    subscription.consecutive_failures = 0
-    subscription.next_due_at = now
+    # The feed is shared (issue 14): fetch it now, whole (no conditional request), so this guild catches up.
+    subscription.feed.gone_since = None
+    subscription.feed.consecutive_failures = 0
+    subscription.feed.next_due_at = now
+    subscription.feed.etag = subscription.feed.last_modified = None
     await session.flush()
     return subscription
 
@@ -382,6 +385,7 @@ async def purge_removed_guilds(session: AsyncSession, removed_before: datetime) 
         await session.execute(delete(SeenEntry).where(SeenEntry.subscription_id.in_(subscription_ids)))
         await session.execute(delete(Article).where(Article.guild_id == guild_id))
         await session.execute(delete(FeedSubscription).where(FeedSubscription.guild_id == guild_id))
+        await session.execute(delete(Feed).where(~exists().where(FeedSubscription.feed_id == Feed.id)))  # issue 14
         await session.execute(delete(AuthorLink).where(AuthorLink.guild_id == guild_id))
         await session.execute(delete(MemberPreference).where(MemberPreference.guild_id == guild_id))
         await session.execute(delete(GuildSettings).where(GuildSettings.guild_id == guild_id))

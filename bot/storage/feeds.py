@@ -1,16 +1,25 @@
-"""Feed subscriptions and the entries each feed has shown us. Every query that takes a guild is scoped to it."""
+"""Feeds (one row per canonical URL), the guilds' subscriptions to them, and the entries each feed has shown each
+subscription. Every query that takes a guild is scoped to it.
+
+Several processes share the fetching through leases on feed rows: `claim_due_feeds` takes due feeds nobody holds
+(on PostgreSQL with `SELECT … FOR UPDATE SKIP LOCKED`, so two processes never claim the same row) and stamps them
+with its owner and a deadline; the owner releases them when the feed is done, and a lease whose deadline passed
+(its process died) is free for anyone.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import AlreadyExists, InvalidInput, NotFound
-from bot.storage.models import EntryState, FeedSubscription, GuildSettings, SeenEntry
+from bot.feeds.identity import canonical_url
+from bot.storage.models import EntryState, Feed, FeedSubscription, GuildSettings, SeenEntry
 
 MAX_FEED_URL_LENGTH = 2048
 MAX_FEEDS_PER_GUILD = 50
@@ -29,6 +38,18 @@ class NewEntry:
     published: datetime | None
 
 
+@dataclass(frozen=True)
+class ClaimedFeed:
+    """A feed this process holds the lease on, with what its fetch needs (read in the claiming transaction)."""
+
+    feed_id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+    consecutive_failures: int
+    unbuilt: bool  # some subscription has entries whose article is not built yet: fetch the whole document
+
+
 def clean_feed_url(raw: str) -> str:
     """The URL as it will be stored and compared; refuses what no feed URL looks like."""
     url = raw.strip()
@@ -39,6 +60,11 @@ def clean_feed_url(raw: str) -> str:
     if any(character.isspace() for character in url):
         raise InvalidInput("feed.url_invalid", message_key="feed.url_invalid", values={"reason": "it contains spaces"})
     return url
+
+
+def feed_key(url: str) -> str:
+    """The form a feed is stored under: two spellings of one address are one feed, fetched once."""
+    return canonical_url(url)[:MAX_FEED_URL_LENGTH]
 
 
 async def find_subscription(session: AsyncSession, guild_id: int, feed_url: str) -> FeedSubscription | None:
@@ -68,19 +94,17 @@ async def add_subscription(
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> FeedSubscription:
-    """A new subscription, already fetched once (`now`); the caller sets `next_due_at` from the schedule."""
+    """A new subscription, already fetched once (`now`). A feed nobody followed yet is created with that fetch's
+    state (the caller sets its `next_due_at` from the schedule); a feed others follow keeps its own, so that their
+    next conditional request still shows them what is new for them."""
     await ensure_can_subscribe(session, guild_id, feed_url)
+    feed = await find_or_add_feed(session, feed_url, title=title, now=now, etag=etag, last_modified=last_modified)
     subscription = FeedSubscription(
         guild_id=guild_id,
         channel_id=channel_id,
         feed_url=feed_url,
+        feed_id=feed.id,
         title=(title or None) and title[:500],
-        etag=etag and etag[:500],
-        last_modified=last_modified and last_modified[:100],
-        last_fetch_at=now,
-        last_success_at=now,
-        consecutive_failures=0,
-        next_due_at=now,
         created_at=now,
         created_by=created_by,
     )
@@ -89,13 +113,50 @@ async def add_subscription(
     return subscription
 
 
+async def find_or_add_feed(
+    session: AsyncSession, url: str, *, title: str | None, now: datetime, etag: str | None = None, last_modified: str | None = None
+) -> Feed:
+    key = feed_key(url)
+    feed = await session.scalar(select(Feed).where(Feed.url == key))
+    if feed is not None:
+        return feed
+    feed = Feed(
+        url=key,
+        title=(title or None) and title[:500],
+        etag=etag and etag[:500],
+        last_modified=last_modified and last_modified[:100],
+        last_fetch_at=now,
+        last_success_at=now,
+        consecutive_failures=0,
+        next_due_at=now,
+        created_at=now,
+    )
+    try:
+        async with session.begin_nested():  # another process may add the same feed at the same moment
+            session.add(feed)
+    except IntegrityError:
+        feed = await session.scalar(select(Feed).where(Feed.url == key))
+        if feed is None:
+            raise
+    return feed
+
+
 async def remove_subscription(session: AsyncSession, guild_id: int, feed_url: str) -> FeedSubscription:
     subscription = await find_subscription(session, guild_id, feed_url.strip())
     if subscription is None:
         raise NotFound(feed_url, message_key="feed.not_subscribed", values={"url": feed_url})
+    feed_id = subscription.feed_id
     await session.delete(subscription)
     await session.flush()
+    await drop_feed_if_unfollowed(session, feed_id)
     return subscription
+
+
+async def drop_feed_if_unfollowed(session: AsyncSession, feed_id: int) -> None:
+    """A feed no guild follows any more is forgotten (nobody would read what it fetched)."""
+    await session.execute(
+        delete(Feed).where(Feed.id == feed_id, ~exists().where(FeedSubscription.feed_id == Feed.id))
+    )
 
 
 async def list_subscriptions(session: AsyncSession, guild_id: int) -> list[FeedSubscription]:
@@ -122,22 +183,133 @@ async def find_subscription_by_id(session: AsyncSession, guild_id: int, subscrip
     )
 
 
-async def due_subscription_ids(session: AsyncSession, now: datetime, limit: int = 100) -> list[int]:
+def _followed():  # type: ignore[no-untyped-def]
+    """Some guild that still has the bot follows the feed and has not paused it: it is worth fetching."""
+    return exists().where(
+        FeedSubscription.feed_id == Feed.id,
+        FeedSubscription.paused.is_(False),
+        ~FeedSubscription.guild_id.in_(select(GuildSettings.guild_id).where(GuildSettings.removed_at.is_not(None))),
+    )
+
+
+def _lease_free(now: datetime):  # type: ignore[no-untyped-def]
+    return or_(Feed.lease_until.is_(None), Feed.lease_until < now)
+
+
+def _unbuilt_feeds(feed_ids: Sequence[int]):  # type: ignore[no-untyped-def]
+    return (
+        select(FeedSubscription.feed_id)
+        .join(SeenEntry, SeenEntry.subscription_id == FeedSubscription.id)
+        .where(SeenEntry.state == EntryState.PENDING, SeenEntry.article_id.is_(None), FeedSubscription.feed_id.in_(feed_ids))
+        .distinct()
+    )
+
+
+async def claim_due_feeds(
+    session: AsyncSession, *, now: datetime, owner: str, lease_seconds: float, limit: int = 64, unbuilt_only: bool = False
+) -> list[ClaimedFeed]:
+    """Lease up to `limit` feeds that are due (or, with `unbuilt_only`, that have articles left to build) and that
+    nobody holds. The caller commits at once, so the rows are locked only for this short transaction."""
+    query = select(Feed.id, Feed.url, Feed.etag, Feed.last_modified, Feed.consecutive_failures).where(_lease_free(now), _followed())
+    if unbuilt_only:
+        query = query.where(Feed.id.in_(_unbuilt_feeds_all()))
+    else:
+        query = query.where(Feed.next_due_at <= now)
+    rows = (
+        await session.execute(query.order_by(Feed.next_due_at, Feed.id).limit(limit).with_for_update(skip_locked=True, of=Feed))
+    ).all()
+    if not rows:
+        return []
+    ids = [row.id for row in rows]
+    await session.execute(
+        update(Feed).where(Feed.id.in_(ids)).values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
+    )
+    unbuilt = set(await session.scalars(_unbuilt_feeds(ids)))
+    return [
+        ClaimedFeed(row.id, row.url, row.etag, row.last_modified, row.consecutive_failures or 0, row.id in unbuilt) for row in rows
+    ]
+
+
+def _unbuilt_feeds_all():  # type: ignore[no-untyped-def]
+    return (
+        select(FeedSubscription.feed_id)
+        .join(SeenEntry, SeenEntry.subscription_id == FeedSubscription.id)
+        .where(SeenEntry.state == EntryState.PENDING, SeenEntry.article_id.is_(None))
+    )
+
+
+async def claim_feed(session: AsyncSession, feed_id: int, *, now: datetime, owner: str, lease_seconds: float) -> ClaimedFeed | None:
+    """Lease one feed now (an admin's action, a test), unless another process holds it."""
+    row = (
+        await session.execute(
+            select(Feed.id, Feed.url, Feed.etag, Feed.last_modified, Feed.consecutive_failures)
+            .where(Feed.id == feed_id, or_(_lease_free(now), Feed.lease_owner == owner))
+            .with_for_update(skip_locked=True, of=Feed)
+        )
+    ).first()
+    if row is None:
+        return None
+    await session.execute(update(Feed).where(Feed.id == feed_id).values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds)))
+    unbuilt = bool((await session.scalars(_unbuilt_feeds([feed_id]))).first())
+    return ClaimedFeed(row.id, row.url, row.etag, row.last_modified, row.consecutive_failures or 0, unbuilt)
+
+
+async def release_feeds(session: AsyncSession, feed_ids: Sequence[int], owner: str) -> None:
+    await session.execute(
+        update(Feed).where(Feed.id.in_(feed_ids), Feed.lease_owner == owner).values(lease_owner=None, lease_until=None)
+    )
+
+
+async def renew_leases(session: AsyncSession, feed_ids: Sequence[int], owner: str, *, until: datetime) -> None:
+    """Keep holding feeds still being worked on (only those this owner still holds)."""
+    await session.execute(update(Feed).where(Feed.id.in_(feed_ids), Feed.lease_owner == owner).values(lease_until=until))
+
+
+async def record_unchanged(session: AsyncSession, outcomes: Sequence[tuple[int, datetime, datetime]], owner: str) -> None:
+    """Many 304s in one statement: (feed id, fetched at, next due). Releases their leases too."""
+    if not outcomes:
+        return
+    await session.execute(
+        update(Feed),
+        [
+            {"id": feed_id, "last_fetch_at": now, "last_success_at": now, "last_error": None, "consecutive_failures": 0,
+             "gone_since": None, "next_due_at": due, "lease_owner": None, "lease_until": None}
+            for feed_id, now, due in outcomes
+        ],
+    )
+
+
+async def all_feeds(session: AsyncSession) -> list[Feed]:
+    return list(await session.scalars(select(Feed).order_by(Feed.id)))
+
+
+async def active_subscriptions(session: AsyncSession, feed_id: int) -> list[FeedSubscription]:
+    """The subscriptions a fetch of this feed is for: not paused, in guilds that still have the bot."""
     rows = await session.scalars(
-        select(FeedSubscription.id)
+        select(FeedSubscription)
         .where(
-            FeedSubscription.next_due_at <= now,
+            FeedSubscription.feed_id == feed_id,
             FeedSubscription.paused.is_(False),
             ~FeedSubscription.guild_id.in_(select(GuildSettings.guild_id).where(GuildSettings.removed_at.is_not(None))),
         )
-        .order_by(FeedSubscription.next_due_at, FeedSubscription.id)
-        .limit(limit)
+        .order_by(FeedSubscription.id)
     )
     return list(rows)
 
 
-async def all_subscriptions(session: AsyncSession) -> list[FeedSubscription]:
-    return list(await session.scalars(select(FeedSubscription).order_by(FeedSubscription.id)))
+async def known_keys_by_subscription(session: AsyncSession, subscription_ids: Sequence[int], keys: Sequence[str]) -> dict[int, set[str]]:
+    """Which of `keys` each subscription has seen already (one query for all the feed's subscriptions)."""
+    known: dict[int, set[str]] = {subscription_id: set() for subscription_id in subscription_ids}
+    if not subscription_ids or not keys:
+        return known
+    rows = await session.execute(
+        select(SeenEntry.subscription_id, SeenEntry.entry_key).where(
+            SeenEntry.subscription_id.in_(subscription_ids), SeenEntry.entry_key.in_(list(keys))
+        )
+    )
+    for subscription_id, key in rows:
+        known[subscription_id].add(key)
+    return known
 
 
 async def known_entry_keys(session: AsyncSession, subscription_id: int) -> set[str]:
@@ -146,10 +318,18 @@ async def known_entry_keys(session: AsyncSession, subscription_id: int) -> set[s
 
 
 async def record_entries(
-    session: AsyncSession, subscription_id: int, entries: Sequence[NewEntry], state: EntryState, now: datetime
+    session: AsyncSession,
+    subscription_id: int,
+    entries: Sequence[NewEntry],
+    state: EntryState,
+    now: datetime,
+    *,
+    known: set[str] | None = None,
 ) -> list[SeenEntry]:
-    """Remember the entries not seen before, in the given order (ids grow in that order); returns the new ones."""
-    known = await known_entry_keys(session, subscription_id)
+    """Remember the entries not seen before, in the given order (ids grow in that order); returns the new ones.
+    `known` (the keys this subscription has seen, when the caller read them already) is updated in place."""
+    if known is None:
+        known = await known_entry_keys(session, subscription_id)
     added: list[SeenEntry] = []
     for entry in entries:
         if entry.key in known:
@@ -173,7 +353,7 @@ async def record_entries(
 
 
 def record_fetch_success(
-    subscription: FeedSubscription,
+    feed: Feed,
     *,
     now: datetime,
     next_due_at: datetime,
@@ -181,31 +361,32 @@ def record_fetch_success(
     last_modified: str | None,
     title: str | None = None,
 ) -> None:
-    subscription.last_fetch_at = now
-    subscription.last_success_at = now
-    subscription.last_error = None
-    subscription.consecutive_failures = 0
-    subscription.gone_since = None
-    subscription.next_due_at = next_due_at
-    subscription.etag = etag and etag[:500]
-    subscription.last_modified = last_modified and last_modified[:100]
+    feed.last_fetch_at = now
+    feed.last_success_at = now
+    feed.last_error = None
+    feed.consecutive_failures = 0
+    feed.gone_since = None
+    feed.next_due_at = next_due_at
+    feed.etag = etag and etag[:500]
+    feed.last_modified = last_modified and last_modified[:100]
     if title:
-        subscription.title = title[:500]
+        feed.title = title[:500]
 
 
-def record_fetch_failure(subscription: FeedSubscription, *, now: datetime, reason: str, next_due_at: datetime) -> None:
-    subscription.last_fetch_at = now
-    subscription.last_error = reason[:MAX_ERROR_LENGTH]
-    subscription.consecutive_failures = (subscription.consecutive_failures or 0) + 1
-    subscription.next_due_at = next_due_at
+def record_fetch_failure(feed: Feed, *, now: datetime, reason: str, next_due_at: datetime) -> None:
+    feed.last_fetch_at = now
+    feed.last_error = reason[:MAX_ERROR_LENGTH]
+    feed.consecutive_failures = (feed.consecutive_failures or 0) + 1
+    feed.next_due_at = next_due_at
 
 
-async def entries_without_article(session: AsyncSession, subscription_id: int) -> list[SeenEntry]:
-    """Pending entries whose article has not been built yet, oldest first."""
+async def entries_without_article(session: AsyncSession, feed_id: int) -> list[SeenEntry]:
+    """Pending entries of the feed's subscriptions whose article has not been built yet, oldest first."""
     rows = await session.scalars(
         select(SeenEntry)
+        .join(FeedSubscription, FeedSubscription.id == SeenEntry.subscription_id)
         .where(
-            SeenEntry.subscription_id == subscription_id,
+            FeedSubscription.feed_id == feed_id,
             SeenEntry.state == EntryState.PENDING,
             SeenEntry.article_id.is_(None),
         )
@@ -214,10 +395,5 @@ async def entries_without_article(session: AsyncSession, subscription_id: int) -
     return list(rows)
 
 
-async def subscriptions_with_unbuilt_entries(session: AsyncSession) -> list[int]:
-    rows = await session.scalars(
-        select(SeenEntry.subscription_id)
-        .where(SeenEntry.state == EntryState.PENDING, SeenEntry.article_id.is_(None))
-        .distinct()
-    )
-    return sorted(rows)
+async def feed_of_subscription(session: AsyncSession, subscription_id: int) -> int | None:
+    return await session.scalar(select(FeedSubscription.feed_id).where(FeedSubscription.id == subscription_id))

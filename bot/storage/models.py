@@ -141,14 +141,15 @@ class MemberPreference(Base):
     summary_dms: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class FeedSubscription(Base):
-    __tablename__ = "feed_subscriptions"
-    __table_args__ = (UniqueConstraint("guild_id", "feed_url"),)
+class Feed(Base):
+    """A feed, stored once per canonical URL however many guilds follow it (issue 14): what fetching it needs
+    (conditional-GET state, schedule, failures) and who is fetching it now (a lease, so that several processes
+    share the work: bot/storage/feeds.py)."""
+
+    __tablename__ = "feeds"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    channel_id: Mapped[int] = mapped_column(BigInteger)
-    feed_url: Mapped[str] = mapped_column(String(2048))
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
     title: Mapped[str | None] = mapped_column(String(500))
     etag: Mapped[str | None] = mapped_column(String(500))
     last_modified: Mapped[str | None] = mapped_column(String(100))
@@ -157,6 +158,24 @@ class FeedSubscription(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     next_due_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow, index=True)
+    gone_since: Mapped[datetime | None] = mapped_column(TZDateTime())  # first of an unbroken run of 404/410/unparseable
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(TZDateTime())
+    created_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
+
+
+class FeedSubscription(Base):
+    """A guild following a feed: where its articles go and what keeps them from Discord. Fetch state is the feed's."""
+
+    __tablename__ = "feed_subscriptions"
+    __table_args__ = (UniqueConstraint("guild_id", "feed_url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    feed_url: Mapped[str] = mapped_column(String(2048))  # as the admin typed it; the feed has the canonical form
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     # Delivery state (bot/posting/delivery.py): what keeps this feed's articles from Discord, since when, how
@@ -167,8 +186,8 @@ class FeedSubscription(Base):
     delivery_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     delivery_notified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    gone_since: Mapped[datetime | None] = mapped_column(TZDateTime())  # first of an unbroken run of 404/410/unparseable
 
+    feed: Mapped[Feed] = relationship(lazy="joined", innerjoin=True)
     entries: Mapped[list[SeenEntry]] = relationship(back_populates="subscription", cascade="all, delete-orphan")
 
 

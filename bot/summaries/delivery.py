@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.shards import ShardPlan
+from bot.storage.ownership import owned_guilds
 from bot.storage.models import Article, GuildSettings, Poll, PollState
 from bot.storage.settings import WEEKDAYS
 
@@ -33,7 +35,7 @@ async def release_summary_delivery(session: AsyncSession, article_id: int) -> No
     await session.execute(update(Article).where(Article.id == article_id).values(summary_sent_at=None))
 
 
-async def closed_articles_without_summary(session: AsyncSession, since: datetime) -> list[int]:
+async def closed_articles_without_summary(session: AsyncSession, since: datetime, *, shards: ShardPlan | None = None) -> list[int]:
     """Articles whose polls are all closed, one of them since `since`, but whose closing summary never went out."""
     closed_recently = exists().where(Poll.article_id == Article.id, Poll.closed_at >= since)
     has_unclosed = exists().where(
@@ -42,6 +44,7 @@ async def closed_articles_without_summary(session: AsyncSession, since: datetime
     rows = await session.scalars(
         select(Article.id)
         .where(Article.summary_sent_at.is_(None), closed_recently, ~has_unclosed, Article.guild_id.not_in(removed))
+        .where(owned_guilds(Article.guild_id, shards))
         .order_by(Article.id)
     )
     return list(rows)
@@ -110,7 +113,7 @@ class DigestPlan:
     previous: datetime | None  # last_digest_at before the claim, to restore when sending fails
 
 
-async def due_digests(session: AsyncSession, now: datetime) -> list[DigestPlan]:
+async def due_digests(session: AsyncSession, now: datetime, *, shards: ShardPlan | None = None) -> list[DigestPlan]:
     """Guilds whose weekly digest is due now (with a summary channel to post it in)."""
     rows = await session.execute(
         select(GuildSettings.guild_id, GuildSettings.digest, GuildSettings.last_digest_at, GuildSettings.summary_channel_id,
@@ -119,6 +122,7 @@ async def due_digests(session: AsyncSession, now: datetime) -> list[DigestPlan]:
             GuildSettings.digest.is_not(None), GuildSettings.summary_channel_id.is_not(None),
             GuildSettings.removed_at.is_(None),  # a guild that removed the bot gets nothing
         )
+        .where(owned_guilds(GuildSettings.guild_id, shards))
     )
     plans = []
     for guild_id, schedule, last, channel_id, language in rows:

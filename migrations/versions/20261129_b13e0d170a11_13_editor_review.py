@@ -1,7 +1,7 @@
 """editors: review mode settings and who decided, edited or deleted a poll (issue 13)
 
 Revision ID: b13e0d170a11
-Revises: 5d1e7a3c9b02
+Revises: a14f3e0d7c21
 Create Date: 2026-11-29 14:25:00
 
 The poll states proposed / dropped / deleted need no schema change: `polls.state` is a VARCHAR(16)
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b13e0d170a11"
-down_revision: str | None = "5d1e7a3c9b02"
+down_revision: str | None = "a14f3e0d7c21"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -184,7 +184,7 @@ async def test_feed_list_shows_channel_fetch_times_and_failures(running_bot: Rea
     async def failing() -> int:
         async with running_bot.database.session() as session:
             subscription = await session.scalar(select(FeedSubscription))
-            return subscription.consecutive_failures >= 2
+            return subscription.feed.consecutive_failures >= 2
 
     await wait_until(failing, 10, "two failed fetches")
     listed = await _feed(world, "list", {})
@@ -193,7 +193,7 @@ async def test_feed_list_shows_channel_fetch_times_and_failures(running_bot: Rea
     assert "failing" in text and "HTTP 500" in text and "<t:" in text, text
     async with running_bot.database.session() as session:
         subscription = await session.scalar(select(FeedSubscription))
-        assert (subscription.next_due_at - subscription.last_fetch_at).total_seconds() >= 0.2 * 2 * 0.99  # backing off
+        assert (subscription.feed.next_due_at - subscription.feed.last_fetch_at).total_seconds() >= 0.2 * 2 * 0.99  # backing off
 
     missed = [blog.add_post(f"missed{index}", f"Missed {index}", ["Written while the blog was down for us."]) for index in range(2)]
     blog.fail_with(None)

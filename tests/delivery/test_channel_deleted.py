@@ -33,11 +33,11 @@ async def test_channel_deleted_then_feed_move_posts_pending_article_once(
     await asyncio.sleep(0.3)  # a fetch of the feed already under way when it was paused may still finish
     deleted_at = len(sandbox.requests)
     feed_hits = blog.hits["feed"]
-    fetched = rows(bot_database_url, "SELECT last_fetch_at FROM feed_subscriptions WHERE guild_id = ?", world.guild.id)
+    fetched = rows(bot_database_url, "SELECT f.last_fetch_at FROM feeds f JOIN feed_subscriptions s ON s.feed_id = f.id WHERE s.guild_id = ?", world.guild.id)
     await asyncio.sleep(1.5)
     fetched_while_paused = blog.hits["feed"] - feed_hits  # the other guild's feed only (asserted below by last_fetch_at)
     assert fetched_while_paused <= feed_fetch_bound(1.5, 0.3, feeds=1)
-    assert rows(bot_database_url, "SELECT last_fetch_at FROM feed_subscriptions WHERE guild_id = ?", world.guild.id) == fetched
+    assert rows(bot_database_url, "SELECT f.last_fetch_at FROM feeds f JOIN feed_subscriptions s ON s.feed_id = f.id WHERE s.guild_id = ?", world.guild.id) == fetched
     # Paused: no request for the deleted channel, no fetch of its feed; the other guild's feed is still fetched.
     after_delete = requests_to(sandbox, old_channel.id, since=deleted_index)
     assert len(after_delete) <= 1, [(r.method, r.path, r.status) for r in after_delete]  # at most one under way

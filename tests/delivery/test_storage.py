@@ -25,6 +25,7 @@ from bot.storage.delivery import (
     record_subscription_problem,
 )
 from bot.storage.models import (
+    Feed,
     Answer,
     Article,
     DiscordPost,
@@ -47,7 +48,7 @@ async def _article(database: Database, guild_id: int, channel_id: int, slug: str
     url = f"https://blog.example/posts/{slug}/"
     async with database.session() as session:
         subscription = FeedSubscription(
-            guild_id=guild_id, channel_id=channel_id, feed_url=f"https://blog.example/{guild_id}.xml", title="Blog", created_by=7
+            guild_id=guild_id, channel_id=channel_id, feed_url=f"https://blog.example/{guild_id}.xml", feed=Feed(url=f"https://blog.example/{guild_id}.xml"), title="Blog", created_by=7
         )
         session.add(subscription)
         await session.flush()

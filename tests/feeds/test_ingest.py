@@ -72,8 +72,8 @@ async def test_subscribe_records_the_baseline_and_backfills_the_newest_oldest_fi
     ]
     async with database.session() as session:
         subscription = await session.get(FeedSubscription, result.subscription_id)
-        assert clock.now < subscription.next_due_at <= clock.now + timedelta(seconds=60)
-        assert subscription.created_by == 7 and subscription.last_error is None
+        assert clock.now < subscription.feed.next_due_at <= clock.now + timedelta(seconds=60)
+        assert subscription.created_by == 7 and subscription.feed.last_error is None
     with pytest.raises(AlreadyExists):
         await service.subscribe(guild_id=GUILD, channel_id=CHANNEL, url=f"  {blog.feed_url} ")
     # another guild may subscribe to the same feed
@@ -118,16 +118,16 @@ async def test_a_failing_blog_backs_off_and_missed_articles_arrive_in_order(data
         assert not outcome.ok and "HTTP 500" in outcome.error
         async with database.session() as session:
             subscription = await session.get(FeedSubscription, subscription_id)
-            delays.append((subscription.next_due_at - clock.now).total_seconds())
+            delays.append((subscription.feed.next_due_at - clock.now).total_seconds())
     assert delays == [60, 120, 240, 480]
-    assert subscription.consecutive_failures == 4 and "HTTP 500" in subscription.last_error
+    assert subscription.feed.consecutive_failures == 4 and "HTTP 500" in subscription.feed.last_error
     for index in range(3):
         blog.add_post(f"missed{index}", f"Missed {index}", ["Posted while the blog was down for us."])
     blog.fail_with(None)
     assert (await service.poll_subscription(subscription_id)).new_entries == 3
     async with database.session() as session:
         subscription = await session.get(FeedSubscription, subscription_id)
-        assert subscription.consecutive_failures == 0 and subscription.last_error is None
+        assert subscription.feed.consecutive_failures == 0 and subscription.feed.last_error is None
         titles = [row.title for row in await session.scalars(select(Article).order_by(Article.id))]
     assert titles == ["Missed 0", "Missed 1", "Missed 2"]
 
@@ -142,12 +142,12 @@ async def test_due_feeds_are_polled_and_overdue_ones_spread_after_a_restart(data
     clock.advance(3600)  # the bot was down for an hour: all overdue
     assert await service.spread_overdue() == 3
     async with database.session() as session:
-        due = sorted([(await session.get(FeedSubscription, i)).next_due_at for i in ids])
+        due = sorted([(await session.get(FeedSubscription, i)).feed.next_due_at for i in ids])
     assert all(clock.now < moment <= clock.now + timedelta(seconds=60) for moment in due)
     assert len(set(due)) == 3
     clock.now = due[1]
     polled = await service.poll_due()
-    assert [outcome.subscription_id for outcome in polled] != [] and len(polled) == 2
+    assert [outcome.feed_id for outcome in polled] != [] and len(polled) == 2
     assert all(outcome.ok for outcome in polled)
 
 

@@ -23,7 +23,7 @@ from bot.posting.publish import ArticlePublisher, SentMessage
 from bot.questions.model import PollDraft, PollKind
 from bot.storage.articles import publishing_queue, store_article
 from bot.storage.database import Database
-from bot.storage.models import DiscordPost, EntryState, FeedSubscription, Poll, PollState, PostState, SeenEntry
+from bot.storage.models import Feed, DiscordPost, EntryState, FeedSubscription, Poll, PollState, PostState, SeenEntry
 from bot.storage.settings import load_guild_config
 
 GUILD = 111
@@ -123,7 +123,7 @@ DRAFTS = [
 
 async def _setup(database: Database, *, article: ArticleText | None = None, drafts=DRAFTS) -> tuple[int, list[int]]:
     async with database.session() as session:
-        subscription = FeedSubscription(guild_id=GUILD, channel_id=CHANNEL, feed_url="https://blog.example/feed.xml", title="Blog")
+        subscription = FeedSubscription(guild_id=GUILD, channel_id=CHANNEL, feed_url="https://blog.example/feed.xml", feed=Feed(url="https://blog.example/feed.xml"), title="Blog")
         session.add(subscription)
         await session.flush()
         entry = SeenEntry(subscription_id=subscription.id, entry_key="k" * 64, entry_id="one", url="https://blog.example/posts/one/", state=EntryState.PENDING)
@@ -204,7 +204,7 @@ async def test_a_crash_between_polls_is_finished_once_on_both_backends(database:
 
 async def test_queue_keeps_feed_order_and_waits_for_unbuilt_entries(database: Database) -> None:
     async with database.session() as session:
-        subscription = FeedSubscription(guild_id=GUILD, channel_id=CHANNEL, feed_url="https://blog.example/feed.xml")
+        subscription = FeedSubscription(guild_id=GUILD, channel_id=CHANNEL, feed_url="https://blog.example/feed.xml", feed=Feed(url="https://blog.example/feed.xml"))
         session.add(subscription)
         await session.flush()
         entries = [
@@ -224,7 +224,7 @@ async def test_queue_keeps_feed_order_and_waits_for_unbuilt_entries(database: Da
 async def test_the_same_article_is_stored_once_per_guild(database: Database) -> None:
     article_id, _ = await _setup(database, drafts=[])
     async with database.session() as session:
-        other = FeedSubscription(guild_id=GUILD, channel_id=CHANNEL + 1, feed_url="https://blog.example/other.xml")
+        other = FeedSubscription(guild_id=GUILD, channel_id=CHANNEL + 1, feed_url="https://blog.example/other.xml", feed=Feed(url="https://blog.example/other.xml"))
         session.add(other)
         await session.flush()
         entry = SeenEntry(subscription_id=other.id, entry_key="z" * 64, entry_id="one", url="https://blog.example/posts/one/", state=EntryState.PENDING)

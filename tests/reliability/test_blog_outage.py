@@ -39,7 +39,7 @@ class FeedState:
 
     def failures(self) -> int:
         (failures, last_fetch, next_due), = sqlite_rows(
-            self.database_url, "SELECT consecutive_failures, last_fetch_at, next_due_at FROM feed_subscriptions"
+            self.database_url, "SELECT consecutive_failures, last_fetch_at, next_due_at FROM feeds"
         )
         if failures and failures not in self.delays:
             self.delays[failures] = (datetime.fromisoformat(next_due) - datetime.fromisoformat(last_fetch)).total_seconds()

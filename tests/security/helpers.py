@@ -44,7 +44,7 @@ async def wait_for_article(world: SandboxWorld, channel: Channel, url: str, poll
 
 # Columns the feed loop keeps changing on its own; everything else must stay as it was.
 _VOLATILE = {"last_fetch_at", "next_due_at", "last_success_at", "etag", "last_modified", "last_error",
-             "consecutive_failures", "attempts"}
+             "consecutive_failures", "attempts", "lease_owner", "lease_until"}
 
 
 async def database_rows(bot: ReaderBot) -> dict[str, list[tuple[Any, ...]]]:

@@ -1,0 +1,125 @@
+"""Each feed once (issue 14): a feed followed by many guilds is fetched, read and searched once per cycle, and
+stored as one article per guild; processes share the due feeds through leases (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.config import FeedSettings, PollSettings, Settings
+from bot.feeds.fetch import FeedFetcher
+from bot.ingest import FeedService
+from bot.storage.database import Database
+from bot.storage.feeds import claim_due_feeds
+from bot.storage.models import Article, Feed, FeedSubscription, Poll
+from e2e.articles import FOUR_DAY_WEEK, FOUR_DAY_WEEK_TITLE
+from e2e.harness import BlogServer
+from feeds.test_ingest import Clock
+
+LEASE = 30.0
+
+
+@pytest.fixture
+async def blog() -> AsyncIterator[BlogServer]:
+    server = BlogServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def fetcher() -> AsyncIterator[FeedFetcher]:
+    async with FeedFetcher(FeedSettings(timeout=5.0, allow_private_addresses=True)) as fetcher:
+        yield fetcher
+
+
+def _service(database: Database, fetcher: FeedFetcher, clock: Clock, owner: str, finder_calls: list[str] | None = None) -> FeedService:
+    settings = Settings(
+        feeds=FeedSettings(poll_interval=60.0, allow_private_addresses=True, lease_seconds=LEASE), polls=PollSettings(duration=600.0)
+    )
+    kwargs = {}
+    if finder_calls is not None:
+        from bot.questions.finder import find_questions
+
+        def counting(article):  # type: ignore[no-untyped-def]
+            finder_calls.append(article.url)
+            return find_questions(article)
+
+        kwargs["find_questions"] = counting
+    return FeedService(database, settings, fetcher, clock=clock, owner=owner, **kwargs)
+
+
+async def test_a_feed_followed_by_many_guilds_is_fetched_read_and_searched_once(database: Database, blog: BlogServer, fetcher: FeedFetcher) -> None:
+    blog.add_post("old", "Old post", ["Text."])
+    clock, searched = Clock(), []
+    service = _service(database, fetcher, clock, "one", searched)
+    spellings = [blog.feed_url, blog.feed_url.replace("127.0.0.1", "127.0.0.1.").replace("http://", "HTTP://"), blog.feed_url + "#x"]
+    for guild in range(1, 7):
+        await service.subscribe(guild_id=guild, channel_id=guild * 10, url=spellings[guild % 3])
+    async with database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Feed)) == 1
+    blog.add_post("a", FOUR_DAY_WEEK_TITLE, FOUR_DAY_WEEK)
+    blog.hits.clear()
+    clock.advance(120)
+    outcomes = await service.poll_due()
+    assert [(o.ok, o.new_entries) for o in outcomes] == [(True, 1)]
+    assert blog.hits["feed"] == 1 and blog.hits["page:a"] == 1, blog.hits
+    assert searched == [blog.post_url("a")]
+    async with database.session() as session:
+        articles = (await session.scalars(select(Article).order_by(Article.guild_id))).all()
+        polls = await session.scalar(select(func.count()).select_from(Poll))
+    assert [(a.guild_id, a.channel_id, a.url) for a in articles] == [(g, g * 10, blog.post_url("a")) for g in range(1, 7)]
+    assert polls == 6 * 3
+    # The next cycle: one conditional request, answered 304, nothing read again.
+    clock.advance(120)
+    blog.hits.clear()
+    assert [(o.ok, o.new_entries) for o in await service.poll_due()] == [(True, 0)]
+    assert blog.hits["feed"] == 1 and sum(blog.hits.values()) == 1
+    # The last guild leaving forgets the feed.
+    from bot.storage.feeds import remove_subscription
+
+    async with database.session() as session:
+        for subscription in (await session.scalars(select(FeedSubscription))).all():
+            await remove_subscription(session, subscription.guild_id, subscription.feed_url)
+    async with database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Feed)) == 0
+
+
+async def test_two_processes_share_due_feeds_and_take_over_an_expired_lease(database: Database, blog: BlogServer, fetcher: FeedFetcher) -> None:
+    clock = Clock()
+    first, second = _service(database, fetcher, clock, "first"), _service(database, fetcher, clock, "second")
+    for index in range(6):
+        await first.subscribe(guild_id=index + 1, channel_id=1, url=f"{blog.feed_url}?copy={index}")
+    clock.advance(120)
+    async with database.session() as session:
+        held = await claim_due_feeds(session, now=clock(), owner="first", lease_seconds=LEASE, limit=4)
+    assert len(held) == 4
+    blog.hits.clear()
+    polled = await second.poll_due()  # takes only what the first does not hold
+    assert sorted(o.feed_id for o in polled) == sorted(set(range(1, 7)) - {c.feed_id for c in held})
+    assert blog.hits["feed"] == 2
+    assert await second.poll_due() == []  # the first's leases still run
+    clock.advance(LEASE + 1)  # the first died: its leases expire and the second takes them over
+    taken = await second.poll_due()
+    assert sorted(o.feed_id for o in taken) == sorted(c.feed_id for c in held) and all(o.ok for o in taken)
+    async with database.session() as session:
+        feeds = (await session.scalars(select(Feed))).all()
+    assert all(f.lease_owner is None and f.lease_until is None and f.next_due_at > clock() for f in feeds)
+    assert blog.hits["feed"] == 6
+
+
+async def test_claims_never_overlap_between_concurrent_transactions(database: Database, blog: BlogServer, fetcher: FeedFetcher) -> None:
+    if database.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite runs one process (a second `run` is refused); row locks are PostgreSQL's")
+    clock = Clock()
+    service = _service(database, fetcher, clock, "setup")
+    for index in range(10):
+        await service.subscribe(guild_id=1, channel_id=1, url=f"{blog.feed_url}?copy={index}")
+    clock.advance(120)
+    async with database.session() as one, database.session() as two:
+        mine = await claim_due_feeds(one, now=clock(), owner="one", lease_seconds=LEASE, limit=6)
+        theirs = await claim_due_feeds(two, now=clock(), owner="two", lease_seconds=LEASE, limit=6)  # while one's locks are held
+    assert len(mine) == 6 and len(theirs) == 4
+    assert not {c.feed_id for c in mine} & {c.feed_id for c in theirs}

@@ -125,7 +125,12 @@ class ReaderBot(commands.AutoShardedBot):
         self.poll_feeds.change_interval(seconds=tick_seconds(settings.feeds.poll_interval))
         self.health = GatewayWatch(tick_seconds(settings.feeds.poll_interval), settings.feeds.timeout)
         self.web: WebServer | None = None
+        self._connecting = False  # connect() was called: the shards exist and close() must stop them
         self.report_links: ReportLinks | None = None  # set when [web] is configured: the cogs add links
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        self._connecting = True
+        await super().connect(reconnect=reconnect)
 
     async def setup_hook(self) -> None:
         self.health.install(self)
@@ -224,7 +229,10 @@ class ReaderBot(commands.AutoShardedBot):
         if unwinding:
             await asyncio.wait(unwinding, timeout=CLOSE_GRACE_SECONDS)
         await self.feed_service.close()
-        await super().close()
+        if self._connecting:
+            await super().close()
+        else:  # stopped before connecting (setup failed): AutoShardedClient.close() needs the shard queue connect() makes
+            await discord.Client.close(self)
 
 
 class RedactingFormatter(logging.Formatter):

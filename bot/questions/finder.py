@@ -413,6 +413,8 @@ class _Finder:
             if verdict.is_poll or self.explain_all:
                 present = self.signals_for(candidate, verdict)
                 verdict = replace(verdict, confidence=round(signals.confidence(present), 3), signals=present)
+            if verdict.is_poll and verdict.kind is PollKind.YES_NO and signals.asks_to_write(candidate.next_sentence, self.lexicon):
+                verdict = replace(verdict, kind=PollKind.OPEN, options=())  # "Fallen dir weitere ein? Dann schreib …"
             if verdict.is_poll and verdict.confidence < signals.MIN_CONFIDENCE:
                 verdict = replace(verdict, is_poll=False, rule="low_confidence")
             if candidate.position == TITLE_POSITION and verdict.is_poll:

@@ -130,6 +130,15 @@ def asks_for_a_vote(text: str) -> bool:
     return _VOTE_FORMULA.search(text) is not None
 
 
+_IF_SO = re.compile(r"\s*(?:dann|then|if so|wenn ja|falls ja|if you do|if yes)\b", re.IGNORECASE)
+
+
+def asks_to_write(next_sentence: str, lexicon: Lexicon) -> bool:
+    """kind: "Fallen dir weitere Vorteile ein? Dann schreib mir einen Kommentar." — the yes/no question is a
+    door to a written answer, so the poll is open."""
+    return _IF_SO.match(next_sentence) is not None and invites_reply(next_sentence, lexicon)
+
+
 def has_interjection_lead(text: str, lexicon: Lexicon) -> bool:
     """interjection_lead: "Na, hast du …?", "Und, wie …?", "So, have you …?"."""
     match = re.match(r"\s*([^\W\d_]+)\s*[,!]\s+\S", text)

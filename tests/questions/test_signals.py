@@ -99,6 +99,14 @@ def test_a_yes_or_no_formula_is_a_call_to_vote() -> None:
     assert verdict.is_poll and verdict.kind is PollKind.YES_NO and verdict.options == ("Ja", "Nein", "Weiß nicht")
 
 
+def test_a_yes_no_door_to_a_written_answer_is_open() -> None:
+    found = judged(LEAD, "Fallen dir weitere Vorteile ein? Dann schreib mir gern einen Kommentar.")
+    verdict = found["Fallen dir weitere Vorteile ein?"]
+    assert verdict.is_poll and verdict.kind is PollKind.OPEN and verdict.options == ()
+    found = judged(LEAD, "Have you got a favourite recipe? Let me know in the comments.", language="en")
+    assert found["Have you got a favourite recipe?"].kind is PollKind.YES_NO  # no "then": the yes/no still stands
+
+
 def test_interjection_lead() -> None:
     assert signals.has_interjection_lead("Na, hast du es schon ausprobiert?", DE)
     assert signals.has_interjection_lead("So, have you tried it?", EN)

@@ -271,11 +271,21 @@ def goes_on_arguing(after: list[str], question: str, lexicon: Lexicon) -> bool:
 _OWN = frozenset("unser unsere unseren unserem unserer unseres mein meine meinen meinem meiner meines our my".split())
 
 
+_DISCOVERY_VERBS = frozenset(
+    "kennt kennst kennen gesehen gelesen gehört probiert ausprobiert abonniert entdeckt besucht "
+    "know knew seen read heard tried checked subscribed discovered visited".split()
+)
+
+
 def promotes_own(text: str, lexicon: Lexicon) -> bool:
     """own_promotion: a yes/no question about the writer's own product, post or tool ("Kennt ihr schon
     unseren Brandfinder?", "Have you seen our new app?")."""
     tokens = [token.lower() for token in grammar.words(text)]
-    return grammar.is_verb_first(text, lexicon) and any(token in _OWN for token in tokens)
+    return (
+        grammar.is_verb_first(text, lexicon)
+        and any(token in _OWN for token in tokens)
+        and any(token in _DISCOVERY_VERBS for token in tokens)
+    )
 
 
 def continues_previous(text: str, previous: str, lexicon: Lexicon) -> bool:

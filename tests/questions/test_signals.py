@@ -179,6 +179,8 @@ def test_continuation_stock_phrase_named_addressee_and_own_promotion() -> None:
     assert not signals.named_addressee("Tee oder Kaffee, was trinkt ihr?", DE)
     assert signals.promotes_own("Kennt ihr schon unseren Brandfinder?", DE)
     assert not signals.promotes_own("Kennt ihr schon den Brandfinder?", DE)
+    assert not signals.promotes_own("Seid ihr mit unserer Stadtpolitik zufrieden?", DE)
+    assert signals.promotes_own("Have you seen our new app?", EN)
 
 
 # --- the cases, end to end ---------------------------------------------------------------

@@ -98,9 +98,9 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
     if not stripped:
         return False
     lowered = stripped.lower()
-    if any(place in lowered for place in lexicon.reply_places):
+    if _contains_phrase(lowered, lexicon.reply_places):
         return True
-    tokens = grammar.words(lowered)
+    tokens = grammar.words(lowered[:160])  # the opening is what counts
     if _contains_phrase(" ".join(tokens[:6]), lexicon.invitation_phrases):
         return True
     # an imperative with the writer as object: "Schreib uns …", "Tell me …" (not "Help!": an exclamation alone is no invitation)

@@ -563,7 +563,7 @@ class _Finder:
         clause = grammar.core_clause(text, lexicon)
         if alternatives and {option.casefold() for option in alternatives} <= _YES_NO_WORDS:
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Off-the-rack dresses: Yes or no?"
-        if alternatives and not _alternatives_only_in_topic(body, clause, lexicon):
+        if alternatives and not grammar.alternatives_only_in_topic(body, clause, lexicon):
             return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
         if grammar.is_wh_question(clause, lexicon):
             return PollKind.OPEN, (), "wh_question"
@@ -581,18 +581,6 @@ class _Finder:
         if not question:
             return replace(verdict, is_poll=False, rule="does_not_fit", options=())
         return replace(verdict, question=question, options=options)
-
-
-def _alternatives_only_in_topic(body: str, clause: str, lexicon: Lexicon) -> bool:
-    """ "3G, 2G oder 2G Plus: Was gilt jetzt?": the alternatives name the topic; the question is the
-    W-question after the colon, and it does not ask the reader to choose."""
-    return (
-        clause != body
-        and ":" in body
-        and grammar.is_wh_question(clause, lexicon)
-        and not grammar.addresses_reader(clause, lexicon)
-        and lexicon.alternative_conjunction not in grammar.words(clause.lower())
-    )
 
 
 def _terminal_question_mark(sentence: Sentence) -> int | None:

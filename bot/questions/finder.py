@@ -280,29 +280,34 @@ class _Finder:
     def question_runs(self) -> dict[tuple[int, int], int]:
         """For each question sentence (block, number): the length of the unbroken row of questions it is
         in. A statement, a block without a question or a heading ends a row. A row of which some question
-        addresses the reader counts as addressing it (`self._runs_to_reader`)."""
+        addresses the reader counts as addressing it (`self._runs_to_reader`); a row the next statement
+        answers with a call to reply ("… ? … ? Schreibt es in die Kommentare!") is invited (`self._runs_invited`)."""
         lengths: dict[tuple[int, int], int] = {}
         row: list[tuple[int, int]] = []
         self._runs_to_reader: set[tuple[int, int]] = set()
+        self._runs_invited: set[tuple[int, int]] = set()
 
-        def close() -> None:
+        def close(following: str = "") -> None:
             to_reader = len(row) >= 3 and any(
                 signals.addresses_reader(self.sentences(index)[number].text, self.lexicon) for index, number in row
             )
+            invited = len(row) >= 2 and bool(following) and signals.invites_reply(following, self.lexicon)
             for key in row:
                 lengths[key] = len(row)
                 if to_reader:
                     self._runs_to_reader.add(key)
+                if invited:
+                    self._runs_invited.add(key)
             row.clear()
 
         for index, block in enumerate(self.blocks):
             text = block.text or ""
             if "?" not in text or block.kind == "heading":
-                close()
+                close(self.opening_of(index) if row and block.kind in _BODY_KINDS else "")
                 continue
             for number, sentence in enumerate(self.sentences(index)):
                 if _terminal_question_mark(sentence) is None:
-                    close()
+                    close(sentence.text if row else "")
                 else:
                     row.append((index, number))
         close()
@@ -448,8 +453,11 @@ class _Finder:
         if signals.addresses_reader(text, lexicon):
             present.add("reader_address")
         nearby = [candidate.next_sentence, *candidate.after[1:]]
-        if signals.invites_reply_in_question(text, lexicon) or signals.asks_for_a_vote(text) or any(
-            signals.invites_reply(sentence, lexicon) for sentence in nearby
+        if (
+            candidate.run_key in self._runs_invited
+            or signals.invites_reply_in_question(text, lexicon)
+            or signals.asks_for_a_vote(text)
+            or any(signals.invites_reply(sentence, lexicon) for sentence in nearby)
         ):
             present.add("invitation")
         if signals.has_interjection_lead(text, lexicon):

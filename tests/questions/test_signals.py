@@ -242,6 +242,16 @@ def test_questions_that_are_not_put_to_the_readers_get_no_poll(blocks, question:
         assert signal in verdict.signals
 
 
+def test_a_run_of_questions_to_the_readers_before_a_call_to_reply_is_invited() -> None:
+    closing = ("Wie ist das bei euch? Habt ihr feste Rituale? Macht ihr Listen? Plant ihr den Urlaub früh? "
+               "Oder lasst ihr alles auf euch zukommen? Schreibt es mir in die Kommentare!")
+    found = judged(LEAD, "So mache ich das.", closing)
+    assert all("invitation" in found[q].signals for q in ("Habt ihr feste Rituale?", "Macht ihr Listen?"))
+    assert len(find_questions(article(LEAD, "So mache ich das.", closing), max_per_article=3)) == 3
+    checklist = "Gibt mir das Kraft? Macht es mich neugierig? Würde ich es auch ohne Geld tun? Das frage ich mich oft."
+    assert find_questions(article(LEAD, checklist, LEAD, LEAD, LEAD, LEAD)) == []
+
+
 def test_english_first_person_and_tags_get_no_poll() -> None:
     found = judged("We had shipped it in a rush.", "Was I being naive?", "It cost us a year. Did it pay off?", language="en")
     assert not found["Was I being naive?"].is_poll and "first_person" in found["Was I being naive?"].signals

@@ -280,29 +280,34 @@ class _Finder:
     def question_runs(self) -> dict[tuple[int, int], int]:
         """For each question sentence (block, number): the length of the unbroken row of questions it is
         in. A statement, a block without a question or a heading ends a row. A row of which some question
-        addresses the reader counts as addressing it (`self._runs_to_reader`)."""
+        addresses the reader counts as addressing it (`self._runs_to_reader`); a row the next statement
+        answers with a call to reply ("… ? … ? Schreibt es in die Kommentare!") is invited (`self._runs_invited`)."""
         lengths: dict[tuple[int, int], int] = {}
         row: list[tuple[int, int]] = []
         self._runs_to_reader: set[tuple[int, int]] = set()
+        self._runs_invited: set[tuple[int, int]] = set()
 
-        def close() -> None:
+        def close(following: str = "") -> None:
             to_reader = len(row) >= 3 and any(
                 signals.addresses_reader(self.sentences(index)[number].text, self.lexicon) for index, number in row
             )
+            invited = len(row) >= 2 and bool(following) and signals.invites_reply(following, self.lexicon)
             for key in row:
                 lengths[key] = len(row)
                 if to_reader:
                     self._runs_to_reader.add(key)
+                if invited:
+                    self._runs_invited.add(key)
             row.clear()
 
         for index, block in enumerate(self.blocks):
             text = block.text or ""
             if "?" not in text or block.kind == "heading":
-                close()
+                close(self.opening_of(index) if row and block.kind in _BODY_KINDS else "")
                 continue
             for number, sentence in enumerate(self.sentences(index)):
                 if _terminal_question_mark(sentence) is None:
-                    close()
+                    close(sentence.text if row else "")
                 else:
                     row.append((index, number))
         close()
@@ -413,6 +418,8 @@ class _Finder:
             if verdict.is_poll or self.explain_all:
                 present = self.signals_for(candidate, verdict)
                 verdict = replace(verdict, confidence=round(signals.confidence(present), 3), signals=present)
+            if verdict.is_poll and verdict.kind is PollKind.YES_NO and signals.asks_to_write(candidate.next_sentence, self.lexicon):
+                verdict = replace(verdict, kind=PollKind.OPEN, options=())  # "Fallen dir weitere ein? Dann schreib …"
             if verdict.is_poll and verdict.confidence < signals.MIN_CONFIDENCE:
                 verdict = replace(verdict, is_poll=False, rule="low_confidence")
             if candidate.position == TITLE_POSITION and verdict.is_poll:
@@ -446,8 +453,11 @@ class _Finder:
         if signals.addresses_reader(text, lexicon):
             present.add("reader_address")
         nearby = [candidate.next_sentence, *candidate.after[1:]]
-        if signals.invites_reply_in_question(text, lexicon) or signals.asks_for_a_vote(text) or any(
-            signals.invites_reply(sentence, lexicon) for sentence in nearby
+        if (
+            candidate.run_key in self._runs_invited
+            or signals.invites_reply_in_question(text, lexicon)
+            or signals.asks_for_a_vote(text)
+            or any(signals.invites_reply(sentence, lexicon) for sentence in nearby)
         ):
             present.add("invitation")
         if signals.has_interjection_lead(text, lexicon):
@@ -561,7 +571,7 @@ class _Finder:
         clause = grammar.core_clause(text, lexicon)
         if alternatives and {option.casefold() for option in alternatives} <= _YES_NO_WORDS:
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Off-the-rack dresses: Yes or no?"
-        if alternatives and not _alternatives_only_in_topic(body, clause, lexicon):
+        if alternatives and not grammar.alternatives_only_in_topic(body, clause, lexicon):
             return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
         if grammar.is_wh_question(clause, lexicon):
             return PollKind.OPEN, (), "wh_question"
@@ -579,18 +589,6 @@ class _Finder:
         if not question:
             return replace(verdict, is_poll=False, rule="does_not_fit", options=())
         return replace(verdict, question=question, options=options)
-
-
-def _alternatives_only_in_topic(body: str, clause: str, lexicon: Lexicon) -> bool:
-    """ "3G, 2G oder 2G Plus: Was gilt jetzt?": the alternatives name the topic; the question is the
-    W-question after the colon, and it does not ask the reader to choose."""
-    return (
-        clause != body
-        and ":" in body
-        and grammar.is_wh_question(clause, lexicon)
-        and not grammar.addresses_reader(clause, lexicon)
-        and lexicon.alternative_conjunction not in grammar.words(clause.lower())
-    )
 
 
 def _terminal_question_mark(sentence: Sentence) -> int | None:

@@ -362,6 +362,18 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
     return items if _valid(items, 12, lexicon) else None
 
 
+def alternatives_only_in_topic(body: str, clause: str, lexicon: Lexicon) -> bool:
+    """ "3G, 2G oder 2G Plus: Was gilt jetzt?": the alternatives name the topic; the question is the
+    W-question after the colon, and it does not ask the reader to choose."""
+    return (
+        clause != body
+        and ":" in body
+        and is_wh_question(clause, lexicon)
+        and not addresses_reader(clause, lexicon)
+        and lexicon.alternative_conjunction not in words(clause.lower())
+    )
+
+
 def _without_shared_complement(first: str, last: str, lexicon: Lexicon) -> str:
     """shared_complement: "Is Python or JavaScript the better first language?" names "Python" and
     "JavaScript"; what follows the last alternative, from a new article or preposition on, belongs

@@ -98,9 +98,9 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
     if not stripped:
         return False
     lowered = stripped.lower()
-    if any(place in lowered for place in lexicon.reply_places):
+    if _contains_phrase(lowered, lexicon.reply_places):
         return True
-    tokens = grammar.words(lowered)
+    tokens = grammar.words(lowered[:160])  # the opening is what counts
     if _contains_phrase(" ".join(tokens[:6]), lexicon.invitation_phrases):
         return True
     # an imperative with the writer as object: "Schreib uns …", "Tell me …" (not "Help!": an exclamation alone is no invitation)
@@ -128,6 +128,15 @@ _VOTE_FORMULA = re.compile(r"(?<!\w)(?:yes or no|ja oder nein|yay or nay|top ode
 def asks_for_a_vote(text: str) -> bool:
     """invitation: "Off-the-rack wedding dresses: Yes or no?" — the question is a call to vote."""
     return _VOTE_FORMULA.search(text) is not None
+
+
+_IF_SO = re.compile(r"\s*(?:dann|then|if so|wenn ja|falls ja|if you do|if yes)\b", re.IGNORECASE)
+
+
+def asks_to_write(next_sentence: str, lexicon: Lexicon) -> bool:
+    """kind: "Fallen dir weitere Vorteile ein? Dann schreib mir einen Kommentar." — the yes/no question is a
+    door to a written answer, so the poll is open."""
+    return _IF_SO.match(next_sentence) is not None and invites_reply(next_sentence, lexicon)
 
 
 def has_interjection_lead(text: str, lexicon: Lexicon) -> bool:
@@ -262,11 +271,21 @@ def goes_on_arguing(after: list[str], question: str, lexicon: Lexicon) -> bool:
 _OWN = frozenset("unser unsere unseren unserem unserer unseres mein meine meinen meinem meiner meines our my".split())
 
 
+_DISCOVERY_VERBS = frozenset(
+    "kennt kennst kennen gesehen gelesen gehört probiert ausprobiert abonniert entdeckt besucht "
+    "know knew seen read heard tried checked subscribed discovered visited".split()
+)
+
+
 def promotes_own(text: str, lexicon: Lexicon) -> bool:
     """own_promotion: a yes/no question about the writer's own product, post or tool ("Kennt ihr schon
     unseren Brandfinder?", "Have you seen our new app?")."""
     tokens = [token.lower() for token in grammar.words(text)]
-    return grammar.is_verb_first(text, lexicon) and any(token in _OWN for token in tokens)
+    return (
+        grammar.is_verb_first(text, lexicon)
+        and any(token in _OWN for token in tokens)
+        and any(token in _DISCOVERY_VERBS for token in tokens)
+    )
 
 
 def continues_previous(text: str, previous: str, lexicon: Lexicon) -> bool:

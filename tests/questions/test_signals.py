@@ -99,6 +99,14 @@ def test_a_yes_or_no_formula_is_a_call_to_vote() -> None:
     assert verdict.is_poll and verdict.kind is PollKind.YES_NO and verdict.options == ("Ja", "Nein", "Weiß nicht")
 
 
+def test_a_yes_no_door_to_a_written_answer_is_open() -> None:
+    found = judged(LEAD, "Fallen dir weitere Vorteile ein? Dann schreib mir gern einen Kommentar.")
+    verdict = found["Fallen dir weitere Vorteile ein?"]
+    assert verdict.is_poll and verdict.kind is PollKind.OPEN and verdict.options == ()
+    found = judged(LEAD, "Have you got a favourite recipe? Let me know in the comments.", language="en")
+    assert found["Have you got a favourite recipe?"].kind is PollKind.YES_NO  # no "then": the yes/no still stands
+
+
 def test_interjection_lead() -> None:
     assert signals.has_interjection_lead("Na, hast du es schon ausprobiert?", DE)
     assert signals.has_interjection_lead("So, have you tried it?", EN)
@@ -171,6 +179,8 @@ def test_continuation_stock_phrase_named_addressee_and_own_promotion() -> None:
     assert not signals.named_addressee("Tee oder Kaffee, was trinkt ihr?", DE)
     assert signals.promotes_own("Kennt ihr schon unseren Brandfinder?", DE)
     assert not signals.promotes_own("Kennt ihr schon den Brandfinder?", DE)
+    assert not signals.promotes_own("Seid ihr mit unserer Stadtpolitik zufrieden?", DE)
+    assert signals.promotes_own("Have you seen our new app?", EN)
 
 
 # --- the cases, end to end ---------------------------------------------------------------
@@ -230,6 +240,16 @@ def test_questions_that_are_not_put_to_the_readers_get_no_poll(blocks, question:
     assert not verdict.is_poll, verdict
     if signal:
         assert signal in verdict.signals
+
+
+def test_a_run_of_questions_to_the_readers_before_a_call_to_reply_is_invited() -> None:
+    closing = ("Wie ist das bei euch? Habt ihr feste Rituale? Macht ihr Listen? Plant ihr den Urlaub früh? "
+               "Oder lasst ihr alles auf euch zukommen? Schreibt es mir in die Kommentare!")
+    found = judged(LEAD, "So mache ich das.", closing)
+    assert all("invitation" in found[q].signals for q in ("Habt ihr feste Rituale?", "Macht ihr Listen?"))
+    assert len(find_questions(article(LEAD, "So mache ich das.", closing), max_per_article=3)) == 3
+    checklist = "Gibt mir das Kraft? Macht es mich neugierig? Würde ich es auch ohne Geld tun? Das frage ich mich oft."
+    assert find_questions(article(LEAD, checklist, LEAD, LEAD, LEAD, LEAD)) == []
 
 
 def test_english_first_person_and_tags_get_no_poll() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -10,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.checks import manage_server_only
+from bot.cogs.confirm import ConfirmView
 from bot.cogs.errors import NO_MENTIONS, escape
 from bot.cogs.i18n import Language, language_for, t
 from bot.cogs.native_settings import send_polls_missing
@@ -97,32 +97,15 @@ def review_changes(guild_id: int, review: bool | None, channel: discord.TextChan
     return changes
 
 
-class NativeStyleConfirm(discord.ui.View):
+class NativeStyleConfirm(ConfirmView):
     """Confirm switching an anonymous guild to native polls; only the admin who asked can press, once."""
 
     def __init__(self, bot: ReaderBot, admin_id: int, language: Language) -> None:
-        super().__init__(timeout=NATIVE_CONFIRM_SECONDS)
+        super().__init__(admin_id, language, prefix="config-native", confirm_label=t("config.native_confirm_button", language),
+                         cancel_label=t("config.native_cancel_button", language), timeout=NATIVE_CONFIRM_SECONDS)
         self.bot = bot
-        self.admin_id = admin_id
-        self.language = language
-        nonce = secrets.token_hex(6)
-        confirm = discord.ui.Button(label=t("config.native_confirm_button", language), style=discord.ButtonStyle.danger,
-                                    custom_id=f"config-native:yes:{nonce}")
-        cancel = discord.ui.Button(label=t("config.native_cancel_button", language),
-                                   style=discord.ButtonStyle.secondary, custom_id=f"config-native:no:{nonce}")
-        confirm.callback = self._confirm  # type: ignore[method-assign]
-        cancel.callback = self._cancel  # type: ignore[method-assign]
-        self.add_item(confirm)
-        self.add_item(cancel)
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.admin_id:
-            await interaction.response.send_message(t("forget.not_yours", language_for(interaction.locale)), ephemeral=True)
-            return False
-        return True
-
-    async def _confirm(self, interaction: discord.Interaction) -> None:
-        self.stop()
+    async def confirmed(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         async with self.bot.database.session() as session:
             await update_guild_settings(session, interaction.guild_id, poll_style="native")
@@ -130,8 +113,7 @@ class NativeStyleConfirm(discord.ui.View):
                                                                                         self.language)
         await interaction.response.edit_message(content=text, view=None, allowed_mentions=NO_MENTIONS)
 
-    async def _cancel(self, interaction: discord.Interaction) -> None:
-        self.stop()
+    async def cancelled(self, interaction: discord.Interaction) -> None:
         await interaction.response.edit_message(content=t("config.native_cancelled", self.language), view=None)
 
 

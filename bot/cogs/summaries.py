@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -21,6 +20,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.cogs.checks import has_manage_server
+from bot.cogs.confirm import ConfirmView
 from bot.cogs.errors import NO_MENTIONS, reply_ephemeral
 from bot.cogs.i18n import Language, language_for, t
 from bot.errors import NotAllowed
@@ -37,8 +37,21 @@ from bot.summaries.members import (
     set_summary_dms,
     summary_dms_enabled,
 )
-from bot.summaries.render import escape_markdown, group_embeds, one_line, render_csv, render_digest_lines, render_embeds
-from bot.summaries.report import ArticleNotFound, Summary, build_summary, find_article, recent_articles
+from bot.summaries.render import (
+    escape_markdown,
+    group_embeds,
+    one_line,
+    render_csv,
+    render_digest_lines,
+    render_embeds,
+)
+from bot.summaries.report import (
+    ArticleNotFound,
+    Summary,
+    build_summary,
+    find_article,
+    recent_articles,
+)
 
 log = logging.getLogger(__name__)
 
@@ -92,44 +105,24 @@ def _choice_name(title: str, created_at: datetime, article_id: int) -> str:
     return name + suffix
 
 
-class ForgetMeView(discord.ui.View):
+class ForgetMeView(ConfirmView):
     """Confirm or cancel /forget-me; only the member who asked can press, and only once."""
 
     def __init__(self, cog: SummariesCog, member_id: int, language: Language) -> None:
-        super().__init__(timeout=FORGET_CONFIRM_SECONDS)
+        super().__init__(member_id, language, prefix="forget-me", confirm_label=t("forget.button_confirm", language),
+                         cancel_label=t("forget.button_cancel", language), timeout=FORGET_CONFIRM_SECONDS)
         self.cog = cog
-        self.member_id = member_id
-        self.language = language
-        nonce = secrets.token_hex(6)
-        confirm = discord.ui.Button(
-            label=t("forget.button_confirm", language), style=discord.ButtonStyle.danger, custom_id=f"forget-me:yes:{nonce}"
-        )
-        cancel = discord.ui.Button(
-            label=t("forget.button_cancel", language), style=discord.ButtonStyle.secondary, custom_id=f"forget-me:no:{nonce}"
-        )
-        confirm.callback = self._confirm  # type: ignore[method-assign]
-        cancel.callback = self._cancel  # type: ignore[method-assign]
-        self.add_item(confirm)
-        self.add_item(cancel)
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.member_id:
-            await interaction.response.send_message(t("forget.not_yours", language_for(interaction.locale)), ephemeral=True)
-            return False
-        return True
-
-    async def _confirm(self, interaction: discord.Interaction) -> None:
-        self.stop()
+    async def confirmed(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        forgotten = await self.cog.forget(interaction.guild_id, self.member_id)
+        forgotten = await self.cog.forget(interaction.guild_id, self.owner_id)
         text = t("forget.done", self.language, votes=forgotten.votes, answers=forgotten.answers, threads=forgotten.thread_counts)
         async with self.cog.database.session() as session:
             if await native_poll_ids(session, forgotten.poll_ids):  # Discord keeps showing those votes
                 text += "\n" + t("forget.native_note", self.language)
         await interaction.response.edit_message(content=text, view=None)
 
-    async def _cancel(self, interaction: discord.Interaction) -> None:
-        self.stop()
+    async def cancelled(self, interaction: discord.Interaction) -> None:
         await interaction.response.edit_message(content=t("forget.cancelled", self.language), view=None)
 
 

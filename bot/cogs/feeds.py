@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cogs.alerts import problem_text
 from bot.cogs.checks import has_manage_server, manage_server_only, missing_posting_permissions
 from bot.cogs.errors import NO_MENTIONS, escape
-from bot.cogs.i18n import language_for, t
+from bot.cogs.i18n import Language, language_for, t
 from bot.errors import InvalidInput
 from bot.ingest import MAX_BACKFILL
 from bot.storage.feeds import (
@@ -44,6 +44,19 @@ def _when(moment: datetime | None, language: str) -> str:
 
 def _permission_names(names: list[str]) -> str:
     return ", ".join(name.replace("_", " ").title() for name in names)
+
+
+def _channel_refusal(interaction: discord.Interaction, channel: discord.TextChannel, language: Language) -> str | None:
+    """Why the bot cannot post its feeds in `channel`, or None. Another guild's channel can only come from a crafted
+    interaction."""
+    assert interaction.guild is not None
+    if channel.guild.id != interaction.guild.id:
+        raise InvalidInput("channel of another guild", message_key="error.not_found")
+    me = interaction.guild.me
+    missing = missing_posting_permissions(channel, me) if me is not None else []
+    if not missing:
+        return None
+    return t("feed.channel_permissions", language, channel=channel.mention, permissions=_permission_names(missing))
 
 
 def chunk_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -87,16 +100,9 @@ class FeedCommands(commands.GroupCog, group_name="feed", group_description="Blog
         language = language_for(interaction.locale)
         assert interaction.guild is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        if channel.guild.id != interaction.guild.id:  # only a crafted interaction can name another guild's channel
-            raise InvalidInput("channel of another guild", message_key="error.not_found")
-        me = interaction.guild.me
-        missing = missing_posting_permissions(channel, me) if me is not None else []
-        if missing:
-            await interaction.followup.send(
-                t("feed.channel_permissions", language, channel=channel.mention, permissions=_permission_names(missing)),
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
+        refusal = _channel_refusal(interaction, channel, language)
+        if refusal is not None:
+            await interaction.followup.send(refusal, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         result = await self.bot.feed_service.subscribe(
             guild_id=interaction.guild.id,
@@ -165,16 +171,9 @@ class FeedCommands(commands.GroupCog, group_name="feed", group_description="Blog
     ) -> None:
         language = language_for(interaction.locale)
         assert interaction.guild is not None
-        if channel.guild.id != interaction.guild.id:
-            raise InvalidInput("channel of another guild", message_key="error.not_found")
-        me = interaction.guild.me
-        missing = missing_posting_permissions(channel, me) if me is not None else []
-        if missing:
-            await interaction.response.send_message(
-                t("feed.channel_permissions", language, channel=channel.mention, permissions=_permission_names(missing)),
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
+        refusal = _channel_refusal(interaction, channel, language)
+        if refusal is not None:
+            await interaction.response.send_message(refusal, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         async with self.bot.database.session() as session:
             feed_url = await self._resolve(session, interaction.guild.id, url)

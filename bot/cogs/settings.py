@@ -247,13 +247,14 @@ class ConfigCommands(commands.GroupCog, group_name="config", group_description="
         changes.update(review_changes(interaction.guild_id, review, review_channel, editor_role, review_default))
         confirm_native = False
         async with self.bot.database.session() as session:
-            if changes.get("review") or ("review_channel_id" in changes and changes["review_channel_id"] is None):
+            review_at_stake = changes.get("review") or ("review_channel_id" in changes and changes["review_channel_id"] is None)
+            if review_at_stake or style is not None:
                 current = await load_guild_config(session, interaction.guild_id, self.bot.settings.polls)
+            if review_at_stake:
                 channel = changes.get("review_channel_id", current.review_channel_id)
                 if channel is None and changes.get("review", current.review):
                     raise InvalidInput("review without channel", message_key="config.review_needs_channel")
             if style is not None:
-                current = await load_guild_config(session, interaction.guild_id, self.bot.settings.polls)
                 anonymous_after = changes.get("anonymous", current.anonymous)
                 # Native polls show voters to everyone: with anonymous votes on, the admin confirms first.
                 confirm_native = style.value == "native" and anonymous_after and current.poll_style != "native"

@@ -276,21 +276,6 @@ def _fail(message: str) -> None:
 GC_THRESHOLDS = (5_000, 2, 2)
 
 
-def limit_malloc_arenas(arenas: int = 2) -> None:
-    """glibc gives every thread that allocates its own malloc arena (up to 8 per core), and memory freed in one is
-    not returned while others hold it. The threads that parse feeds and read articles let RSS grow after a busy
-    cycle; two arenas are plenty for one event loop and a few worker threads (benchmarks/feeds.py: 249 -> 234 MB
-    after a cycle with 537 new posts, a small gain on a noisy machine). Must run before those threads start; does
-    nothing where glibc is not the C library."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-8, arenas)  # M_ARENA_MAX
-    except (OSError, AttributeError):
-        pass
-
-
 def tune_garbage_collector() -> None:
     """Keep the collector's passes short for a bot that answers hundreds of clicks a second.
 
@@ -397,7 +382,6 @@ def run_bot(settings: Settings) -> int:
         _fail(str(error))
         return EXIT_FAILURE
     configure_logging(settings)
-    limit_malloc_arenas()
     try:
         return asyncio.run(_run(settings))
     except KeyboardInterrupt:

@@ -145,6 +145,9 @@ class FeedService:
         self._feeds: dict[int, ParsedFeed] = {}  # the last parsed document per feed
         self._fetch_slots = asyncio.Semaphore(MAX_CONCURRENT_FETCHES)
         self._held: Counter[int] = Counter()  # feeds this process holds a lease on (renewed while held)
+        # A lease keeps other processes off a feed; within this one, an admin's /feed add and the loop may both hold
+        # the same feed's lease, so building its articles is serialised here (two builders would store one entry twice).
+        self._building: dict[int, asyncio.Lock] = {}
         self._renewer: asyncio.Task[None] | None = None
         # Called after each article is stored, so posting can start before the rest of a batch is read.
         self.on_article_stored: Callable[[], None] | None = None
@@ -403,6 +406,10 @@ class FeedService:
     async def _build_articles(self, feed_id: int) -> int:
         """Each new entry's page is read once and searched once, then stored as an article in every guild that
         is waiting for it. Oldest first; stops at the first page that cannot be read, so order is kept."""
+        async with self._building.setdefault(feed_id, asyncio.Lock()):
+            return await self._build_articles_now(feed_id)
+
+    async def _build_articles_now(self, feed_id: int) -> int:
         async with self.database.session() as session:
             stored = await session.get(Feed, feed_id)
             if stored is None:

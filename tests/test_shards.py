@@ -123,3 +123,13 @@ async def test_by_default_the_bot_runs_as_many_shards_as_discord_recommends_in_o
         process.kill()
         await blog.stop()
         await sandbox.stop()
+
+
+def test_the_sandbox_hands_out_guild_ids_on_the_shard_asked_for() -> None:
+    """The scale test's guilds spread over the shards by construction, not by the clock (a CI run once put 3 on one)."""
+    from bot.sandbox.state import SnowflakeGenerator
+
+    generator = SnowflakeGenerator()
+    ids = [generator.next_on_shard(index % 4, 4) for index in range(40)] + [generator.next()]
+    assert [shard_of(value, 4) for value in ids[:40]] == [index % 4 for index in range(40)]
+    assert ids == sorted(set(ids))  # unique and still increasing, plain ids after them included

@@ -57,6 +57,16 @@ class SnowflakeGenerator:
             self._last = candidate
             return candidate
 
+    def next_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """An id that Discord's `(id >> 22) % shard_count` puts on `shard_id`: the next millisecond that does."""
+        with self._lock:
+            now = int(time.time() * 1000) - DISCORD_EPOCH_MS
+            millisecond = max(now, (self._last >> 22) + 1)
+            millisecond += (shard_id - millisecond) % shard_count
+            candidate = (millisecond << 22) | self._worker
+            self._last = candidate
+            return candidate
+
 
 def iso_timestamp(moment: dt.datetime | None = None) -> str:
     return (moment or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="microseconds")

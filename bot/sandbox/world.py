@@ -54,10 +54,14 @@ class WorldMixin:
     def add_guild(self, name: str = "Sandbox Guild", *, locale: str = "en-US",
                   everyone_permissions: int | Iterable[str] = perms.DEFAULT_EVERYONE_PERMISSIONS,
                   bot_permissions: int | Iterable[str] = perms.DEFAULT_BOT_PERMISSIONS,
-                  owner: User | None = None) -> Guild:
-        """A guild with @everyone, an owner member, and every bot as a member with a managed role."""
+                  owner: User | None = None, shard: tuple[int, int] | None = None) -> Guild:
+        """A guild with @everyone, an owner member, and every bot as a member with a managed role.
+
+        `shard=(shard_id, shard_count)` gives the guild an id that Discord's sharding formula puts on that shard.
+        """
         state = self.state
-        guild = Guild(state.next_id(), name, locale=locale)
+        guild_id = state.snowflakes.next_on_shard(*shard) if shard else state.next_id()
+        guild = Guild(guild_id, name, locale=locale)
         guild.roles[guild.id] = Role(guild.id, guild.id, "@everyone", perms.permission_value(everyone_permissions), 0)
         if owner is None:
             owner = User(state.next_id(), f"owner-of-{name.lower().replace(' ', '-')}"[:32])

@@ -53,10 +53,9 @@ class Scale:
         self.guilds = []
         self.channels = []
         for index in range(GUILDS):
-            guild = sandbox.add_guild(f"Guild {index}")
+            guild = sandbox.add_guild(f"Guild {index}", shard=(index % SHARDS, SHARDS))
             self.guilds.append(guild)
             self.channels.append(sandbox.add_channel(guild, "articles"))
-            time.sleep(0.0011)  # ids from different milliseconds: spread over the shards
         self.pairs = subscriptions()
         config = write_farm_bot_config(
             tmp_path, "scale", token=TOKEN, api_base=sandbox.api_base, gateway_url=sandbox.gateway_url,

@@ -78,6 +78,14 @@ async def reply(interaction: discord.Interaction, text: str) -> None:
         log.warning("could not answer interaction %s: %s", interaction.id, error.status)
 
 
+async def defer_quietly(interaction: discord.Interaction) -> None:
+    """Take the click at once (only the clicking editor sees "thinking"); the answer follows as a follow-up."""
+    try:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+    except discord.HTTPException as error:
+        log.warning("could not defer interaction %s: %s", interaction.id, error.status)
+
+
 def _message_has_component(message: discord.Message | None, custom_id: str) -> bool:
     for row in (message.components if message is not None else ()):
         for child in getattr(row, "children", ()):
@@ -169,6 +177,7 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
         if action == "edit":
             await self.open_edit_form(interaction, target_id, language, only_proposed=True)
             return
+        await defer_quietly(interaction)  # the decision, the redraw and the posting may outlast Discord's 3 seconds
         editor_id, now = interaction.user.id, utcnow()
         try:
             if action == "all":
@@ -190,6 +199,8 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
         await self.desk.post_approved(approved)
         if approved:
             await self.desk.refresh(article_id)
+        else:
+            await self.desk.announce_if_finished(article_id)
 
     # ----- the edit form -----------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.cogs.review_views import is_review_message_for, render_review_message
-from bot.polls.closing import poll_message
+from bot.polls.closing import article_ready_for_summary, poll_message
 from bot.polls.retry import run_write
 from bot.polls.review import (
     articles_awaiting_review_message,
@@ -162,6 +162,16 @@ class ReviewDesk:
                     touched.add(article_id)
         for article_id in sorted(touched):
             await self._attempt(f"refresh:{article_id}", lambda a=article_id: self.refresh(a))
+        for article_id in sorted(decided):
+            await self.announce_if_finished(article_id)
+
+    async def announce_if_finished(self, article_id: int) -> None:
+        """A dropped proposal can be the last thing an article waited for: its summary is due now, not at the next
+        catch-up round (the summary cog claims the delivery, so a second announcement does nothing)."""
+        async with self.database.session() as session:
+            finished = await article_ready_for_summary(session, article_id)
+        if finished:
+            self.bot.dispatch("article_polls_closed", article_id)
 
     async def _attempt(self, key: str, step: Callable[[], Awaitable[object]]) -> bool:
         """Run one step unless it is pausing after failures; True when it ran without an error."""

@@ -191,3 +191,13 @@ async def article_polls_all_closed(session: AsyncSession, article_id: int) -> bo
         await session.execute(select(Poll.id).where(Poll.article_id == article_id, Poll.state.in_(_UNFINISHED)).limit(1))
     ).first()
     return still_open is None
+
+
+async def article_ready_for_summary(session: AsyncSession, article_id: int) -> bool:
+    """Every poll finished and at least one ran and closed: a review that drops the last proposal (by an editor or by
+    the timeout) completes an article as surely as a closing poll does, while an article whose every proposal was
+    dropped has nothing to summarise."""
+    ran = (
+        await session.execute(select(Poll.id).where(Poll.article_id == article_id, Poll.closed_at.is_not(None)).limit(1))
+    ).first()
+    return ran is not None and await article_polls_all_closed(session, article_id)

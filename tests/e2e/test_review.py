@@ -232,6 +232,25 @@ async def test_editors_review_edit_add_and_delete(world: SandboxWorld, blog: Blo
     # Nothing invalid reached Discord: every poll the bot sent or redrew is within the poll limits.
     assert_polls_within_limits(sandbox)
 
+    # Dropping the last proposal completes an article whose other poll has closed: its summary goes out at once,
+    # not at the next catch-up round (every 5 minutes).
+    summaries = sandbox.add_channel(world.guild, "summaries")
+    configured = await sandbox.run_slash_command(world.admin, "config", {"summary_channel": summaries},
+                                                 subcommand="set", channel=world.channel)
+    await configured.wait_response(timeout=10)
+    url3, article3, message3, current_review3 = await _post_and_wait_review(world, blog, review, "four-day-week-3", "Four days, once more")
+    first3 = _states(bot_database_url, url3)[0][0]
+    await _answer(await sandbox.click_button(erin, message3, _buttons(message3)["Approve 1"]))
+    await wait_until(lambda: len(_poll_messages(world, article3)) == 1, 15, "the approved poll")
+    closed = await sandbox.run_slash_command(world.admin, "poll", {"poll": str(first3)}, subcommand="close", channel=world.channel)
+    await closed.wait_response(timeout=10)
+    await wait_until(lambda: _states(bot_database_url, url3)[0][1] == "closed", 10, "the poll closed")
+    assert _bot_messages(world, summaries) == []  # two proposals still wait
+    for label in ("Drop 2", "Drop 3"):
+        assert "Verworfen" in await _answer(await sandbox.click_button(erin, current_review3(), _buttons(current_review3())[label]))
+    summary = await wait_until(lambda: _bot_messages(world, summaries), 10, "the closing summary")
+    assert len(summary) == 1 and url3 in json.dumps([m.content for m in summary] + [m.embeds for m in summary])
+
 
 def assert_polls_within_limits(sandbox) -> None:  # type: ignore[no-untyped-def]
     """Every message request with vote buttons: 2..10 options, labels of at most 55 characters, all different,

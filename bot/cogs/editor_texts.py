@@ -91,6 +91,10 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
         "en": "That article has {limit} polls already, which is the most it can have.",
         "de": "Dieser Artikel hat schon {limit} Umfragen, mehr gehen nicht.",
     },
+    "editor.multiple_needs_native": {
+        "en": "Multiple choice works with Discord's own polls only, for a poll with options. Switch this server to them with `/config set style:native`, or leave `multiple` off.",
+        "de": "Mehrfachauswahl gibt es nur bei Discords eigenen Umfragen und nur mit Optionen. Stell den Server mit `/config set style:native` darauf um, oder lass `multiple` aus.",
+    },
     "editor.bad_article": {"en": "Please pick an article from the list.", "de": "Bitte wähl einen Artikel aus der Liste."},
     "editor.bad_poll": {"en": "Please pick a poll from the list.", "de": "Bitte wähl eine Umfrage aus der Liste."},
     # --- replies

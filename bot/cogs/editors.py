@@ -56,6 +56,7 @@ from bot.polls.review import (
     review_key,
 )
 from bot.posting.outbox import get_post
+from bot.questions.model import PollKind
 from bot.storage.models import PollState, utcnow
 from bot.storage.settings import GuildConfig, load_guild_config, parse_poll_duration
 
@@ -320,7 +321,7 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
     # ----- /poll add ---------------------------------------------------------------------------------------
 
     async def add(self, interaction: discord.Interaction, article: str, question: str, options: str | None,
-                  duration: str | None) -> None:
+                  duration: str | None, multiple: bool = False) -> None:
         language = language_for(interaction.locale)
         config = await self.editor_config(interaction)
         if config is None:
@@ -333,11 +334,13 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
             poll_language = config.poll_language(stored.language)
         spec = parse_poll(question, options, poll_language)
         seconds = parse_poll_duration(duration) if duration else config.poll_duration_seconds
+        native = config.poll_style == "native" and spec.kind != PollKind.OPEN  # never anonymous: Discord shows voters
         await interaction.response.defer(ephemeral=True, thinking=True)
         editor_id = interaction.user.id
         poll_id = await run_write(self.database, lambda s: add_poll(
             s, guild_id=config.guild_id, article_id=article_id, spec=spec, duration_seconds=seconds,
-            anonymous=config.anonymous, language=poll_language, editor_id=editor_id))
+            anonymous=config.anonymous and not native, language=poll_language, editor_id=editor_id, native=native,
+            multiple=multiple))
         await self.desk.post_approved([poll_id])
         await reply(interaction, t("editor.added", language, question=escape(spec.question)))
 
@@ -376,11 +379,12 @@ def _echo(values: dict[str, str], language: Language) -> str:
     question="The question, up to 300 characters",
     options="Options as “A | B | C” or one per line; empty: yes/no; “open”: written answers",
     duration="How long it stays open, e.g. 3d or 12h (default: this server's poll duration)",
+    multiple="Members may choose several options (Discord's own polls only: /config set style:native)",
 )
 async def poll_add(interaction: discord.Interaction, article: str, question: app_commands.Range[str, 1, QUESTION_MAX_LENGTH],
                    options: app_commands.Range[str, 0, OPTIONS_INPUT_MAX_LENGTH] | None = None,
-                   duration: app_commands.Range[str, 1, 40] | None = None) -> None:
-    await _cog(interaction).add(interaction, article, question, options, duration)
+                   duration: app_commands.Range[str, 1, 40] | None = None, multiple: bool = False) -> None:
+    await _cog(interaction).add(interaction, article, question, options, duration, multiple)
 
 
 @poll_add.autocomplete("article")

@@ -49,7 +49,7 @@ VOTERS_PAGE_LIMIT = 1_000_000  # discord.py pages by 100 until a page comes back
 
 def discord_poll(draft: NativePollDraft) -> discord.Poll:
     """discord.py's poll object for a native poll message (single choice: one vote per member per poll)."""
-    poll = discord.Poll(question=draft.question, duration=timedelta(hours=draft.hours), multiple=False)
+    poll = discord.Poll(question=draft.question, duration=timedelta(hours=draft.hours), multiple=draft.multiple)
     for answer in draft.answers:
         poll.add_answer(text=answer)
     return poll

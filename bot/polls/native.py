@@ -62,6 +62,7 @@ class NativePollDraft:
     answers: tuple[str, ...]
     hours: int
     language: str = "en"
+    multiple: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ def is_native(style: str | None, kind: PollKind | str) -> bool:
 async def native_poll_draft(session: AsyncSession, poll_id: int) -> NativePollDraft | None:
     """The poll object for a native poll's message; None for polls drawn with buttons."""
     poll = (await session.execute(
-        select(Poll.question, Poll.kind, Poll.style, Poll.duration_seconds, Poll.language).where(Poll.id == poll_id)
+        select(Poll.question, Poll.kind, Poll.style, Poll.duration_seconds, Poll.language, Poll.multiple)
+        .where(Poll.id == poll_id)
     )).first()
     if poll is None or not is_native(poll.style, poll.kind):
         return None
@@ -101,7 +103,7 @@ async def native_poll_draft(session: AsyncSession, poll_id: int) -> NativePollDr
         select(PollOption.label).where(PollOption.poll_id == poll_id).order_by(PollOption.position))).all()
     answers = tuple(fit(label, ANSWER_LIMIT) for label in labels[:ANSWERS_LIMIT])
     return NativePollDraft(fit(poll.question, QUESTION_LIMIT), answers, duration_hours(poll.duration_seconds),
-                           poll.language)
+                           poll.language, bool(poll.multiple))
 
 
 def _native_posts():  # type: ignore[no-untyped-def]
@@ -153,13 +155,23 @@ async def _options(session: AsyncSession, poll_ids: Sequence[int]) -> dict[int, 
     return options
 
 
+def vote_slot(multiple: bool, option_id: int) -> int:
+    """Which stored vote an answer fills: the member's only one (0), or in a multiple-choice poll its own."""
+    return option_id if multiple else 0
+
+
+async def _multiple(session: AsyncSession, poll_ids: Sequence[int]) -> dict[int, bool]:
+    rows = await session.execute(select(Poll.id, Poll.multiple).where(Poll.id.in_(list(poll_ids))))
+    return {poll_id: bool(multiple) for poll_id, multiple in rows}
+
+
 async def apply_native_events(session: AsyncSession, events: Sequence[NativePollEvent]) -> set[int]:
     """Apply poll events in order within the caller's unit of work; returns the ids of the polls they changed.
 
     Events for messages that are not this guild's native polls, for unknown answers, or for closed polls are
-    ignored (Discord has already shown the member their vote; there is nobody to answer). Three reads and at
+    ignored (Discord has already shown the member their vote; there is nobody to answer). Four reads and at
     most four writes however many events: the events are applied in memory to the votes as stored, then only
-    the difference is written."""
+    the difference is written. In a multiple-choice poll each answer is its own vote (its own slot)."""
     if not events:
         return set()
     rows = await session.execute(_native_posts().add_columns(Poll.state).where(
@@ -169,11 +181,12 @@ async def apply_native_events(session: AsyncSession, events: Sequence[NativePoll
         return set()
     poll_ids = sorted(set(polls.values()))
     options = await _options(session, poll_ids)
+    multiple = await _multiple(session, poll_ids)
     members = sorted({event.member_id for event in events})
-    stored = {(row.poll_id, row.member_id): (row.id, row.option_id) for row in await session.execute(
-        select(Vote.id, Vote.poll_id, Vote.member_id, Vote.option_id).where(
+    stored = {(row.poll_id, row.member_id, row.slot): (row.id, row.option_id) for row in await session.execute(
+        select(Vote.id, Vote.poll_id, Vote.member_id, Vote.slot, Vote.option_id).where(
             Vote.poll_id.in_(poll_ids), Vote.member_id.in_(members)))}
-    current: dict[tuple[int, int], int | None] = {}
+    current: dict[tuple[int, int, int], int | None] = {}
     voted_again: dict[int, set[int]] = {}  # poll -> members with a new vote (no longer forgotten)
     guilds = {poll_id: guild_id for (guild_id, _), poll_id in polls.items()}
     for event in events:
@@ -181,7 +194,7 @@ async def apply_native_events(session: AsyncSession, events: Sequence[NativePoll
         option_id = options.get(poll_id, {}).get(event.answer_id) if poll_id is not None else None
         if poll_id is None or option_id is None:
             continue
-        key = (poll_id, event.member_id)
+        key = (poll_id, event.member_id, vote_slot(multiple[poll_id], option_id))
         before = current[key] if key in current else (stored[key][1] if key in stored else None)
         if event.added:
             current[key] = option_id
@@ -191,11 +204,11 @@ async def apply_native_events(session: AsyncSession, events: Sequence[NativePoll
     now = utcnow()
     inserts, updates, deletes = [], [], []
     changed: set[int] = set()
-    for (poll_id, member_id), option_id in current.items():
-        before = stored.get((poll_id, member_id))
+    for (poll_id, member_id, slot), option_id in current.items():
+        before = stored.get((poll_id, member_id, slot))
         if before is None and option_id is not None:
             inserts.append({"poll_id": poll_id, "guild_id": guilds[poll_id], "member_id": member_id,
-                            "option_id": option_id, "created_at": now, "updated_at": now})
+                            "option_id": option_id, "slot": slot, "created_at": now, "updated_at": now})
         elif before is not None and option_id is None:
             deletes.append(before[0])
         elif before is not None and before[1] != option_id:
@@ -221,32 +234,33 @@ async def reconcile_native_poll(
     """Make the stored votes of a native poll equal Discord's voters (answer id -> member ids).
 
     Members who ran /forget-me while the poll was open are left out (Discord still lists them until they remove
-    their vote there). A member listed under several answers (not possible in a single-choice poll) counts for
-    the lowest answer id. A closed poll is left alone: its result is out. (`final` marks the reconciliation after
+    their vote there). A member listed under several answers counts for each in a multiple-choice poll, and for
+    the lowest answer id in a single-choice one (where Discord does not allow it). A closed poll is left alone: its result is out. (`final` marks the reconciliation after
     Discord finalised the poll, done just before the poll is closed in the database.)"""
-    poll = (await session.execute(select(Poll.guild_id, Poll.state).where(Poll.id == poll_id).with_for_update())).first()
+    poll = (await session.execute(
+        select(Poll.guild_id, Poll.state, Poll.multiple).where(Poll.id == poll_id).with_for_update())).first()
     if poll is None or poll.state == PollState.CLOSED:
         return ReconcileResult()
     options = (await _options(session, [poll_id]))[poll_id]
     forgotten = set(await session.scalars(
         select(ForgottenNativeVoter.member_id).where(ForgottenNativeVoter.poll_id == poll_id)))
-    wanted: dict[int, int] = {}
+    wanted: dict[tuple[int, int], int] = {}  # (member, slot) -> option
     for answer_id in sorted(voters):
         option_id = options.get(answer_id)
         if option_id is None:
             continue
         for member_id in voters[answer_id]:
             if member_id not in forgotten:
-                wanted.setdefault(member_id, option_id)
-    stored = {row.member_id: (row.id, row.option_id) for row in (await session.execute(
-        select(Vote.id, Vote.member_id, Vote.option_id).where(Vote.poll_id == poll_id))).all()}
+                wanted.setdefault((member_id, vote_slot(poll.multiple, option_id)), option_id)
+    stored = {(row.member_id, row.slot): (row.id, row.option_id) for row in (await session.execute(
+        select(Vote.id, Vote.member_id, Vote.slot, Vote.option_id).where(Vote.poll_id == poll_id))).all()}
     now = utcnow()
-    gone = [vote_id for member_id, (vote_id, _) in stored.items() if member_id not in wanted]
+    gone = [vote_id for key, (vote_id, _) in stored.items() if key not in wanted]
     inserts = [{"poll_id": poll_id, "guild_id": poll.guild_id, "member_id": member_id, "option_id": option_id,
-                "created_at": now, "updated_at": now}
-               for member_id, option_id in wanted.items() if member_id not in stored]
-    updates = [{"vote_id": stored[member_id][0], "option_id": option_id, "updated_at": now}
-               for member_id, option_id in wanted.items() if member_id in stored and stored[member_id][1] != option_id]
+                "slot": slot, "created_at": now, "updated_at": now}
+               for (member_id, slot), option_id in wanted.items() if (member_id, slot) not in stored]
+    updates = [{"vote_id": stored[key][0], "option_id": option_id, "updated_at": now}
+               for key, option_id in wanted.items() if key in stored and stored[key][1] != option_id]
     if gone:
         await session.execute(delete(Vote).where(Vote.id.in_(gone)))
     if inserts:  # one executemany each, however many votes Discord has

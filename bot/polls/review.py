@@ -249,8 +249,15 @@ async def add_poll(
     anonymous: bool,
     language: str,
     editor_id: int,
+    native: bool = False,
+    multiple: bool = False,
 ) -> int:
-    """A poll an editor wrote for a posted article: approved at once (no review), posted next."""
+    """A poll an editor wrote for a posted article: approved at once (no review), posted next. In a guild with
+    the native style a yes/no or choice poll is drawn as Discord's own poll, and only such a poll can let a member
+    choose several answers."""
+    native = native and spec.kind != PollKind.OPEN
+    if multiple and not (native and spec.kind == PollKind.CHOICE):
+        raise InvalidInput("multiple choice needs a native choice poll", message_key="editor.multiple_needs_native")
     article = await article_in_guild(session, guild_id=guild_id, article_id=article_id)
     if not await article_is_posted(session, article.id):
         raise InvalidInput("article not posted yet", message_key="editor.article_not_posted")
@@ -260,7 +267,8 @@ async def add_poll(
         raise InvalidInput("too many polls", message_key="editor.too_many_polls", values={"limit": MAX_POLLS_PER_ARTICLE_BY_HAND})
     poll = Poll(article_id=article.id, guild_id=guild_id, position=(last if last is not None else -1) + 1,
                 question=spec.question, kind=spec.kind, language=language, anonymous=anonymous,
-                duration_seconds=duration_seconds, state=PollState.DRAFT, created_by=editor_id)
+                duration_seconds=duration_seconds, state=PollState.DRAFT, created_by=editor_id,
+                style="native" if native else None, multiple=multiple)
     poll.options = [PollOption(position=index, label=label) for index, label in enumerate(spec.options)]
     session.add(poll)
     await session.flush()

@@ -273,6 +273,8 @@ class Poll(Base):
     deleted_by: Mapped[int | None] = mapped_column(BigInteger)
     deleted_at: Mapped[datetime | None] = mapped_column(TZDateTime())
     style: Mapped[str | None] = mapped_column(String(16))  # "native": a Discord poll on the message; else buttons
+    # A native poll where a member may choose several answers (Discord's allow_multiselect).
+    multiple: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     article: Mapped[Article] = relationship(back_populates="polls")
     options: Mapped[list[PollOption]] = relationship(
@@ -293,11 +295,12 @@ class PollOption(Base):
 
 
 class Vote(Base):
-    """A member's current choice in a poll: one row per member per poll, changed in place."""
+    """A member's current choice in a poll: one row per member per poll, changed in place; in a multiple-choice
+    poll, one row per chosen answer (`slot` is then the option's id; it is 0 in every other poll)."""
 
     __tablename__ = "votes"
     __table_args__ = (
-        UniqueConstraint("poll_id", "member_id"),
+        UniqueConstraint("poll_id", "member_id", "slot"),
         Index("ix_votes_poll_option", "poll_id", "option_id"),
     )
 
@@ -306,6 +309,7 @@ class Vote(Base):
     guild_id: Mapped[int] = mapped_column(BigInteger)
     member_id: Mapped[int] = mapped_column(BigInteger, index=True)
     option_id: Mapped[int] = mapped_column(ForeignKey("poll_options.id", ondelete="CASCADE"))
+    slot: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow)
 

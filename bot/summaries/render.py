@@ -43,6 +43,7 @@ LABELS: dict[str, dict[str, str]] = {
         "answers": "{count} answers",
         "answers_one": "1 answer",
         "turnout": "turnout {percent} ({count} of {voters} voters)",
+        "multiple": "several answers each: shares are of the voters",
         "themes": "Themes",
         "no_themes": "no recurring themes yet",
         "samples": "Answers",
@@ -74,6 +75,7 @@ LABELS: dict[str, dict[str, str]] = {
         "answers": "{count} Antworten",
         "answers_one": "1 Antwort",
         "turnout": "Beteiligung {percent} ({count} von {voters})",
+        "multiple": "Mehrfachauswahl: Anteile bezogen auf die Abstimmenden",
         "themes": "Themen",
         "no_themes": "noch keine wiederkehrenden Themen",
         "samples": "Antworten",
@@ -194,7 +196,8 @@ def _poll_heading(poll: PollResult, language: str) -> str:
 def _participation_line(poll: PollResult, summary: Summary, language: str) -> str:
     counted = _count("answers", poll.participants, language) if poll.kind == PollKind.OPEN else _count("votes", poll.votes, language)
     turnout = label("turnout", language, percent=percent(poll.turnout, language), count=poll.participants, voters=summary.voters)
-    return f"{counted} · {turnout}"
+    several = f" · {label('multiple', language)}" if poll.multiple else ""
+    return f"{counted} · {turnout}{several}"
 
 
 def _option_lines(poll: PollResult, language: str, *, code_safe: bool = False) -> list[str]:

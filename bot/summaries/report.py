@@ -67,7 +67,7 @@ class ArticleInfo:
 class OptionResult:
     label: str
     votes: int
-    share: float  # of the poll's votes, 0..1
+    share: float  # of the poll's votes, 0..1 (of its voters in a multiple-choice poll, where shares add up to more)
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,7 @@ class PollResult:
     turnout: float  # participants / the article's voters, 0..1
     themes: tuple[Theme, ...] = ()
     samples: tuple[str, ...] = ()  # representative answers
+    multiple: bool = False  # a native poll where each member could choose several answers
 
     @property
     def closed(self) -> bool:
@@ -236,6 +237,17 @@ class _PollRow:
     anonymous: bool
     closes_at: datetime | None
     options: list[tuple[str, int]]
+    multiple: bool = False
+
+
+async def _multiple_choice_voters(session: AsyncSession, poll_ids: Sequence[int]) -> dict[int, int]:
+    """Distinct members per multiple-choice poll (there a member has one vote row per chosen answer)."""
+    if not poll_ids:
+        return {}
+    rows = await session.execute(
+        select(Vote.poll_id, func.count(func.distinct(Vote.member_id))).where(Vote.poll_id.in_(list(poll_ids)))
+        .group_by(Vote.poll_id))
+    return {poll_id: int(count) for poll_id, count in rows}
 
 
 async def _polls_with_counts(session: AsyncSession, article_id: int) -> list[_PollRow]:
@@ -248,17 +260,18 @@ async def _polls_with_counts(session: AsyncSession, article_id: int) -> list[_Po
     rows = await session.execute(
         select(
             Poll.id, Poll.position, Poll.question, Poll.kind, Poll.state, Poll.anonymous, Poll.closes_at,
-            PollOption.label, option_votes,
+            PollOption.label, option_votes, Poll.multiple,
         )
         .outerjoin(PollOption, PollOption.poll_id == Poll.id)
         .where(Poll.article_id == article_id, Poll.state.in_((PollState.OPEN, PollState.CLOSED)))
         .order_by(Poll.position, PollOption.position)
     )
     polls: dict[int, _PollRow] = {}
-    for poll_id, position, question, kind, state, anonymous, closes_at, label, votes in rows:
+    for poll_id, position, question, kind, state, anonymous, closes_at, label, votes, multiple in rows:
         poll = polls.get(poll_id)
         if poll is None:
-            poll = polls[poll_id] = _PollRow(poll_id, position, question, PollKind(kind), PollState(state), bool(anonymous), closes_at, [])
+            poll = polls[poll_id] = _PollRow(poll_id, position, question, PollKind(kind), PollState(state),
+                                             bool(anonymous), closes_at, [], bool(multiple))
         if label is not None:
             poll.options.append((label, int(votes or 0)))
     return list(polls.values())
@@ -349,6 +362,7 @@ async def build_summary(
         voters_tasks = [asyncio.ensure_future(voters_elsewhere(half)) for half in halves] if parallel else []
         try:
             rows = await _polls_with_counts(session, article.id)
+            several = await _multiple_choice_voters(session, [row.id for row in rows if row.multiple])
             answers = await _answers(session, answer_poll_ids)
             thread = await thread_stats(session, article.id)
             themes = {
@@ -370,7 +384,8 @@ async def build_summary(
         votes = sum(count for _, count in row.options)
         texts = tuple(answers.get(row.id, ()))
         poll_themes, samples = themes.get(row.id, ((), ()))
-        participants = len(texts) if row.kind == PollKind.OPEN else votes
+        participants = len(texts) if row.kind == PollKind.OPEN else several.get(row.id, 0) if row.multiple else votes
+        whole = participants if row.multiple else votes
         polls.append(
             PollResult(
                 id=row.id,
@@ -381,12 +396,13 @@ async def build_summary(
                 anonymous=row.anonymous,
                 closes_at=row.closes_at,
                 votes=votes,
-                options=tuple(OptionResult(label, count, _share(count, votes)) for label, count in row.options),
+                options=tuple(OptionResult(label, count, _share(count, whole)) for label, count in row.options),
                 answers=texts,
                 participants=participants,
                 turnout=_share(participants, voters),
                 themes=poll_themes,
                 samples=samples,
+                multiple=row.multiple,
             )
         )
     return Summary(article=article, voters=voters, polls=tuple(polls), thread=thread)

@@ -11,7 +11,7 @@ from bot.cogs.client import ReaderBot
 from bot.polls.native import native_poll_ref
 from bot.posting.outbox import mark_sent, poll_key, record_intent
 from bot.questions.model import PollKind
-from bot.storage.models import Poll, Vote, utcnow
+from bot.storage.models import Poll, PollState, Vote, utcnow
 from e2e.harness import SandboxWorld, wait_until
 from polls.conftest import store_poll
 
@@ -123,3 +123,57 @@ async def test_a_reconciliation_under_way_does_not_bring_back_a_forgotten_vote(r
 
 async def _has(read, expected) -> bool:  # type: ignore[no-untyped-def]
     return await read() == expected
+
+
+async def test_an_editor_adds_a_multiple_choice_native_poll_and_each_chosen_answer_counts(
+        running_bot: ReaderBot, world: SandboxWorld) -> None:
+    """`/poll add multiple:true`: refused while the server draws polls with buttons; with the native style the
+    poll allows several answers on Discord, and a member's two answers are two stored votes."""
+    from sqlalchemy import func
+
+    from bot.storage.models import GuildSettings, PollOption
+    from bot.summaries.report import build_summary
+
+    database, sandbox = running_bot.database, world.sandbox
+    article = await store_poll(database, guild_id=world.guild.id, channel_id=world.channel.id, state=PollState.CLOSED)
+    async with database.session() as session:
+        await record_intent(session, f"article:{article.article_id}", guild_id=world.guild.id,
+                            channel_id=world.channel.id, now=utcnow(), article_id=article.article_id)
+        await mark_sent(session, f"article:{article.article_id}", message_id=1, sent_at=utcnow())
+    options = {"article": str(article.article_id), "question": "Was trinkst du zum Frühstück?",
+               "options": "Tee | Kaffee | Wasser", "multiple": True}
+
+    refused = await sandbox.run_slash_command(world.admin, "poll", options, subcommand="add", channel=world.channel)
+    await refused.wait_response(timeout=10)
+    assert "style:native" in refused.text, refused.text
+    async with database.session() as session:
+        assert await session.scalar(select(func.count(Poll.id)).where(Poll.article_id == article.article_id)) == 1
+        session.add(GuildSettings(guild_id=world.guild.id, poll_style="native", anonymous=False))
+
+    added = await sandbox.run_slash_command(world.admin, "poll", options, subcommand="add", channel=world.channel)
+    await added.wait_response(timeout=10)
+    message = await sandbox.wait_for_message(
+        world.channel, lambda m: bool(m.poll) and m.poll["question"]["text"] == options["question"], 10)
+    assert message.poll["allow_multiselect"] is True and not message.components
+    sandbox.vote_native(world.member, message, [1, 3])
+    poll_id = (await wait_until(lambda: _poll_of(database, message.id), 10, "the poll recorded"))
+
+    async def labels() -> list[str]:
+        async with database.session() as session:
+            return sorted((await session.scalars(select(PollOption.label).join(Vote, Vote.option_id == PollOption.id)
+                                                 .where(Vote.poll_id == poll_id))).all())
+
+    await wait_until(lambda: _has(labels, ["Tee", "Wasser"]), 10, "both answers stored")
+    summary = await build_summary(database, article.article_id)
+    chosen = next(poll for poll in summary.polls if poll.id == poll_id)
+    assert chosen.multiple and chosen.participants == 1 and [o.share for o in chosen.options] == [1.0, 0.0, 1.0]
+    from bot.summaries.render import render_text
+
+    assert "Mehrfachauswahl" in render_text(summary, "de")
+
+
+async def _poll_of(database, message_id: int) -> int | None:  # type: ignore[no-untyped-def]
+    from bot.storage.models import DiscordPost
+
+    async with database.session() as session:
+        return await session.scalar(select(DiscordPost.poll_id).where(DiscordPost.message_id == message_id))

@@ -138,3 +138,36 @@ async def test_draft_fits_discords_limits(database: Database, make_poll: MakePol
 def test_duration_is_rounded_up_to_whole_hours_within_discords_range() -> None:
     assert [duration_hours(s) for s in (5, 3600, 3601, 7 * 86400, 40 * 86400)] == [1, 1, 2, 168, 768]
     assert fit("a  b\nc", 55) == "a b c" and fit("x" * 60, 55) == "x" * 54 + "…"
+
+
+async def _choices(database: Database, poll_id: int) -> dict[int, set[int]]:
+    """member -> the Discord answer ids stored for them."""
+    async with database.session() as session:
+        rows = await session.execute(select(Vote.member_id, PollOption.position).join(PollOption, PollOption.id == Vote.option_id)
+                                     .where(Vote.poll_id == poll_id))
+        found: dict[int, set[int]] = {}
+        for member, position in rows:
+            found.setdefault(member, set()).add(position + 1)
+        return found
+
+
+async def test_a_multiple_choice_poll_stores_one_row_per_chosen_answer(database: Database, make_poll: MakePoll) -> None:
+    from bot.summaries.report import build_summary
+
+    poll = await make_poll(options=("Tee", "Kaffee", "Wasser"))
+    await _native(database, poll)
+    async with database.session() as session:
+        await session.execute(update(Poll).where(Poll.id == poll.poll_id).values(multiple=True))
+        assert (await native_poll_draft(session, poll.poll_id)).multiple is True  # type: ignore[union-attr]
+    await _apply(database, _add(1, 1), _add(1, 2), _add(2, 2), _add(1, 2))  # a repeat stores nothing more
+    assert await _choices(database, poll.poll_id) == {1: {1, 2}, 2: {2}}
+    await _apply(database, _remove(1, 1), _add(2, 3))  # removing one answer keeps the others
+    assert await _choices(database, poll.poll_id) == {1: {2}, 2: {2, 3}}
+    async with database.session() as session:  # Discord lists member 1 under 1 and 3, member 2 under 2 only
+        result = await reconcile_native_poll(session, poll.poll_id, {1: [1], 2: [2], 3: [1]})
+    assert (result.added, result.changed, result.removed) == (2, 0, 2)
+    assert await _choices(database, poll.poll_id) == {1: {1, 3}, 2: {2}}
+    summary = await build_summary(database, poll.article_id)
+    (result_poll,) = summary.polls
+    assert result_poll.multiple and result_poll.participants == 2 and result_poll.votes == 3
+    assert [(o.votes, o.share) for o in result_poll.options] == [(1, 0.5), (1, 0.5), (1, 0.5)]  # of the 2 voters

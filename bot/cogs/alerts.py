@@ -124,3 +124,17 @@ class Alerts:
             admin_id,
             lambda language: t("delivery.polls_dropped", language, title=discord.utils.escape_markdown(title), count=count),
         )
+
+    async def result_lost(self, article_id: int, question: str, channel_id: int, *, attempts: int | None) -> bool:
+        """A poll's result that will not be posted (the bot gave up): said once, so nobody waits for it."""
+        async with self.database.session() as session:
+            info = await article_notice_info(session, article_id)
+        if info is None:
+            return False
+        guild_id, admin_id, _title = info
+        shown = discord.utils.escape_markdown(question)
+        if attempts is None:
+            return await self.send(guild_id, admin_id, lambda language: t(
+                "delivery.result_lost_gone", language, question=shown, channel=f"<#{channel_id}>"))
+        return await self.send(guild_id, admin_id, lambda language: t(
+            "delivery.result_lost_permissions", language, question=shown, channel=f"<#{channel_id}>", attempts=attempts))

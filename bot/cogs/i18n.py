@@ -348,6 +348,14 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The message or thread of **{title}** was deleted; its {count} open polls were dropped. (`/config set lost_thread:` chooses between re-posting and dropping.)",
         "de": "Die Nachricht oder der Thread zu **{title}** wurde gelöscht; die {count} offenen Umfragen fallen weg. (`/config set lost_thread:` wählt zwischen neu posten und wegfallen lassen.)",
     },
+    "delivery.result_lost_gone": {
+        "en": "⚠️ The result of the poll “{question}” could not be posted: its thread or channel {channel} is gone. The votes are kept; `/summary` shows them.",
+        "de": "⚠️ Das Ergebnis der Umfrage „{question}“ ließ sich nicht posten: Ihr Thread oder Kanal {channel} ist weg. Die Stimmen bleiben gespeichert; `/summary` zeigt sie.",
+    },
+    "delivery.result_lost_permissions": {
+        "en": "⚠️ The result of the poll “{question}” could not be posted: the bot may not send messages in {channel} (refused {attempts} times, so it stopped trying). The votes are kept; `/summary` shows them.",
+        "de": "⚠️ Das Ergebnis der Umfrage „{question}“ ließ sich nicht posten: Der Bot darf in {channel} nicht schreiben ({attempts} Mal abgewiesen, darum versucht er es nicht mehr). Die Stimmen bleiben gespeichert; `/summary` zeigt sie.",
+    },
     "delivery.since": {"en": "since {since}, {attempts} tries", "de": "seit {since}, {attempts} Versuche"},
     "delivery.paused": {"en": "⏸️ paused", "de": "⏸️ pausiert"},
     "feed.moved": {

@@ -388,6 +388,11 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         await self._edit_poll_message(snapshot, where.channel_id, where.message_id)
         return True
 
+    async def _tell_result_lost(self, snapshot: PollSnapshot, channel_id: int, *, attempts: int | None) -> None:
+        publisher = getattr(self.bot, "publisher", None)  # the admins' notices (bot/cogs/alerts.py)
+        if publisher is not None:
+            await publisher.alerts.result_lost(snapshot.article_id, snapshot.question, channel_id, attempts=attempts)
+
     async def _edit_poll_message(self, snapshot: PollSnapshot, channel_id: int, message_id: int) -> None:
         if snapshot.style == "native":
             return  # Discord draws a native poll and its results; its message is never redrawn
@@ -458,6 +463,7 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
             log.warning("the result of poll %s cannot be posted: %s is gone (%s)", poll_id, post.channel_id, error.code)
             await run_write(self.database, lambda session: abandon_post(
                 session, key, "thread_lost", f"{error.status} {error.code}: {error.text}", utcnow()))
+            await self._tell_result_lost(snapshot, post.channel_id, attempts=None)
             return
         except discord.Forbidden as error:  # missing permissions: back off per poll, give up after a few tries
             reason = f"{error.status} {error.code}: {error.text}"
@@ -466,6 +472,7 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
             if attempts >= MAX_RESULT_ATTEMPTS:
                 log.warning("the result of poll %s was refused %d times (%s); giving up", poll_id, attempts, reason)
                 await run_write(self.database, lambda session: abandon_post(session, key, "missing_permissions", reason, utcnow()))
+                await self._tell_result_lost(snapshot, post.channel_id, attempts=attempts)
             else:
                 delay = min(self.close_check_seconds * 2.0 ** attempts, MAX_RESULT_RETRY_SECONDS)
                 self._result_retry_at[poll_id] = time.monotonic() + delay

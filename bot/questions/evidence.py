@@ -72,6 +72,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("title")
         if normalise_space(text) == normalise_space(finder.article.title or ""):
             present.add("whole_title")
+        elif signals.title_goes_on(finder.article.title or "", candidate.sentence.end, lexicon):
+            present.add("title_goes_on")
         if finder._closing_asks is None:
             finder._closing_asks = closing_asks_readers(finder)
         if finder._closing_asks:
@@ -110,7 +112,12 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and signals.is_headline_style(text, lexicon)
     ):
         present.add("headline_style")
-    if not is_title and verdict.rule == "declarative_question" and "reader_address" in present:
+    if (
+        not is_title
+        and verdict.rule == "declarative_question"
+        and "reader_address" in present
+        and "invitation" not in present  # "Got a joke you'd like to add? Send it to …" asks for it
+    ):
         present.add("conditional_teaser")
     if "reader_address" in present and signals.promotes_own(text, lexicon):
         present.add("own_promotion")
@@ -128,9 +135,40 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("interview_structure")  # the title interviews a named guest: "Sie" in the body is the guest
     if signals.goes_on_arguing(candidate.after, text, lexicon):
         present.add("argued_through")
+    present.update(surroundings(finder, candidate, present))
     if verdict.kind is not PollKind.CHOICE and signals.is_tag_question(text, candidate.previous_sentence, lexicon):
         present.add("tag_question")
     return tuple(name for name in signals.SIGNALS if name in present)
+
+
+def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> set[str]:
+    """The signals read from what follows the question: an offer, a sentence that leaves it open, a heading
+    that closes its section, a columnist's reply to a signed letter; and whether it asks for an opinion."""
+    lexicon = finder.lexicon
+    text = candidate.sentence.text
+    found: set[str] = set()
+    to_reader = "reader_address" in present
+    if to_reader and "invitation" not in present and signals.offers_service(candidate.next_sentence, lexicon):
+        found.add("service_offer")
+    if signals.leaves_open(candidate.next_sentence, lexicon):
+        found.add("left_open")
+    if signals.is_suggestion(text):
+        found.add("suggestion")
+    opinion = to_reader and signals.asks_opinion(text, lexicon)
+    block = candidate.block
+    following = None
+    if block is not None and candidate.position + 1 < len(finder.blocks):
+        following = finder.blocks[candidate.position + 1]
+    closes_block = all(sentence.rstrip().endswith("?") for sentence in candidate.after)  # none, or only questions
+    if opinion and closes_block and following is not None and following.kind == "heading":
+        found.add("ends_section")  # a listicle's item that ends by asking the readers about it
+    if opinion and ("body_middle" not in present or "ends_section" in found):
+        found.add("asks_opinion")  # in the middle of an argument, "Do you think …?" is as often rhetorical
+    if block is None or block.kind not in BODY_KINDS:
+        return found
+    if signals.is_signed_letter(block.text or "", following.text or "" if following is not None else ""):
+        found.add("signed_letter")
+    return found
 
 
 def closing_asks_readers(finder: _Finder) -> bool:

@@ -51,6 +51,7 @@ RULES: dict[str, str] = {
     "answer_marker": "the next sentence opens like an answer (Weil/Because/Ja/No/Probably/Die Antwort …)",
     "answer_names_alternative": "the next sentence opens with one of the named alternatives",
     "short_reply": "the next sentence is a reply of one or two words (Kaum. / A little.)",
+    "echo_answer": "the next sentence answers in the question's words, turned round (Could it be …? It could …)",
     "assertive_question": "a statement said as a question that the author carries on from in the same paragraph "
     "(Ever tried …? Then you know …): it presupposes its answer",
     "expository_question": "a W-question of advice (should you …?) or about the writer, followed by the explanation",
@@ -312,7 +313,8 @@ class _Finder:
                     prompts.append(index)
                 continue
             following = self.blocks[index + 1]
-            if following.kind in BODY_KINDS and not following.emphasis and len(following.text or "") > len(block.text or ""):
+            answers = following.kind == "quote" or (following.kind in BODY_KINDS and not following.emphasis)
+            if answers and len(following.text or "") > len(block.text or ""):  # an answer set as a quotation counts
                 prompts.append(index)
         asking = {index for index in prompts if "?" in (self.blocks[index].text or "")}
         whole = {index for index in asking if self.blocks[index].emphasis == "whole"}
@@ -331,9 +333,9 @@ class _Finder:
                 continue
             following = self.blocks[index + 1]
             text = following.text or ""
-            if following.kind != "paragraph" or len(text) < MIN_ANSWER_CHARS:
+            if following.kind not in ("paragraph", "quote") or len(text) < MIN_ANSWER_CHARS:
                 continue
-            opening = self.opening_of(index + 1)
+            opening = "" if following.kind == "quote" else self.opening_of(index + 1)
             if opening.rstrip().endswith("?") or signals.invites_reply(opening, self.lexicon):
                 continue
             prompts.add(index)
@@ -413,10 +415,15 @@ class _Finder:
         if kind is PollKind.OPEN and not grammar.addresses_reader(text, lexicon):
             return no("expository_title" if is_title else "author_question", kind)
         answered = grammar.answer_rule(candidate.next_sentence, options, lexicon)
+        if not answered and grammar.echoes_question(text, candidate.next_sentence, lexicon):
+            answered = "echo_answer"
         if answered:
             return no("expository_title" if is_title else answered, kind)
-        if kind_rule == "declarative_question" and candidate.same_block_next and _is_statement(
-            candidate.next_sentence, lexicon
+        if (
+            kind_rule == "declarative_question"
+            and candidate.same_block_next
+            and _is_statement(candidate.next_sentence, lexicon)
+            and not signals.leaves_open(candidate.next_sentence, lexicon)  # "Ob …? Die Frage bleibt offen."
         ):
             return no("assertive_question", kind)
         if (

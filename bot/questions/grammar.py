@@ -478,3 +478,16 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
     ):
         return "short_reply"
     return None
+
+
+def echoes_question(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
+    """echo_answer: the next sentence answers in the question's own words, subject and verb turned round
+    ("Could it be your pillows? It could also be your hot tub …", "Ist das sinnvoll? Das ist …")."""
+    asked = [token.lower() for token in words(core_clause(question, lexicon))[:2]]
+    said = [token.lower() for token in words(next_sentence)[:2]]
+    if len(asked) < 2 or len(said) < 2 or next_sentence.rstrip().endswith("?"):
+        return False
+    verb, subject = asked
+    if verb not in lexicon.finite_auxiliaries or subject in lexicon.reader_pronouns:
+        return False
+    return said[0] == subject and said[1] in lexicon.finite_auxiliaries

@@ -117,6 +117,7 @@ LEXICON = Lexicon(
         "teilt uns", "teile deine", "teile es", "teilen sie uns", "teilen sie ihre", "bin gespannt", "sind gespannt",
         "freue mich auf", "freuen uns auf", "eure meinung", "deine meinung", "ihre meinung", "diskutiert",
         "stimmt ab", "stimmt jetzt ab", "stimmt mit ab", "abstimmen", "eure erfahrungen", "deine erfahrungen", "ihre erfahrungen",
+        "schick es", "schickt es", "schick uns", "schickt uns", "schicken sie uns",
     ),
     interjections=_words("na und also so nun tja ok okay"),
     stock_phrases=(
@@ -133,4 +134,28 @@ LEXICON = Lexicon(
         "kommentieren sie",
     ),
     promotion_labels=_words("tipp tip anzeige werbung quiz gewinnspiel sponsored"),
+    offer_phrases=(
+        "melde dich", "meldet euch", "melden sie sich", "anmelden", "abonnier", "newsletter", "klick", "bewirb dich",
+        "bewerbt euch", "bewerben sie sich", "jetzt bewerben", "ruf uns an", "rufen sie uns", "kontaktier",
+        "kontaktformular", "mehr infos", "mehr informationen", "mehr erfahren", "hier geht", "hier findest",
+        "hier finden sie", "zur verfügung", "jetzt bestellen", "jetzt buchen", "kostenlos testen", "wir helfen",
+        "helpline", "hotline", "beratungsstelle", "wir suchen", "dann bist du bei uns", "dann sind sie bei uns",
+    ),
+    left_open_phrases=(
+        "frage bleibt offen", "bleibt offen", "bleibt abzuwarten", "man darf gespannt", "darf man gespannt",
+        "dürfen gespannt", "wird sich zeigen", "wird die zeit zeigen", "wir werden sehen", "wird die zukunft zeigen",
+    ),
+    opinion_phrases=(
+        "was haltet ihr", "was hältst du", "was halten sie", "findet ihr", "findest du", "finden sie", "würdet ihr",
+        "würdest du", "würden sie", "mögt ihr", "magst du", "mögen sie", "gefällt euch", "gefällt dir",
+        "gefällt ihnen", "gefallen euch", "gefallen dir", "gefallen ihnen", "eure liebsten", "dein liebstes",
+        "deine liebste", "eure lieblings", "deine lieblings", "ihre lieblings", "eure meinung", "deine meinung",
+        "lieber", "bevorzugt ihr", "bevorzugst du", "was meint ihr", "was meinst du", "was denkt ihr",
+        "was denkst du", "seid ihr auch", "bist du auch",
+    ),
+    end_markers=(
+        "mehr zum thema", "das könnte dich auch interessieren", "das könnte sie auch interessieren",
+        "ähnliche artikel", "ähnliche beiträge", "lesen sie auch", "lies auch", "auch interessant", "weitere artikel",
+        "verwandte artikel", "weiterlesen", "empfehlungen",
+    ),
 )

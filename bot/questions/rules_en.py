@@ -98,7 +98,7 @@ LEXICON = Lexicon(
         "let me know", "let us know", "tell me", "tell us", "share your", "share it", "drop me",
         "drop us", "leave a", "write to", "i'd love to hear", "i would love to hear", "we'd love to hear",
         "love to hear", "curious to hear", "reply", "your thoughts", "your experience", "your favourite",
-        "your favorite", "vote",
+        "your favorite", "vote", "send it to", "send them to", "send us", "email us", "e-mail us",
     ),
     interjections=_words("so well now ok okay and"),
     stock_phrases=(
@@ -113,4 +113,25 @@ LEXICON = Lexicon(
         "comments section", "in a comment", "the comments", "reply below", "hit reply",
     ),
     promotion_labels=_words("tip sponsored ad advertisement quiz giveaway promo"),
+    offer_phrases=(
+        "sign up", "subscribe", "click here", "click the", "apply now", "apply today", "apply here", "call us",
+        "call now", "contact us", "get in touch", "register", "join us", "join our", "we're hiring", "we are hiring",
+        "book now", "book a", "download", "learn more", "find out more", "read more", "more info", "order now",
+        "shop now", "free trial", "try it free", "we can help", "we offer", "helpline", "hotline", "visit our",
+        "check out our", "here's how", "look no further",
+    ),
+    left_open_phrases=(
+        "time will tell", "remains to be seen", "remain to be seen", "we'll see", "we will see",
+        "question remains open", "question is still open", "the jury is still out", "only time will tell",
+    ),
+    opinion_phrases=(
+        "do you think", "what do you think", "would you", "do you like", "do you love", "do you prefer",
+        "would you rather", "how do you feel", "how would you", "are you a fan",
+        "are you surprised", "your opinion", "your take", "what's your", "what is your", "what are your",
+        "which do you", "which would you",
+    ),
+    end_markers=(
+        "related stories", "related articles", "related posts", "related", "read more", "read next",
+        "more stories", "you may also like", "you might also like", "more from", "recommended",
+    ),
 )

@@ -304,9 +304,25 @@ def test_every_named_rule_is_exercised_by_tests_or_corpus() -> None:
         article("Nimmst du " + "a" * 60 + " oder " + "b" * 60 + "?"),
         article("Wusstest du, dass Bienen tanzen? Sie zeigen so den Weg."),
         article("Die Debatte läuft.", "Schreibt uns in die Kommentare!", title="Vier Tage arbeiten, fünf bezahlt?"),
+        article("Could it be your pillows? It could also be the air conditioner.", language="en"),
     ]
     for probe in probes:
         used |= {verdict.rule for verdict in explain_questions(probe)}
     capped = article("Hast du schon einen Passkey?", "Welchen Passwortmanager nutzt du?")
     used |= {verdict.rule for verdict in explain_questions(capped, max_per_article=1)}
     assert set(RULES) - used == set()
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "Could it be your pillows? It could also be the air conditioner.", "echo_answer"),
+        ("de", "Ist das sinnvoll? Das ist eine gute Frage, die viele stellen.", "echo_answer"),
+        ("en", "Could you live without it? You could, but why would you?", None),  # the reader is the subject
+        ("en", "Is it worth it? Most people think so.", None),
+    ],
+)
+def test_an_answer_in_the_questions_own_words_is_no_poll(language: str, text: str, expected: str | None) -> None:
+    question = text.split("?")[0] + "?"
+    verdict = verdicts(text, language=language)[question]
+    assert (verdict.rule == "echo_answer") is (expected == "echo_answer")

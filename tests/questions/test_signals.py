@@ -50,6 +50,12 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
             Block("paragraph", "Und was nervt dich?", emphasis="whole"),
             "Die Bürokratie, ganz klar. Formulare über Formulare, das ist anstrengend.",
         ),
+        article(LEAD, "Brauchst du Hilfe? Die Helpline steht dir unter 0800 133 133 zur Verfügung."),
+        article(LEAD, "Ob das gut geht? Die Frage bleibt offen."),
+        article(LEAD, "Was haltet ihr von diesem Eierkocher?", heading("Platz 8: Ein Solarlader")),
+        article(LEAD, "Am I wrong? I have kids too. -- CONCERNED SISTER", "DEAR CONCERNED SISTER: No.", language="en"),
+        article(LEAD, "Why not grab it while it lasts?", language="en"),
+        article(LEAD, title="What Do You Think This Guy Is Doing? You Will Never Guess", language="en"),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
     assert set(signals.SIGNALS) - seen == set()
@@ -284,3 +290,98 @@ def test_cap_keeps_the_most_confident_in_article_order() -> None:
     text = article(LEAD, "Hast du schon einen Passkey? Schreib es uns!", "Welchen Passwortmanager nutzt du?")
     assert len(find_questions(text)) == 2
     assert [d.question for d in find_questions(text, max_per_article=1)] == ["Hast du schon einen Passkey?"]
+
+
+# --- the signals of issue 10's second round ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "following", "expected"),
+    [
+        (DE, "Die Schweizer LGBT+ Helpline steht Dir unter der Nummer 0800 133 133 kostenlos zur Verfügung.", True),
+        (EN, "Sign up here", True),
+        (EN, "Send it to kate@example.com and we'll put it in the story!", False),  # an invitation, not an offer
+        (EN, "Let us know in the comments.", False),
+        (DE, "Ich habe es lange versucht.", False),
+    ],
+)
+def test_service_offer(lexicon, following: str, expected: bool) -> None:
+    assert signals.offers_service(following, lexicon) is expected
+
+
+def test_a_question_that_leads_to_an_offer_is_no_poll() -> None:
+    found = judged(LEAD, LEAD, "Brauchst du Hilfe? Die Helpline steht dir unter 0800 133 133 zur Verfügung.")
+    assert "service_offer" in found["Brauchst du Hilfe?"].signals
+    assert not found["Brauchst du Hilfe?"].is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "sentence", "expected"),
+    [
+        (DE, "Die Frage bleibt offen.", True),
+        (DE, "Man darf gespannt bleiben…", True),
+        (EN, "Only time will tell.", True),
+        (EN, "It will be fine.", False),
+    ],
+)
+def test_left_open(lexicon, sentence: str, expected: bool) -> None:
+    assert signals.leaves_open(sentence, lexicon) is expected
+
+
+def test_a_closing_question_left_open_on_purpose_is_a_poll() -> None:
+    found = judged(LEAD, LEAD, LEAD, "Die Technik wird besser. Ob die Räder damit langweilig werden? Die Frage bleibt offen.")
+    verdict = found["Ob die Räder damit langweilig werden?"]
+    assert "left_open" in verdict.signals and "argued_through" not in verdict.signals
+    assert verdict.is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "expected"),
+    [
+        (EN, "What do you think of this egg cooker?", True),
+        (EN, "Would you buy one for yourself?", True),
+        (DE, "Was haltet ihr von dem neuen Modell?", True),
+        (EN, "What do we think of this egg cooker?", False),  # not to the reader
+        (EN, "Did you know that bees dance?", False),
+    ],
+)
+def test_asks_opinion(lexicon, text: str, expected: bool) -> None:
+    assert signals.asks_opinion(text, lexicon) is expected
+
+
+def test_a_listicle_item_closing_with_an_opinion_question_is_a_poll_but_not_an_argument() -> None:
+    middle = "Ein langer Absatz über das Produkt, der viel erklärt und nichts fragt, aber gut zu lesen ist."
+    found = judged(LEAD, heading("9. Ein Eierkocher"), middle, "Was haltet ihr von diesem Eierkocher?",
+                   heading("8. Ein Solarlader"), middle, "Findet ihr, dass Solarlader teuer sind? Sie kosten 20 Euro.",
+                   middle, LEAD, LEAD, LEAD)
+    item = found["Was haltet ihr von diesem Eierkocher?"]
+    assert {"ends_section", "asks_opinion", "body_middle"} <= set(item.signals) and item.is_poll
+    argued = found["Findet ihr, dass Solarlader teuer sind?"]
+    assert "asks_opinion" not in argued.signals and not argued.is_poll  # mid-body "do you think" is often rhetorical
+
+
+def test_signed_letters_to_a_columnist() -> None:
+    assert signals.is_signed_letter("Do you think I was wrong for asking? -- CONCERNED SISTER", "")
+    assert signals.is_signed_letter("Do you think I was wrong?", "DEAR CONCERNED SISTER: If you and she are close …")
+    assert not signals.is_signed_letter("Do you think I was wrong? Let me know in the comments.", "Thanks for reading.")
+
+
+def test_suggestions_and_pointers_to_the_writers_own_pages() -> None:
+    assert signals.is_suggestion("If you enjoyed this, how about our other bread recipes?")
+    assert signals.is_suggestion("Wie wäre es mit einem Spaziergang?")
+    assert not signals.is_suggestion("How do you bake it?")
+    assert signals.promotes_own("If you enjoyed this, how about our other bread recipes?", EN)
+
+
+def test_a_clickbait_title_that_goes_on_with_a_teaser_is_no_poll() -> None:
+    title = "What Do You Think This Guy Is Doing? You Will Never Guess"
+    assert signals.title_goes_on(title, title.index("?") + 1, EN)
+    survey = "Time or money? What our salary survey found"
+    assert not signals.title_goes_on(survey, survey.index("?") + 1, EN)  # announces the article, not a teaser
+    found = judged(LEAD, title=title, language="en")
+    assert not found["What Do You Think This Guy Is Doing?"].is_poll
+
+
+def test_an_invitation_to_send_something_makes_the_poll_open() -> None:
+    assert signals.asks_to_write("Send it to kate@example.com and we'll put it in the story!", EN)
+    assert not signals.asks_to_write("Sign up here", EN)

@@ -91,8 +91,11 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if signals.is_self_ask(text, candidate.previous_sentence, lexicon):
         present.add("self_ask")
     run_to_reader = "reader_address" in present or candidate.run_key in finder._runs_to_reader
-    if candidate.run_length >= LONG_RUN or (
-        candidate.run_length >= 3 and (not run_to_reader or "closing" not in present)
+    invited_close = "closing" in present and run_to_reader and (
+        candidate.run_key in finder._runs_invited or "invitation" in present
+    )  # "Which do you use? Why? How often? Tell us in the comments!": the closing's questions to the readers
+    if not invited_close and (
+        candidate.run_length >= LONG_RUN or (candidate.run_length >= 3 and (not run_to_reader or "closing" not in present))
     ):  # a run in the body is a checklist; in the closing, questions to the reader may come in a row
         present.add("question_run")
     if signals.continues_previous(text, candidate.previous_sentence, lexicon):
@@ -166,6 +169,9 @@ def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> se
         found.add("asks_opinion")  # in the middle of an argument, "Do you think …?" is as often rhetorical
     if block is None or block.kind not in BODY_KINDS:
         return found
+    heading = finder.section_heading(candidate.position)
+    if heading is not None and (finder.blocks[heading].text or "").rstrip().endswith("?"):
+        found.add("question_section")
     if signals.is_signed_letter(block.text or "", following.text or "" if following is not None else ""):
         found.add("signed_letter")
     return found

@@ -129,6 +129,7 @@ class _Finder:
         self.lexicon: Lexicon = lexicon_for(self.language)
         self.blocks: list[Block] = [block for block in article.blocks if isinstance(block, Block)]
         self._sentences: dict[int, list[Sentence]] = {}
+        self._headings: list[int | None] | None = None  # each block's section heading, worked out when asked
 
     # -- sentences -------------------------------------------------------------------------------
 
@@ -341,6 +342,26 @@ class _Finder:
             prompts.add(index)
         return prompts if len(prompts) >= 3 else set()
 
+    def section_heading(self, index: int) -> int | None:
+        """The heading of the section block `index` stands in (None before the first heading)."""
+        if self._headings is None:
+            self._headings = []
+            current = None
+            for position, block in enumerate(self.blocks):
+                self._headings.append(current)
+                if block.kind == "heading":
+                    current = position
+        return self._headings[index] if 0 <= index < len(self._headings) else None
+
+    def end_of_article(self) -> int:
+        """Index of a block that ends the article before the site's link lists ("Related stories", "Mehr zum
+        Thema"), in the second half of the body; the number of blocks when there is none."""
+        for index in range(len(self.blocks) // 2, len(self.blocks)):
+            text = (self.blocks[index].text or "").strip().rstrip(":").casefold()
+            if len(text) <= 40 and text in self.lexicon.end_markers:
+                return index
+        return len(self.blocks)
+
     def body_paragraphs(self) -> list[int]:
         return [index for index, block in enumerate(self.blocks) if block.kind in ("paragraph", "list_item")]
 
@@ -363,9 +384,11 @@ class _Finder:
     def run(self) -> list[QuestionVerdict]:
         paragraphs = self.body_paragraphs()
         self._lead = paragraphs[0] if paragraphs else None
-        # the closing: from the fourth-last paragraph on, headings between them included
-        start = paragraphs[-CLOSING_PARAGRAPHS] if len(paragraphs) >= CLOSING_PARAGRAPHS else 0
-        self._closing = set(range(start, len(self.blocks))) if paragraphs else set()
+        end = self.end_of_article()
+        before_end = [index for index in paragraphs if index < end] or paragraphs
+        # the closing: from the fourth-last paragraph on (before the site's link lists), headings between included
+        start = before_end[-CLOSING_PARAGRAPHS] if len(before_end) >= CLOSING_PARAGRAPHS else 0
+        self._closing = set(range(start, min(end, len(self.blocks)))) if paragraphs else set()
         self._interview = self.interview_prompts() | self.paragraph_prompts()
         self._title_asks = False
         self._closing_asks: bool | None = None  # worked out when a title question needs it

@@ -142,8 +142,8 @@ LEXICON = Lexicon(
         "helpline", "hotline", "beratungsstelle", "wir suchen", "dann bist du bei uns", "dann sind sie bei uns",
     ),
     left_open_phrases=(
-        "frage bleibt offen", "bleibt offen", "bleibt abzuwarten", "man darf gespannt", "darf man gespannt",
-        "dürfen gespannt", "wird sich zeigen", "wird die zeit zeigen", "wir werden sehen", "wird die zukunft zeigen",
+        "frage bleibt offen", "frage ist offen", "bleibt eine offene frage", "eine offene frage",
+        "man darf gespannt", "darf man gespannt",
     ),
     opinion_phrases=(
         "was haltet ihr", "was hältst du", "was halten sie", "findet ihr", "findest du", "finden sie", "würdet ihr",

@@ -121,8 +121,8 @@ LEXICON = Lexicon(
         "check out our", "here's how", "look no further",
     ),
     left_open_phrases=(
-        "time will tell", "remains to be seen", "remain to be seen", "we'll see", "we will see",
-        "question remains open", "question is still open", "the jury is still out", "only time will tell",
+        "question remains open", "question is still open", "question stays open", "an open question",
+        "remains an open question", "i'm curious what you", "i'm curious how you",
     ),
     opinion_phrases=(
         "do you think", "what do you think", "would you", "do you like", "do you love", "do you prefer",

@@ -47,7 +47,7 @@ SIGNALS: dict[str, Signal] = {
     "ends_paragraph": Signal(0.5, "it ends its paragraph and the next one does not answer it: left open"),
     "asks_opinion": Signal(1.0, "it asks the reader's taste, opinion or wish (Was haltet ihr von …? / Do you like …?)"),
     "ends_section": Signal(1.0, "an opinion question to the reader that closes a section (the next block is a heading)"),
-    "left_open": Signal(1.5, "the next sentence leaves it open on purpose (Die Frage bleibt offen. / Time will tell.)"),
+    "left_open": Signal(1.5, "the next sentence leaves it open on purpose (Die Frage bleibt offen. / That remains an open question.)"),
     # against a poll
     "lead": Signal(-0.5, "it stands in the lead (first paragraph), where questions hook rather than ask"),
     "body_middle": Signal(-1.0, "it stands in the middle of the body, neither lead nor closing"),
@@ -59,6 +59,7 @@ SIGNALS: dict[str, Signal] = {
     "heading": Signal(-1.5, "a heading"),
     "emphasised": Signal(-0.5, "a bold paragraph or a bold run opening a paragraph"),
     "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
+    "question_section": Signal(-1.0, "it stands in a section whose heading is a question: the section argues that one"),
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
     "conditional_teaser": Signal(-2.0, "a statement to the reader said as a question (Du kämpfst mit …? Hier …)"),
     "own_promotion": Signal(-3.0, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),
@@ -277,6 +278,8 @@ def goes_on_arguing(after: list[str], question: str, lexicon: Lexicon) -> bool:
     statements = [sentence for sentence in after if not sentence.rstrip().endswith("?")]
     if not grammar.addresses_reader(question, lexicon):
         return bool(statements)
+    if statements and after[-1].rstrip().endswith("?") and sum(len(sentence) for sentence in statements) >= ARGUMENT_CHARS / 2:
+        return True  # "Do you …? If so, why? Doing so would be like … . Who suffers more?": the writer argues on
     return len(statements) >= 2 and sum(len(sentence) for sentence in after) >= ARGUMENT_CHARS
 
 
@@ -334,7 +337,8 @@ def offers_service(next_sentence: str, lexicon: Lexicon) -> bool:
 
 
 def leaves_open(sentence: str, lexicon: Lexicon) -> bool:
-    """left_open: "Die Frage bleibt offen.", "Man darf gespannt sein.", "Time will tell." right after the question."""
+    """left_open: "Die Frage bleibt offen.", "Man darf gespannt sein." right after the question. (Not "Time will
+    tell" or "bleibt abzuwarten": news says that after its own speculation.)"""
     return bool(sentence.strip()) and _contains_phrase(sentence.lower(), lexicon.left_open_phrases)
 
 

@@ -320,7 +320,9 @@ def test_a_question_that_leads_to_an_offer_is_no_poll() -> None:
     [
         (DE, "Die Frage bleibt offen.", True),
         (DE, "Man darf gespannt bleiben…", True),
-        (EN, "Only time will tell.", True),
+        (EN, "That remains an open question.", True),
+        (EN, "Only time will tell.", False),  # news says so after its own speculation
+        (DE, "Das bleibt abzuwarten.", False),
         (EN, "It will be fine.", False),
     ],
 )
@@ -385,3 +387,35 @@ def test_a_clickbait_title_that_goes_on_with_a_teaser_is_no_poll() -> None:
 def test_an_invitation_to_send_something_makes_the_poll_open() -> None:
     assert signals.asks_to_write("Send it to kate@example.com and we'll put it in the story!", EN)
     assert not signals.asks_to_write("Sign up here", EN)
+
+
+def test_a_closing_run_of_questions_to_the_readers_with_an_invitation_keeps_its_best_three() -> None:
+    """Not a checklist: five questions to the readers in the closing, then a call to reply (the cap keeps three)."""
+    run = ("Which editor do you use? How long have you used it? Would you switch to another one? "
+           "What do you miss in yours? Do you use plugins? Let us know in the comments below!")
+    body = [Block("paragraph", "A paragraph that explains the editors and asks nothing at all.")] * 3
+    drafts = find_questions(article(*body, run, language="en"), max_per_article=3)
+    assert 1 <= len(drafts) <= 3
+    assert all("question_run" not in verdict.signals for verdict in explain_questions(article(*body, run, language="en")))
+    checklist = "Which editor do you use? How long have you used it? Would you switch? What do you miss? Do you use plugins?"
+    in_body = find_questions(article(*body, checklist, *body, language="en"), max_per_article=3)
+    assert in_body == []  # the same run in the middle of the body, without an invitation, is a checklist
+
+
+def test_a_question_in_a_section_under_a_question_heading_argues_that_heading() -> None:
+    found = judged(LEAD, heading("Warum sagen alle wörtlich?"),
+                   "Sagt ihr es, um andere zu ärgern? Das wäre, als ginge man im Winter in kurzen Hosen hinaus.",
+                   LEAD, title="Wörtlich")
+    assert "question_section" in found["Sagt ihr es, um andere zu ärgern?"].signals
+    found = judged(LEAD, heading("Fazit"), "Sagt ihr es auch so?", title="Wörtlich")
+    assert "question_section" not in found["Sagt ihr es auch so?"].signals
+
+
+def test_the_closing_ends_before_the_sites_link_lists() -> None:
+    """After "Related stories" come teasers, not the article's closing paragraphs."""
+    body = [Block("paragraph", "A paragraph that explains things and asks nothing at all.")] * 6
+    teasers = [Block("paragraph", f"Ten more jokes for kids, part {n}", emphasis="whole") for n in range(5)]
+    found = judged(*body, "Got a joke you'd like to add? Send it to kate@example.com!",
+                   Block("paragraph", "RELATED STORIES", emphasis="whole"), *teasers, language="en")
+    verdict = found["Got a joke you'd like to add?"]
+    assert "closing" in verdict.signals and verdict.is_poll and verdict.kind is PollKind.OPEN

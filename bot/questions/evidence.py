@@ -49,15 +49,18 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     present: set[str] = set()
     if block is not None and not candidate.after and not grammar.answer_rule(candidate.next_sentence, (), lexicon):
         present.add("ends_paragraph")
+    if signals.addresses_reader(text, lexicon):
+        present.add("reader_address")
     if (
-        block is not None
+        # a lone question that asks no one in particular is as often the writer's speculation ("Wird die Regierung
+        # das überstehen?"); one that asks for a verdict ("Sollten Schulen …?", "…, oder?") is put to the readers
+        ("reader_address" in present or verdict.rule == "confirmation_tag" or signals.asks_for_a_verdict(text, lexicon))
+        and block is not None
         and block.kind in BODY_KINDS
         and not block.emphasis
         and len(finder.sentences(candidate.position)) == 1
     ):
         present.add("stands_alone")
-    if signals.addresses_reader(text, lexicon):
-        present.add("reader_address")
     nearby = [candidate.next_sentence, *candidate.after[1:]]
     if (
         candidate.run_key in finder._runs_invited
@@ -151,13 +154,20 @@ def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> se
     text = candidate.sentence.text
     found: set[str] = set()
     to_reader = "reader_address" in present
-    if to_reader and "invitation" not in present and signals.offers_service(candidate.next_sentence, lexicon):
+    opinion = to_reader and signals.asks_opinion(text, lexicon)
+    if (
+        to_reader
+        and not opinion  # "Wie gefallen euch die Modelle? Mehr Infos: …" asks all the same
+        and "invitation" not in present
+        and signals.offers_service(candidate.next_sentence, lexicon)
+    ):
         found.add("service_offer")
+    if signals.recruits(text, candidate.next_sentence, lexicon):
+        found.add("recruiting")
     if signals.leaves_open(candidate.next_sentence, lexicon):
         found.add("left_open")
     if signals.is_suggestion(text):
         found.add("suggestion")
-    opinion = to_reader and signals.asks_opinion(text, lexicon)
     block = candidate.block
     following = None
     if block is not None and candidate.position + 1 < len(finder.blocks):

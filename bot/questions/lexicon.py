@@ -85,6 +85,8 @@ class Lexicon:
     promotion_labels: frozenset[str] = frozenset()
     # a sentence after a question that offers a service, a sign-up or a link ("Sign up here", "Mehr Infos:")
     offer_phrases: tuple[str, ...] = ()
+    # words of a job advert: "Are you looking for a new challenge? We're hiring" recruits, it does not ask
+    recruiting_words: tuple[str, ...] = ()
     # a sentence after a question that leaves it open on purpose ("Die Frage bleibt offen", "Time will tell")
     left_open_phrases: tuple[str, ...] = ()
     # phrases that ask the reader's taste, opinion or wish ("Was haltet ihr von …", "Do you like …")

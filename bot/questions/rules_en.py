@@ -97,8 +97,8 @@ LEXICON = Lexicon(
     invitation_phrases=(
         "let me know", "let us know", "tell me", "tell us", "share your", "share it", "drop me",
         "drop us", "leave a", "write to", "i'd love to hear", "i would love to hear", "we'd love to hear",
-        "love to hear", "curious to hear", "reply", "your thoughts", "your experience", "your favourite",
-        "your favorite", "vote", "send it to", "send them to", "send us", "email us", "e-mail us",
+        "love to hear", "curious to hear", "reply below", "reply in", "reply to this", "your thoughts", "your experience",
+        "your favourite", "your favorite", "vote below", "vote now", "vote in the", "cast your vote", "vote for your", "send it to", "send them to", "send us", "email us", "e-mail us",
     ),
     interjections=_words("so well now ok okay and"),
     stock_phrases=(
@@ -119,6 +119,11 @@ LEXICON = Lexicon(
         "book now", "book a", "download", "learn more", "find out more", "read more", "more info", "order now",
         "shop now", "free trial", "try it free", "we can help", "we offer", "helpline", "hotline", "visit our",
         "check out our", "here's how", "look no further",
+    ),
+    recruiting_words=(
+        "hiring", "apply now", "apply today", "apply here", "your application", "job opening", "open position",
+        "open positions", "vacancy", "vacancies", "join our team", "join the team", "new challenge", "looking for a job",
+        "career", "careers",
     ),
     left_open_phrases=(
         "question remains open", "question is still open", "question stays open", "an open question",

@@ -43,7 +43,7 @@ SIGNALS: dict[str, Signal] = {
     "debate_article": Signal(1.5, "a title question in an article whose closing asks the readers or invites replies"),
     "question_title": Signal(0.5, "the title itself asks the readers: the article is a debate"),
     "names_alternatives": Signal(1.0, "it names alternatives to choose from (choice)"),
-    "stands_alone": Signal(0.5, "it is a paragraph of its own (not bold): put to the reader, not argued"),
+    "stands_alone": Signal(0.5, "a question to the reader that is a paragraph of its own (not bold): put, not argued"),
     "ends_paragraph": Signal(0.5, "it ends its paragraph and the next one does not answer it: left open"),
     "asks_opinion": Signal(1.0, "it asks the reader's taste, opinion or wish (Was haltet ihr von …? / Do you like …?)"),
     "ends_section": Signal(1.0, "an opinion question to the reader that closes a section (the next block is a heading)"),
@@ -66,6 +66,7 @@ SIGNALS: dict[str, Signal] = {
     "stock_phrase": Signal(-5.0, "a stock formula of the site, not a question about the article (Fandest du den Artikel hilfreich? / Any questions?)"),
     "named_addressee": Signal(-3.0, "it names whom it asks, and that is not the reader (…, Herr Müller? / …, Kevin Kühnert?)"),
     "service_offer": Signal(-3.0, "an offer, sign-up or link follows (Brauchst du Hilfe? Die Helpline … / Sign up here)"),
+    "recruiting": Signal(-3.5, "a job advert: the question or the sentence after it recruits (neue Herausforderung? / We're hiring)"),
     "signed_letter": Signal(-4.0, "it stands in a reader's signed letter to a columnist (… -- NAME, then DEAR NAME:)"),
     "suggestion": Signal(-3.0, "a proposal said as a question, not a question (how about …? / why not …? / wie wäre es …?)"),
     "title_goes_on": Signal(-2.5, "the title goes on after its question with a teaser to the reader (… You Will Never Guess)"),
@@ -365,3 +366,21 @@ def title_goes_on(title: str, question_end: int, lexicon: Lexicon) -> bool:
     survey found" goes on too, but announces the article.)"""
     rest = title[question_end:].strip(" ?!\"'“”»«")
     return grammar.word_count(rest) >= 2 and "?" not in rest and grammar.addresses_reader(rest, lexicon)
+
+
+def recruits(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
+    """recruiting: "Are you looking for a new challenge? We're hiring." / "Sie möchten Teil unseres Teams werden?
+    Wir freuen uns auf Ihre Bewerbung." — a job advert dressed as a question to the reader."""
+    text = f"{question} {next_sentence}".lower().replace("’", "'")
+    return _contains_phrase(text, lexicon.recruiting_words)
+
+
+_VERDICT_MODALS = frozenset("should shall sollte sollten soll sollen".split())
+
+
+def asks_for_a_verdict(text: str, lexicon: Lexicon) -> bool:
+    """For stands_alone: "Sollten Schulen Handys verbieten?", "Should VAR be scrapped?" ask what ought to be:
+    a debate, not the writer's speculation about what will be."""
+    clause = grammar.core_clause(text, lexicon)
+    first = grammar.words(clause)[:1]
+    return bool(first) and first[0].lower() in _VERDICT_MODALS

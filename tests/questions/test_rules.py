@@ -74,7 +74,7 @@ def test_confirmation_tag_is_not_an_alternative(language: str, text: str) -> Non
         ("de", "Kennst du jemanden, der noch Faxe verschickt?", "verb_first"),
         ("en", "Have you ever been to a silent disco?", "verb_first"),
         ("en", "Will you upgrade to the new model?", "verb_first"),
-        ("de", "Zwei Wochen Urlaub ohne Laptop, wirklich machbar?", "declarative_question"),
+        ("de", "Zwei Wochen Urlaub ohne Laptop, für euch machbar?", "declarative_question"),  # to no one: speculation
         ("en", "You still pay for cable TV in 2024?", "declarative_question"),
     ],
 )

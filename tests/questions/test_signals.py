@@ -55,6 +55,7 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, "Was haltet ihr von diesem Eierkocher?", heading("Platz 8: Ein Solarlader")),
         article(LEAD, "Am I wrong? I have kids too. -- CONCERNED SISTER", "DEAR CONCERNED SISTER: No.", language="en"),
         article(LEAD, "Why not grab it while it lasts?", language="en"),
+        article(LEAD, "Are you looking for a new challenge? We are hiring.", language="en"),
         article(LEAD, title="What Do You Think This Guy Is Doing? You Will Never Guess", language="en"),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
@@ -419,3 +420,42 @@ def test_the_closing_ends_before_the_sites_link_lists() -> None:
                    Block("paragraph", "RELATED STORIES", emphasis="whole"), *teasers, language="en")
     verdict = found["Got a joke you'd like to add?"]
     assert "closing" in verdict.signals and verdict.is_poll and verdict.kind is PollKind.OPEN
+
+
+@pytest.mark.parametrize(
+    ("question", "following", "expected"),
+    [
+        ("Are you looking for a new challenge?", "We are hiring developers in Berlin.", True),
+        ("Sie möchten Teil unseres Teams werden?", "Wir freuen uns auf Ihre Bewerbung.", True),
+        ("Are you looking for a new laptop?", "Here are five we tested.", False),
+    ],
+)
+def test_recruiting(question: str, following: str, expected: bool) -> None:
+    lexicon = DE if " Sie " in f" {question} " else EN
+    assert signals.recruits(question, following, lexicon) is expected
+
+
+def test_a_job_advert_is_no_poll() -> None:
+    found = judged(LEAD, LEAD, LEAD, "Sie möchten Teil unseres Teams werden?", "Wir freuen uns auf Ihre Bewerbung.")
+    assert "recruiting" in found["Sie möchten Teil unseres Teams werden?"].signals
+    assert not found["Sie möchten Teil unseres Teams werden?"].is_poll
+
+
+def test_a_word_of_voting_inside_a_news_question_is_no_invitation() -> None:
+    """"vote" in "Will the government survive the vote?" is news, not a call to vote."""
+    assert not signals.invites_reply_in_question("Will the government survive the vote next week?", EN)
+    assert signals.invites_reply("Vote below!", EN)
+
+
+def test_a_lone_closing_question_that_asks_no_one_is_speculation_unless_it_asks_for_a_verdict() -> None:
+    speculation = judged(LEAD, LEAD, LEAD, "Die Koalition streitet seit Wochen.", "Wird die Regierung das überstehen?")
+    assert "stands_alone" not in speculation["Wird die Regierung das überstehen?"].signals
+    assert not speculation["Wird die Regierung das überstehen?"].is_poll
+    debate = judged(LEAD, LEAD, LEAD, "Die Koalition streitet seit Wochen.", "Sollten Schulen Handys verbieten?")
+    assert "stands_alone" in debate["Sollten Schulen Handys verbieten?"].signals
+
+
+def test_an_opinion_question_followed_by_a_link_is_no_offer() -> None:
+    found = judged(LEAD, LEAD, LEAD, "Wie gefallen euch die neuen Modelle?", "Mehr Infos auf newbalance.de")
+    assert "service_offer" not in found["Wie gefallen euch die neuen Modelle?"].signals
+    assert found["Wie gefallen euch die neuen Modelle?"].is_poll

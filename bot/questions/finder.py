@@ -466,6 +466,8 @@ class _Finder:
         clause = grammar.core_clause(text, lexicon)
         if alternatives and {option.casefold() for option in alternatives} <= _YES_NO_WORDS:
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Off-the-rack dresses: Yes or no?"
+        if alternatives and grammar.asks_for_kinds_owned(clause, alternatives, lexicon):
+            return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Habt ihr Vorsätze oder Ziele?"
         if alternatives and not grammar.alternatives_only_in_topic(body, clause, lexicon):
             return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
         if grammar.is_wh_question(clause, lexicon):

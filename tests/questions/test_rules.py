@@ -326,3 +326,22 @@ def test_an_answer_in_the_questions_own_words_is_no_poll(language: str, text: st
     question = text.split("?")[0] + "?"
     verdict = verdicts(text, language=language)[question]
     assert (verdict.rule == "echo_answer") is (expected == "echo_answer")
+
+
+def test_a_preposition_before_the_first_alternative_belongs_to_both() -> None:
+    verdict = only(verdicts("Would you buy one for yourself or a family member?", language="en"),
+                   "Would you buy one for yourself or a family member?")
+    assert verdict.kind is PollKind.CHOICE
+    assert verdict.options == ("for yourself", "for a family member")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Habt ihr Vorsätze oder spezielle Ziele für das neue Jahr?", PollKind.YES_NO),  # having either: yes or no
+        ("Hast du das Buch gelesen oder nur die Serie gesehen?", PollKind.CHOICE),
+        ("Hast du einen Hund oder eine Katze?", PollKind.CHOICE),
+    ],
+)
+def test_owning_kinds_of_things_named_by_bare_nouns_is_one_yes_or_no(text: str, kind: PollKind) -> None:
+    assert only(verdicts(text), text).kind is kind

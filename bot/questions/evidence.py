@@ -132,16 +132,18 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if signals.named_addressee(text, lexicon):
         present.add("named_addressee")
     elif (
-        finder._title_names_guest
+        (finder._title_names_guest or (finder._title_interview and finder.answered_below(candidate.position)))
         and not is_title
         and "reader_address" in present
         and not candidate.after
         and "invitation" not in present
     ):
-        present.add("interview_structure")  # the title interviews a named guest: "Sie" in the body is the guest
+        present.add("interview_structure")  # the title names or announces a guest: "Sie" in the body is the guest
     if signals.goes_on_arguing(candidate.after, text, lexicon):
         present.add("argued_through")
     present.update(surroundings(finder, candidate, present))
+    if "answered_below" in present:
+        present.discard("ends_paragraph")  # the next paragraph answers it: not left open
     if verdict.kind is not PollKind.CHOICE and signals.is_tag_question(text, candidate.previous_sentence, lexicon):
         present.add("tag_question")
     return tuple(name for name in signals.SIGNALS if name in present)
@@ -179,6 +181,15 @@ def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> se
         found.add("asks_opinion")  # in the middle of an argument, "Do you think …?" is as often rhetorical
     if block is None or block.kind not in BODY_KINDS:
         return found
+    if (
+        to_reader
+        and "invitation" not in present
+        and not signals.calls_the_readers(text)
+        and not candidate.after
+        and finder.question_only(candidate.position)
+        and finder.answered_below(candidate.position)
+    ):
+        found.add("answered_below")
     heading = finder.section_heading(candidate.position)
     if heading is not None and (finder.blocks[heading].text or "").rstrip().endswith("?"):
         found.add("question_section")

@@ -353,6 +353,13 @@ class _Finder:
                     current = position
         return self._headings[index] if 0 <= index < len(self._headings) else None
 
+    def answered_below(self, index: int) -> bool:
+        """The next block is a paragraph of statements long enough to be an answer (an interview's)."""
+        if index + 1 >= len(self.blocks) or self.blocks[index + 1].kind not in ("paragraph", "quote"):
+            return False
+        text = (self.blocks[index + 1].text or "").strip()
+        return len(text) >= MIN_ANSWER_CHARS and not text.endswith("?") and not signals.invites_reply(text[:200], self.lexicon)
+
     def end_of_article(self) -> int:
         """Index of a block that ends the article before the site's link lists ("Related stories", "Mehr zum
         Thema"), in the second half of the body; the number of blocks when there is none."""
@@ -392,7 +399,9 @@ class _Finder:
         self._interview = self.interview_prompts() | self.paragraph_prompts()
         self._title_asks = False
         self._closing_asks: bool | None = None  # worked out when a title question needs it
-        self._title_names_guest = signals.named_addressee(self.article.title or "", self.lexicon)
+        title = self.article.title or ""
+        self._title_names_guest = signals.named_addressee(title, self.lexicon)
+        self._title_interview = signals.announces_interview(title)
         verdicts: list[QuestionVerdict] = []
         seen: set[str] = set()
         for candidate in self.candidates():

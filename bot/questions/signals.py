@@ -59,6 +59,7 @@ SIGNALS: dict[str, Signal] = {
     "heading": Signal(-1.5, "a heading"),
     "emphasised": Signal(-0.5, "a bold paragraph or a bold run opening a paragraph"),
     "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
+    "answered_below": Signal(-3.0, "a paragraph of questions to 'you' that the next, longer paragraph answers (a guest's reply)"),
     "question_section": Signal(-1.0, "it stands in a section whose heading is a question: the section argues that one"),
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
     "conditional_teaser": Signal(-2.0, "a statement to the reader said as a question (Du kämpfst mit …? Hier …)"),
@@ -384,3 +385,28 @@ def asks_for_a_verdict(text: str, lexicon: Lexicon) -> bool:
     clause = grammar.core_clause(text, lexicon)
     first = grammar.words(clause)[:1]
     return bool(first) and first[0].lower() in _VERDICT_MODALS
+
+
+_INTERVIEW_TITLE = re.compile(
+    r"(?<!\w)(?:interview|interviews|interviewt|im gespräch|gespräch mit|nachgefragt|q ?& ?a|talks to|talks with|"
+    r"in conversation|sits down with|fragen an|questions for|steckbrief)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def announces_interview(title: str) -> bool:
+    """interview_structure: a title that announces an interview ("Im Gespräch mit …", "Q&A: …", "… talks to …"):
+    "du"/"Sie"/"you" in the body's questions is the guest."""
+    return _INTERVIEW_TITLE.search(title) is not None
+
+
+_READER_VOCATIVE = re.compile(
+    r"\s*(?:(?:liebe|lieber|dear|hey|hallo|hi)\s+)?(?:leser|leserin|leserinnen|lesende|readers?|leute|folks|friends|"
+    r"freunde|community|ihr lieben|alle)\s*[,!:]",
+    re.IGNORECASE,
+)
+
+
+def calls_the_readers(text: str) -> bool:
+    """A vocative to the readers opens it ("Lieber Leser, …?", "Dear readers, …?", "Leute, …?"): put to them."""
+    return _READER_VOCATIVE.match(text) is not None

@@ -56,6 +56,7 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, "Am I wrong? I have kids too. -- CONCERNED SISTER", "DEAR CONCERNED SISTER: No.", language="en"),
         article(LEAD, "Why not grab it while it lasts?", language="en"),
         article(LEAD, "Are you looking for a new challenge? We are hiring.", language="en"),
+        article(LEAD, "Was würden Sie jungen Gründern raten?", ANSWER),
         article(LEAD, title="What Do You Think This Guy Is Doing? You Will Never Guess", language="en"),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
@@ -459,3 +460,30 @@ def test_an_opinion_question_followed_by_a_link_is_no_offer() -> None:
     found = judged(LEAD, LEAD, LEAD, "Wie gefallen euch die neuen Modelle?", "Mehr Infos auf newbalance.de")
     assert "service_offer" not in found["Wie gefallen euch die neuen Modelle?"].signals
     assert found["Wie gefallen euch die neuen Modelle?"].is_poll
+
+
+ANSWER = "Eine lange Antwort des Gastes, die erklärt, wie es dazu kam und was daraus wurde, mit vielen Details."
+
+
+def test_a_question_to_you_answered_by_the_next_paragraph_is_an_interviewers() -> None:
+    found = judged(LEAD, LEAD, "Was würden Sie jungen Gründern raten?", ANSWER)
+    assert "answered_below" in found["Was würden Sie jungen Gründern raten?"].signals
+    assert not found["Was würden Sie jungen Gründern raten?"].is_poll
+    to_readers = judged(LEAD, LEAD, "Lieber Leser, was nehmt ihr aus dem Jahr mit?", ANSWER)
+    assert "answered_below" not in to_readers["Lieber Leser, was nehmt ihr aus dem Jahr mit?"].signals
+
+
+def test_a_title_that_announces_an_interview_makes_you_the_guest() -> None:
+    assert signals.announces_interview("Im Gespräch mit der Imkerin Anna Berg")
+    assert signals.announces_interview("Q&A: a climate scientist on heat waves")
+    assert not signals.announces_interview("Warum Bienen tanzen")
+    found = judged(LEAD, "Was gefällt dir an deiner Arbeit am meisten?", ANSWER, title="Im Gespräch mit Anna Berg")
+    assert "interview_structure" in found["Was gefällt dir an deiner Arbeit am meisten?"].signals
+    closing = judged(LEAD, ANSWER, "Was würdet ihr Anna fragen?", title="Im Gespräch mit Anna Berg")
+    assert "interview_structure" not in closing["Was würdet ihr Anna fragen?"].signals  # nothing answers it
+
+
+def test_a_vocative_to_the_readers() -> None:
+    assert signals.calls_the_readers("Lieber Leser, welche Dinge nehmt ihr mit?")
+    assert signals.calls_the_readers("Dear readers: what do you think?")
+    assert not signals.calls_the_readers("Frau Müller, wie sind Sie zur Imkerei gekommen?")

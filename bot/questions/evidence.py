@@ -170,6 +170,8 @@ def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> se
         found.add("left_open")
     if signals.is_suggestion(text):
         found.add("suggestion")
+    if signals.is_rhetorical_formula(text):
+        found.add("rhetorical_formula")
     block = candidate.block
     following = None
     if block is not None and candidate.position + 1 < len(finder.blocks):

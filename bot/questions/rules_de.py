@@ -125,7 +125,7 @@ LEXICON = Lexicon(
     stock_phrases=(
         "artikel hilfreich", "beitrag hilfreich", "seite hilfreich", "war das hilfreich", "war dies hilfreich",
         "hat dir der artikel", "hat ihnen der artikel", "hat euch der artikel", "hat dir der beitrag",
-        "hat ihnen der beitrag", "hat euch der beitrag", "hast du fragen", "habt ihr fragen", "haben sie fragen",
+        "hat ihnen der beitrag", "hat euch der beitrag", "artikel gefallen", "beitrag gefallen", "hast du fragen", "habt ihr fragen", "haben sie fragen",
         "hast du noch fragen", "habt ihr noch fragen", "haben sie noch fragen", "fragen oder anregungen",
         "fragen oder tipps", "fragen oder wünsche", "noch fragen", "etwas hinzuzufügen", "fehler gefunden",
         "wie geht es euch", "wie geht es dir", "wie geht es ihnen", "wie geht's euch", "wie geht's dir",

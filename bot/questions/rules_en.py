@@ -103,7 +103,8 @@ LEXICON = Lexicon(
     interjections=_words("so well now ok okay and"),
     stock_phrases=(
         "article helpful", "post helpful", "page helpful", "was this helpful", "find this helpful",
-        "did you like this", "did you enjoy this", "enjoy this article", "enjoy this post", "have any questions",
+        "did you like this", "did you enjoy this", "enjoy this article", "enjoy this post", "enjoyed this article",
+        "enjoyed this post", "like this article", "have any questions",
         "got any questions", "have questions", "got questions", "any questions", "something to add",
         "anything to add", "found a mistake", "spot a mistake", "found an error",
         "how are you", "how are y'all", "how's it going",

@@ -71,6 +71,7 @@ SIGNALS: dict[str, Signal] = {
     "signed_letter": Signal(-4.0, "it stands in a reader's signed letter to a columnist (… -- NAME, then DEAR NAME:)"),
     "suggestion": Signal(-3.0, "a proposal said as a question, not a question (how about …? / why not …? / wie wäre es …?)"),
     "title_goes_on": Signal(-2.5, "the title goes on after its question with a teaser to the reader (… You Will Never Guess)"),
+    "rhetorical_formula": Signal(-2.5, "a formula that expects no answer (Who knows …? / Wer weiß …? / What could go wrong?)"),
     "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
 }
 
@@ -410,3 +411,17 @@ _READER_VOCATIVE = re.compile(
 def calls_the_readers(text: str) -> bool:
     """A vocative to the readers opens it ("Lieber Leser, …?", "Dear readers, …?", "Leute, …?"): put to them."""
     return _READER_VOCATIVE.match(text) is not None
+
+
+_RHETORICAL_FORMULA = re.compile(
+    r"\s*(?:(?:and|but|und|aber|doch)\s+)?(?:who knows|who would have thought|who doesn't love|who does not love|"
+    r"what's not to love|what could possibly go wrong|what could go wrong|how cool is that|how great is that|"
+    r"wer weiß|wer weiss|wer hätte das gedacht|wer hätte gedacht|was soll's|was will man mehr|was kann da schon "
+    r"schiefgehen|wie cool ist das)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def is_rhetorical_formula(text: str) -> bool:
+    """rhetorical_formula: "Who knows what might be out there in your shed?", "Was will man mehr?"."""
+    return _RHETORICAL_FORMULA.match(text.replace("’", "'")) is not None

@@ -54,7 +54,7 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, "Ob das gut geht? Die Frage bleibt offen."),
         article(LEAD, "Was haltet ihr von diesem Eierkocher?", heading("Platz 8: Ein Solarlader")),
         article(LEAD, "Am I wrong? I have kids too. -- CONCERNED SISTER", "DEAR CONCERNED SISTER: No.", language="en"),
-        article(LEAD, "Why not grab it while it lasts?", language="en"),
+        article(LEAD, "Why not grab it while it lasts?", "Who knows what is out there?", language="en"),
         article(LEAD, "Are you looking for a new challenge? We are hiring.", language="en"),
         article(LEAD, "Was würden Sie jungen Gründern raten?", ANSWER),
         article(LEAD, title="What Do You Think This Guy Is Doing? You Will Never Guess", language="en"),
@@ -487,3 +487,9 @@ def test_a_vocative_to_the_readers() -> None:
     assert signals.calls_the_readers("Lieber Leser, welche Dinge nehmt ihr mit?")
     assert signals.calls_the_readers("Dear readers: what do you think?")
     assert not signals.calls_the_readers("Frau Müller, wie sind Sie zur Imkerei gekommen?")
+
+
+def test_rhetorical_formulas() -> None:
+    assert signals.is_rhetorical_formula("Who knows what might be out there in your shed or barn?")
+    assert signals.is_rhetorical_formula("Und wer weiß, was noch kommt?")
+    assert not signals.is_rhetorical_formula("Who knew about it before?")

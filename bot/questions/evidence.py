@@ -193,8 +193,8 @@ def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> se
     ):
         found.add("answered_below")
     heading = finder.section_heading(candidate.position)
-    if heading is not None and (finder.blocks[heading].text or "").rstrip().endswith("?"):
-        found.add("question_section")
+    if heading == candidate.position - 1 and (finder.blocks[heading].text or "").rstrip().endswith("?"):
+        found.add("question_section")  # the paragraph right under a question heading takes that question up
     if signals.is_signed_letter(block.text or "", following.text or "" if following is not None else ""):
         found.add("signed_letter")
     return found

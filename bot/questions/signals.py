@@ -60,7 +60,7 @@ SIGNALS: dict[str, Signal] = {
     "emphasised": Signal(-0.5, "a bold paragraph or a bold run opening a paragraph"),
     "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
     "answered_below": Signal(-3.0, "a paragraph of questions to 'you' that the next, longer paragraph answers (a guest's reply)"),
-    "question_section": Signal(-1.0, "it stands in a section whose heading is a question: the section argues that one"),
+    "question_section": Signal(-1.0, "it stands in the paragraph right under a question heading, which argues that one"),
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
     "conditional_teaser": Signal(-2.0, "a statement to the reader said as a question (Du kämpfst mit …? Hier …)"),
     "own_promotion": Signal(-3.0, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),

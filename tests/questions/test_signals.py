@@ -411,6 +411,8 @@ def test_a_question_in_a_section_under_a_question_heading_argues_that_heading() 
     assert "question_section" in found["Sagt ihr es, um andere zu ärgern?"].signals
     found = judged(LEAD, heading("Fazit"), "Sagt ihr es auch so?", title="Wörtlich")
     assert "question_section" not in found["Sagt ihr es auch so?"].signals
+    later = judged(LEAD, heading("Was kostet das?"), "Zwanzig Euro im Monat.", "Sagt ihr es auch so?", title="Wörtlich")
+    assert "question_section" not in later["Sagt ihr es auch so?"].signals  # later in the section: its own question
 
 
 def test_the_closing_ends_before_the_sites_link_lists() -> None:

@@ -150,8 +150,10 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
 
 
 def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> set[str]:
-    """The signals read from what follows the question: an offer, a sentence that leaves it open, a heading
-    that closes its section, a columnist's reply to a signed letter; and whether it asks for an opinion."""
+    """The signals read from the question's wording and what stands around it: an offer or job advert after it,
+    a sentence that leaves it open, a proposal or a rhetorical formula, a heading that closes its section, an
+    answer in the next paragraph, a question heading right above, a columnist's reply to a signed letter; and
+    whether it asks for an opinion."""
     lexicon = finder.lexicon
     text = candidate.sentence.text
     found: set[str] = set()

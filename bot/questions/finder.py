@@ -19,14 +19,15 @@ real thread is noise, a missed one is only a missed chance.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from bot.articles.model import Article, Block
 from bot.questions import grammar, signals
 from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
 from bot.questions.lexicon import Lexicon, lexicon_for
 from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
-from bot.questions.sentences import Sentence, enclosed_mask, first_sentence, split_sentences
+from bot.questions.evidence import BODY_KINDS, Candidate, signals_present
+from bot.questions.sentences import Sentence, enclosed_mask, first_sentence, split_sentences, terminal_question_mark
 
 RULES: dict[str, str] = {
     # kinds
@@ -50,6 +51,7 @@ RULES: dict[str, str] = {
     "answer_marker": "the next sentence opens like an answer (Weil/Because/Ja/No/Probably/Die Antwort …)",
     "answer_names_alternative": "the next sentence opens with one of the named alternatives",
     "short_reply": "the next sentence is a reply of one or two words (Kaum. / A little.)",
+    "echo_answer": "the next sentence answers in the question's words, turned round (Could it be …? It could …)",
     "assertive_question": "a statement said as a question that the author carries on from in the same paragraph "
     "(Ever tried …? Then you know …): it presupposes its answer",
     "expository_question": "a W-question of advice (should you …?) or about the writer, followed by the explanation",
@@ -61,10 +63,8 @@ RULES: dict[str, str] = {
 
 _LAST_SENTENCE = re.compile(r"(?<=[.!?…:])\s+(?=\S)")
 _SPEAKER_LABEL = re.compile(r"^\s*([^\W\d_][\w.'’&\- ]{0,40}?)\s?:\s+\S")
-_BODY_KINDS = ("paragraph", "list_item")
 _YES_NO_WORDS = frozenset({"yes", "no", "ja", "nein", "not sure", "maybe", "vielleicht"})
 CLOSING_PARAGRAPHS = 4  # the last paragraphs of the body, where calls to action stand
-LONG_RUN = 5  # a run of this many questions is a checklist even when it addresses the reader
 AFTER_SENTENCES = 6  # how far into its paragraph a question's signals look (keeps a huge paragraph linear)
 MIN_ANSWER_CHARS = 80  # a paragraph this long after a question paragraph can be its answer
 
@@ -119,20 +119,6 @@ def apply_cap(verdicts: list[QuestionVerdict], max_per_article: int) -> list[Que
     ]
 
 
-@dataclass
-class _Candidate:
-    sentence: Sentence
-    position: int
-    block: Block | None
-    next_sentence: str
-    structural_rule: str | None
-    same_block_next: bool = False  # the next sentence stands in the same block (not in the next one)
-    previous_sentence: str = ""  # the sentence before it (same block, else the end of the block before)
-    after: list[str] = field(default_factory=list)  # the next sentences in the same block (at most AFTER_SENTENCES)
-    run_length: int = 1  # question sentences in an unbroken row, this one included
-    run_key: tuple[int, int] = (-1, -1)  # (block, sentence number)
-
-
 class _Finder:
     def __init__(self, article: Article, *, explain_all: bool = True) -> None:
         """`explain_all`: weigh the signals of every question, not only of those the rules let through
@@ -143,6 +129,7 @@ class _Finder:
         self.lexicon: Lexicon = lexicon_for(self.language)
         self.blocks: list[Block] = [block for block in article.blocks if isinstance(block, Block)]
         self._sentences: dict[int, list[Sentence]] = {}
+        self._headings: list[int | None] | None = None  # each block's section heading, worked out when asked
 
     # -- sentences -------------------------------------------------------------------------------
 
@@ -153,7 +140,7 @@ class _Finder:
 
     def opening_of(self, index: int) -> str:
         """First sentence of the block after a question, if it is body text (a heading is no answer)."""
-        if index >= len(self.blocks) or self.blocks[index].kind not in _BODY_KINDS:
+        if index >= len(self.blocks) or self.blocks[index].kind not in BODY_KINDS:
             return ""
         if index in self._sentences:
             found = self._sentences[index]
@@ -166,7 +153,7 @@ class _Finder:
         """Blocks of a labelled dialogue: at least two speaker labels, each used at least twice."""
         labels: dict[int, str] = {}
         for index, block in enumerate(self.blocks):
-            if block.kind not in _BODY_KINDS:
+            if block.kind not in BODY_KINDS:
                 continue
             match = _SPEAKER_LABEL.match(block.text or "")
             if match and len(grammar.words(match.group(1))) <= 4:
@@ -183,16 +170,16 @@ class _Finder:
         text = (self.blocks[index].text or "").strip()
         if not text.endswith("?"):
             return False
-        return all(_terminal_question_mark(sentence) is not None for sentence in self.sentences(index))
+        return all(terminal_question_mark(sentence) is not None for sentence in self.sentences(index))
 
     def qa_prompts(self) -> set[int]:
         """Question-only paragraphs each followed by a paragraph that answers, at least twice."""
         prompts: set[int] = set()
         for index, block in enumerate(self.blocks[:-1]):
-            if block.kind not in _BODY_KINDS or "?" not in (block.text or "") or not self.question_only(index):
+            if block.kind not in BODY_KINDS or "?" not in (block.text or "") or not self.question_only(index):
                 continue
             following = self.blocks[index + 1]
-            if following.kind not in _BODY_KINDS or "?" in (following.text or ""):
+            if following.kind not in BODY_KINDS or "?" in (following.text or ""):
                 continue
             if grammar.is_invitation(self.opening_of(index + 1), self.lexicon):
                 continue
@@ -211,23 +198,23 @@ class _Finder:
 
     # -- candidates ------------------------------------------------------------------------------
 
-    def candidates(self) -> list[_Candidate]:
-        found: list[_Candidate] = []
+    def candidates(self) -> list[Candidate]:
+        found: list[Candidate] = []
         title = normalise_space(self.article.title or "")
         if "?" in title:
             title_sentences = split_sentences(title, self.language)
             body_opening = next(
-                (self.opening_of(index) for index, block in enumerate(self.blocks) if block.kind in _BODY_KINDS),
+                (self.opening_of(index) for index, block in enumerate(self.blocks) if block.kind in BODY_KINDS),
                 "",
             )
             quoted, bracketed = enclosed_mask(title)
             for number, sentence in enumerate(title_sentences):
-                mark = _terminal_question_mark(sentence)
+                mark = terminal_question_mark(sentence)
                 if mark is None:
                     continue
                 rule = _enclosure_rule(sentence.start + mark, quoted, bracketed)
                 following = title_sentences[number + 1].text if number + 1 < len(title_sentences) else body_opening
-                found.append(_Candidate(sentence, TITLE_POSITION, None, following, rule))
+                found.append(Candidate(sentence, TITLE_POSITION, None, following, rule))
 
         interview = self.interview_blocks()
         prompts = self.qa_prompts()
@@ -239,7 +226,7 @@ class _Finder:
             sentences = self.sentences(index)
             quoted, bracketed = enclosed_mask(text)
             for number, sentence in enumerate(sentences):
-                mark = _terminal_question_mark(sentence)
+                mark = terminal_question_mark(sentence)
                 if mark is None:
                     continue
                 if number + 1 < len(sentences):
@@ -252,7 +239,7 @@ class _Finder:
                     "interview_question" if index in interview else "qa_prompt" if index in prompts else None
                 )
                 found.append(
-                    _Candidate(
+                    Candidate(
                         sentence,
                         index,
                         block,
@@ -269,7 +256,7 @@ class _Finder:
 
     def closing_of(self, index: int) -> str:
         """Last sentence of a body block before a question ("" for a heading or no block)."""
-        if index < 0 or self.blocks[index].kind not in _BODY_KINDS:
+        if index < 0 or self.blocks[index].kind not in BODY_KINDS:
             return ""
         if index in self._sentences:
             found = self._sentences[index]
@@ -303,10 +290,10 @@ class _Finder:
         for index, block in enumerate(self.blocks):
             text = block.text or ""
             if "?" not in text or block.kind == "heading":
-                close(self.opening_of(index) if row and block.kind in _BODY_KINDS else "")
+                close(self.opening_of(index) if row and block.kind in BODY_KINDS else "")
                 continue
             for number, sentence in enumerate(self.sentences(index)):
-                if _terminal_question_mark(sentence) is None:
+                if terminal_question_mark(sentence) is None:
                     close(sentence.text if row else "")
                 else:
                     row.append((index, number))
@@ -319,15 +306,16 @@ class _Finder:
         three times in the article (twice when every one is a question). Returns those that ask."""
         prompts: list[int] = []
         for index, block in enumerate(self.blocks[:-1]):
-            if block.kind not in _BODY_KINDS or not block.emphasis:
+            if block.kind not in BODY_KINDS or not block.emphasis:
                 continue
             if block.emphasis == "lead":
                 first = self.sentences(index)[:1] if "?" in (block.text or "") else []
-                if first and _terminal_question_mark(first[0]) is not None and len(self.sentences(index)) > 1:
+                if first and terminal_question_mark(first[0]) is not None and len(self.sentences(index)) > 1:
                     prompts.append(index)
                 continue
             following = self.blocks[index + 1]
-            if following.kind in _BODY_KINDS and not following.emphasis and len(following.text or "") > len(block.text or ""):
+            answers = following.kind == "quote" or (following.kind in BODY_KINDS and not following.emphasis)
+            if answers and len(following.text or "") > len(block.text or ""):  # an answer set as a quotation counts
                 prompts.append(index)
         asking = {index for index in prompts if "?" in (self.blocks[index].text or "")}
         whole = {index for index in asking if self.blocks[index].emphasis == "whole"}
@@ -335,34 +323,6 @@ class _Finder:
         if enough and 2 * len(asking) >= len(prompts):
             return asking
         return set()
-
-    def closing_asks_readers(self) -> bool:
-        """Whether the closing paragraphs put a question to the readers, invite replies or ask the title's
-        question again: then a question in the title opens a debate rather than announcing what the
-        article explains."""
-        title_keys = {
-            dedupe_key(grammar.strip_opener(sentence.text, self.lexicon))
-            for sentence in split_sentences(self.article.title or "", self.language)
-            if _terminal_question_mark(sentence) is not None
-        }
-        for index in sorted(self._closing):
-            block = self.blocks[index]
-            if block.kind not in _BODY_KINDS:
-                continue
-            text = block.text or ""
-            if "?" in text:
-                for sentence in self.sentences(index):
-                    if _terminal_question_mark(sentence) is None:
-                        continue
-                    if signals.is_stock_phrase(sentence.text, self.lexicon):
-                        continue
-                    if signals.addresses_reader(sentence.text, self.lexicon):
-                        return True
-                    if dedupe_key(grammar.strip_opener(sentence.text, self.lexicon)) in title_keys:
-                        return True
-            if signals.invites_reply(text[:200], self.lexicon):
-                return True
-        return False
 
     def paragraph_prompts(self) -> set[int]:
         """Paragraphs that end with a question and are followed by a longer paragraph of statements, when
@@ -374,13 +334,40 @@ class _Finder:
                 continue
             following = self.blocks[index + 1]
             text = following.text or ""
-            if following.kind != "paragraph" or len(text) < MIN_ANSWER_CHARS:
+            if following.kind not in ("paragraph", "quote") or len(text) < MIN_ANSWER_CHARS:
                 continue
-            opening = self.opening_of(index + 1)
+            opening = "" if following.kind == "quote" else self.opening_of(index + 1)
             if opening.rstrip().endswith("?") or signals.invites_reply(opening, self.lexicon):
                 continue
             prompts.add(index)
         return prompts if len(prompts) >= 3 else set()
+
+    def section_heading(self, index: int) -> int | None:
+        """The heading of the section block `index` stands in (None before the first heading)."""
+        if self._headings is None:
+            self._headings = []
+            current = None
+            for position, block in enumerate(self.blocks):
+                self._headings.append(current)
+                if block.kind == "heading":
+                    current = position
+        return self._headings[index] if 0 <= index < len(self._headings) else None
+
+    def answered_below(self, index: int) -> bool:
+        """The next block is a paragraph of statements long enough to be an answer (an interview's)."""
+        if index + 1 >= len(self.blocks) or self.blocks[index + 1].kind not in ("paragraph", "quote"):
+            return False
+        text = (self.blocks[index + 1].text or "").strip()
+        return len(text) >= MIN_ANSWER_CHARS and not text.endswith("?") and not signals.invites_reply(text[:200], self.lexicon)
+
+    def end_of_article(self) -> int:
+        """Index of a block that ends the article before the site's link lists ("Related stories", "Mehr zum
+        Thema"), in the second half of the body; the number of blocks when there is none."""
+        for index in range(len(self.blocks) // 2, len(self.blocks)):
+            text = (self.blocks[index].text or "").strip().rstrip(":").casefold()
+            if len(text) <= 40 and text in self.lexicon.end_markers:
+                return index
+        return len(self.blocks)
 
     def body_paragraphs(self) -> list[int]:
         return [index for index, block in enumerate(self.blocks) if block.kind in ("paragraph", "list_item")]
@@ -404,19 +391,23 @@ class _Finder:
     def run(self) -> list[QuestionVerdict]:
         paragraphs = self.body_paragraphs()
         self._lead = paragraphs[0] if paragraphs else None
-        # the closing: from the fourth-last paragraph on, headings between them included
-        start = paragraphs[-CLOSING_PARAGRAPHS] if len(paragraphs) >= CLOSING_PARAGRAPHS else 0
-        self._closing = set(range(start, len(self.blocks))) if paragraphs else set()
+        end = self.end_of_article()
+        before_end = [index for index in paragraphs if index < end] or paragraphs
+        # the closing: from the fourth-last paragraph on (before the site's link lists), headings between included
+        start = before_end[-CLOSING_PARAGRAPHS] if len(before_end) >= CLOSING_PARAGRAPHS else 0
+        self._closing = set(range(start, min(end, len(self.blocks)))) if paragraphs else set()
         self._interview = self.interview_prompts() | self.paragraph_prompts()
         self._title_asks = False
         self._closing_asks: bool | None = None  # worked out when a title question needs it
-        self._title_names_guest = signals.named_addressee(self.article.title or "", self.lexicon)
+        title = self.article.title or ""
+        self._title_names_guest = signals.named_addressee(title, self.lexicon)
+        self._title_interview = signals.announces_interview(title)
         verdicts: list[QuestionVerdict] = []
         seen: set[str] = set()
         for candidate in self.candidates():
             verdict = self.judge(candidate)
             if verdict.is_poll or self.explain_all:
-                present = self.signals_for(candidate, verdict)
+                present = signals_present(self, candidate, verdict)
                 verdict = replace(verdict, confidence=round(signals.confidence(present), 3), signals=present)
             if verdict.is_poll and verdict.kind is PollKind.YES_NO and signals.asks_to_write(candidate.next_sentence, self.lexicon):
                 verdict = replace(verdict, kind=PollKind.OPEN, options=())  # "Fallen dir weitere ein? Dann schreib …"
@@ -434,99 +425,7 @@ class _Finder:
             verdicts.append(verdict)
         return verdicts
 
-    def signals_for(self, candidate: _Candidate, verdict: QuestionVerdict) -> tuple[str, ...]:
-        """The names of the signals (bot/questions/signals.py) present for this question, in SIGNALS order."""
-        lexicon = self.lexicon
-        text = candidate.sentence.text
-        block = candidate.block
-        is_title = candidate.position == TITLE_POSITION
-        present: set[str] = set()
-        if block is not None and not candidate.after and not grammar.answer_rule(candidate.next_sentence, (), lexicon):
-            present.add("ends_paragraph")
-        if (
-            block is not None
-            and block.kind in _BODY_KINDS
-            and not block.emphasis
-            and len(self.sentences(candidate.position)) == 1
-        ):
-            present.add("stands_alone")
-        if signals.addresses_reader(text, lexicon):
-            present.add("reader_address")
-        nearby = [candidate.next_sentence, *candidate.after[1:]]
-        if (
-            candidate.run_key in self._runs_invited
-            or signals.invites_reply_in_question(text, lexicon)
-            or signals.asks_for_a_vote(text)
-            or any(signals.invites_reply(sentence, lexicon) for sentence in nearby)
-        ):
-            present.add("invitation")
-        if signals.has_interjection_lead(text, lexicon):
-            present.add("interjection_lead")
-        if is_title:
-            present.add("title")
-            if normalise_space(text) == normalise_space(self.article.title or ""):
-                present.add("whole_title")
-            if self._closing_asks is None:
-                self._closing_asks = self.closing_asks_readers()
-            if self._closing_asks:
-                present.add("debate_article")
-        elif candidate.position in self._closing:
-            present.add("closing")
-        elif candidate.position == self._lead:
-            present.add("lead")
-        else:
-            present.add("body_middle")
-        if verdict.kind is PollKind.CHOICE:
-            present.add("names_alternatives")
-        if signals.is_first_person(text, lexicon):
-            present.add("first_person")
-        if signals.is_self_ask(text, candidate.previous_sentence, lexicon):
-            present.add("self_ask")
-        run_to_reader = "reader_address" in present or candidate.run_key in self._runs_to_reader
-        if candidate.run_length >= LONG_RUN or (
-            candidate.run_length >= 3 and (not run_to_reader or "closing" not in present)
-        ):  # a run in the body is a checklist; in the closing, questions to the reader may come in a row
-            present.add("question_run")
-        if signals.continues_previous(text, candidate.previous_sentence, lexicon):
-            present.add("continues_previous")
-        if not is_title and self._title_asks:
-            present.add("question_title")
-        if candidate.position in self._interview:
-            present.add("interview_structure")
-        if block is not None and block.kind == "heading":
-            present.add("heading")
-        if block is not None and block.emphasis == "whole":
-            present.add("emphasised")
-        if (
-            not is_title
-            and block is not None
-            and (block.kind == "heading" or block.emphasis or len(self.sentences(candidate.position)) == 1)
-            and signals.is_headline_style(text, lexicon)
-        ):
-            present.add("headline_style")
-        if not is_title and verdict.rule == "declarative_question" and "reader_address" in present:
-            present.add("conditional_teaser")
-        if "reader_address" in present and signals.promotes_own(text, lexicon):
-            present.add("own_promotion")
-        if signals.is_stock_phrase(text, lexicon):
-            present.add("stock_phrase")
-        if signals.named_addressee(text, lexicon):
-            present.add("named_addressee")
-        elif (
-            self._title_names_guest
-            and not is_title
-            and "reader_address" in present
-            and not candidate.after
-            and "invitation" not in present
-        ):
-            present.add("interview_structure")  # the title interviews a named guest: "Sie" in the body is the guest
-        if signals.goes_on_arguing(candidate.after, text, lexicon):
-            present.add("argued_through")
-        if verdict.kind is not PollKind.CHOICE and signals.is_tag_question(text, candidate.previous_sentence, lexicon):
-            present.add("tag_question")
-        return tuple(name for name in signals.SIGNALS if name in present)
-
-    def judge(self, candidate: _Candidate) -> QuestionVerdict:
+    def judge(self, candidate: Candidate) -> QuestionVerdict:
         lexicon = self.lexicon
         is_title = candidate.position == TITLE_POSITION
         text = candidate.sentence.text if is_title else grammar.strip_opener(candidate.sentence.text, lexicon)
@@ -548,10 +447,15 @@ class _Finder:
         if kind is PollKind.OPEN and not grammar.addresses_reader(text, lexicon):
             return no("expository_title" if is_title else "author_question", kind)
         answered = grammar.answer_rule(candidate.next_sentence, options, lexicon)
+        if not answered and grammar.echoes_question(text, candidate.next_sentence, lexicon):
+            answered = "echo_answer"
         if answered:
             return no("expository_title" if is_title else answered, kind)
-        if kind_rule == "declarative_question" and candidate.same_block_next and _is_statement(
-            candidate.next_sentence, lexicon
+        if (
+            kind_rule == "declarative_question"
+            and candidate.same_block_next
+            and _is_statement(candidate.next_sentence, lexicon)
+            and not signals.leaves_open(candidate.next_sentence, lexicon)  # "Ob …? Die Frage bleibt offen."
         ):
             return no("assertive_question", kind)
         if (
@@ -571,6 +475,8 @@ class _Finder:
         clause = grammar.core_clause(text, lexicon)
         if alternatives and {option.casefold() for option in alternatives} <= _YES_NO_WORDS:
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Off-the-rack dresses: Yes or no?"
+        if alternatives and grammar.asks_for_kinds_owned(clause, alternatives, lexicon):
+            return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Habt ihr Vorsätze oder Ziele?"
         if alternatives and not grammar.alternatives_only_in_topic(body, clause, lexicon):
             return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
         if grammar.is_wh_question(clause, lexicon):
@@ -589,17 +495,6 @@ class _Finder:
         if not question:
             return replace(verdict, is_poll=False, rule="does_not_fit", options=())
         return replace(verdict, question=question, options=options)
-
-
-def _terminal_question_mark(sentence: Sentence) -> int | None:
-    """Offset of the question mark that ends the sentence (closing quotes/brackets may follow)."""
-    text = sentence.text.rstrip()
-    index = len(text) - 1
-    while index >= 0 and text[index] in " \"'“”„»«’‘)]!…":
-        index -= 1
-    if index >= 0 and text[index] == "?":
-        return index
-    return None
 
 
 def _enclosure_rule(mark: int, quoted: list[bool], bracketed: list[bool]) -> str | None:

@@ -355,6 +355,11 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
     left_tokens = left.split()
     if is_verb_first(body, lexicon):
         first_option = _parallel_or_scanned(left_tokens, right_option, lexicon)
+        if not first_option and len(left_tokens) >= 2 and left_tokens[-2].lower() in lexicon.prepositions:
+            # "Would you buy one for yourself or a family member": the preposition belongs to both
+            first_option = " ".join(left_tokens[-2:])
+            if right_option and right_option.split()[0].lower() not in lexicon.prepositions:
+                right_option = f"{left_tokens[-2]} {right_option}"
         right_option = _without_shared_complement(first_option, right_option, lexicon)
     else:
         first_option = " ".join(left_tokens)
@@ -478,3 +483,32 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
     ):
         return "short_reply"
     return None
+
+
+def echoes_question(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
+    """echo_answer: the next sentence answers in the question's own words, subject and verb turned round
+    ("Could it be your pillows? It could also be your hot tub …", "Ist das sinnvoll? Das ist …")."""
+    asked = [token.lower() for token in words(core_clause(question, lexicon))[:2]]
+    said = [token.lower() for token in words(next_sentence)[:2]]
+    if len(asked) < 2 or len(said) < 2 or next_sentence.rstrip().endswith("?"):
+        return False
+    verb, subject = asked
+    if verb not in lexicon.finite_auxiliaries or subject in lexicon.reader_pronouns:
+        return False
+    return said[0] == subject and said[1] in lexicon.finite_auxiliaries
+
+
+_POSSESSION = frozenset("habt hast haben have got".split())
+
+
+def asks_for_kinds_owned(clause: str, alternatives: list[str], lexicon: Lexicon) -> bool:
+    """ "Habt ihr Vorsätze oder spezielle Ziele für das neue Jahr?": having either kind of thing, named by bare
+    nouns, is one yes or no; "Hast du das Buch gelesen oder nur die Serie gesehen?" names two things to choose."""
+    tokens = [token.lower() for token in words(clause)]
+    if len(tokens) < 3 or tokens[0] not in _POSSESSION or tokens[1] not in lexicon.reader_pronouns | {"ihr"}:
+        return False
+    determiners = lexicon.articles | lexicon.numerals
+    return all(
+        not ({token.lower() for token in words(option)} & determiners) and word_count(option) <= 3
+        for option in alternatives
+    )

@@ -83,6 +83,16 @@ class Lexicon:
     stock_phrases: tuple[str, ...] = ()
     # labels that mark a promotion rather than a question ("Tipp: Sind Sie ein Experte?")
     promotion_labels: frozenset[str] = frozenset()
+    # a sentence after a question that offers a service, a sign-up or a link ("Sign up here", "Mehr Infos:")
+    offer_phrases: tuple[str, ...] = ()
+    # words of a job advert: "Are you looking for a new challenge? We're hiring" recruits, it does not ask
+    recruiting_words: tuple[str, ...] = ()
+    # a sentence after a question that leaves it open on purpose ("Die Frage bleibt offen", "Time will tell")
+    left_open_phrases: tuple[str, ...] = ()
+    # phrases that ask the reader's taste, opinion or wish ("Was haltet ihr von …", "Do you like …")
+    opinion_phrases: tuple[str, ...] = ()
+    # a marker that ends the article before the site's link lists ("Related stories", "Mehr zum Thema")
+    end_markers: tuple[str, ...] = ()
 
 
 def lexicon_for(language: str) -> Lexicon:

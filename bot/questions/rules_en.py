@@ -97,13 +97,14 @@ LEXICON = Lexicon(
     invitation_phrases=(
         "let me know", "let us know", "tell me", "tell us", "share your", "share it", "drop me",
         "drop us", "leave a", "write to", "i'd love to hear", "i would love to hear", "we'd love to hear",
-        "love to hear", "curious to hear", "reply", "your thoughts", "your experience", "your favourite",
-        "your favorite", "vote",
+        "love to hear", "curious to hear", "reply below", "reply in", "reply to this", "your thoughts", "your experience",
+        "your favourite", "your favorite", "vote below", "vote now", "vote in the", "cast your vote", "vote for your", "send it to", "send them to", "send us", "email us", "e-mail us",
     ),
     interjections=_words("so well now ok okay and"),
     stock_phrases=(
         "article helpful", "post helpful", "page helpful", "was this helpful", "find this helpful",
-        "did you like this", "did you enjoy this", "enjoy this article", "enjoy this post", "have any questions",
+        "did you like this", "did you enjoy this", "enjoy this article", "enjoy this post", "enjoyed this article",
+        "enjoyed this post", "like this article", "have any questions",
         "got any questions", "have questions", "got questions", "any questions", "something to add",
         "anything to add", "found a mistake", "spot a mistake", "found an error",
         "how are you", "how are y'all", "how's it going",
@@ -113,4 +114,30 @@ LEXICON = Lexicon(
         "comments section", "in a comment", "the comments", "reply below", "hit reply",
     ),
     promotion_labels=_words("tip sponsored ad advertisement quiz giveaway promo"),
+    offer_phrases=(
+        "sign up", "subscribe", "click here", "click the", "apply now", "apply today", "apply here", "call us",
+        "call now", "contact us", "get in touch", "register", "join us", "join our", "we're hiring", "we are hiring",
+        "book now", "book a", "download", "learn more", "find out more", "read more", "more info", "order now",
+        "shop now", "free trial", "try it free", "we can help", "we offer", "helpline", "hotline", "visit our",
+        "check out our", "here's how", "look no further",
+    ),
+    recruiting_words=(
+        "hiring", "apply now", "apply today", "apply here", "your application", "job opening", "open position",
+        "open positions", "vacancy", "vacancies", "join our team", "join the team", "new challenge", "looking for a job",
+        "career", "careers",
+    ),
+    left_open_phrases=(
+        "question remains open", "question is still open", "question stays open", "an open question",
+        "remains an open question", "i'm curious what you", "i'm curious how you",
+    ),
+    opinion_phrases=(
+        "do you think", "what do you think", "would you", "do you like", "do you love", "do you prefer",
+        "would you rather", "how do you feel", "how would you", "are you a fan",
+        "are you surprised", "your opinion", "your take", "what's your", "what is your", "what are your",
+        "which do you", "which would you",
+    ),
+    end_markers=(
+        "related stories", "related articles", "related posts", "related", "read more", "read next",
+        "more stories", "you may also like", "you might also like", "more from", "recommended",
+    ),
 )

@@ -195,3 +195,14 @@ def _fill(spans: list[tuple[int, int]], length: int) -> list[bool]:
         running += depth[index]
         mask.append(running > 0)
     return mask
+
+
+def terminal_question_mark(sentence: Sentence) -> int | None:
+    """Offset of the question mark that ends the sentence (closing quotes/brackets may follow)."""
+    text = sentence.text.rstrip()
+    index = len(text) - 1
+    while index >= 0 and text[index] in " \"'“”„»«’‘)]!…":
+        index -= 1
+    if index >= 0 and text[index] == "?":
+        return index
+    return None

@@ -43,24 +43,35 @@ SIGNALS: dict[str, Signal] = {
     "debate_article": Signal(1.5, "a title question in an article whose closing asks the readers or invites replies"),
     "question_title": Signal(0.5, "the title itself asks the readers: the article is a debate"),
     "names_alternatives": Signal(1.0, "it names alternatives to choose from (choice)"),
-    "stands_alone": Signal(0.5, "it is a paragraph of its own (not bold): put to the reader, not argued"),
+    "stands_alone": Signal(0.5, "a question to the reader that is a paragraph of its own (not bold): put, not argued"),
     "ends_paragraph": Signal(0.5, "it ends its paragraph and the next one does not answer it: left open"),
+    "asks_opinion": Signal(1.0, "it asks the reader's taste, opinion or wish (Was haltet ihr von …? / Do you like …?)"),
+    "ends_section": Signal(1.0, "an opinion question to the reader that closes a section (the next block is a heading)"),
+    "left_open": Signal(1.5, "the next sentence leaves it open on purpose (Die Frage bleibt offen. / That remains an open question.)"),
     # against a poll
     "lead": Signal(-0.5, "it stands in the lead (first paragraph), where questions hook rather than ask"),
     "body_middle": Signal(-1.0, "it stands in the middle of the body, neither lead nor closing"),
     "first_person": Signal(-2.0, "the writer is the subject (ich/wir, I/we): the author's own question"),
     "self_ask": Signal(-3.0, "announced as the writer's own question (wir fragen uns, I wonder)"),
     "question_run": Signal(-2.5, "one of a run of questions (a checklist to ask oneself)"),
-    "continues_previous": Signal(-2.0, "it continues the question before it (Oder …? / Or …?)"),
+    "continues_previous": Signal(-3.0, "it continues the question before it (Oder …? / Or …?)"),
     "interview_structure": Signal(-3.5, "question paragraphs alternating with longer answers (an interview)"),
     "heading": Signal(-1.5, "a heading"),
     "emphasised": Signal(-0.5, "a bold paragraph or a bold run opening a paragraph"),
     "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
+    "answered_below": Signal(-3.0, "a paragraph of questions to 'you' that the next, longer paragraph answers (a guest's reply)"),
+    "question_section": Signal(-1.0, "it stands in the paragraph right under a question heading, which argues that one"),
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
     "conditional_teaser": Signal(-2.0, "a statement to the reader said as a question (Du kämpfst mit …? Hier …)"),
     "own_promotion": Signal(-3.0, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),
     "stock_phrase": Signal(-5.0, "a stock formula of the site, not a question about the article (Fandest du den Artikel hilfreich? / Any questions?)"),
     "named_addressee": Signal(-3.0, "it names whom it asks, and that is not the reader (…, Herr Müller? / …, Kevin Kühnert?)"),
+    "service_offer": Signal(-3.0, "an offer, sign-up or link follows (Brauchst du Hilfe? Die Helpline … / Sign up here)"),
+    "recruiting": Signal(-3.5, "a job advert: the question or the sentence after it recruits (neue Herausforderung? / We're hiring)"),
+    "signed_letter": Signal(-4.0, "it stands in a reader's signed letter to a columnist (… -- NAME, then DEAR NAME:)"),
+    "suggestion": Signal(-3.0, "a proposal said as a question, not a question (how about …? / why not …? / wie wäre es …?)"),
+    "title_goes_on": Signal(-2.5, "the title goes on after its question with a teaser to the reader (… You Will Never Guess)"),
+    "rhetorical_formula": Signal(-2.5, "a formula that expects no answer (Who knows …? / Wer weiß …? / What could go wrong?)"),
     "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
 }
 
@@ -133,10 +144,15 @@ def asks_for_a_vote(text: str) -> bool:
 _IF_SO = re.compile(r"\s*(?:dann|then|if so|wenn ja|falls ja|if you do|if yes)\b", re.IGNORECASE)
 
 
+_SEND = re.compile(r"\s*(?:send|e-?mail|schick|schickt|sende|sendet)\b", re.IGNORECASE)
+
+
 def asks_to_write(next_sentence: str, lexicon: Lexicon) -> bool:
-    """kind: "Fallen dir weitere Vorteile ein? Dann schreib mir einen Kommentar." — the yes/no question is a
-    door to a written answer, so the poll is open."""
-    return _IF_SO.match(next_sentence) is not None and invites_reply(next_sentence, lexicon)
+    """kind: "Fallen dir weitere Vorteile ein? Dann schreib mir einen Kommentar." / "Got a joke you'd like to
+    add? Send it to …" — the yes/no question is a door to a written answer, so the poll is open."""
+    if not invites_reply(next_sentence, lexicon):
+        return False
+    return _IF_SO.match(next_sentence) is not None or _SEND.match(next_sentence) is not None
 
 
 def has_interjection_lead(text: str, lexicon: Lexicon) -> bool:
@@ -260,11 +276,13 @@ def goes_on_arguing(after: list[str], question: str, lexicon: Lexicon) -> bool:
     after a question that does not address the reader; after one that does, two or more of some length
     ("Have you tried it? I have." is a remark, and so are closing wishes; "Have you ever …? Like … . Or …
     . Nobody …" is an argument)."""
-    if not after or any(invites_reply(sentence, lexicon) for sentence in after):
+    if not after or any(invites_reply(sentence, lexicon) for sentence in after) or leaves_open(after[0], lexicon):
         return False
     statements = [sentence for sentence in after if not sentence.rstrip().endswith("?")]
     if not grammar.addresses_reader(question, lexicon):
         return bool(statements)
+    if statements and after[-1].rstrip().endswith("?") and sum(len(sentence) for sentence in statements) >= ARGUMENT_CHARS / 2:
+        return True  # "Do you …? If so, why? Doing so would be like … . Who suffers more?": the writer argues on
     return len(statements) >= 2 and sum(len(sentence) for sentence in after) >= ARGUMENT_CHARS
 
 
@@ -279,13 +297,22 @@ _DISCOVERY_VERBS = frozenset(
 
 def promotes_own(text: str, lexicon: Lexicon) -> bool:
     """own_promotion: a yes/no question about the writer's own product, post or tool ("Kennt ihr schon
-    unseren Brandfinder?", "Have you seen our new app?")."""
+    unseren Brandfinder?", "Have you seen our new app?"), or a suggestion of the writer's own pages
+    ("… how about our other bread recipes?")."""
     tokens = [token.lower() for token in grammar.words(text)]
-    return (
-        grammar.is_verb_first(text, lexicon)
-        and any(token in _OWN for token in tokens)
-        and any(token in _DISCOVERY_VERBS for token in tokens)
-    )
+    if not any(token in _OWN for token in tokens):
+        return False
+    if is_suggestion(text):
+        return True  # "If you enjoyed this, how about our other recipes?": a pointer to the writer's own pages
+    return grammar.is_verb_first(text, lexicon) and any(token in _DISCOVERY_VERBS for token in tokens)
+
+
+_SUGGESTION = re.compile(r"(?<!\w)(?:how about|why not|wie wäre es|wie wär's|warum nicht)(?!\w)")
+
+
+def is_suggestion(text: str) -> bool:
+    """suggestion: "How about our other recipes?", "Why not grab it?", "Wie wäre es mit …?" propose, not ask."""
+    return _SUGGESTION.search(text.lower().replace("’", "'")) is not None
 
 
 def continues_previous(text: str, previous: str, lexicon: Lexicon) -> bool:
@@ -296,3 +323,105 @@ def continues_previous(text: str, previous: str, lexicon: Lexicon) -> bool:
         and first.group(1).lower() == lexicon.alternative_conjunction
         and previous.rstrip().rstrip("\"'“”»«)").endswith("?")
     )
+
+
+_LINK = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\b\d{3,4}[ /-]?\d{3}[ /-]?\d{3,4}\b|\.(?:ch|de|at|com|org|net)\b")
+
+
+def offers_service(next_sentence: str, lexicon: Lexicon) -> bool:
+    """service_offer: the sentence after a question to the reader offers something — a help line, a sign-up,
+    a job, a product, a link ("Brauchst du Hilfe? Die Helpline steht dir … zur Verfügung", "Do you want to be
+    informed? Sign up here") — rather than asking for a reply."""
+    stripped = next_sentence.strip()
+    if not stripped or invites_reply(stripped, lexicon):
+        return False
+    lowered = stripped.lower()
+    return _contains_phrase(lowered, lexicon.offer_phrases) or _LINK.search(lowered) is not None
+
+
+def leaves_open(sentence: str, lexicon: Lexicon) -> bool:
+    """left_open: "Die Frage bleibt offen.", "Man darf gespannt sein." right after the question. (Not "Time will
+    tell" or "bleibt abzuwarten": news says that after its own speculation.)"""
+    return bool(sentence.strip()) and _contains_phrase(sentence.lower(), lexicon.left_open_phrases)
+
+
+def asks_opinion(text: str, lexicon: Lexicon) -> bool:
+    """asks_opinion: the question asks what the reader likes, thinks or would do — what a poll is for."""
+    return grammar.addresses_reader(text, lexicon) and _contains_phrase(
+        text.lower().replace("’", "'"), lexicon.opinion_phrases
+    )
+
+
+_SIGNATURE = re.compile(r"(?:--|—|–)\s*[A-Z][A-Z .,'’&-]{2,}$")
+_SALUTATION = re.compile(r"\s*DEAR [A-Z][A-Z .,'’&-]*:")
+
+
+def is_signed_letter(paragraph: str, next_paragraph: str) -> bool:
+    """signed_letter: advice columns print readers' letters signed in capitals ("… -- CONCERNED SISTER") and
+    answer them ("DEAR CONCERNED SISTER: …"): the letter's questions are put to the columnist."""
+    return _SIGNATURE.search(paragraph.rstrip()) is not None or _SALUTATION.match(next_paragraph) is not None
+
+
+def title_goes_on(title: str, question_end: int, lexicon: Lexicon) -> bool:
+    """title_goes_on: after its question the title carries on with a teaser to the reader ("What Do You Think
+    This Guy Is Doing? You Will Never Guess…"): clickbait that the page answers. ("Time or money? What our
+    survey found" goes on too, but announces the article.)"""
+    rest = title[question_end:].strip(" ?!\"'“”»«")
+    return grammar.word_count(rest) >= 2 and "?" not in rest and grammar.addresses_reader(rest, lexicon)
+
+
+def recruits(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
+    """recruiting: "Are you looking for a new challenge? We're hiring." / "Sie möchten Teil unseres Teams werden?
+    Wir freuen uns auf Ihre Bewerbung." — a job advert dressed as a question to the reader."""
+    text = f"{question} {next_sentence}".lower().replace("’", "'")
+    return _contains_phrase(text, lexicon.recruiting_words)
+
+
+_VERDICT_MODALS = frozenset("should shall sollte sollten soll sollen".split())
+
+
+def asks_for_a_verdict(text: str, lexicon: Lexicon) -> bool:
+    """For stands_alone: "Sollten Schulen Handys verbieten?", "Should VAR be scrapped?" ask what ought to be:
+    a debate, not the writer's speculation about what will be."""
+    clause = grammar.core_clause(text, lexicon)
+    first = grammar.words(clause)[:1]
+    return bool(first) and first[0].lower() in _VERDICT_MODALS
+
+
+_INTERVIEW_TITLE = re.compile(
+    r"(?<!\w)(?:interview|interviews|interviewt|im gespräch|gespräch mit|nachgefragt|q ?& ?a|talks to|talks with|"
+    r"in conversation|sits down with|fragen an|questions for|steckbrief)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def announces_interview(title: str) -> bool:
+    """interview_structure: a title that announces an interview ("Im Gespräch mit …", "Q&A: …", "… talks to …"):
+    "du"/"Sie"/"you" in the body's questions is the guest."""
+    return _INTERVIEW_TITLE.search(title) is not None
+
+
+_READER_VOCATIVE = re.compile(
+    r"\s*(?:(?:liebe|lieber|dear|hey|hallo|hi)\s+)?(?:leser|leserin|leserinnen|lesende|readers?|leute|folks|friends|"
+    r"freunde|community|ihr lieben|alle)\s*[,!:]",
+    re.IGNORECASE,
+)
+
+
+def calls_the_readers(text: str) -> bool:
+    """A vocative to the readers opens it ("Lieber Leser, …?", "Dear readers, …?", "Leute, …?"): put to them."""
+    return _READER_VOCATIVE.match(text) is not None
+
+
+_RHETORICAL_FORMULA = re.compile(
+    r"\s*(?:(?:and|but|und|aber|doch)\s+)?(?:who knows|who would have thought|who doesn't love|who does not love|"
+    r"what's not to love|what could possibly go wrong|what could go wrong|how cool is that|how great is that|"
+    r"wer weiß|wer weiss|wer hätte das gedacht|wer hätte gedacht|was soll's|was will man mehr|was kann da schon "
+    r"schiefgehen|wie cool ist das)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def is_rhetorical_formula(text: str) -> bool:
+    """rhetorical_formula: "Who knows what might be out there in your shed?", "Was will man mehr?"."""
+    return _RHETORICAL_FORMULA.match(text.replace("’", "'")) is not None

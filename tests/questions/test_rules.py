@@ -74,7 +74,7 @@ def test_confirmation_tag_is_not_an_alternative(language: str, text: str) -> Non
         ("de", "Kennst du jemanden, der noch Faxe verschickt?", "verb_first"),
         ("en", "Have you ever been to a silent disco?", "verb_first"),
         ("en", "Will you upgrade to the new model?", "verb_first"),
-        ("de", "Zwei Wochen Urlaub ohne Laptop, wirklich machbar?", "declarative_question"),
+        ("de", "Zwei Wochen Urlaub ohne Laptop, für euch machbar?", "declarative_question"),  # to no one: speculation
         ("en", "You still pay for cable TV in 2024?", "declarative_question"),
     ],
 )
@@ -304,9 +304,44 @@ def test_every_named_rule_is_exercised_by_tests_or_corpus() -> None:
         article("Nimmst du " + "a" * 60 + " oder " + "b" * 60 + "?"),
         article("Wusstest du, dass Bienen tanzen? Sie zeigen so den Weg."),
         article("Die Debatte läuft.", "Schreibt uns in die Kommentare!", title="Vier Tage arbeiten, fünf bezahlt?"),
+        article("Could it be your pillows? It could also be the air conditioner.", language="en"),
     ]
     for probe in probes:
         used |= {verdict.rule for verdict in explain_questions(probe)}
     capped = article("Hast du schon einen Passkey?", "Welchen Passwortmanager nutzt du?")
     used |= {verdict.rule for verdict in explain_questions(capped, max_per_article=1)}
     assert set(RULES) - used == set()
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "Could it be your pillows? It could also be the air conditioner.", "echo_answer"),
+        ("de", "Ist das sinnvoll? Das ist eine gute Frage, die viele stellen.", "echo_answer"),
+        ("en", "Could you live without it? You could, but why would you?", None),  # the reader is the subject
+        ("en", "Is it worth it? Most people think so.", None),
+    ],
+)
+def test_an_answer_in_the_questions_own_words_is_no_poll(language: str, text: str, expected: str | None) -> None:
+    question = text.split("?")[0] + "?"
+    verdict = verdicts(text, language=language)[question]
+    assert (verdict.rule == "echo_answer") is (expected == "echo_answer")
+
+
+def test_a_preposition_before_the_first_alternative_belongs_to_both() -> None:
+    verdict = only(verdicts("Would you buy one for yourself or a family member?", language="en"),
+                   "Would you buy one for yourself or a family member?")
+    assert verdict.kind is PollKind.CHOICE
+    assert verdict.options == ("for yourself", "for a family member")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Habt ihr Vorsätze oder spezielle Ziele für das neue Jahr?", PollKind.YES_NO),  # having either: yes or no
+        ("Hast du das Buch gelesen oder nur die Serie gesehen?", PollKind.CHOICE),
+        ("Hast du einen Hund oder eine Katze?", PollKind.CHOICE),
+    ],
+)
+def test_owning_kinds_of_things_named_by_bare_nouns_is_one_yes_or_no(text: str, kind: PollKind) -> None:
+    assert only(verdicts(text), text).kind is kind

@@ -50,6 +50,14 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
             Block("paragraph", "Und was nervt dich?", emphasis="whole"),
             "Die Bürokratie, ganz klar. Formulare über Formulare, das ist anstrengend.",
         ),
+        article(LEAD, "Brauchst du Hilfe? Die Helpline steht dir unter 0800 133 133 zur Verfügung."),
+        article(LEAD, "Ob das gut geht? Die Frage bleibt offen."),
+        article(LEAD, "Was haltet ihr von diesem Eierkocher?", heading("Platz 8: Ein Solarlader")),
+        article(LEAD, "Am I wrong? I have kids too. -- CONCERNED SISTER", "DEAR CONCERNED SISTER: No.", language="en"),
+        article(LEAD, "Why not grab it while it lasts?", "Who knows what is out there?", language="en"),
+        article(LEAD, "Are you looking for a new challenge? We are hiring.", language="en"),
+        article(LEAD, "Was würden Sie jungen Gründern raten?", ANSWER),
+        article(LEAD, title="What Do You Think This Guy Is Doing? You Will Never Guess", language="en"),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
     assert set(signals.SIGNALS) - seen == set()
@@ -284,3 +292,206 @@ def test_cap_keeps_the_most_confident_in_article_order() -> None:
     text = article(LEAD, "Hast du schon einen Passkey? Schreib es uns!", "Welchen Passwortmanager nutzt du?")
     assert len(find_questions(text)) == 2
     assert [d.question for d in find_questions(text, max_per_article=1)] == ["Hast du schon einen Passkey?"]
+
+
+# --- the signals of issue 10's second round ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "following", "expected"),
+    [
+        (DE, "Die Schweizer LGBT+ Helpline steht Dir unter der Nummer 0800 133 133 kostenlos zur Verfügung.", True),
+        (EN, "Sign up here", True),
+        (EN, "Send it to kate@example.com and we'll put it in the story!", False),  # an invitation, not an offer
+        (EN, "Let us know in the comments.", False),
+        (DE, "Ich habe es lange versucht.", False),
+    ],
+)
+def test_service_offer(lexicon, following: str, expected: bool) -> None:
+    assert signals.offers_service(following, lexicon) is expected
+
+
+def test_a_question_that_leads_to_an_offer_is_no_poll() -> None:
+    found = judged(LEAD, LEAD, "Brauchst du Hilfe? Die Helpline steht dir unter 0800 133 133 zur Verfügung.")
+    assert "service_offer" in found["Brauchst du Hilfe?"].signals
+    assert not found["Brauchst du Hilfe?"].is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "sentence", "expected"),
+    [
+        (DE, "Die Frage bleibt offen.", True),
+        (DE, "Man darf gespannt bleiben…", True),
+        (EN, "That remains an open question.", True),
+        (EN, "Only time will tell.", False),  # news says so after its own speculation
+        (DE, "Das bleibt abzuwarten.", False),
+        (EN, "It will be fine.", False),
+    ],
+)
+def test_left_open(lexicon, sentence: str, expected: bool) -> None:
+    assert signals.leaves_open(sentence, lexicon) is expected
+
+
+def test_a_closing_question_left_open_on_purpose_is_a_poll() -> None:
+    found = judged(LEAD, LEAD, LEAD, "Die Technik wird besser. Ob die Räder damit langweilig werden? Die Frage bleibt offen.")
+    verdict = found["Ob die Räder damit langweilig werden?"]
+    assert "left_open" in verdict.signals and "argued_through" not in verdict.signals
+    assert verdict.is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "expected"),
+    [
+        (EN, "What do you think of this egg cooker?", True),
+        (EN, "Would you buy one for yourself?", True),
+        (DE, "Was haltet ihr von dem neuen Modell?", True),
+        (EN, "What do we think of this egg cooker?", False),  # not to the reader
+        (EN, "Did you know that bees dance?", False),
+    ],
+)
+def test_asks_opinion(lexicon, text: str, expected: bool) -> None:
+    assert signals.asks_opinion(text, lexicon) is expected
+
+
+def test_a_listicle_item_closing_with_an_opinion_question_is_a_poll_but_not_an_argument() -> None:
+    middle = "Ein langer Absatz über das Produkt, der viel erklärt und nichts fragt, aber gut zu lesen ist."
+    found = judged(LEAD, heading("9. Ein Eierkocher"), middle, "Was haltet ihr von diesem Eierkocher?",
+                   heading("8. Ein Solarlader"), middle, "Findet ihr, dass Solarlader teuer sind? Sie kosten 20 Euro.",
+                   middle, LEAD, LEAD, LEAD)
+    item = found["Was haltet ihr von diesem Eierkocher?"]
+    assert {"ends_section", "asks_opinion", "body_middle"} <= set(item.signals) and item.is_poll
+    argued = found["Findet ihr, dass Solarlader teuer sind?"]
+    assert "asks_opinion" not in argued.signals and not argued.is_poll  # mid-body "do you think" is often rhetorical
+
+
+def test_signed_letters_to_a_columnist() -> None:
+    assert signals.is_signed_letter("Do you think I was wrong for asking? -- CONCERNED SISTER", "")
+    assert signals.is_signed_letter("Do you think I was wrong?", "DEAR CONCERNED SISTER: If you and she are close …")
+    assert not signals.is_signed_letter("Do you think I was wrong? Let me know in the comments.", "Thanks for reading.")
+
+
+def test_suggestions_and_pointers_to_the_writers_own_pages() -> None:
+    assert signals.is_suggestion("If you enjoyed this, how about our other bread recipes?")
+    assert signals.is_suggestion("Wie wäre es mit einem Spaziergang?")
+    assert not signals.is_suggestion("How do you bake it?")
+    assert signals.promotes_own("If you enjoyed this, how about our other bread recipes?", EN)
+
+
+def test_a_clickbait_title_that_goes_on_with_a_teaser_is_no_poll() -> None:
+    title = "What Do You Think This Guy Is Doing? You Will Never Guess"
+    assert signals.title_goes_on(title, title.index("?") + 1, EN)
+    survey = "Time or money? What our salary survey found"
+    assert not signals.title_goes_on(survey, survey.index("?") + 1, EN)  # announces the article, not a teaser
+    found = judged(LEAD, title=title, language="en")
+    assert not found["What Do You Think This Guy Is Doing?"].is_poll
+
+
+def test_an_invitation_to_send_something_makes_the_poll_open() -> None:
+    assert signals.asks_to_write("Send it to kate@example.com and we'll put it in the story!", EN)
+    assert not signals.asks_to_write("Sign up here", EN)
+
+
+def test_a_closing_run_of_questions_to_the_readers_with_an_invitation_keeps_its_best_three() -> None:
+    """Not a checklist: five questions to the readers in the closing, then a call to reply (the cap keeps three)."""
+    run = ("Which editor do you use? How long have you used it? Would you switch to another one? "
+           "What do you miss in yours? Do you use plugins? Let us know in the comments below!")
+    body = [Block("paragraph", "A paragraph that explains the editors and asks nothing at all.")] * 3
+    drafts = find_questions(article(*body, run, language="en"), max_per_article=3)
+    assert 1 <= len(drafts) <= 3
+    assert all("question_run" not in verdict.signals for verdict in explain_questions(article(*body, run, language="en")))
+    checklist = "Which editor do you use? How long have you used it? Would you switch? What do you miss? Do you use plugins?"
+    in_body = find_questions(article(*body, checklist, *body, language="en"), max_per_article=3)
+    assert in_body == []  # the same run in the middle of the body, without an invitation, is a checklist
+
+
+def test_a_question_in_a_section_under_a_question_heading_argues_that_heading() -> None:
+    found = judged(LEAD, heading("Warum sagen alle wörtlich?"),
+                   "Sagt ihr es, um andere zu ärgern? Das wäre, als ginge man im Winter in kurzen Hosen hinaus.",
+                   LEAD, title="Wörtlich")
+    assert "question_section" in found["Sagt ihr es, um andere zu ärgern?"].signals
+    found = judged(LEAD, heading("Fazit"), "Sagt ihr es auch so?", title="Wörtlich")
+    assert "question_section" not in found["Sagt ihr es auch so?"].signals
+    later = judged(LEAD, heading("Was kostet das?"), "Zwanzig Euro im Monat.", "Sagt ihr es auch so?", title="Wörtlich")
+    assert "question_section" not in later["Sagt ihr es auch so?"].signals  # later in the section: its own question
+
+
+def test_the_closing_ends_before_the_sites_link_lists() -> None:
+    """After "Related stories" come teasers, not the article's closing paragraphs."""
+    body = [Block("paragraph", "A paragraph that explains things and asks nothing at all.")] * 6
+    teasers = [Block("paragraph", f"Ten more jokes for kids, part {n}", emphasis="whole") for n in range(5)]
+    found = judged(*body, "Got a joke you'd like to add? Send it to kate@example.com!",
+                   Block("paragraph", "RELATED STORIES", emphasis="whole"), *teasers, language="en")
+    verdict = found["Got a joke you'd like to add?"]
+    assert "closing" in verdict.signals and verdict.is_poll and verdict.kind is PollKind.OPEN
+
+
+@pytest.mark.parametrize(
+    ("question", "following", "expected"),
+    [
+        ("Are you looking for a new challenge?", "We are hiring developers in Berlin.", True),
+        ("Sie möchten Teil unseres Teams werden?", "Wir freuen uns auf Ihre Bewerbung.", True),
+        ("Are you looking for a new laptop?", "Here are five we tested.", False),
+    ],
+)
+def test_recruiting(question: str, following: str, expected: bool) -> None:
+    lexicon = DE if " Sie " in f" {question} " else EN
+    assert signals.recruits(question, following, lexicon) is expected
+
+
+def test_a_job_advert_is_no_poll() -> None:
+    found = judged(LEAD, LEAD, LEAD, "Sie möchten Teil unseres Teams werden?", "Wir freuen uns auf Ihre Bewerbung.")
+    assert "recruiting" in found["Sie möchten Teil unseres Teams werden?"].signals
+    assert not found["Sie möchten Teil unseres Teams werden?"].is_poll
+
+
+def test_a_word_of_voting_inside_a_news_question_is_no_invitation() -> None:
+    """"vote" in "Will the government survive the vote?" is news, not a call to vote."""
+    assert not signals.invites_reply_in_question("Will the government survive the vote next week?", EN)
+    assert signals.invites_reply("Vote below!", EN)
+
+
+def test_a_lone_closing_question_that_asks_no_one_is_speculation_unless_it_asks_for_a_verdict() -> None:
+    speculation = judged(LEAD, LEAD, LEAD, "Die Koalition streitet seit Wochen.", "Wird die Regierung das überstehen?")
+    assert "stands_alone" not in speculation["Wird die Regierung das überstehen?"].signals
+    assert not speculation["Wird die Regierung das überstehen?"].is_poll
+    debate = judged(LEAD, LEAD, LEAD, "Die Koalition streitet seit Wochen.", "Sollten Schulen Handys verbieten?")
+    assert "stands_alone" in debate["Sollten Schulen Handys verbieten?"].signals
+
+
+def test_an_opinion_question_followed_by_a_link_is_no_offer() -> None:
+    found = judged(LEAD, LEAD, LEAD, "Wie gefallen euch die neuen Modelle?", "Mehr Infos auf newbalance.de")
+    assert "service_offer" not in found["Wie gefallen euch die neuen Modelle?"].signals
+    assert found["Wie gefallen euch die neuen Modelle?"].is_poll
+
+
+ANSWER = "Eine lange Antwort des Gastes, die erklärt, wie es dazu kam und was daraus wurde, mit vielen Details."
+
+
+def test_a_question_to_you_answered_by_the_next_paragraph_is_an_interviewers() -> None:
+    found = judged(LEAD, LEAD, "Was würden Sie jungen Gründern raten?", ANSWER)
+    assert "answered_below" in found["Was würden Sie jungen Gründern raten?"].signals
+    assert not found["Was würden Sie jungen Gründern raten?"].is_poll
+    to_readers = judged(LEAD, LEAD, "Lieber Leser, was nehmt ihr aus dem Jahr mit?", ANSWER)
+    assert "answered_below" not in to_readers["Lieber Leser, was nehmt ihr aus dem Jahr mit?"].signals
+
+
+def test_a_title_that_announces_an_interview_makes_you_the_guest() -> None:
+    assert signals.announces_interview("Im Gespräch mit der Imkerin Anna Berg")
+    assert signals.announces_interview("Q&A: a climate scientist on heat waves")
+    assert not signals.announces_interview("Warum Bienen tanzen")
+    found = judged(LEAD, "Was gefällt dir an deiner Arbeit am meisten?", ANSWER, title="Im Gespräch mit Anna Berg")
+    assert "interview_structure" in found["Was gefällt dir an deiner Arbeit am meisten?"].signals
+    closing = judged(LEAD, ANSWER, "Was würdet ihr Anna fragen?", title="Im Gespräch mit Anna Berg")
+    assert "interview_structure" not in closing["Was würdet ihr Anna fragen?"].signals  # nothing answers it
+
+
+def test_a_vocative_to_the_readers() -> None:
+    assert signals.calls_the_readers("Lieber Leser, welche Dinge nehmt ihr mit?")
+    assert signals.calls_the_readers("Dear readers: what do you think?")
+    assert not signals.calls_the_readers("Frau Müller, wie sind Sie zur Imkerei gekommen?")
+
+
+def test_rhetorical_formulas() -> None:
+    assert signals.is_rhetorical_formula("Who knows what might be out there in your shed or barn?")
+    assert signals.is_rhetorical_formula("Und wer weiß, was noch kommt?")
+    assert not signals.is_rhetorical_formula("Who knew about it before?")

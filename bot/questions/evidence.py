@@ -1,0 +1,231 @@
+"""Which named signals (bot/questions/signals.py) a question candidate shows, from the finder's view of the article.
+
+The finder (bot/questions/finder.py) decides with its rules whether a question-like sentence can be a poll
+at all; this module collects the evidence for the confidence: where the question stands (title, lead,
+closing), whom it addresses, what stands around it (an invitation, an answer, a run of questions) and the
+article's structure (interview, question title). Kept apart so that each stays readable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.articles.model import Block
+from bot.questions import grammar, signals
+from bot.questions.fit import dedupe_key, normalise_space
+from bot.questions.model import TITLE_POSITION, PollKind
+from bot.questions.sentences import Sentence, split_sentences, terminal_question_mark
+
+if TYPE_CHECKING:
+    from bot.questions.finder import QuestionVerdict, _Finder
+
+BODY_KINDS = ("paragraph", "list_item")
+LONG_RUN = 5  # a run of this many questions is a checklist even when it addresses the reader
+
+
+@dataclass
+class Candidate:
+    """A question-like sentence and what stands around it."""
+
+    sentence: Sentence
+    position: int
+    block: Block | None
+    next_sentence: str
+    structural_rule: str | None
+    same_block_next: bool = False  # the next sentence stands in the same block (not in the next one)
+    previous_sentence: str = ""  # the sentence before it (same block, else the end of the block before)
+    after: list[str] = field(default_factory=list)  # the next sentences in the same block (at most AFTER_SENTENCES)
+    run_length: int = 1  # question sentences in an unbroken row, this one included
+    run_key: tuple[int, int] = (-1, -1)  # (block, sentence number)
+
+
+def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerdict) -> tuple[str, ...]:
+    """The names of the signals (bot/questions/signals.py) present for this question, in SIGNALS order."""
+    lexicon = finder.lexicon
+    text = candidate.sentence.text
+    block = candidate.block
+    is_title = candidate.position == TITLE_POSITION
+    present: set[str] = set()
+    if block is not None and not candidate.after and not grammar.answer_rule(candidate.next_sentence, (), lexicon):
+        present.add("ends_paragraph")
+    if signals.addresses_reader(text, lexicon):
+        present.add("reader_address")
+    if (
+        # a lone question that asks no one in particular is as often the writer's speculation ("Wird die Regierung
+        # das überstehen?"); one that asks for a verdict ("Sollten Schulen …?", "…, oder?") is put to the readers
+        ("reader_address" in present or verdict.rule == "confirmation_tag" or signals.asks_for_a_verdict(text, lexicon))
+        and block is not None
+        and block.kind in BODY_KINDS
+        and not block.emphasis
+        and len(finder.sentences(candidate.position)) == 1
+    ):
+        present.add("stands_alone")
+    nearby = [candidate.next_sentence, *candidate.after[1:]]
+    if (
+        candidate.run_key in finder._runs_invited
+        or signals.invites_reply_in_question(text, lexicon)
+        or signals.asks_for_a_vote(text)
+        or any(signals.invites_reply(sentence, lexicon) for sentence in nearby)
+    ):
+        present.add("invitation")
+    if signals.has_interjection_lead(text, lexicon):
+        present.add("interjection_lead")
+    if is_title:
+        present.add("title")
+        if normalise_space(text) == normalise_space(finder.article.title or ""):
+            present.add("whole_title")
+        elif signals.title_goes_on(finder.article.title or "", candidate.sentence.end, lexicon):
+            present.add("title_goes_on")
+        if finder._closing_asks is None:
+            finder._closing_asks = closing_asks_readers(finder)
+        if finder._closing_asks:
+            present.add("debate_article")
+    elif candidate.position in finder._closing:
+        present.add("closing")
+    elif candidate.position == finder._lead:
+        present.add("lead")
+    else:
+        present.add("body_middle")
+    if verdict.kind is PollKind.CHOICE:
+        present.add("names_alternatives")
+    if signals.is_first_person(text, lexicon):
+        present.add("first_person")
+    if signals.is_self_ask(text, candidate.previous_sentence, lexicon):
+        present.add("self_ask")
+    run_to_reader = "reader_address" in present or candidate.run_key in finder._runs_to_reader
+    invited_close = "closing" in present and run_to_reader and (
+        candidate.run_key in finder._runs_invited or "invitation" in present
+    )  # "Which do you use? Why? How often? Tell us in the comments!": the closing's questions to the readers
+    if not invited_close and (
+        candidate.run_length >= LONG_RUN or (candidate.run_length >= 3 and (not run_to_reader or "closing" not in present))
+    ):  # a run in the body is a checklist; in the closing, questions to the reader may come in a row
+        present.add("question_run")
+    if signals.continues_previous(text, candidate.previous_sentence, lexicon):
+        present.add("continues_previous")
+    if not is_title and finder._title_asks:
+        present.add("question_title")
+    if candidate.position in finder._interview:
+        present.add("interview_structure")
+    if block is not None and block.kind == "heading":
+        present.add("heading")
+    if block is not None and block.emphasis == "whole":
+        present.add("emphasised")
+    if (
+        not is_title
+        and block is not None
+        and (block.kind == "heading" or block.emphasis or len(finder.sentences(candidate.position)) == 1)
+        and signals.is_headline_style(text, lexicon)
+    ):
+        present.add("headline_style")
+    if (
+        not is_title
+        and verdict.rule == "declarative_question"
+        and "reader_address" in present
+        and "invitation" not in present  # "Got a joke you'd like to add? Send it to …" asks for it
+    ):
+        present.add("conditional_teaser")
+    if "reader_address" in present and signals.promotes_own(text, lexicon):
+        present.add("own_promotion")
+    if signals.is_stock_phrase(text, lexicon):
+        present.add("stock_phrase")
+    if signals.named_addressee(text, lexicon):
+        present.add("named_addressee")
+    elif (
+        (finder._title_names_guest or (finder._title_interview and finder.answered_below(candidate.position)))
+        and not is_title
+        and "reader_address" in present
+        and not candidate.after
+        and "invitation" not in present
+    ):
+        present.add("interview_structure")  # the title names or announces a guest: "Sie" in the body is the guest
+    if signals.goes_on_arguing(candidate.after, text, lexicon):
+        present.add("argued_through")
+    present.update(surroundings(finder, candidate, present))
+    if "answered_below" in present:
+        present.discard("ends_paragraph")  # the next paragraph answers it: not left open
+    if verdict.kind is not PollKind.CHOICE and signals.is_tag_question(text, candidate.previous_sentence, lexicon):
+        present.add("tag_question")
+    return tuple(name for name in signals.SIGNALS if name in present)
+
+
+def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> set[str]:
+    """The signals read from the question's wording and what stands around it: an offer or job advert after it,
+    a sentence that leaves it open, a proposal or a rhetorical formula, a heading that closes its section, an
+    answer in the next paragraph, a question heading right above, a columnist's reply to a signed letter; and
+    whether it asks for an opinion."""
+    lexicon = finder.lexicon
+    text = candidate.sentence.text
+    found: set[str] = set()
+    to_reader = "reader_address" in present
+    opinion = to_reader and signals.asks_opinion(text, lexicon)
+    if (
+        to_reader
+        and not opinion  # "Wie gefallen euch die Modelle? Mehr Infos: …" asks all the same
+        and "invitation" not in present
+        and signals.offers_service(candidate.next_sentence, lexicon)
+    ):
+        found.add("service_offer")
+    if signals.recruits(text, candidate.next_sentence, lexicon):
+        found.add("recruiting")
+    if signals.leaves_open(candidate.next_sentence, lexicon):
+        found.add("left_open")
+    if signals.is_suggestion(text):
+        found.add("suggestion")
+    if signals.is_rhetorical_formula(text):
+        found.add("rhetorical_formula")
+    block = candidate.block
+    following = None
+    if block is not None and candidate.position + 1 < len(finder.blocks):
+        following = finder.blocks[candidate.position + 1]
+    closes_block = all(sentence.rstrip().endswith("?") for sentence in candidate.after)  # none, or only questions
+    if opinion and closes_block and following is not None and following.kind == "heading":
+        found.add("ends_section")  # a listicle's item that ends by asking the readers about it
+    if opinion and ("body_middle" not in present or "ends_section" in found):
+        found.add("asks_opinion")  # in the middle of an argument, "Do you think …?" is as often rhetorical
+    if block is None or block.kind not in BODY_KINDS:
+        return found
+    if (
+        to_reader
+        and "invitation" not in present
+        and not signals.calls_the_readers(text)
+        and not candidate.after
+        and finder.question_only(candidate.position)
+        and finder.answered_below(candidate.position)
+    ):
+        found.add("answered_below")
+    heading = finder.section_heading(candidate.position)
+    if heading == candidate.position - 1 and (finder.blocks[heading].text or "").rstrip().endswith("?"):
+        found.add("question_section")  # the paragraph right under a question heading takes that question up
+    if signals.is_signed_letter(block.text or "", following.text or "" if following is not None else ""):
+        found.add("signed_letter")
+    return found
+
+
+def closing_asks_readers(finder: _Finder) -> bool:
+    """Whether the closing paragraphs put a question to the readers, invite replies or ask the title's
+    question again: then a question in the title opens a debate rather than announcing what the
+    article explains."""
+    title_keys = {
+        dedupe_key(grammar.strip_opener(sentence.text, finder.lexicon))
+        for sentence in split_sentences(finder.article.title or "", finder.language)
+        if terminal_question_mark(sentence) is not None
+    }
+    for index in sorted(finder._closing):
+        block = finder.blocks[index]
+        if block.kind not in BODY_KINDS:
+            continue
+        text = block.text or ""
+        if "?" in text:
+            for sentence in finder.sentences(index):
+                if terminal_question_mark(sentence) is None:
+                    continue
+                if signals.is_stock_phrase(sentence.text, finder.lexicon):
+                    continue
+                if signals.addresses_reader(sentence.text, finder.lexicon):
+                    return True
+                if dedupe_key(grammar.strip_opener(sentence.text, finder.lexicon)) in title_keys:
+                    return True
+        if signals.invites_reply(text[:200], finder.lexicon):
+            return True
+    return False

@@ -249,8 +249,23 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+class CancelledPoolResetFilter(logging.Filter):
+    """At shutdown, tasks holding a database connection are cancelled; SQLAlchemy's pool then logs the cancelled
+    rollback of the returned connection as an error with a traceback. Nothing is lost (the transaction is rolled
+    back by the database when the connection closes), so one warning line says it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        cancelled = record.exc_info is not None and isinstance(record.exc_info[1], asyncio.CancelledError | GeneratorExit)
+        if cancelled and record.name.startswith("sqlalchemy.pool"):
+            record.msg, record.args = f"{record.getMessage()} (cancelled: the bot is stopping)", ()
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def configure_logging(settings: Settings, level: int = logging.INFO) -> logging.Handler:
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(CancelledPoolResetFilter())
     handler.setFormatter(
         RedactingFormatter([settings.discord.token or "", settings.web.secret or ""], "%(asctime)s %(levelname)-7s %(name)s: %(message)s")
     )

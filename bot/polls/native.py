@@ -160,28 +160,23 @@ def vote_slot(multiple: bool, option_id: int) -> int:
     return option_id if multiple else 0
 
 
-async def _multiple(session: AsyncSession, poll_ids: Sequence[int]) -> dict[int, bool]:
-    rows = await session.execute(select(Poll.id, Poll.multiple).where(Poll.id.in_(list(poll_ids))))
-    return {poll_id: bool(multiple) for poll_id, multiple in rows}
-
-
 async def apply_native_events(session: AsyncSession, events: Sequence[NativePollEvent]) -> set[int]:
     """Apply poll events in order within the caller's unit of work; returns the ids of the polls they changed.
 
     Events for messages that are not this guild's native polls, for unknown answers, or for closed polls are
-    ignored (Discord has already shown the member their vote; there is nobody to answer). Four reads and at
+    ignored (Discord has already shown the member their vote; there is nobody to answer). Three reads and at
     most four writes however many events: the events are applied in memory to the votes as stored, then only
     the difference is written. In a multiple-choice poll each answer is its own vote (its own slot)."""
     if not events:
         return set()
-    rows = await session.execute(_native_posts().add_columns(Poll.state).where(
-        DiscordPost.message_id.in_(sorted({event.message_id for event in events}))))
+    rows = (await session.execute(_native_posts().add_columns(Poll.state, Poll.multiple).where(
+        DiscordPost.message_id.in_(sorted({event.message_id for event in events}))))).all()
     polls = {(row.guild_id, row.message_id): row.id for row in rows if row.state != PollState.CLOSED}
+    multiple = {row.id: bool(row.multiple) for row in rows}
     if not polls:
         return set()
     poll_ids = sorted(set(polls.values()))
     options = await _options(session, poll_ids)
-    multiple = await _multiple(session, poll_ids)
     members = sorted({event.member_id for event in events})
     stored = {(row.poll_id, row.member_id, row.slot): (row.id, row.option_id) for row in await session.execute(
         select(Vote.id, Vote.poll_id, Vote.member_id, Vote.slot, Vote.option_id).where(
@@ -235,8 +230,9 @@ async def reconcile_native_poll(
 
     Members who ran /forget-me while the poll was open are left out (Discord still lists them until they remove
     their vote there). A member listed under several answers counts for each in a multiple-choice poll, and for
-    the lowest answer id in a single-choice one (where Discord does not allow it). A closed poll is left alone: its result is out. (`final` marks the reconciliation after
-    Discord finalised the poll, done just before the poll is closed in the database.)"""
+    the lowest answer id in a single-choice one (where Discord does not allow it). A closed poll is left alone:
+    its result is out. (`final` marks the reconciliation after Discord finalised the poll, done just before the
+    poll is closed in the database.)"""
     poll = (await session.execute(
         select(Poll.guild_id, Poll.state, Poll.multiple).where(Poll.id == poll_id).with_for_update())).first()
     if poll is None or poll.state == PollState.CLOSED:

@@ -34,7 +34,7 @@ from bot.feeds.scheduler import FeedSchedule
 from bot.posting.delivery import Problem
 from bot.questions.finder import find_questions as default_find_questions
 from bot.questions.model import PollDraft
-from bot.storage.articles import store_article
+from bot.storage.articles import store_articles
 from bot.storage.database import Database
 from bot.storage.delivery import ProblemChange, record_subscription_problem
 from bot.storage.feeds import (
@@ -57,8 +57,7 @@ from bot.storage.feeds import (
     release_feeds,
     renew_leases,
 )
-from bot.storage.models import EntryState, Feed, FeedSubscription, SeenEntry, utcnow
-from bot.storage.settings import load_guild_config
+from bot.storage.models import EntryState, Feed, SeenEntry, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -428,14 +427,7 @@ class FeedService:
                 break
             drafts = await asyncio.to_thread(self._find_questions, article)
             async with self.database.session() as session:
-                for seen in group:
-                    entry = await session.get(SeenEntry, seen.id)
-                    subscription = await session.get(FeedSubscription, seen.subscription_id)
-                    if entry is None or subscription is None or entry.article_id is not None or entry.state != EntryState.PENDING:
-                        continue
-                    config = await load_guild_config(session, subscription.guild_id, self.settings.polls)
-                    if await store_article(session, entry, subscription, article, drafts, config) is not None:
-                        built += 1
+                built += await store_articles(session, [seen.id for seen in group], article, drafts, self.settings.polls)
             if self.on_article_stored is not None:
                 self.on_article_stored()
         return built

@@ -141,7 +141,9 @@ class FeedService:
         self.schedule = FeedSchedule.for_interval(settings.feeds.poll_interval)
         self._load_article = load_article
         self._find_questions = find_questions
-        self._feeds: dict[int, ParsedFeed] = {}  # the last parsed document per feed
+        # The parsed document of a feed whose new entries are not all built yet (dropped once they are: feeds with
+        # full-text entries weigh hundreds of KB each, and a feed with entries left unbuilt is fetched whole again).
+        self._feeds: dict[int, ParsedFeed] = {}
         self._fetch_slots = asyncio.Semaphore(MAX_CONCURRENT_FETCHES)
         self._build_slots = asyncio.Semaphore(MAX_CONCURRENT_FETCHES)  # feeds whose articles are built at once
         self._held: Counter[int] = Counter()  # feeds this process holds a lease on (renewed while held)
@@ -463,6 +465,8 @@ class FeedService:
                 built += await store_articles(session, [seen.id for seen in group], article, drafts, self.settings.polls)
             if self.on_article_stored is not None:
                 self.on_article_stored()
+        else:
+            self._feeds.pop(feed_id, None)  # every entry built: the document is not needed any more
         return built
 
     async def _load(self, group: Sequence[SeenEntry], feed_entry: FeedEntry, feed: ParsedFeed) -> ArticleText | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import replace
 from datetime import datetime, timedelta
 from collections.abc import Awaitable
@@ -58,6 +58,7 @@ MAX_REFUSALS = 3  # Discord refusing an article's payload (400) this often: it w
 # Articles posted at once across all channels. Posting one takes three requests (message, thread, poll) plus a
 # few database round trips; at Discord's usual 50-150 ms per request one article keeps ~7 requests/s in flight.
 POSTING_CONCURRENCY = 10
+PUBLISHED_KEPT = 10_000
 GUILD_OF_LIMIT = 20_000  # channels and threads whose guild the transport remembers (then it starts afresh)
 
 
@@ -306,7 +307,9 @@ class Publisher:
         self._posting_slots = asyncio.Semaphore(POSTING_CONCURRENCY)
         self.alerts = Alerts(bot, database)
         self.retry_base = 2.0  # seconds before the first retry of a channel; doubles per failure
-        self.published: list[int] = []  # article ids posted by this process, in order (for logs and tests)
+        # The latest article ids posted by this process, in order (for logs, tests and the demo); bounded, as the
+        # process runs for months.
+        self.published: deque[int] = deque(maxlen=PUBLISHED_KEPT)
 
     def start(self) -> None:
         if self._task is None:

@@ -237,6 +237,10 @@ class FeedService:
                         async with self.database.session() as session:
                             await record_unchanged(session, unchanged, self.owner)
                 builds.extend(asyncio.create_task(self._build_and_release(feed_id)) for feed_id in to_build)
+        except BaseException:  # stopped (shutdown) or failed: the builds stop too, releasing their leases
+            for task in builds:
+                task.cancel()
+            raise
         finally:
             if builds:
                 await asyncio.gather(*builds, return_exceptions=True)

@@ -34,7 +34,7 @@ from bot.feeds.scheduler import FeedSchedule
 from bot.posting.delivery import Problem
 from bot.questions.finder import find_questions as default_find_questions
 from bot.questions.model import PollDraft
-from bot.storage.articles import store_article
+from bot.storage.articles import store_articles
 from bot.storage.database import Database
 from bot.storage.delivery import ProblemChange, record_subscription_problem
 from bot.storage.feeds import (
@@ -57,8 +57,7 @@ from bot.storage.feeds import (
     release_feeds,
     renew_leases,
 )
-from bot.storage.models import EntryState, Feed, FeedSubscription, SeenEntry, utcnow
-from bot.storage.settings import load_guild_config
+from bot.storage.models import EntryState, Feed, SeenEntry, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +141,11 @@ class FeedService:
         self.schedule = FeedSchedule.for_interval(settings.feeds.poll_interval)
         self._load_article = load_article
         self._find_questions = find_questions
-        self._feeds: dict[int, ParsedFeed] = {}  # the last parsed document per feed
+        # The parsed document of a feed whose new entries are not all built yet (dropped once they are: feeds with
+        # full-text entries weigh hundreds of KB each, and a feed with entries left unbuilt is fetched whole again).
+        self._feeds: dict[int, ParsedFeed] = {}
         self._fetch_slots = asyncio.Semaphore(MAX_CONCURRENT_FETCHES)
+        self._build_slots = asyncio.Semaphore(MAX_CONCURRENT_FETCHES)  # feeds whose articles are built at once
         self._held: Counter[int] = Counter()  # feeds this process holds a lease on (renewed while held)
         # A lease keeps other processes off a feed; within this one, an admin's /feed add and the loop may both hold
         # the same feed's lease, so building its articles is serialised here (two builders would store one entry twice).
@@ -213,23 +215,47 @@ class FeedService:
 
     async def poll_due(self) -> list[FetchOutcome]:
         """Lease the due feeds nobody holds, a batch at a time, fetch them (a few at once) and build the articles
-        of their new entries; until no due feed is left free."""
+        of their new entries; until no due feed is left free. Building (page read, extraction, storing for every
+        guild) runs beside the fetching of the next batches: a batch waits for its fetches, not for its slowest
+        article, or the feeds behind a popular article would wait for it."""
         outcomes: list[FetchOutcome] = []
-        for _ in range(MAX_CLAIM_ROUNDS):
-            async with self.database.session() as session:
-                claimed = await claim_due_feeds(
-                    session, now=self.clock(), owner=self.owner, lease_seconds=self.lease_seconds, limit=CLAIM_BATCH
-                )
-            if not claimed:
-                break
-            unchanged: list[tuple[int, datetime, datetime]] = []
-            async with self._holding([feed.feed_id for feed in claimed]):
-                try:
-                    outcomes.extend(await asyncio.gather(*(self._poll_with_slot(feed, unchanged) for feed in claimed)))
-                finally:
-                    async with self.database.session() as session:
-                        await record_unchanged(session, unchanged, self.owner)
+        builds: list[asyncio.Task[None]] = []
+        try:
+            for _ in range(MAX_CLAIM_ROUNDS):
+                async with self.database.session() as session:
+                    claimed = await claim_due_feeds(
+                        session, now=self.clock(), owner=self.owner, lease_seconds=self.lease_seconds, limit=CLAIM_BATCH
+                    )
+                if not claimed:
+                    break
+                unchanged: list[tuple[int, datetime, datetime]] = []
+                to_build: list[int] = []
+                async with self._holding([feed.feed_id for feed in claimed]):
+                    try:
+                        outcomes.extend(await asyncio.gather(*(self._poll_with_slot(feed, unchanged, to_build) for feed in claimed)))
+                    finally:
+                        async with self.database.session() as session:
+                            await record_unchanged(session, unchanged, self.owner)
+                builds.extend(asyncio.create_task(self._build_and_release(feed_id)) for feed_id in to_build)
+        except BaseException:  # stopped (shutdown) or failed: the builds stop too, releasing their leases
+            for task in builds:
+                task.cancel()
+            raise
+        finally:
+            if builds:
+                await asyncio.gather(*builds, return_exceptions=True)
         return outcomes
+
+    async def _build_and_release(self, feed_id: int) -> None:
+        """A fetched feed's new articles, built while its lease is held and renewed; then the lease is let go."""
+        async with self._holding([feed_id]):
+            try:
+                async with self._build_slots:
+                    await self._build_articles(feed_id)
+            except Exception:  # the entries stay unbuilt; whoever leases the feed next builds them
+                log.exception("building the articles of feed %s failed", feed_id)
+            finally:
+                await self._release(feed_id)
 
     @contextlib.asynccontextmanager
     async def _holding(self, feed_ids: Sequence[int]) -> AsyncIterator[None]:
@@ -264,10 +290,12 @@ class FeedService:
             except Exception:  # the next renewal tries again; the lease outlives one missed renewal
                 log.exception("renewing %d feed leases failed", len(held))
 
-    async def _poll_with_slot(self, claimed: ClaimedFeed, unchanged: list[tuple[int, datetime, datetime]]) -> FetchOutcome:
+    async def _poll_with_slot(
+        self, claimed: ClaimedFeed, unchanged: list[tuple[int, datetime, datetime]], to_build: list[int]
+    ) -> FetchOutcome:
         async with self._fetch_slots:
             try:
-                outcome = await self._poll_claimed(claimed, unchanged)
+                outcome = await self._poll_claimed(claimed, unchanged, to_build)
             except Exception as error:  # one feed's bug must not stop the others
                 log.exception("polling feed %s failed", claimed.feed_id)
                 metrics.feed_fetched("error")
@@ -293,8 +321,13 @@ class FeedService:
                 async with self.database.session() as session:
                     await record_unchanged(session, unchanged, self.owner)
 
-    async def _poll_claimed(self, claimed: ClaimedFeed, unchanged: list[tuple[int, datetime, datetime]]) -> FetchOutcome:
+    async def _poll_claimed(
+        self, claimed: ClaimedFeed, unchanged: list[tuple[int, datetime, datetime]], to_build: list[int] | None = None
+    ) -> FetchOutcome:
+        """Fetch one leased feed and record its new entries; build their articles now, or, given `to_build`, add
+        the feed to it and keep its lease (the caller builds and releases)."""
         feed_id = claimed.feed_id
+        deferred = False
         try:
             # With entries still to build we need their content: ask for the full document.
             result, parsed = await self._fetch_feed(
@@ -327,9 +360,14 @@ class FeedService:
                     new_count = await self._record_new_entries(session, feed_id, parsed.entries, now)
             if parsed is not None:
                 self._feeds[feed_id] = parsed
-            await self._build_articles(feed_id)
+            if to_build is not None and (new_count or claimed.unbuilt):
+                to_build.append(feed_id)
+                deferred = True
+            else:
+                await self._build_articles(feed_id)
         finally:
-            await self._release(feed_id)
+            if not deferred:
+                await self._release(feed_id)
         return FetchOutcome(feed_id, ok=True, new_entries=new_count)
 
     async def _release(self, feed_id: int) -> None:
@@ -428,16 +466,11 @@ class FeedService:
                 break
             drafts = await asyncio.to_thread(self._find_questions, article)
             async with self.database.session() as session:
-                for seen in group:
-                    entry = await session.get(SeenEntry, seen.id)
-                    subscription = await session.get(FeedSubscription, seen.subscription_id)
-                    if entry is None or subscription is None or entry.article_id is not None or entry.state != EntryState.PENDING:
-                        continue
-                    config = await load_guild_config(session, subscription.guild_id, self.settings.polls)
-                    if await store_article(session, entry, subscription, article, drafts, config) is not None:
-                        built += 1
+                built += await store_articles(session, [seen.id for seen in group], article, drafts, self.settings.polls)
             if self.on_article_stored is not None:
                 self.on_article_stored()
+        else:
+            self._feeds.pop(feed_id, None)  # every entry built: the document is not needed any more
         return built
 
     async def _load(self, group: Sequence[SeenEntry], feed_entry: FeedEntry, feed: ParsedFeed) -> ArticleText | None:

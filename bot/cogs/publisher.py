@@ -5,7 +5,10 @@ to Discord.
 `Publisher` is a background worker: `wake()` it when something may be ready to post (new articles, a
 restart); it posts every channel's queue in order, channels in parallel, and backs off a channel whose posts
 fail (missing permissions, Discord down) without blocking the others. Rate limits are discord.py's job:
-a 429 makes the request wait, never drops it.
+a 429 makes the request wait, never drops it. At most `POSTING_CONCURRENCY` articles are posted at once: enough
+to keep Discord's 50 requests/s global limit busy at real round-trip times, few enough that hundreds of guilds
+posting together do not all hit that limit at once (each such request is answered 429, waits and is sent again;
+after five 429s discord.py gives up and the channel backs off for seconds).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import replace
 from datetime import datetime, timedelta
 from collections.abc import Awaitable
@@ -52,6 +55,11 @@ EMBED_COLOUR = discord.Colour.from_rgb(88, 101, 242)
 MAX_RETRY_DELAY = 600.0
 PERMISSION_RECHECK_SECONDS = 3600.0
 MAX_REFUSALS = 3  # Discord refusing an article's payload (400) this often: it will never be accepted
+# Articles posted at once across all channels. Posting one takes three requests (message, thread, poll) plus a
+# few database round trips; at Discord's usual 50-150 ms per request one article keeps ~7 requests/s in flight.
+POSTING_CONCURRENCY = 10
+PUBLISHED_KEPT = 10_000
+GUILD_OF_LIMIT = 20_000  # channels and threads whose guild the transport remembers (then it starts afresh)
 
 
 def is_refusal(error: BaseException) -> bool:
@@ -132,10 +140,27 @@ class DiscordTransport:
     def __init__(self, bot: discord.Client, database: Database) -> None:
         self.bot = bot
         self.database = database
+        # channel or thread id -> guild id. discord.py's `get_channel` searches every guild in turn (2,500 of them
+        # on a full shard); knowing the guild makes the lookup one dictionary access.
+        self._guild_of: dict[int, int] = {}
+
+    def remember_guild(self, channel_id: int, guild_id: int) -> None:
+        if len(self._guild_of) >= GUILD_OF_LIMIT:
+            self._guild_of.clear()
+        self._guild_of[channel_id] = guild_id
+
+    def _lookup(self, channel_id: int) -> Any:
+        """The cached channel or thread, found through its guild when we know it."""
+        guild_id = self._guild_of.get(channel_id)
+        if guild_id is not None:
+            guild = self.bot.get_guild(guild_id)
+            if guild is not None:
+                return guild.get_channel_or_thread(channel_id)
+        return self.bot.get_channel(channel_id)
 
     def missing_permissions(self, channel_id: int) -> tuple[str, ...]:
         """What the bot lacks in a channel or thread, as discord.py's cache (kept by Discord's events) says."""
-        channel = self.bot.get_channel(channel_id)
+        channel = self._lookup(channel_id)
         if isinstance(channel, discord.Thread) and channel.parent is not None and channel.guild.me is not None:
             permissions = channel.parent.permissions_for(channel.guild.me)
             return tuple(name for name in THREAD_PERMISSIONS if not getattr(permissions, name))
@@ -144,18 +169,18 @@ class DiscordTransport:
         return ()
 
     def _target(self, channel_id: int) -> Target:
-        return Target.CHANNEL if isinstance(self.bot.get_channel(channel_id), discord.TextChannel) else Target.THREAD
+        return Target.CHANNEL if isinstance(self._lookup(channel_id), discord.TextChannel) else Target.THREAD
 
     def _failure(self, error: discord.HTTPException, channel_id: int, target: Target) -> DeliveryFailure:
         problem = classify(error.status, error.code, target)
-        channel = self.bot.get_channel(channel_id)
+        channel = self._lookup(channel_id)
         if problem == Problem.MISSING_PERMISSIONS and isinstance(channel, discord.Thread) and channel.locked:
             problem = Problem.THREAD_LOST  # a moderator locked the thread: no permission of ours would help
         missing = self.missing_permissions(channel_id) if problem == Problem.MISSING_PERMISSIONS else ()
         return DeliveryFailure(problem, channel_id, f"{error.status} {error.code}: {error.text}"[:300], missing=missing)
 
     def _channel(self, channel_id: int) -> discord.abc.Messageable:
-        channel = self.bot.get_channel(channel_id)
+        channel = self._lookup(channel_id)
         if isinstance(channel, discord.abc.Messageable):
             return channel
         return self.bot.get_partial_messageable(channel_id)
@@ -179,13 +204,22 @@ class DiscordTransport:
 
     async def find_thread(self, channel_id: int, message_id: int) -> int | None:
         """A thread started from a message has the message's id."""
-        if self.bot.get_channel(message_id) is not None:
+        self._inherit_guild(message_id, channel_id)  # if it exists, it is in the parent's guild
+        if self._lookup(message_id) is not None:
             return message_id
         try:
             channel = await self.bot.fetch_channel(message_id)
         except discord.NotFound:
             return None
-        return channel.id if isinstance(channel, discord.Thread) else None
+        if not isinstance(channel, discord.Thread):
+            return None
+        self._inherit_guild(channel.id, channel_id)
+        return channel.id
+
+    def _inherit_guild(self, thread_id: int, parent_id: int) -> None:
+        guild_id = self._guild_of.get(parent_id)
+        if guild_id is not None:
+            self.remember_guild(thread_id, guild_id)
 
     async def _create_thread(self, channel_id: int, message_id: int, name: str) -> int:
         channel = self._channel(channel_id)
@@ -196,8 +230,10 @@ class DiscordTransport:
             thread = await message.create_thread(name=name, auto_archive_duration=THREAD_ARCHIVE_MINUTES)
         except discord.HTTPException as error:
             if error.code == THREAD_ALREADY_CREATED:
+                self._inherit_guild(message_id, channel_id)
                 return message_id
             raise
+        self._inherit_guild(thread.id, channel_id)
         return thread.id
 
     async def _find_poll_message(self, channel_id: int, poll_id: int, since: datetime) -> SentMessage | None:
@@ -268,9 +304,12 @@ class Publisher:
         self._refusals: dict[int, int] = defaultdict(int)  # article id -> payloads Discord refused
         self._channel_guild: dict[int, int] = {}  # channel id -> guild id, for retrying a guild's channels
         self._troubled: set[int] = set()  # subscriptions whose problem this process recorded since the queue was read
+        self._posting_slots = asyncio.Semaphore(POSTING_CONCURRENCY)
         self.alerts = Alerts(bot, database)
         self.retry_base = 2.0  # seconds before the first retry of a channel; doubles per failure
-        self.published: list[int] = []  # article ids posted by this process, in order (for logs and tests)
+        # The latest article ids posted by this process, in order (for logs, tests and the demo); bounded, as the
+        # process runs for months.
+        self.published: deque[int] = deque(maxlen=PUBLISHED_KEPT)
 
     def start(self) -> None:
         if self._task is None:
@@ -316,8 +355,10 @@ class Publisher:
         done = 0
         for item in items:
             self._channel_guild[channel_id] = item.guild_id
+            self.transport.remember_guild(channel_id, item.guild_id)
             try:
-                result = await self.articles.publish(item.article_id)
+                async with self._posting_slots:
+                    result = await self.articles.publish(item.article_id)
             except asyncio.CancelledError:
                 raise
             except DeliveryFailure as failure:

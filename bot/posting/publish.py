@@ -12,6 +12,11 @@ wants threads); one message per poll in the thread (or the channel). Each step i
 A poll becomes OPEN, with `closes_at` = message time + duration, in the same transaction that marks its
 message SENT. When every step is done the feed entry is marked POSTED.
 
+Writes with no Discord request between them share a transaction: the plan is read with the first step's
+intent, a step is marked SENT with the next step's intent (and the last one with the entry POSTED). Five
+transactions for an article with a thread and one poll instead of nine; the order of writes and requests is
+the same, so a crash still leaves each step either not begun, PENDING (maybe sent) or SENT.
+
 A failed step records its problem on its outbox row (bot/posting/delivery.py). When the article message was
 deleted before its thread existed, or the thread is gone, the rows are kept as lost and the article is posted
 anew with a new thread (open polls included), or, if the guild chose `lost_thread: drop`, its polls are closed
@@ -22,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
@@ -51,6 +56,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _PUBLISHED_WITH_ARTICLE = (PollState.DRAFT, PollState.OPEN, PollState.CLOSED)
 LOOKBACK = timedelta(minutes=10)  # clock skew allowance when searching for a message sent after an intent
+POSTED = "posted"  # in ArticlePlan.fresh: this run marked the article's entry POSTED
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,16 @@ class ArticlePlan:
     thread_per_article: bool
     polls: tuple[PollPlan, ...]
     posts: dict[str, PostRecord]
+    fresh: set[str] = field(default_factory=set)  # intents recorded by this run: nothing can have been sent yet
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The step after the current one, whose intent is recorded with the current one's completion."""
+
+    key: str
+    channel_id: int
+    poll: PollPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -201,7 +217,11 @@ class ArticlePublisher:
     async def _publish_once(self, article_id: int) -> PublishResult:
         async with self.database.session() as session:
             plan = await load_plan(session, article_id, self.poll_defaults)
-        resumed = any(not post.sent for post in plan.posts.values())
+            resumed = any(not post.sent for post in plan.posts.values())
+            await self._record_next(session, plan, NextStep(article_key(plan.article_id), plan.channel_id))
+
+        def first_poll(channel_id: int) -> NextStep | None:
+            return NextStep(poll_key(plan.polls[0].poll_id), channel_id, plan.polls[0]) if plan.polls else None
 
         message = await self._ensure_message(
             plan,
@@ -209,16 +229,18 @@ class ArticlePublisher:
             plan.channel_id,
             find=lambda since: self.transport.find_article_message(plan.channel_id, plan.card, since),
             send=lambda nonce: self.transport.send_article_message(plan.channel_id, plan.card, nonce),
+            next_step=NextStep(thread_key(plan.article_id), plan.channel_id) if plan.thread_per_article else first_poll(plan.channel_id),
         )
 
         thread_id: int | None = None
         poll_channel = plan.channel_id
         if plan.thread_per_article:
-            thread_id = await self._ensure_thread(plan, message.message_id)
+            thread_id = await self._ensure_thread(plan, message.message_id, first_poll)
             poll_channel = thread_id
 
         poll_message_ids = []
-        for poll in plan.polls:
+        for index, poll in enumerate(plan.polls):
+            following = plan.polls[index + 1] if index + 1 < len(plan.polls) else None
             sent = await self._ensure_message(
                 plan,
                 poll_key(poll.poll_id),
@@ -226,12 +248,34 @@ class ArticlePublisher:
                 find=lambda since, poll_id=poll.poll_id: self.transport.find_poll_message(poll_channel, poll_id, since),
                 send=lambda nonce, poll_id=poll.poll_id: self.transport.send_poll_message(poll_channel, poll_id, nonce),
                 poll=poll,
+                next_step=NextStep(poll_key(following.poll_id), poll_channel, following) if following else None,
             )
             poll_message_ids.append(sent.message_id)
 
-        async with self.database.session() as session:
-            await mark_article_posted(session, plan.article_id)
+        if POSTED not in plan.fresh:
+            async with self.database.session() as session:
+                await mark_article_posted(session, plan.article_id)
         return PublishResult(plan.article_id, message.message_id, thread_id, tuple(poll_message_ids), resumed)
+
+    async def _record_next(self, session: AsyncSession, plan: ArticlePlan, step: NextStep | None) -> None:
+        """Record the intent of the step that comes next (unless it has a row already), in the caller's
+        transaction; with no next step, the article is posted: mark its entry POSTED."""
+        if step is None:
+            await mark_article_posted(session, plan.article_id)
+            plan.fresh.add(POSTED)
+            return
+        if step.key in plan.posts:
+            return
+        plan.posts[step.key] = await record_intent(
+            session,
+            step.key,
+            guild_id=plan.guild_id,
+            channel_id=step.channel_id,
+            now=self.clock(),
+            article_id=plan.article_id,
+            poll_id=step.poll.poll_id if step.poll else None,
+        )
+        plan.fresh.add(step.key)
 
     async def _ensure_message(
         self,
@@ -242,29 +286,23 @@ class ArticlePublisher:
         find: Callable[[datetime], Awaitable[SentMessage | None]],
         send: Callable[[str], Awaitable[SentMessage]],
         poll: PollPlan | None = None,
+        next_step: NextStep | None = None,
     ) -> SentMessage:
         post = plan.posts.get(key)
         if post is not None and post.sent and post.message_id is not None:
             return SentMessage(post.message_id, post.channel_id, post.sent_at or post.created_at)
         if post is None:
             async with self.database.session() as session:
-                post = await record_intent(
-                    session,
-                    key,
-                    guild_id=plan.guild_id,
-                    channel_id=channel_id,
-                    now=self.clock(),
-                    article_id=plan.article_id,
-                    poll_id=poll.poll_id if poll else None,
-                )
-            found = None  # the intent is new: nothing can have been sent for it
-        else:
-            found = await self._recorded(key, find(post.created_at - LOOKBACK))
+                await self._record_next(session, plan, NextStep(key, channel_id, poll))
+            post = plan.posts[key]
+        # An intent this run recorded is new: nothing can have been sent for it, so nothing to look for.
+        found = None if key in plan.fresh else await self._recorded(key, find(post.created_at - LOOKBACK))
         sent = found if found is not None else await self._recorded(key, send(post.nonce))
         async with self.database.session() as session:
             await mark_sent(session, key, message_id=sent.message_id, sent_at=sent.created_at, channel_id=sent.channel_id)
             if poll is not None:
                 await open_poll(session, poll.poll_id, sent.created_at)
+            await self._record_next(session, plan, next_step)
         plan.posts[key] = PostRecord(
             key=key,
             guild_id=plan.guild_id,
@@ -277,18 +315,18 @@ class ArticlePublisher:
         )
         return sent
 
-    async def _ensure_thread(self, plan: ArticlePlan, message_id: int) -> int:
+    async def _ensure_thread(
+        self, plan: ArticlePlan, message_id: int, first_poll: Callable[[int], NextStep | None]
+    ) -> int:
         key = thread_key(plan.article_id)
         post = plan.posts.get(key)
         if post is not None and post.sent and post.message_id is not None:
             return post.message_id
         if post is None:
             async with self.database.session() as session:
-                post = await record_intent(
-                    session, key, guild_id=plan.guild_id, channel_id=plan.channel_id, now=self.clock(), article_id=plan.article_id
-                )
-            thread_id = None
-        else:
+                await self._record_next(session, plan, NextStep(key, plan.channel_id))
+        thread_id = None
+        if key not in plan.fresh:
             thread_id = await self._recorded(key, self.transport.find_thread(plan.channel_id, message_id))
         if thread_id is None:
             thread_id = await self._recorded(
@@ -299,6 +337,7 @@ class ArticlePublisher:
             article = await session.get(Article, plan.article_id)
             if article is not None:
                 article.thread_id = thread_id
+            await self._record_next(session, plan, first_poll(thread_id))
         return thread_id
 
 

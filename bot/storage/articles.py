@@ -13,7 +13,8 @@ from bot.questions.model import PollDraft, PollKind, best_drafts
 from bot.storage.models import Article, EntryState, FeedSubscription, GuildSettings, Poll, PollOption, PollState, SeenEntry
 from bot.shards import ShardPlan
 from bot.storage.ownership import owned_guilds
-from bot.storage.settings import GuildConfig
+from bot.config import PollSettings
+from bot.storage.settings import GuildConfig, load_guild_configs
 
 MAX_POLLS_PER_ARTICLE = 10
 MAX_OPTIONS_PER_POLL = 20
@@ -36,14 +37,87 @@ async def store_article(
     The caller commits; the entry stays PENDING (it is posted by the publisher) unless the article was a
     duplicate, which is marked POSTED so it is never posted twice in one guild.
     """
-    url = (article.url or entry.url or "")[:2048]
+    url = _article_url(entry, article)
     existing = await find_article(session, subscription.guild_id, url)
     if existing is not None:
-        entry.article_id = existing.id
-        entry.state = EntryState.POSTED
-        entry.last_error = None
+        _mark_duplicate(entry, existing.id)
         await session.flush()
         return None
+    row = _article_row(entry, subscription, article, drafts, config)
+    session.add(row)
+    await session.flush()
+    entry.article_id = row.id
+    entry.last_error = None
+    await session.flush()
+    return row
+
+
+async def store_articles(
+    session: AsyncSession, entry_ids: Sequence[int], article: ArticleText, drafts: Sequence[PollDraft], defaults: PollSettings
+) -> int:
+    """One article read once, stored for every guild waiting for it (`entry_ids`: their PENDING entries), in a
+    handful of statements however many guilds: entries, subscriptions, guild settings and the guilds that already
+    have the article are each read in one query, and the articles, polls and options are inserted in batches.
+    Entries already built or no longer pending are left alone. The caller commits; returns how many were stored."""
+    entries = [
+        entry for entry in await session.scalars(select(SeenEntry).where(SeenEntry.id.in_(entry_ids)).order_by(SeenEntry.id))
+        if entry.article_id is None and entry.state == EntryState.PENDING
+    ]
+    if not entries:
+        return 0
+    subscriptions = {
+        subscription.id: subscription
+        for subscription in await session.scalars(
+            select(FeedSubscription).where(FeedSubscription.id.in_({entry.subscription_id for entry in entries}))
+        )
+    }
+    entries = [entry for entry in entries if entry.subscription_id in subscriptions]
+    guild_ids = {subscriptions[entry.subscription_id].guild_id for entry in entries}
+    configs = await load_guild_configs(session, guild_ids, defaults)
+    urls = {_article_url(entry, article) for entry in entries}
+    existing: dict[tuple[int, str], int] = {
+        (guild_id, url): article_id
+        for article_id, guild_id, url in await session.execute(
+            select(Article.id, Article.guild_id, Article.url).where(Article.url.in_(urls), Article.guild_id.in_(guild_ids))
+        )
+    }
+    created: dict[tuple[int, str], Article] = {}
+    duplicates: list[tuple[SeenEntry, tuple[int, str]]] = []
+    built: list[tuple[SeenEntry, Article]] = []
+    for entry in entries:
+        subscription = subscriptions[entry.subscription_id]
+        key = (subscription.guild_id, _article_url(entry, article))
+        if key in existing or key in created:
+            duplicates.append((entry, key))
+            continue
+        created[key] = _article_row(entry, subscription, article, drafts, configs[subscription.guild_id])
+        built.append((entry, created[key]))
+    session.add_all(created.values())
+    await session.flush()  # one batched INSERT … RETURNING per table
+    for entry, row in built:
+        entry.article_id = row.id
+        entry.last_error = None
+    for entry, key in duplicates:
+        _mark_duplicate(entry, existing[key] if key in existing else created[key].id)
+    return len(created)
+
+
+def _article_url(entry: SeenEntry, article: ArticleText) -> str:
+    return (article.url or entry.url or "")[:2048]
+
+
+def _mark_duplicate(entry: SeenEntry, article_id: int) -> None:
+    """The guild already has this article (another feed brought it): never posted twice in one guild."""
+    entry.article_id = article_id
+    entry.state = EntryState.POSTED
+    entry.last_error = None
+
+
+def _article_row(
+    entry: SeenEntry, subscription: FeedSubscription, article: ArticleText, drafts: Sequence[PollDraft], config: GuildConfig
+) -> Article:
+    """The Article row with its polls (DRAFT, or PROPOSED when the guild reviews them) and their options."""
+    url = _article_url(entry, article)
     row = Article(
         guild_id=subscription.guild_id,
         subscription_id=subscription.id,
@@ -80,11 +154,6 @@ async def store_article(
             PollOption(position=index, label=label[:55]) for index, label in enumerate(draft.options[:MAX_OPTIONS_PER_POLL])
         ]
         row.polls.append(poll)
-    session.add(row)
-    await session.flush()
-    entry.article_id = row.id
-    entry.last_error = None
-    await session.flush()
     return row
 
 

@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+POSTGRES_POOL_SIZE = 15
+POSTGRES_POOL_OVERFLOW = 10
 
 
 def displayable_url(url: str) -> str:
@@ -44,6 +46,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # Feed fetches (16 at once), posts (10 at once) and votes each hold a connection for a moment. With
+    # SQLAlchemy's default of 5 kept connections, every burst opened and closed overflow connections (a
+    # PostgreSQL login each); 15 kept and 10 more at peak stay well under PostgreSQL's default of 100 for a
+    # few processes.
+    kwargs.setdefault("pool_size", POSTGRES_POOL_SIZE)
+    kwargs.setdefault("max_overflow", POSTGRES_POOL_OVERFLOW)
     return create_async_engine(url, **kwargs)
 
 

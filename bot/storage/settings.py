@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -108,7 +109,17 @@ def parse_digest(raw: str) -> str | None:
 
 
 async def load_guild_config(session: AsyncSession, guild_id: int, defaults: PollSettings) -> GuildConfig:
-    row = await session.get(GuildSettings, guild_id)
+    return guild_config(guild_id, await session.get(GuildSettings, guild_id), defaults)
+
+
+async def load_guild_configs(session: AsyncSession, guild_ids: Iterable[int], defaults: PollSettings) -> dict[int, GuildConfig]:
+    """Many guilds' settings in one query (an article stored for hundreds of guilds at once)."""
+    wanted = set(guild_ids)
+    rows = {row.guild_id: row for row in await session.scalars(select(GuildSettings).where(GuildSettings.guild_id.in_(wanted)))}
+    return {guild_id: guild_config(guild_id, rows.get(guild_id), defaults) for guild_id in wanted}
+
+
+def guild_config(guild_id: int, row: GuildSettings | None, defaults: PollSettings) -> GuildConfig:
     if row is None:
         return GuildConfig(
             guild_id=guild_id,

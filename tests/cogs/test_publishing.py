@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.cogs.client import ReaderBot
+from bot.cogs.publisher import POSTING_CONCURRENCY
+from bot.posting.publish import PublishResult
 from bot.storage.models import DiscordPost, PostState
 from e2e.harness import BlogServer, SandboxWorld, wait_until
 
@@ -92,3 +94,35 @@ async def test_an_article_discord_keeps_refusing_is_given_up_and_the_next_one_po
 
 async def _all_done(states) -> bool:  # type: ignore[no-untyped-def]
     return all(state != "pending" for _, state, _ in await states())
+
+
+async def test_many_guilds_post_side_by_side_but_a_few_at_a_time(running_bot: ReaderBot, world: SandboxWorld, blog: BlogServer) -> None:
+    """An article followed in many guilds goes out in every one of them, several guilds at once but never more than
+    POSTING_CONCURRENCY: all at once, hundreds of guilds met Discord's global limit together, and posts that met
+    five 429s in a row were given up and backed off."""
+    sandbox = world.sandbox
+    guilds = [sandbox.add_guild(f"Guild {index}") for index in range(3 * POSTING_CONCURRENCY)]
+    channels = [sandbox.add_channel(guild, "articles") for guild in guilds]
+    await wait_until(lambda: all(running_bot.get_channel(channel.id) for channel in channels), 10, "channels known to the bot")
+    for guild, channel in zip(guilds, channels, strict=True):
+        await running_bot.feed_service.subscribe(guild_id=guild.id, channel_id=channel.id, url=blog.feed_url)
+    sandbox.set_global_rate_limit(20)  # posts wait for Discord, so they overlap
+    articles = running_bot.publisher.articles
+    post_one = articles.publish
+    in_flight: list[int] = []
+    most = 0
+
+    async def counted(article_id: int) -> PublishResult:
+        nonlocal most
+        in_flight.append(article_id)
+        most = max(most, len(in_flight))
+        try:
+            return await post_one(article_id)
+        finally:
+            in_flight.remove(article_id)
+
+    articles.publish = counted  # type: ignore[method-assign]
+    blog.add_post("everywhere", "Everywhere", ["Nothing to ask."])
+    await sandbox.wait_until(lambda: all(sandbox.threads(channel) for channel in channels), 30, "a thread in every guild")
+    assert [len([m for m in sandbox.messages(channel) if m.embeds]) for channel in channels] == [1] * len(channels)
+    assert 1 < most <= POSTING_CONCURRENCY

@@ -13,7 +13,7 @@ from bot.config import PollSettings
 from bot.polls.closing import poll_for_message
 from bot.posting.outbox import article_key, mark_sent, poll_key, record_intent
 from bot.questions.model import PollDraft, PollKind
-from bot.storage.articles import publishing_queue, store_article
+from bot.storage.articles import publishing_queue, store_article, store_articles
 from bot.storage.database import Database
 from bot.storage.delivery import (
     clear_subscription_problem,
@@ -173,3 +173,45 @@ async def test_summary_without_files_is_told_once_and_a_posting_problem_wins(dat
         assert await record_attach_problem(session, article_id, 30, NOW) is None  # the posting problem stays shown
         row = await session.get(FeedSubscription, subscription_id)
         assert row.delivery_problem == "missing_permissions"
+
+
+async def test_one_article_is_stored_for_many_guilds_in_one_go(database: Database) -> None:
+    """store_articles: one row per waiting guild with that guild's poll settings; a guild that already has the
+    article (through another feed) gets its entry marked posted, and an entry already built is left alone."""
+    url = "https://blog.example/posts/shared/"
+    text = ArticleText(url=url, entry_id=url, title="Shared", author=None, published=NOW, language="de", image=None,
+                       blocks=[Block("paragraph", "Text.")], excerpt="Excerpt")
+    feed = Feed(url="https://blog.example/shared.xml")
+    async with database.session() as session:
+        session.add(GuildSettings(guild_id=2, poll_duration_seconds=120))
+        subscriptions = [
+            FeedSubscription(guild_id=guild, channel_id=guild * 10, feed_url=feed.url, feed=feed, title="Blog")
+            for guild in (1, 2, 3, 4)
+        ]
+        session.add_all(subscriptions)
+        await session.flush()
+        entries = [
+            SeenEntry(subscription_id=s.id, entry_key="s".ljust(64, "k"), entry_id=url, url=url, state=EntryState.PENDING)
+            for s in subscriptions
+        ]
+        session.add_all(entries)
+        await session.flush()
+        entry_ids = [entry.id for entry in entries]
+    _, earlier, _ = await _article(database, 3, 30, slug="shared")  # guild 3 has it already, from another feed
+    async with database.session() as session:
+        built = await session.get(SeenEntry, entry_ids[3])
+        built.article_id = earlier
+    async with database.session() as session:
+        stored = await store_articles(session, entry_ids, text, DRAFTS, PollSettings(duration=3600))
+    assert stored == 2
+    async with database.session() as session:
+        rows = {entry.id: entry for entry in await session.scalars(select(SeenEntry).where(SeenEntry.id.in_(entry_ids)))}
+        durations = dict((await session.execute(
+            select(Article.guild_id, Poll.duration_seconds).join(Poll, Poll.article_id == Article.id).where(Article.url == url)
+        )).all())
+        options = await session.scalar(select(func.count()).select_from(PollOption).join(Poll).join(Article).where(Article.url == url))
+    assert durations == {1: 3600, 2: 120, 3: 3600}  # guild 3's poll is the earlier article's own
+    assert options == 3 * 3
+    assert rows[entry_ids[0]].article_id is not None and rows[entry_ids[0]].state == EntryState.PENDING
+    assert (rows[entry_ids[2]].article_id, rows[entry_ids[2]].state) == (earlier, EntryState.POSTED)
+    assert (rows[entry_ids[3]].article_id, rows[entry_ids[3]].state) == (earlier, EntryState.PENDING)  # left alone

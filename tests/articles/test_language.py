@@ -38,3 +38,39 @@ def test_first_supported_declaration_wins() -> None:
     german = "Die Bahn fährt heute später ab, weil das Wetter schlecht ist."
     assert choose_language("fr", None, "en-US", text=german) == "en"
     assert choose_language(None, "", "it", text=german) == "de"
+
+
+def test_function_words_agree_with_the_pages_on_real_sentences() -> None:
+    """Every labelled question of the real-page corpus (tests/fixtures/realpages, pages nobody here wrote): where
+    the function-word vote decides, it names the page's language. The one exception allowed is the English
+    donation line on a German page, which is English."""
+    import json
+    from pathlib import Path
+
+    from bot.articles.language import function_word_vote
+
+    decided, disagreeing = 0, []
+    for label in sorted((Path(__file__).parent.parent / "fixtures" / "realpages" / "labels").glob("*.json")):
+        page = json.loads(label.read_text(encoding="utf-8"))
+        for item in page["polls"] + page["not_polls"]:
+            voted = function_word_vote(item["text"])
+            if voted is not None:
+                decided += 1
+                if voted != page["language"]:
+                    disagreeing.append(item["text"])
+    print(f"[language] function-word vote decided {decided} labelled sentences; disagreeing: {disagreeing}")
+    assert decided >= 900
+    assert disagreeing == ["If you enjoyed reading this post – would you consider supporting our work?"]
+
+
+def test_an_article_is_told_without_loading_the_ngram_model() -> None:
+    from bot.articles import language
+
+    article = ("Wir haben in diesem Jahr viel über die Vier-Tage-Woche gelesen. Die meisten Firmen, die es "
+               "ausprobiert haben, wollen nicht mehr zurück. Aber ist das auch für kleine Teams machbar?")
+    language._identifier.cache_clear()
+    assert detect_language(article) == "de"
+    assert detect_language("Most teams that tried it do not want to go back, and that is worth a look.") == "en"
+    assert language._identifier.cache_info().currsize == 0  # the 50 MB model stays unloaded
+    assert detect_language("Ceci est un texte en français, ni allemand ni anglais.") in ("de", "en")
+    assert language._identifier.cache_info().currsize == 1  # a text the vote cannot tell goes to the model

@@ -124,6 +124,12 @@ async def test_editors_review_edit_add_and_delete(world: SandboxWorld, blog: Blo
     forged_form = await sandbox.submit_modal(outsider, f"rb:poll-edit:{first}", {"question": "Hijacked?", "options": ""},
                                              crafted=True, channel=elsewhere)
     assert "does not exist" in await _answer(forged_form)
+    # ... and clicking this guild's review buttons, forged onto a message of the bot in their own guild.
+    theirs = sandbox.create_message(elsewhere, world.bot.user, {"content": "Hello from elsewhere"})
+    for forged in (f"rb:review:approve:{first}", f"rb:review:all:{_states(bot_database_url, url)[0][0]}",
+                   f"rb:poll-delete:yes:{first}"):
+        text = await _answer(await sandbox.click_button(outsider, theirs, forged, crafted=True))
+        assert "does not belong to a poll or proposal of this server" in text, text
     assert [s[1] for s in _states(bot_database_url, url)] == ["proposed"] * 3
 
     # Drop the open question; edit the choice poll (bad option texts first), then approve all.

@@ -76,6 +76,10 @@ class VoteBatcher:
             self._closing = False
             self._worker = asyncio.create_task(self._run(), name="vote-batcher")
 
+    async def warm_up(self) -> None:
+        """The writer's connection opened and its statements run once, rolled back (before clicks arrive)."""
+        await self.writer.warm_up()
+
     async def stop(self) -> None:
         """Commit what is queued, then stop; later submits are refused."""
         self._closing = True

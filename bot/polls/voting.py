@@ -117,6 +117,9 @@ class OptionLabels:
         self.max_polls = max_polls
         self._by_poll: dict[int, dict[int, str]] = {}
 
+    def __contains__(self, poll_id: object) -> bool:
+        return poll_id in self._by_poll
+
     def forget(self, poll_ids: Iterable[int]) -> None:
         """An editor changed these polls' options (only possible before their first vote): read them again."""
         for poll_id in poll_ids:

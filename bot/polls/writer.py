@@ -39,6 +39,10 @@ class VoteWriter(Protocol):
 
     async def write(self, requests: Sequence[VoteRequest]) -> list[VoteResult]: ...
 
+    async def warm_up(self) -> None:
+        """Open the connection and run the batch's statements once in a transaction that is rolled back, so that
+        the first click after a start costs what the thousandth does (nothing is left behind)."""
+
     async def close(self) -> None: ...
 
 
@@ -58,6 +62,11 @@ class SessionVoteWriter:
             policy=self.policy,
             stats=self.stats,
         )
+
+    async def warm_up(self) -> None:
+        async with self.database.sessionmaker() as session:
+            await cast_votes(session, [VoteRequest(0, 0, 0, 0)], option_labels=self.option_labels)
+            await session.rollback()
 
     async def close(self) -> None:
         return None
@@ -93,7 +102,7 @@ class SqliteVoteWriter:
             self._connection = connection
         return self._connection
 
-    def _apply(self, requests: Sequence[VoteRequest]) -> list[VoteResult]:
+    def _apply(self, requests: Sequence[VoteRequest], *, commit: bool = True) -> list[VoteResult]:
         connection = self._connect()
         connection.execute("BEGIN IMMEDIATE")  # the write lock before the first read
         try:
@@ -131,7 +140,7 @@ class SqliteVoteWriter:
                     f"INSERT INTO votes (poll_id, guild_id, member_id, option_id, created_at, updated_at) VALUES {values}",
                     [value for row in changes.inserts for value in (*row, stamp, stamp)],
                 )
-            connection.execute("COMMIT")
+            connection.execute("COMMIT" if commit else "ROLLBACK")
         except BaseException:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
@@ -161,6 +170,10 @@ class SqliteVoteWriter:
             self._commits_since_checkpoint = 0
             self._checkpoint = asyncio.create_task(self._run_checkpoint())
         return results
+
+    async def warm_up(self) -> None:
+        """Open the connection (WAL mode, pragmas) and run the read on a poll that does not exist, rolled back."""
+        self._apply([VoteRequest(0, 0, 0, 0)], commit=False)
 
     async def _run_checkpoint(self) -> None:
         try:
@@ -201,8 +214,13 @@ def passive_checkpoint(path: str) -> None:
 
 
 def vote_writer_for(database: Database, policy: RetryPolicy = RetryPolicy()) -> VoteWriter:
-    """The dedicated SQLite writer for a SQLite file, the session writer otherwise (PostgreSQL, in-memory)."""
+    """The dedicated SQLite writer for a SQLite file, the PostgreSQL writer (bot/polls/pg_writer.py) on
+    PostgreSQL with asyncpg, the session writer otherwise (in-memory SQLite)."""
     url = make_url(database.url)
     if database.is_sqlite and url.database not in (None, "", ":memory:") and "mode=memory" not in str(url):
         return SqliteVoteWriter(database.url, policy)
+    if database.engine.dialect.name == "postgresql" and database.engine.dialect.driver == "asyncpg":
+        from bot.polls.pg_writer import PostgresVoteWriter
+
+        return PostgresVoteWriter(database, policy)
     return SessionVoteWriter(database, policy)

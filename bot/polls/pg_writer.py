@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.polls.retry import RetryPolicy, RetryStats, StorageBusy
-from bot.polls.voting import OptionLabels, VoteChanges, VoteRequest, VoteResult, collect_state, decide_votes
+from bot.polls.voting import WARM_UP_CLICK, OptionLabels, VoteChanges, VoteRequest, VoteResult, collect_state, decide_votes
 from bot.storage.database import Database
 from bot.storage.models import utcnow
 
@@ -146,10 +146,10 @@ class PostgresVoteWriter:
                 await asyncio.sleep(backoff * (0.5 + random.random()))
                 backoff = min(backoff * 2, self.policy.max_backoff)
 
-    async def warm_up(self) -> None:
-        """Open the connection and prepare the three statements, in a transaction that is rolled back (a click on
-        a poll that does not exist: nothing is read, nothing is written)."""
-        await self._apply([VoteRequest(0, 0, 0, 0)], commit=False)
+    async def warm_up(self, requests: Sequence[VoteRequest] = (WARM_UP_CLICK,)) -> list[VoteResult]:
+        """Open the connection and prepare the three statements, in a transaction that is rolled back (by default
+        a click on a poll that does not exist: nothing is read, nothing is written)."""
+        return await self._apply(requests, commit=False)
 
     async def close(self) -> None:
         connection, self._connection, self._driver = self._connection, None, None

@@ -71,6 +71,8 @@ class VoteReceipt:
 
 VoteResult = VoteReceipt | ReaderBotError
 
+WARM_UP_CLICK = VoteRequest(0, 0, 0, 0)  # no poll has id 0: applied in a warm-up, it reads and writes nothing
+
 
 @dataclass(frozen=True)
 class _PollRow:

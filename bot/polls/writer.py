@@ -25,7 +25,7 @@ from typing import Protocol
 from sqlalchemy.engine import make_url
 
 from bot.polls.retry import RetryPolicy, RetryStats, StorageBusy, run_write
-from bot.polls.voting import OptionLabels, VoteRequest, VoteResult, cast_votes, collect_state, decide_votes
+from bot.polls.voting import WARM_UP_CLICK, OptionLabels, VoteRequest, VoteResult, cast_votes, collect_state, decide_votes
 from bot.storage.database import Database
 from bot.storage.models import utcnow
 
@@ -39,9 +39,10 @@ class VoteWriter(Protocol):
 
     async def write(self, requests: Sequence[VoteRequest]) -> list[VoteResult]: ...
 
-    async def warm_up(self) -> None:
-        """Open the connection and run the batch's statements once in a transaction that is rolled back, so that
-        the first click after a start costs what the thousandth does (nothing is left behind)."""
+    async def warm_up(self, requests: Sequence[VoteRequest] = (WARM_UP_CLICK,)) -> list[VoteResult]:
+        """Open the connection and apply `requests` (by default a click on a poll that does not exist) in a
+        transaction that is rolled back, so that the first click after a start costs what the thousandth does
+        and nothing is left behind."""
 
     async def close(self) -> None: ...
 
@@ -63,10 +64,11 @@ class SessionVoteWriter:
             stats=self.stats,
         )
 
-    async def warm_up(self) -> None:
+    async def warm_up(self, requests: Sequence[VoteRequest] = (WARM_UP_CLICK,)) -> list[VoteResult]:
         async with self.database.sessionmaker() as session:
-            await cast_votes(session, [VoteRequest(0, 0, 0, 0)], option_labels=self.option_labels)
+            results = await cast_votes(session, requests, option_labels=self.option_labels)
             await session.rollback()
+        return results
 
     async def close(self) -> None:
         return None
@@ -171,9 +173,10 @@ class SqliteVoteWriter:
             self._checkpoint = asyncio.create_task(self._run_checkpoint())
         return results
 
-    async def warm_up(self) -> None:
-        """Open the connection (WAL mode, pragmas) and run the read on a poll that does not exist, rolled back."""
-        self._apply([VoteRequest(0, 0, 0, 0)], commit=False)
+    async def warm_up(self, requests: Sequence[VoteRequest] = (WARM_UP_CLICK,)) -> list[VoteResult]:
+        """Open the connection (WAL mode, pragmas) and apply `requests` (by default a click on a poll that does not
+        exist), rolled back."""
+        return self._apply(requests, commit=False)
 
     async def _run_checkpoint(self) -> None:
         try:

@@ -175,8 +175,20 @@ class SqliteVoteWriter:
 
     async def warm_up(self, requests: Sequence[VoteRequest] = (WARM_UP_CLICK,)) -> list[VoteResult]:
         """Open the connection (WAL mode, pragmas) and apply `requests` (by default a click on a poll that does not
-        exist), rolled back."""
-        return self._apply(requests, commit=False)
+        exist), rolled back. Then one commit that changes nothing (the header's user_version set to itself): the
+        previous process's clean close removed the WAL, and the first commit into a new one should not be a
+        click's."""
+        results = self._apply(requests, commit=False)
+        connection = self._connect()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            (version,) = connection.execute("PRAGMA user_version").fetchone()
+            connection.execute(f"PRAGMA user_version = {int(version)}")
+            connection.execute("COMMIT")
+        except sqlite3.OperationalError:  # locked by another connection right now: the first click will do it
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+        return results
 
     async def _run_checkpoint(self) -> None:
         try:

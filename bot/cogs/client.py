@@ -55,6 +55,7 @@ EXTENSIONS = (
 MAX_TICK_SECONDS = 5.0
 CLOSE_GRACE_SECONDS = 5.0  # how long a clean shutdown waits for cancelled work to roll back
 WARM_CONNECTIONS = 2  # pooled connections opened before connecting (the vote writer keeps its own on top)
+WARM_HTTP_CONNECTIONS = 32  # keep-alive connections to the REST host opened before connecting (answers to clicks)
 
 
 def bot_intents() -> discord.Intents:
@@ -157,6 +158,7 @@ class ReaderBot(commands.AutoShardedBot):
         the first second after every start paid for all of that while clicks waited (issue 11). A failure is
         logged and the bot starts anyway: the first clicks then pay for what is missing."""
         started = time.perf_counter()
+        await self._warm_http_connections()
         try:
             connections = await asyncio.gather(*(self.database.engine.connect() for _ in range(WARM_CONNECTIONS)))
             for connection in connections:
@@ -170,6 +172,30 @@ class ReaderBot(commands.AutoShardedBot):
             return
         self.warmed_up_at = time.monotonic()
         log.info("warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
+
+    async def _warm_http_connections(self) -> None:
+        """Keep-alive connections to the REST host in discord.py's connection pool, before clicks arrive.
+
+        Each answer to a click is a request; a burst of clicks right after a start found the pool empty and opened
+        a connection per answer in flight (on Discord, each with a TLS handshake), which made the first seconds
+        after every restart the slowest (issue 11). Requests of our own through discord.py's connector (its public
+        `http.connector`, shared by a session of ours) leave their connections in that pool: the unauthenticated
+        GET /gateway, a few at once. Failures only mean a colder start."""
+        connector = getattr(self.http, "connector", None)
+        if not isinstance(connector, aiohttp.BaseConnector) or connector.closed:
+            return
+        url = f"{self.settings.discord.api_base.rstrip('/')}/gateway"
+
+        async def fetch(session: aiohttp.ClientSession) -> None:
+            async with session.get(url) as response:
+                await response.read()
+
+        try:
+            async with aiohttp.ClientSession(connector=connector, connector_owner=False,
+                                             timeout=aiohttp.ClientTimeout(total=5)) as session:
+                await asyncio.gather(*(fetch(session) for _ in range(WARM_HTTP_CONNECTIONS)))
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+            log.info("could not open connections to %s ahead of clicks: %s", url, type(error).__name__)
 
     async def _start_background_work(self) -> None:
         await self.wait_until_ready()

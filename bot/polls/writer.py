@@ -165,6 +165,7 @@ class SqliteVoteWriter:
                     log.warning("database stayed busy for %.1f s; giving up on this write", self.policy.budget_seconds)
                     raise StorageBusy("the database is busy") from error
                 self.stats.retries += 1
+                log.info("database busy (%s); retrying the batch of %d votes in %.0f ms", error, len(requests), backoff * 1000)
                 await asyncio.sleep(backoff * (0.5 + random.random()))
                 backoff = min(backoff * 2, self.policy.max_backoff)
         self._commits_since_checkpoint += 1

@@ -125,7 +125,7 @@ class LoopWatchdog:
         self._due = 0.0  # when the heartbeat should run next (perf_counter)
         self._cpu_at_beat = 0.0  # the loop thread's CPU time when the heartbeat was scheduled
         self._samples: list[str] = []  # what the thread saw running while the heartbeat was overdue
-        self._runnable_samples = 0  # of the samples in a callback, those taken while the loop thread was runnable
+        self._asleep_samples = 0  # samples in a callback taken while the loop thread was not runnable
         self._loop_native_id = 0
         # collector passes over the threshold since the last heartbeat: (generation, seconds, CPU seconds, freed, where)
         self._long_collections: list[tuple[int, float, float, int, str]] = []
@@ -180,7 +180,7 @@ class LoopWatchdog:
         if late > self.threshold:
             self._report(late, time.thread_time() - self._cpu_at_beat)
         self._samples = []
-        self._runnable_samples = 0
+        self._asleep_samples = 0
         self._long_collections = []
         self._schedule()
 
@@ -188,13 +188,13 @@ class LoopWatchdog:
         causes = [self._describe_collections()] if self._long_collections else []
         working = [sample for sample in self._samples if not sample.startswith(IDLE)]
         causes += working
-        if cpu < blocked / 2 and (not working or self._runnable_samples == len(working)):
-            # The loop thread mostly did not run, and whenever the watchdog could look it was waiting for events,
-            # or runnable in the middle of a callback (not sleeping in a blocking call, which would show as
-            # state S or D): the process waited for a CPU.
-            causes.insert(0, "waiting for a CPU (the machine is busy)")
         if len({sample.split(" at ")[0] for sample in working}) > 1 and not self._long_collections:
             causes.insert(0, "many callbacks in one loop round")  # no single one: the loop is behind
+        if cpu < blocked / 2 and not self._asleep_samples:
+            # The loop thread mostly did not run, and whenever the watchdog could look it was waiting for events,
+            # or runnable in the middle of a callback (not asleep in a blocking call, which shows as state S or D):
+            # the process waited for a CPU, whatever else ran in that round.
+            causes.insert(0, "waiting for a CPU (the machine is busy)")
         what = "; ".join(causes) if causes else "callbacks each too short to be seen (a busy loop round)"
         stats = self.stats
         stats.blocks += 1
@@ -248,7 +248,7 @@ class LoopWatchdog:
             idle = frame is not None and frame.f_code.co_name in ("select", "poll") and frame.f_code.co_filename.endswith("selectors.py")
             sample = IDLE if idle else describe_stack(frame)
             del frame
-            if not idle and thread_state(self._loop_native_id) == "R":
-                self._runnable_samples += 1  # on a CPU or waiting for one; not in a blocking call
+            if not idle and thread_state(self._loop_native_id) != "R":
+                self._asleep_samples += 1  # in a blocking call (or no /proc to tell): not waiting for a CPU
             if sample not in self._samples:
                 self._samples.append(sample)

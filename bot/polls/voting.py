@@ -272,6 +272,21 @@ def decide_votes(
     return changes
 
 
+async def warm_up_clicks(session: AsyncSession, repeat: int = 6) -> list[VoteRequest]:
+    """Clicks for a warm-up that must go the whole way (read rows, decide, write): on an option of some open poll,
+    by member 0 (no member has that id), `repeat` times; a click on no poll when there is no open poll. PostgreSQL
+    plans a prepared statement afresh for each of its first five executions, hence the repeats. Only for a
+    transaction that is rolled back."""
+    row = (await session.execute(
+        select(Poll.guild_id, Poll.id, PollOption.id).join(PollOption, PollOption.poll_id == Poll.id)
+        .where(Poll.state == PollState.OPEN).order_by(Poll.id.desc()).limit(1)
+    )).first()
+    if row is None:
+        return [WARM_UP_CLICK]
+    guild_id, poll_id, option_id = row
+    return [VoteRequest(guild_id, poll_id, option_id, 0)] * repeat
+
+
 async def cast_vote(session: AsyncSession, request: VoteRequest, *, now: datetime | None = None) -> VoteReceipt:
     """One click; raises the domain error that refused it."""
     (result,) = await cast_votes(session, [request], now=now)

@@ -467,6 +467,17 @@ async def measure_rate(sandbox: Any, bot: Contender, rate: float, count: int) ->
         result.p99_ms = latencies[min(len(latencies) - 1, int(round(0.99 * len(latencies))) - 1)]
 
 
+def split_latencies(offsets: list[tuple[float, float]], first_second: bool) -> str:
+    """p50/p99/max of the click latencies in (or after) the first second of each fixed-rate half: for
+    reader-bot the first second after a restart (each of its halves follows one)."""
+    latencies = sorted(latency for latency, offset in offsets if (offset < 1.0) == first_second)
+    if not latencies:
+        return "no clicks"
+    p99 = latencies[min(len(latencies) - 1, int(round(0.99 * len(latencies))) - 1)]
+    return (f"p50 {statistics.median(latencies):.1f} ms, p99 {p99:.1f} ms, max {latencies[-1]:.1f} ms "
+            f"({len(latencies)} clicks)")
+
+
 # ----- what members were told, and what the database holds ------------------------------------------------------
 
 
@@ -694,7 +705,8 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
     config = workdir / "config.toml"
     config.write_text(
         f'[discord]\ntoken = "{TOKEN}"\napi_base = "{urls.api_base}"\ngateway_url = "{urls.gateway_url}"\n'
-        f'[database]\nurl = "{database_url}"\n[feeds]\npoll_interval = "1h"\n', encoding="utf-8")
+        f'[database]\nurl = "{database_url}"\n[feeds]\npoll_interval = "1h"\n'
+        f'[runtime]\nloop_watchdog = {"false" if args.no_loop_watchdog else "true"}\n', encoding="utf-8")
     for bot, style in ((listener, "listener"), (dynamic, "dynamic")):
         bot.command = [sys.executable, str(Path(__file__).resolve()), "--bare-bot", urls.api_base, urls.gateway_url,
                        style, bot.account.token]
@@ -780,6 +792,9 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
         print(f"{result.name:24} {result.saturation_per_s:>5.0f} /s ({rounds:>13}) {result.p50_ms:>8.1f} ms "
               f"{result.p99_ms:>8.1f} ms {result.rate_achieved:>6.0f}/s {result.longest_stall_ms:>11.1f} ms "
               f"{result.unacknowledged:>12} {result.deferred:>9} {result.cpu_ms_per_click:>11.2f} ms")
+    for bot in bots:
+        print(f"{bot.name:24} at the fixed rate: first second of each half {split_latencies(bot.offsets, True)}; "
+              f"afterwards {split_latencies(bot.offsets, False)}")
     slowest = [offset for latency, offset in reader.offsets if latency >= reader_result.p99_ms]
     early = sum(1 for offset in slowest if offset < 1.0)
     print(f"reader-bot's slowest 1% at the fixed rate: {early} of {len(slowest)} in the first second after its (re)start")
@@ -826,6 +841,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--spacing", type=int, default=600,
                         help="clicks between two clicks of one member on one poll, at least")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-loop-watchdog", action="store_true",
+                        help="run reader-bot without its loop watchdog (to measure the watchdog's own cost)")
     return parser.parse_args(argv)
 
 

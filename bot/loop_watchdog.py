@@ -3,12 +3,15 @@
 Every click waits as long as the loop is blocked, so a bot answering hundreds of clicks a second must never hold
 it for long, and when it does, the log must say what held it. asyncio names slow callbacks only in debug mode,
 which records a stack for every future and task and is far too costly to keep on. This watchdog is cheap enough for
-production (a timer on the loop every few milliseconds, a thread waking as often, two calls per collection):
+production (a timer on the loop every few milliseconds, a thread waking when the timer could be overdue, two calls
+per collection; `benchmarks/loop_watchdog.py` measured 0.5-3.6% of a busy loop's throughput on a shared 2-core
+machine whose rounds without it differed by 12-25%, i.e. within the noise):
 
 - on the loop, a heartbeat timer notes when it last ran; when it runs late by more than `threshold`, the loop was
   blocked at least that long, and one WARNING says so: "event loop blocked for 123 ms (CPU 118 ms) by <what>".
   The loop thread's CPU time tells a block by the bot's own work from a process that waited for a CPU on a busy
-  machine (then the CPU time is a fraction of the block, and the warning says so);
+  machine (then the CPU time is a fraction of the block, the thread was runnable rather than asleep in a blocking
+  call, and the warning says so);
 - meanwhile a daemon thread looks whether the heartbeat is overdue; while it is, it samples the loop thread's stack
   (`sys._current_frames`), which names what runs: the callback or task step the loop is stuck in, and its
   innermost line;
@@ -95,6 +98,16 @@ def describe_stack(frame: FrameType | None) -> str:
     return f"{_where(callback)} at {_where(innermost)}"
 
 
+def thread_state(native_id: int) -> str:
+    """The scheduler's state of a thread of this process (Linux: R running or runnable, S sleeping, D in I/O);
+    "?" where /proc is not available."""
+    try:
+        with open(f"/proc/self/task/{native_id}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0].decode()
+    except (OSError, IndexError, ValueError):
+        return "?"
+
+
 class LoopWatchdog:
     """Start it on the running loop (`start()`), stop it before the loop closes (`stop()`)."""
 
@@ -112,6 +125,8 @@ class LoopWatchdog:
         self._due = 0.0  # when the heartbeat should run next (perf_counter)
         self._cpu_at_beat = 0.0  # the loop thread's CPU time when the heartbeat was scheduled
         self._samples: list[str] = []  # what the thread saw running while the heartbeat was overdue
+        self._asleep_samples = 0  # samples in a callback taken while the loop thread was not runnable
+        self._loop_native_id = 0
         # collector passes over the threshold since the last heartbeat: (generation, seconds, CPU seconds, freed, where)
         self._long_collections: list[tuple[int, float, float, int, str]] = []
         self._gc_started = 0.0
@@ -122,6 +137,7 @@ class LoopWatchdog:
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self._loop = loop or asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
+        self._loop_native_id = threading.get_native_id()
         self._schedule()
         gc.callbacks.append(self._on_collection)
         self._stopping.clear()
@@ -164,6 +180,7 @@ class LoopWatchdog:
         if late > self.threshold:
             self._report(late, time.thread_time() - self._cpu_at_beat)
         self._samples = []
+        self._asleep_samples = 0
         self._long_collections = []
         self._schedule()
 
@@ -171,12 +188,13 @@ class LoopWatchdog:
         causes = [self._describe_collections()] if self._long_collections else []
         working = [sample for sample in self._samples if not sample.startswith(IDLE)]
         causes += working
-        if cpu < blocked / 2 and not working:
-            # The loop thread mostly did not run, and whenever the watchdog could look it was waiting for events:
-            # the process waited for a CPU (a blocking call of ours would have shown in the samples).
-            causes.insert(0, "waiting for a CPU (the machine is busy)")
         if len({sample.split(" at ")[0] for sample in working}) > 1 and not self._long_collections:
             causes.insert(0, "many callbacks in one loop round")  # no single one: the loop is behind
+        if cpu < blocked / 2 and not self._asleep_samples:
+            # The loop thread mostly did not run, and whenever the watchdog could look it was waiting for events,
+            # or runnable in the middle of a callback (not asleep in a blocking call, which shows as state S or D):
+            # the process waited for a CPU, whatever else ran in that round.
+            causes.insert(0, "waiting for a CPU (the machine is busy)")
         what = "; ".join(causes) if causes else "callbacks each too short to be seen (a busy loop round)"
         stats = self.stats
         stats.blocks += 1
@@ -215,13 +233,22 @@ class LoopWatchdog:
 
     def _watch(self) -> None:
         poll = max(0.002, self.threshold / 4)
-        while not self._stopping.wait(poll):
+        wait = poll
+        while not self._stopping.wait(wait):
             overdue = time.perf_counter() - self._due
-            if overdue <= self.threshold / 2 or len(self._samples) >= MAX_SAMPLES_PER_BLOCK:
+            if overdue <= self.threshold / 2:
+                # Sleep until the heartbeat would be overdue, not a fixed poll: every wake-up of this thread takes
+                # the GIL from the loop thread (measured: benchmarks/loop_watchdog.py).
+                wait = max(poll, self.threshold / 2 - overdue)
+                continue
+            wait = poll
+            if len(self._samples) >= MAX_SAMPLES_PER_BLOCK:
                 continue
             frame = sys._current_frames().get(self._loop_thread)
             idle = frame is not None and frame.f_code.co_name in ("select", "poll") and frame.f_code.co_filename.endswith("selectors.py")
             sample = IDLE if idle else describe_stack(frame)
             del frame
+            if not idle and thread_state(self._loop_native_id) != "R":
+                self._asleep_samples += 1  # in a blocking call (or no /proc to tell): not waiting for a CPU
             if sample not in self._samples:
                 self._samples.append(sample)

@@ -86,3 +86,29 @@ def test_the_watchdog_is_configured_in_the_runtime_section(tmp_path: Path) -> No
     example = (Path(__file__).resolve().parents[1] / "config.example.toml").read_text(encoding="utf-8")
     for key in settings.runtime.__dataclass_fields__:
         assert key in example, f"config.example.toml does not mention runtime.{key}"
+
+
+def test_the_thread_state_tells_a_sleeping_thread_from_a_runnable_one() -> None:
+    """What tells "waiting for a CPU" from a blocking call when the loop thread used little CPU in a block."""
+    import threading
+
+    from bot.loop_watchdog import thread_state
+
+    started, release = threading.Event(), threading.Event()
+    native_ids: list[int] = []
+
+    def sleeper() -> None:
+        native_ids.append(threading.get_native_id())
+        started.set()
+        release.wait(5)
+
+    thread = threading.Thread(target=sleeper)
+    thread.start()
+    try:
+        started.wait(5)
+        time.sleep(0.05)
+        assert thread_state(native_ids[0]) in ("S", "D")
+        assert thread_state(threading.get_native_id()) == "R"
+    finally:
+        release.set()
+        thread.join()

@@ -16,6 +16,7 @@ import gc
 import logging
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,8 @@ EXTENSIONS = (
 )
 MAX_TICK_SECONDS = 5.0
 CLOSE_GRACE_SECONDS = 5.0  # how long a clean shutdown waits for cancelled work to roll back
+WARM_CONNECTIONS = 2  # pooled connections opened before connecting (the vote writer keeps its own on top)
+WARM_HTTP_CONNECTIONS = 32  # keep-alive connections to the REST host opened before connecting (answers to clicks)
 
 
 def bot_intents() -> discord.Intents:
@@ -127,6 +130,8 @@ class ReaderBot(commands.AutoShardedBot):
         self.web: WebServer | None = None
         self._connecting = False  # connect() was called: the shards exist and close() must stop them
         self.report_links: ReportLinks | None = None  # set when [web] is configured: the cogs add links
+        self.warmed_up_at: float | None = None  # time.monotonic() when warm_up() finished (before connecting)
+        self.ready_at: float | None = None  # ... and when `started` was set
 
     async def connect(self, *, reconnect: bool = True) -> None:
         self._connecting = True
@@ -144,7 +149,53 @@ class ReaderBot(commands.AutoShardedBot):
         if self.sync_commands:
             synced = await self.tree.sync()
             log.info("synced %d slash commands", len(synced))
+        await self.warm_up()
         self._startup_task = asyncio.create_task(self._start_background_work(), name="reader-bot start-up")
+
+    async def warm_up(self) -> None:
+        """Before the gateway connects, so before any click: the database connections opened, and each
+        extension's `warm_up` (the vote path: statements prepared, first renders; nothing is written). Without it
+        the first second after every start paid for all of that while clicks waited (issue 11). A failure is
+        logged and the bot starts anyway: the first clicks then pay for what is missing."""
+        started = time.perf_counter()
+        await self._warm_http_connections()
+        try:
+            connections = await asyncio.gather(*(self.database.engine.connect() for _ in range(WARM_CONNECTIONS)))
+            for connection in connections:
+                await connection.close()  # back to the pool, open
+            for cog in list(self.cogs.values()):
+                warm = getattr(cog, "warm_up", None)
+                if warm is not None:
+                    await warm()
+        except Exception:
+            log.warning("warm-up failed; the first clicks will be slower", exc_info=True)
+            return
+        self.warmed_up_at = time.monotonic()
+        log.info("warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
+
+    async def _warm_http_connections(self) -> None:
+        """Keep-alive connections to the REST host in discord.py's connection pool, before clicks arrive.
+
+        Each answer to a click is a request; a burst of clicks right after a start found the pool empty and opened
+        a connection per answer in flight (on Discord, each with a TLS handshake), which made the first seconds
+        after every restart the slowest (issue 11). Requests of our own through discord.py's connector (its public
+        `http.connector`, shared by a session of ours) leave their connections in that pool: the unauthenticated
+        GET /gateway, a few at once. Failures only mean a colder start."""
+        connector = getattr(self.http, "connector", None)
+        if not isinstance(connector, aiohttp.BaseConnector) or connector.closed:
+            return
+        url = f"{self.settings.discord.api_base.rstrip('/')}/gateway"
+
+        async def fetch(session: aiohttp.ClientSession) -> None:
+            async with session.get(url) as response:
+                await response.read()
+
+        try:
+            async with aiohttp.ClientSession(connector=connector, connector_owner=False,
+                                             timeout=aiohttp.ClientTimeout(total=5)) as session:
+                await asyncio.gather(*(fetch(session) for _ in range(WARM_HTTP_CONNECTIONS)))
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+            log.info("could not open connections to %s ahead of clicks: %s", url, type(error).__name__)
 
     async def _start_background_work(self) -> None:
         await self.wait_until_ready()
@@ -158,6 +209,7 @@ class ReaderBot(commands.AutoShardedBot):
             log.info("spread %d overdue feeds over the next poll interval", moved)
         self.publisher.start()  # first thing it does: finish what a previous run left half done
         self.poll_feeds.start()
+        self.ready_at = time.monotonic()
         self.started.set()
         log.info(
             "ready: %d guilds on %s, polling feeds every %s s",

@@ -51,7 +51,7 @@ from bot.polls.closing import (
     result_channel,
 )
 from bot.polls.retry import StorageBusy, run_write
-from bot.polls.tally import PollSnapshot, load_poll_snapshot
+from bot.polls.tally import OptionTally, PollSnapshot, load_poll_snapshot
 from bot.polls.voting import (
     ANSWER_MAX_LENGTH,
     AnswerOutcome,
@@ -66,9 +66,10 @@ from bot.polls.voting import (
     store_answer,
 )
 from bot.posting.outbox import mark_sent, record_intent, result_key
+from bot.questions.model import PollKind
 from bot.storage.delivery import abandon_post, record_post_failure
 from bot.storage.database import Database
-from bot.storage.models import utcnow
+from bot.storage.models import PollState, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,13 @@ def _refusal_key(error: BaseException) -> tuple[str, dict[str, Any]]:
     if isinstance(error, StorageBusy | BatcherStopped):
         return "vote.busy", {}
     return "error.generic", {}
+
+
+_WARM_UP_SNAPSHOT = PollSnapshot(
+    poll_id=1, guild_id=1, article_id=1, question="?", kind=PollKind.CHOICE, language="en", state=PollState.OPEN,
+    anonymous=True, closes_at=None, closed_at=None, results_visibility="live",
+    options=(OptionTally(1, 0, "A", 1, 0.5), OptionTally(2, 1, "B", 1, 0.5)), total_votes=2, answer_count=0,
+)
 
 
 def receipt_text(receipt: VoteReceipt, language: Language) -> str:
@@ -266,6 +274,24 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         self.refresher.stop()
         self.deadlines.stop()
         await self.batcher.stop()
+
+    async def warm_up(self) -> None:
+        """Before the gateway connects (the client's setup_hook): everything the first clicks would otherwise pay
+        for while other clicks wait (issue 11). The vote writer's connection opened and its statements prepared
+        (in a transaction rolled back: nothing is written), the refresher's reads run once on a poll that does not
+        exist, and a poll message and every kind of reply drawn once (discord.py's embed and view machinery,
+        the texts)."""
+        await self.batcher.warm_up()
+        async with self.database.session() as session:
+            await load_poll_snapshot(session, 0)
+            await poll_message(session, 0)
+        for language in ("en", "de"):
+            render_poll_message(_WARM_UP_SNAPSHOT, language)
+            for outcome in VoteOutcome:
+                receipt_text(VoteReceipt(VoteRequest(0, 0, 0, 0), outcome, "A", previous_label="B"), language)
+            for error in (PollClosed(""), NotFound(""), StorageBusy("")):
+                key, values = _refusal_key(error)
+                t(key, language, **values)
 
     # ----- votes -------------------------------------------------------------------------------------------
 

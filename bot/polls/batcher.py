@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from bot.errors import ReaderBotError
 from bot.polls.retry import RetryPolicy, RetryStats, StorageBusy
-from bot.polls.voting import VoteReceipt, VoteRequest, VoteResult
+from bot.polls.voting import VoteReceipt, VoteRequest, VoteResult, warm_up_clicks
 from bot.polls.writer import VoteWriter, vote_writer_for
 from bot.storage.database import Database
 
@@ -75,6 +75,14 @@ class VoteBatcher:
         if self._worker is None:
             self._closing = False
             self._worker = asyncio.create_task(self._run(), name="vote-batcher")
+
+    async def warm_up(self) -> None:
+        """The writer's connection opened and its statements run the whole way, each click in a transaction
+        that is rolled back (before clicks arrive; see `warm_up_clicks`)."""
+        async with self.database.session() as session:
+            clicks = await warm_up_clicks(session)
+        for click in clicks:
+            await self.writer.warm_up([click])
 
     async def stop(self) -> None:
         """Commit what is queued, then stop; later submits are refused."""

@@ -71,6 +71,8 @@ class VoteReceipt:
 
 VoteResult = VoteReceipt | ReaderBotError
 
+WARM_UP_CLICK = VoteRequest(0, 0, 0, 0)  # no poll has id 0: applied in a warm-up, it reads and writes nothing
+
 
 @dataclass(frozen=True)
 class _PollRow:
@@ -116,6 +118,9 @@ class OptionLabels:
     def __init__(self, max_polls: int = 5000) -> None:
         self.max_polls = max_polls
         self._by_poll: dict[int, dict[int, str]] = {}
+
+    def __contains__(self, poll_id: object) -> bool:
+        return poll_id in self._by_poll
 
     def forget(self, poll_ids: Iterable[int]) -> None:
         """An editor changed these polls' options (only possible before their first vote): read them again."""
@@ -265,6 +270,21 @@ def decide_votes(
         elif final != stored[1]:
             changes.updates.append((stored[0], final))
     return changes
+
+
+async def warm_up_clicks(session: AsyncSession, repeat: int = 6) -> list[VoteRequest]:
+    """Clicks for a warm-up that must go the whole way (read rows, decide, write): on an option of some open poll,
+    by member 0 (no member has that id), `repeat` times; a click on no poll when there is no open poll. PostgreSQL
+    plans a prepared statement afresh for each of its first five executions, hence the repeats. Only for a
+    transaction that is rolled back."""
+    row = (await session.execute(
+        select(Poll.guild_id, Poll.id, PollOption.id).join(PollOption, PollOption.poll_id == Poll.id)
+        .where(Poll.state == PollState.OPEN).order_by(Poll.id.desc()).limit(1)
+    )).first()
+    if row is None:
+        return [WARM_UP_CLICK]
+    guild_id, poll_id, option_id = row
+    return [VoteRequest(guild_id, poll_id, option_id, 0)] * repeat
 
 
 async def cast_vote(session: AsyncSession, request: VoteRequest, *, now: datetime | None = None) -> VoteReceipt:

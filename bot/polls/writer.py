@@ -25,7 +25,7 @@ from typing import Protocol
 from sqlalchemy.engine import make_url
 
 from bot.polls.retry import RetryPolicy, RetryStats, StorageBusy, run_write
-from bot.polls.voting import OptionLabels, VoteRequest, VoteResult, cast_votes, collect_state, decide_votes
+from bot.polls.voting import WARM_UP_CLICK, OptionLabels, VoteRequest, VoteResult, cast_votes, collect_state, decide_votes
 from bot.storage.database import Database
 from bot.storage.models import utcnow
 
@@ -38,6 +38,11 @@ class VoteWriter(Protocol):
     stats: RetryStats
 
     async def write(self, requests: Sequence[VoteRequest]) -> list[VoteResult]: ...
+
+    async def warm_up(self, requests: Sequence[VoteRequest] = (WARM_UP_CLICK,)) -> list[VoteResult]:
+        """Open the connection and apply `requests` (by default a click on a poll that does not exist) in a
+        transaction that is rolled back, so that the first click after a start costs what the thousandth does
+        and nothing is left behind."""
 
     async def close(self) -> None: ...
 
@@ -58,6 +63,12 @@ class SessionVoteWriter:
             policy=self.policy,
             stats=self.stats,
         )
+
+    async def warm_up(self, requests: Sequence[VoteRequest] = (WARM_UP_CLICK,)) -> list[VoteResult]:
+        async with self.database.sessionmaker() as session:
+            results = await cast_votes(session, requests, option_labels=self.option_labels)
+            await session.rollback()
+        return results
 
     async def close(self) -> None:
         return None
@@ -93,7 +104,7 @@ class SqliteVoteWriter:
             self._connection = connection
         return self._connection
 
-    def _apply(self, requests: Sequence[VoteRequest]) -> list[VoteResult]:
+    def _apply(self, requests: Sequence[VoteRequest], *, commit: bool = True) -> list[VoteResult]:
         connection = self._connect()
         connection.execute("BEGIN IMMEDIATE")  # the write lock before the first read
         try:
@@ -131,7 +142,7 @@ class SqliteVoteWriter:
                     f"INSERT INTO votes (poll_id, guild_id, member_id, option_id, created_at, updated_at) VALUES {values}",
                     [value for row in changes.inserts for value in (*row, stamp, stamp)],
                 )
-            connection.execute("COMMIT")
+            connection.execute("COMMIT" if commit else "ROLLBACK")
         except BaseException:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
@@ -154,12 +165,30 @@ class SqliteVoteWriter:
                     log.warning("database stayed busy for %.1f s; giving up on this write", self.policy.budget_seconds)
                     raise StorageBusy("the database is busy") from error
                 self.stats.retries += 1
+                log.info("database busy (%s); retrying the batch of %d votes in %.0f ms", error, len(requests), backoff * 1000)
                 await asyncio.sleep(backoff * (0.5 + random.random()))
                 backoff = min(backoff * 2, self.policy.max_backoff)
         self._commits_since_checkpoint += 1
         if self._commits_since_checkpoint >= CHECKPOINT_EVERY_COMMITS and self._checkpoint is None:
             self._commits_since_checkpoint = 0
             self._checkpoint = asyncio.create_task(self._run_checkpoint())
+        return results
+
+    async def warm_up(self, requests: Sequence[VoteRequest] = (WARM_UP_CLICK,)) -> list[VoteResult]:
+        """Open the connection (WAL mode, pragmas) and apply `requests` (by default a click on a poll that does not
+        exist), rolled back. Then one commit that changes nothing (the header's user_version set to itself): the
+        previous process's clean close removed the WAL, and the first commit into a new one should not be a
+        click's."""
+        results = self._apply(requests, commit=False)
+        connection = self._connect()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            (version,) = connection.execute("PRAGMA user_version").fetchone()
+            connection.execute(f"PRAGMA user_version = {int(version)}")
+            connection.execute("COMMIT")
+        except sqlite3.OperationalError:  # locked by another connection right now: the first click will do it
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
         return results
 
     async def _run_checkpoint(self) -> None:
@@ -201,8 +230,13 @@ def passive_checkpoint(path: str) -> None:
 
 
 def vote_writer_for(database: Database, policy: RetryPolicy = RetryPolicy()) -> VoteWriter:
-    """The dedicated SQLite writer for a SQLite file, the session writer otherwise (PostgreSQL, in-memory)."""
+    """The dedicated SQLite writer for a SQLite file, the PostgreSQL writer (bot/polls/pg_writer.py) on
+    PostgreSQL with asyncpg, the session writer otherwise (in-memory SQLite)."""
     url = make_url(database.url)
     if database.is_sqlite and url.database not in (None, "", ":memory:") and "mode=memory" not in str(url):
         return SqliteVoteWriter(database.url, policy)
+    if database.engine.dialect.name == "postgresql" and database.engine.dialect.driver == "asyncpg":
+        from bot.polls.pg_writer import PostgresVoteWriter
+
+        return PostgresVoteWriter(database, policy)
     return SessionVoteWriter(database, policy)

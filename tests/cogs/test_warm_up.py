@@ -1,0 +1,60 @@
+"""The warm-up (issue 11): done before the bot identifies on the gateway, so before any click can arrive and before
+it reports ready (vote writer connected, keep-alive connections to the REST host opened); it writes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from sqlalchemy import func, select
+
+from bot.cogs.client import WARM_HTTP_CONNECTIONS, ReaderBot, configure_endpoints
+from bot.feeds.fetch import FeedFetcher
+from bot.storage.database import Database
+from bot.storage.models import Vote
+from e2e.harness import SandboxWorld, wait_until
+from tests.cogs.conftest import bot_settings
+from tests.polls.conftest import store_poll
+
+
+class IdentifyWatchingBot(ReaderBot):
+    """Notes whether the warm-up had finished when discord.py was about to IDENTIFY (the first moment Discord may
+    send the bot anything, clicks included)."""
+
+    warm_at_identify: float | None = None
+    identified_at = 0.0
+    writer_connected_at_identify = False
+    identified = False
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if not self.identified:
+            self.identified = True
+            self.warm_at_identify = self.warmed_up_at
+            self.identified_at = time.monotonic()
+            writer = self.get_cog("Polls").batcher.writer  # type: ignore[union-attr]
+            self.writer_connected_at_identify = writer._connection is not None  # SQLite file or PostgreSQL writer
+        await super().before_identify_hook(shard_id, initial=initial)
+
+
+async def test_the_bot_warms_up_before_identifying_and_reporting_ready(world: SandboxWorld, database: Database) -> None:
+    await store_poll(database, guild_id=world.guild.id)
+    settings = bot_settings(world, database.url)
+    configure_endpoints(settings.discord)
+    async with FeedFetcher(settings.feeds) as fetcher:
+        bot = IdentifyWatchingBot(settings, database, fetcher, guild_ready_timeout=0.1)
+        task = asyncio.create_task(bot.start(world.token))
+        try:
+            await wait_until(lambda: bot.started.is_set() or task.done(), 15, "bot start")
+            if task.done():
+                task.result()
+            assert bot.identified and bot.warm_at_identify is not None
+            assert bot.ready_at is not None and bot.warm_at_identify <= bot.ready_at
+            assert bot.writer_connected_at_identify
+            warming = [r for r in world.sandbox.requests if r.method == "GET" and r.path == "/gateway" and r.ok]
+            assert len(warming) == WARM_HTTP_CONNECTIONS  # keep-alive connections for the first answers to clicks
+            assert all(request.time <= bot.identified_at for request in warming)
+        finally:
+            await bot.close()
+            await asyncio.wait_for(task, 10)
+    async with database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Vote)) == 0

@@ -96,6 +96,9 @@ class RuntimeSettings:
     # (bot/loop_watchdog.py); cheap enough to keep on in production.
     loop_watchdog: bool = True
     loop_block_warning: float = field(default=0.020, metadata={"duration": True})
+    # Keep-alive connections to Discord's REST host opened before the gateway connects, so that the first burst of
+    # answers after a start does not open one connection each (unauthenticated GET /gateway; 0 turns it off).
+    warm_http_connections: int = 32
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,6 @@ EXTENSIONS = (
 MAX_TICK_SECONDS = 5.0
 CLOSE_GRACE_SECONDS = 5.0  # how long a clean shutdown waits for cancelled work to roll back
 WARM_CONNECTIONS = 2  # pooled connections opened before connecting (the vote writer keeps its own on top)
-WARM_HTTP_CONNECTIONS = 32  # keep-alive connections to the REST host opened before connecting (answers to clicks)
 
 
 def bot_intents() -> discord.Intents:
@@ -181,8 +180,9 @@ class ReaderBot(commands.AutoShardedBot):
         after every restart the slowest (issue 11). Requests of our own through discord.py's connector (its public
         `http.connector`, shared by a session of ours) leave their connections in that pool: the unauthenticated
         GET /gateway, a few at once. Failures only mean a colder start."""
+        count = self.settings.runtime.warm_http_connections
         connector = getattr(self.http, "connector", None)
-        if not isinstance(connector, aiohttp.BaseConnector) or connector.closed:
+        if count <= 0 or not isinstance(connector, aiohttp.BaseConnector) or connector.closed:
             return
         url = f"{self.settings.discord.api_base.rstrip('/')}/gateway"
 
@@ -193,7 +193,7 @@ class ReaderBot(commands.AutoShardedBot):
         try:
             async with aiohttp.ClientSession(connector=connector, connector_owner=False,
                                              timeout=aiohttp.ClientTimeout(total=5)) as session:
-                await asyncio.gather(*(fetch(session) for _ in range(WARM_HTTP_CONNECTIONS)))
+                await asyncio.gather(*(fetch(session) for _ in range(count)))
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
             log.info("could not open connections to %s ahead of clicks: %s", url, type(error).__name__)
 

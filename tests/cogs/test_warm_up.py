@@ -8,7 +8,7 @@ import time
 
 from sqlalchemy import func, select
 
-from bot.cogs.client import WARM_HTTP_CONNECTIONS, ReaderBot, configure_endpoints
+from bot.cogs.client import ReaderBot, configure_endpoints
 from bot.feeds.fetch import FeedFetcher
 from bot.storage.database import Database
 from bot.storage.models import Vote
@@ -51,7 +51,7 @@ async def test_the_bot_warms_up_before_identifying_and_reporting_ready(world: Sa
             assert bot.ready_at is not None and bot.warm_at_identify <= bot.ready_at
             assert bot.writer_connected_at_identify
             warming = [r for r in world.sandbox.requests if r.method == "GET" and r.path == "/gateway" and r.ok]
-            assert len(warming) == WARM_HTTP_CONNECTIONS  # keep-alive connections for the first answers to clicks
+            assert len(warming) == settings.runtime.warm_http_connections == 32  # keep-alive connections for the first answers to clicks
             assert all(request.time <= bot.identified_at for request in warming)
         finally:
             await bot.close()

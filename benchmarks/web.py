@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from machine import machine_info  # noqa: E402
 from votes import (  # noqa: E402
-    TOKEN, confirmed, connected, cpu_seconds, make_sandbox, plan_clicks, seed, start_process, wait_acked,
+    TOKEN, confirmed, connected, cpu_seconds, make_sandbox, materialise, plan_clicks, seed, start_process, wait_settled,
 )
 
 TARGET_P99_MS = 50.0
@@ -101,7 +101,7 @@ async def vote_phase(sandbox: Any, clicks: list[Any], rate: float) -> tuple[floa
     handles = await sandbox.click_many([(c.member, c.message, c.custom_id) for c in clicks], rate=rate)
     for click, handle in zip(clicks, handles, strict=True):
         click.handle = handle
-    await wait_acked(sandbox, clicks, 20)
+    await wait_settled(clicks, 20)
     # A click never confirmed counts as infinitely slow: it cannot make the percentiles look better.
     latencies = [c.handle.latency * 1000 if confirmed(c.handle) and c.handle.latency is not None else float("inf")
                  for c in clicks]
@@ -121,11 +121,11 @@ async def main(args: argparse.Namespace) -> int:
     channel = sandbox.add_channel(guild, "articles")
     members = sandbox.add_members(guild, args.members, locales=("en-US", "de"))
     account = sandbox.add_bot_user(TOKEN)
-    polls = await seed(database_url, sandbox, guild, channel, account, args.polls, args.options)
-    clicks = plan_clicks(members, polls, random.Random(args.seed))
+    option_counts = [int(count) for count in args.options.split(",")]
+    seeded = await seed(database_url, sandbox, guild, channel, account, option_counts, args.open_questions)
     needed = args.warmup + 2 * int(args.rate * args.seconds)
-    if len(clicks) < needed:
-        raise SystemExit(f"{len(clicks)} distinct clicks planned, {needed} needed: raise --members")
+    # Members click polls they voted on again (changes and withdrawals), as in benchmarks/votes.py (issue 11).
+    clicks = materialise(plan_clicks(members, seeded.polls, needed, random.Random(args.seed), args.spacing), seeded.polls)
 
     config = workdir / "config.toml"
     config.write_text(
@@ -135,7 +135,7 @@ async def main(args: argparse.Namespace) -> int:
     log_path = workdir / "reader-bot.log"
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     print(machine_info())
-    print(f"{args.polls} polls x {args.options} options, {args.members} members; {args.rate:g} clicks/s for "
+    print(f"vote polls of {args.options} options and {args.open_questions} open question(s), {args.members} members; {args.rate:g} clicks/s for "
           f"{args.seconds:g} s alone, then again with {args.report_rate:g} report requests/s from another process")
     bot = start_process([sys.executable, "-m", "bot", "run", "--config", str(config)], log_path, env)
     try:
@@ -159,7 +159,7 @@ async def main(args: argparse.Namespace) -> int:
         for click in warm:
             click.handle = sandbox.click_button_now(click.member, click.message, click.custom_id)
             await asyncio.sleep(0.002)
-        await wait_acked(sandbox, warm, 10)
+        await wait_settled(warm, 10)
         count = int(args.rate * args.seconds)
         baseline, loaded = clicks[:count], clicks[count: 2 * count]
         load_before = os.getloadavg()
@@ -235,8 +235,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each phase")
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--members", type=int, default=1000)
-    parser.add_argument("--polls", type=int, default=10)
-    parser.add_argument("--options", type=int, default=4)
+    parser.add_argument("--options", default="2,3", help="options of each vote poll (issue 11: one of 2, one of 3)")
+    parser.add_argument("--open-questions", type=int, default=1)
+    parser.add_argument("--spacing", type=int, default=600, help="clicks between a member's clicks on one poll")
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args(argv)
 

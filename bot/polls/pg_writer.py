@@ -13,17 +13,14 @@ tests/polls check that they agree.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.polls.retry import RetryPolicy, RetryStats, StorageBusy
+from bot.polls.retry import RetryPolicy, RetryStats, retry_while_busy
 from bot.polls.voting import WARM_UP_CLICK, OptionLabels, VoteChanges, VoteRequest, VoteResult, collect_state, decide_votes
 from bot.storage.database import Database
 from bot.storage.models import utcnow
@@ -127,24 +124,17 @@ class PostgresVoteWriter:
         return changes.results
 
     async def write(self, requests: Sequence[VoteRequest]) -> list[VoteResult]:
-        deadline = time.monotonic() + self.policy.budget_seconds
-        backoff = self.policy.first_backoff
-        while True:
-            self.stats.attempts += 1
+        async def attempt() -> list[VoteResult]:
             try:
                 return await self._apply(requests)
             except Exception as error:
-                if getattr(error, "sqlstate", None) not in _RETRY_CODES:
-                    if self._driver is None or self._driver.is_closed() or not isinstance(error, _query_errors()):
-                        await self._discard()  # the connection may be in any state: start afresh next time
-                    raise
-                if time.monotonic() + backoff > deadline:
-                    self.stats.failures += 1
-                    log.warning("database stayed busy for %.1f s; giving up on this write", self.policy.budget_seconds)
-                    raise StorageBusy("the database is busy") from error
-                self.stats.retries += 1
-                await asyncio.sleep(backoff * (0.5 + random.random()))
-                backoff = min(backoff * 2, self.policy.max_backoff)
+                broken = self._driver is None or self._driver.is_closed() or not isinstance(error, _query_errors())
+                if getattr(error, "sqlstate", None) not in _RETRY_CODES and broken:
+                    await self._discard()  # the connection may be in any state: start afresh next time
+                raise
+
+        return await retry_while_busy(
+            attempt, lambda error: getattr(error, "sqlstate", None) in _RETRY_CODES, self.policy, self.stats)
 
     async def warm_up(self, requests: Sequence[VoteRequest] = (WARM_UP_CLICK,)) -> list[VoteResult]:
         """Open the connection and prepare the three statements, in a transaction that is rolled back (by default

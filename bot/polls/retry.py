@@ -79,6 +79,34 @@ async def begin_write(session: AsyncSession, database: Database, lock_wait_ms: i
         await session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"))
 
 
+async def retry_while_busy(
+    attempt: Callable[[], Awaitable[T]],
+    busy: Callable[[Exception], bool],
+    policy: RetryPolicy,
+    stats: RetryStats,
+) -> T:
+    """Run `attempt` again, after a jittered pause that doubles each time, while the error it raises is one that
+    `busy` calls a lock or conflict; give up with StorageBusy once the policy's budget would be spent. Every
+    writer (sessions, the SQLite and PostgreSQL vote writers) retries this one way."""
+    deadline = time.monotonic() + policy.budget_seconds
+    backoff = policy.first_backoff
+    while True:
+        stats.attempts += 1
+        try:
+            return await attempt()
+        except Exception as error:
+            if not busy(error):
+                raise
+            if time.monotonic() + backoff > deadline:
+                stats.failures += 1
+                log.warning("database stayed busy for %.1f s; giving up on this write", policy.budget_seconds)
+                raise StorageBusy("the database is busy") from error
+            stats.retries += 1
+            log.info("database busy (%s); retrying in %.0f ms", getattr(error, "orig", error), backoff * 1000)
+            await asyncio.sleep(backoff * (0.5 + random.random()))
+            backoff = min(backoff * 2, policy.max_backoff)
+
+
 async def run_write(
     database: Database,
     work: Callable[[AsyncSession], Awaitable[T]],
@@ -90,24 +118,11 @@ async def run_write(
 
     Returns only after the commit succeeded, so whatever `work` decided is durable when this returns.
     """
-    stats = stats if stats is not None else RetryStats()
-    deadline = time.monotonic() + policy.budget_seconds
-    backoff = policy.first_backoff
-    while True:
-        stats.attempts += 1
-        try:
-            async with database.session() as session:
-                await begin_write(session, database, policy.lock_wait_ms)
-                return await work(session)
-        except DBAPIError as error:
-            if not is_transient(error):
-                raise
-            if time.monotonic() + backoff > deadline:
-                stats.failures += 1
-                log.warning("database stayed busy for %.1f s; giving up on this write", policy.budget_seconds)
-                raise StorageBusy("the database is busy") from error
-            stats.retries += 1
-            log.info("database busy (%s); retrying in %.0f ms", error.orig, backoff * 1000)
-            await asyncio.sleep(backoff * (0.5 + random.random()))
-            backoff = min(backoff * 2, policy.max_backoff)
+
+    async def attempt() -> T:
+        async with database.session() as session:
+            await begin_write(session, database, policy.lock_wait_ms)
+            return await work(session)
+
+    return await retry_while_busy(attempt, is_transient, policy, stats if stats is not None else RetryStats())
 

@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import sqlite3
-import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy.engine import make_url
 
-from bot.polls.retry import RetryPolicy, RetryStats, StorageBusy, run_write
+from bot.polls.retry import RetryPolicy, RetryStats, retry_while_busy, run_write
 from bot.polls.voting import WARM_UP_CLICK, OptionLabels, VoteRequest, VoteResult, cast_votes, collect_state, decide_votes
 from bot.storage.database import Database
 from bot.storage.models import utcnow
@@ -72,6 +70,10 @@ class SessionVoteWriter:
 
     async def close(self) -> None:
         return None
+
+
+def _sqlite_busy(error: Exception) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and any(marker in str(error).lower() for marker in ("locked", "busy"))
 
 
 class SqliteVoteWriter:
@@ -150,24 +152,10 @@ class SqliteVoteWriter:
         return changes.results
 
     async def write(self, requests: Sequence[VoteRequest]) -> list[VoteResult]:
-        deadline = time.monotonic() + self.policy.budget_seconds
-        backoff = self.policy.first_backoff
-        while True:
-            self.stats.attempts += 1
-            try:
-                results = self._apply(requests)
-                break
-            except sqlite3.OperationalError as error:
-                if not any(marker in str(error).lower() for marker in ("locked", "busy")):
-                    raise
-                if time.monotonic() + backoff > deadline:
-                    self.stats.failures += 1
-                    log.warning("database stayed busy for %.1f s; giving up on this write", self.policy.budget_seconds)
-                    raise StorageBusy("the database is busy") from error
-                self.stats.retries += 1
-                log.info("database busy (%s); retrying the batch of %d votes in %.0f ms", error, len(requests), backoff * 1000)
-                await asyncio.sleep(backoff * (0.5 + random.random()))
-                backoff = min(backoff * 2, self.policy.max_backoff)
+        async def attempt() -> list[VoteResult]:
+            return self._apply(requests)
+
+        results = await retry_while_busy(attempt, _sqlite_busy, self.policy, self.stats)
         self._commits_since_checkpoint += 1
         if self._commits_since_checkpoint >= CHECKPOINT_EVERY_COMMITS and self._checkpoint is None:
             self._commits_since_checkpoint = 0

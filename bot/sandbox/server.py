@@ -139,6 +139,9 @@ class RestApi(ChannelRoutes, InteractionRoutes, PollRoutes):
             headers: dict[str, str] = {}
             try:
                 body, files = await read_body(request)
+                # Discord counts a request against its limits when it handles it: the moment the body is in, not
+                # when the first bytes came (a busy loop may read bodies out of order).
+                now = record.time = time.monotonic()
                 record.json = body
                 record.files = [(name, data) for name, data, _ in files]
                 bot = None

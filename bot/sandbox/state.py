@@ -786,7 +786,7 @@ class RecordedRequest:
     query: dict[str, str]
     json: Any
     files: list[tuple[str, bytes]]
-    time: float  # time.monotonic() when it arrived
+    time: float  # time.monotonic() when it was handled (its body read), as the rate limits count it
     status: int = 0
     bucket: str | None = None
     authorized_bot_id: int | None = None

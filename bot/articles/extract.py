@@ -57,7 +57,6 @@ _PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 _CLASS_WORD = re.compile(r"[\s\-_]+")
 
 
-
 def _justext_stop_words_of_our_languages() -> None:
     """trafilatura's second opinion on a page (justext) counts stop words. Without a language it counts those
     of all 100 languages justext knows: 154,000 words, about 35 MB held for the life of the process, and a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -23,19 +24,25 @@ def bot_settings(world: SandboxWorld, database_url: str, poll_interval: float = 
     )
 
 
+@asynccontextmanager
+async def started(bot: ReaderBot, token: str) -> AsyncIterator[ReaderBot]:
+    """The bot running on this loop until the block ends; a start that fails raises here."""
+    task = asyncio.create_task(bot.start(token))
+    try:
+        await wait_until(lambda: bot.started.is_set() or task.done(), 15, "bot start")
+        if task.done():
+            task.result()
+        yield bot
+    finally:
+        await bot.close()
+        await asyncio.wait_for(task, 10)
+
+
 @pytest.fixture
 async def running_bot(world: SandboxWorld, sqlite_database: Database) -> AsyncIterator[ReaderBot]:
     settings = bot_settings(world, sqlite_database.url)
     configure_endpoints(settings.discord)
     async with FeedFetcher(settings.feeds) as fetcher:
-        bot = ReaderBot(settings, sqlite_database, fetcher, guild_ready_timeout=0.1)
-        task = asyncio.create_task(bot.start(world.token))
-        try:
-            await wait_until(lambda: bot.started.is_set() or task.done(), 15, "bot start")
-            if task.done():
-                task.result()
+        async with started(ReaderBot(settings, sqlite_database, fetcher, guild_ready_timeout=0.1), world.token) as bot:
             await world.wait_connected()
             yield bot
-        finally:
-            await bot.close()
-            await asyncio.wait_for(task, 10)

@@ -3,7 +3,6 @@ it reports ready (vote writer connected, keep-alive connections to the REST host
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from sqlalchemy import func, select
@@ -12,8 +11,8 @@ from bot.cogs.client import ReaderBot, configure_endpoints
 from bot.feeds.fetch import FeedFetcher
 from bot.storage.database import Database
 from bot.storage.models import Vote
-from e2e.harness import SandboxWorld, wait_until
-from tests.cogs.conftest import bot_settings
+from e2e.harness import SandboxWorld
+from tests.cogs.conftest import bot_settings, started
 from tests.polls.conftest import store_poll
 
 
@@ -41,20 +40,12 @@ async def test_the_bot_warms_up_before_identifying_and_reporting_ready(world: Sa
     settings = bot_settings(world, database.url)
     configure_endpoints(settings.discord)
     async with FeedFetcher(settings.feeds) as fetcher:
-        bot = IdentifyWatchingBot(settings, database, fetcher, guild_ready_timeout=0.1)
-        task = asyncio.create_task(bot.start(world.token))
-        try:
-            await wait_until(lambda: bot.started.is_set() or task.done(), 15, "bot start")
-            if task.done():
-                task.result()
+        async with started(IdentifyWatchingBot(settings, database, fetcher, guild_ready_timeout=0.1), world.token) as bot:
             assert bot.identified and bot.warm_at_identify is not None
             assert bot.ready_at is not None and bot.warm_at_identify <= bot.ready_at
             assert bot.writer_connected_at_identify
             warming = [r for r in world.sandbox.requests if r.method == "GET" and r.path == "/gateway" and r.ok]
             assert len(warming) == settings.runtime.warm_http_connections == 32  # keep-alive connections for the first answers to clicks
             assert all(request.time <= bot.identified_at for request in warming)
-        finally:
-            await bot.close()
-            await asyncio.wait_for(task, 10)
     async with database.session() as session:
         assert await session.scalar(select(func.count()).select_from(Vote)) == 0

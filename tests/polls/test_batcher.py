@@ -15,7 +15,7 @@ from bot.polls.batcher import BatcherStopped, VoteBatcher
 from bot.polls.retry import RetryPolicy, StorageBusy
 from bot.polls.voting import VoteOutcome, VoteReceipt, VoteRequest
 from bot.storage.database import Database
-from bot.storage.models import PollState, Vote
+from bot.storage.models import Vote
 from tests.polls.conftest import GUILD, OTHER_GUILD, MakePoll, store_poll
 
 
@@ -156,41 +156,3 @@ async def test_a_database_busy_for_too_long_refuses_the_vote_and_stores_nothing(
     with pytest.raises(BatcherStopped):
         await batcher.submit(VoteRequest(GUILD, poll.poll_id, poll.option_ids[0], 2))
     assert await _stored(sqlite_database) == {(poll.poll_id, 1): poll.option_ids[0]}
-
-
-async def test_the_sqlite_writer_and_the_session_writer_agree(tmp_path) -> None:
-    """The SQLite fast path spells the reads and writes in SQLite's SQL; the rules are shared. Same clicks, same
-    receipts, same rows, timestamps readable through the models."""
-    from bot.polls.writer import SessionVoteWriter, SqliteVoteWriter
-    from bot.storage.models import Base, utcnow
-
-    rng = random.Random(11)
-    stored: list[dict] = []
-    receipts: list[list] = []
-    for index, make_writer in enumerate((lambda db: SqliteVoteWriter(db.url), SessionVoteWriter)):
-        database = Database(f"sqlite+aiosqlite:///{tmp_path / f'writer{index}.db'}")
-        async with database.engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all)
-        polls = [await store_poll(database, position=n) for n in range(2)]
-        closed = await store_poll(database, position=2, state=PollState.CLOSED)
-        foreign = await store_poll(database, position=3, guild_id=OTHER_GUILD)
-        rng.seed(11)
-        writer = make_writer(database)
-        outcomes = []
-        for _ in range(40):
-            batch = []
-            for _ in range(rng.randrange(1, 8)):
-                poll = rng.choice(polls + [closed, foreign])
-                batch.append(VoteRequest(GUILD, poll.poll_id, rng.choice(poll.option_ids), rng.randrange(6)))
-            outcomes += [r.outcome if isinstance(r, VoteReceipt) else type(r).__name__ for r in await writer.write(batch)]
-        await writer.close()
-        async with database.session() as session:
-            rows = (await session.execute(select(Vote.poll_id, Vote.member_id, Vote.option_id, Vote.guild_id,
-                                                 Vote.created_at, Vote.updated_at))).all()
-        assert all(abs((row.updated_at - utcnow()).total_seconds()) < 60 and row.created_at <= row.updated_at for row in rows)
-        stored.append({(row.poll_id, row.member_id): (row.option_id, row.guild_id) for row in rows})
-        receipts.append(outcomes)
-        await database.dispose()
-    assert stored[0] == stored[1] and len(stored[0]) > 5
-    assert receipts[0] == receipts[1]
-    assert {"PollClosed", "NotFound", VoteOutcome.CHANGED, VoteOutcome.WITHDRAWN} <= set(receipts[0])

@@ -25,6 +25,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "poll.closed_at": {"en": "Closed {when}.", "de": "Beendet {when}."},
     "poll.closed": {"en": "This poll is closed.", "de": "Diese Umfrage ist beendet."},
     "poll.votes_total": {"en": "Votes: {count}", "de": "Stimmen: {count}"},
+    "poll.voters_total": {
+        "en": "Voters: {count} (several answers each: shares are of the voters)",
+        "de": "Abstimmende: {count} (Mehrfachauswahl: Anteile bezogen auf die Abstimmenden)",
+    },
     "poll.answers_total": {"en": "Written answers: {count}", "de": "Schriftliche Antworten: {count}"},
     "poll.results_hidden": {
         "en": "Results are shown when the poll closes.",

@@ -284,5 +284,8 @@ def render_result_message(snapshot: PollSnapshot, language: Language | None = No
         for option in snapshot.options:
             label = discord.utils.escape_markdown(option.label)
             lines.append(f"**{label}**: {_percent(option.share, language)} ({option.votes})")
-        lines.append(t("poll.votes_total", language, count=snapshot.total_votes))
+        if snapshot.voters is not None:
+            lines.append(t("poll.voters_total", language, count=snapshot.voters))
+        else:
+            lines.append(t("poll.votes_total", language, count=snapshot.total_votes))
     return "\n".join(lines)[:2000]

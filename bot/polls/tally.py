@@ -6,7 +6,7 @@ poll has ten votes or ten thousand. Nothing here ever selects member ids: a snap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Float, bindparam, cast, func, select
@@ -25,7 +25,7 @@ class OptionTally:
     position: int
     label: str
     votes: int
-    share: float  # of the poll's current votes, 0.0 when there are none
+    share: float  # of the poll's current votes (of its voters in a multiple-choice poll), 0.0 when there are none
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class PollSnapshot:
     answer_count: int
     edited_at: datetime | None = None  # an editor changed it after it was written (issue 13): the message says so
     style: str | None = None  # "native": Discord draws the poll on the message (bot/polls/native.py)
+    voters: int | None = None  # members who voted, in a multiple-choice poll (one vote row per chosen answer)
 
     @property
     def is_closed(self) -> bool:
@@ -82,7 +83,7 @@ def _snapshot_query(*, scoped: bool):  # type: ignore[no-untyped-def]
     query = (
         select(Poll.id, Poll.guild_id, Poll.article_id, Poll.question, Poll.kind, Poll.language, Poll.state,
                Poll.anonymous, Poll.closes_at, Poll.closed_at, GuildSettings.results_visibility, Poll.style,
-               answers.label("answer_count"), Poll.edited_at)
+               answers.label("answer_count"), Poll.edited_at, Poll.multiple)
         .outerjoin(GuildSettings, GuildSettings.guild_id == Poll.guild_id)
         .where(Poll.id == bindparam("poll_id"))
     )
@@ -114,6 +115,10 @@ async def load_poll_snapshot(session: AsyncSession, poll_id: int, *, guild_id: i
     if row is None:
         return None
     options = await option_tallies(session, row.id)
+    voters = None
+    if row.multiple:  # shares of the members who voted: each may have chosen several options
+        voters = int(await session.scalar(select(func.count(func.distinct(Vote.member_id))).where(Vote.poll_id == row.id)) or 0)
+        options = tuple(replace(option, share=option.votes / voters if voters else 0.0) for option in options)
     return PollSnapshot(
         poll_id=row.id,
         guild_id=row.guild_id,
@@ -131,4 +136,5 @@ async def load_poll_snapshot(session: AsyncSession, poll_id: int, *, guild_id: i
         answer_count=int(row.answer_count or 0),
         edited_at=row.edited_at,
         style=row.style if row.style == "native" and PollKind(row.kind) != PollKind.OPEN else None,
+        voters=voters,
     )

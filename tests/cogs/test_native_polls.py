@@ -171,6 +171,16 @@ async def test_an_editor_adds_a_multiple_choice_native_poll_and_each_chosen_answ
 
     assert "Mehrfachauswahl" in render_text(summary, "de")
 
+    # Closed early: Discord's poll ends, and the bot's result gives each option's share of the voters.
+    closed = await sandbox.run_slash_command(world.admin, "poll", {"poll": str(poll_id)}, subcommand="close",
+                                             channel=world.channel)
+    await closed.wait_response(timeout=10)
+    assert sandbox.poll_is_finalized(message)
+    result = await sandbox.wait_for_message(
+        world.channel, lambda m: m.id != message.id and options["question"] in (m.content or ""), 10)
+    assert ("Voters: 1" in result.content or "Abstimmende: 1" in result.content), result.content
+    assert result.content.count("100") == 2, result.content  # Tee and Wasser: each chosen by the one voter
+
 
 async def _poll_of(database, message_id: int) -> int | None:  # type: ignore[no-untyped-def]
     from bot.storage.models import DiscordPost

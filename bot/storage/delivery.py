@@ -66,6 +66,15 @@ async def _locked_subscription(session: AsyncSession, subscription_id: int) -> F
     return await session.get(FeedSubscription, subscription_id, populate_existing=True)
 
 
+def _forget_problem(subscription: FeedSubscription) -> None:
+    """No problem on record: nothing to show in /feed list, nobody told, the next failure counts from one."""
+    subscription.delivery_problem = None
+    subscription.delivery_detail = None
+    subscription.delivery_since = None
+    subscription.delivery_attempts = 0
+    subscription.delivery_notified = False
+
+
 async def record_subscription_problem(
     session: AsyncSession, subscription_id: int, problem: str, *, detail: str | None, now: datetime, pause: bool = False
 ) -> ProblemChange | None:
@@ -113,11 +122,7 @@ async def clear_subscription_problem(
     if problem is None and subscription.delivery_problem == NO_ATTACH_FILES:
         return None
     change = _change(subscription, bool(subscription.delivery_notified))
-    subscription.delivery_problem = None
-    subscription.delivery_detail = None
-    subscription.delivery_since = None
-    subscription.delivery_attempts = 0
-    subscription.delivery_notified = False
+    _forget_problem(subscription)
     subscription.paused = False
     await session.flush()
     return change
@@ -211,11 +216,7 @@ async def move_subscription(session: AsyncSession, guild_id: int, feed_url: str,
     fixed: ProblemChange | None = None
     if subscription.delivery_problem in ("channel_deleted", "missing_permissions"):
         fixed = _change(subscription, bool(subscription.delivery_notified))
-        subscription.delivery_problem = None
-        subscription.delivery_detail = None
-        subscription.delivery_since = None
-        subscription.delivery_attempts = 0
-        subscription.delivery_notified = False
+        _forget_problem(subscription)
     subscription.paused = subscription.delivery_problem == "feed_gone"
     await session.flush()
     return MoveResult(subscription.title or subscription.feed_url, len(article_ids), fixed)
@@ -229,11 +230,7 @@ async def resume_subscription(session: AsyncSession, guild_id: int, feed_url: st
     if subscription is None:
         raise NotFound(feed_url, message_key="feed.not_subscribed", values={"url": feed_url})
     subscription.paused = False
-    subscription.delivery_problem = None
-    subscription.delivery_detail = None
-    subscription.delivery_since = None
-    subscription.delivery_attempts = 0
-    subscription.delivery_notified = False
+    _forget_problem(subscription)
     # The feed is shared (issue 14): fetch it now, whole (no conditional request), so this guild catches up.
     subscription.feed.gone_since = None
     subscription.feed.consecutive_failures = 0

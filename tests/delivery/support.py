@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from bot.sandbox import Channel, Guild, Member, Message, Sandbox
 from e2e.harness import BlogServer, SandboxWorld
+from reliability.support import sqlite_rows
 
 
 @dataclass
@@ -42,6 +42,16 @@ async def subscribe(sandbox: Sandbox, member: Member, channel: Channel, url: str
     assert "Subscribed" in text, text
 
 
+async def start_with_two_guilds(world: SandboxWorld, blog: BlogServer, start_bot: Any, poll_interval: str) -> tuple[Any, OtherGuild]:
+    """The bot running, the world's guild and a second one each following the blog (the second under another
+    spelling of its URL): the second guild is what a problem in the first must leave alone."""
+    other = OtherGuild.create(world.sandbox)
+    bot = await start_bot(poll_interval=poll_interval)
+    await subscribe(world.sandbox, world.admin, world.channel, blog.feed_url)
+    await subscribe(world.sandbox, other.admin, other.channel, f"{blog.feed_url}?other")
+    return bot, other
+
+
 def requests_to(sandbox: Sandbox, *channel_ids: int, since: int = 0, method: str | None = None) -> list[Any]:
     """REST requests (from index `since`) whose path names one of the channels."""
     wanted = tuple(f"/channels/{channel_id}" for channel_id in channel_ids)
@@ -59,13 +69,7 @@ def dm_texts(world: SandboxWorld, member: Member) -> list[str]:
     return [m.content for m in world.sandbox.dm_messages(member) if m.author.id == world.bot.id]
 
 
-def rows(database_url: str, query: str, *parameters: Any) -> list[tuple[Any, ...]]:
-    path = database_url.split("///", 1)[1]
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
-    try:
-        return connection.execute(query, parameters).fetchall()
-    finally:
-        connection.close()
+rows = sqlite_rows  # the bot's SQLite file, read-only, as the reliability tests read it
 
 
 def report(name: str, **counts: int | float) -> None:

@@ -8,17 +8,14 @@ from e2e.articles import FOUR_DAY_WEEK, FOUR_DAY_WEEK_TITLE
 from e2e.fixtures import StartBot
 from e2e.harness import BlogServer, SandboxWorld, custom_ids, wait_until
 
-from .support import OtherGuild, dm_texts, feed_fetch_bound, report, requests_to, rows, slash, subscribe
+from .support import dm_texts, feed_fetch_bound, report, requests_to, rows, slash, start_with_two_guilds
 
 
 async def test_channel_deleted_then_feed_move_posts_pending_article_once(
     world: SandboxWorld, blog: BlogServer, start_bot: StartBot, bot_database_url: str
 ) -> None:
     sandbox = world.sandbox
-    other = OtherGuild.create(sandbox)
-    bot = await start_bot(poll_interval="0.3s")
-    await subscribe(sandbox, world.admin, world.channel, blog.feed_url)
-    await subscribe(sandbox, other.admin, other.channel, f"{blog.feed_url}?other")
+    bot, other = await start_with_two_guilds(world, blog, start_bot, "0.3s")
     old_channel = world.channel
 
     # An article is built and waits (the bot may not post), then the channel is deleted.

@@ -9,7 +9,7 @@ from e2e.articles import FOUR_DAY_WEEK, FOUR_DAY_WEEK_TITLE
 from e2e.fixtures import StartBot
 from e2e.harness import BlogServer, SandboxWorld, wait_until
 
-from .support import OtherGuild, report, requests_to, rows, second_blog, subscribe
+from .support import OtherGuild, report, requests_to, rows, second_blog, start_with_two_guilds, subscribe
 
 GUILD_TABLES = ("feed_subscriptions", "articles", "polls", "discord_posts", "guild_settings")
 
@@ -78,10 +78,7 @@ async def test_guild_that_removed_the_bot_while_it_was_offline_is_stopped_at_sta
     world: SandboxWorld, blog: BlogServer, start_bot: StartBot, bot_database_url: str
 ) -> None:
     sandbox = world.sandbox
-    other = OtherGuild.create(sandbox)
-    bot = await start_bot(poll_interval="0.25s")
-    await subscribe(sandbox, world.admin, world.channel, blog.feed_url)
-    await subscribe(sandbox, other.admin, other.channel, f"{blog.feed_url}?other")
+    bot, other = await start_with_two_guilds(world, blog, start_bot, "0.25s")
     assert await bot.stop() == 0
     sandbox.remove_bot_from_guild(world.guild)  # nobody is connected to hear it
     blog.add_post("while-away", "While away", ["Only the other guild gets this."])

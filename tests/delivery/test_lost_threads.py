@@ -10,7 +10,7 @@ from e2e.articles import FOUR_DAY_WEEK, FOUR_DAY_WEEK_TITLE
 from e2e.fixtures import StartBot
 from e2e.harness import BlogServer, SandboxWorld, wait_until
 
-from .support import OtherGuild, dm_texts, feed_fetch_bound, report, requests_to, rows, slash, subscribe
+from .support import dm_texts, feed_fetch_bound, report, requests_to, rows, slash, start_with_two_guilds
 
 
 def _complete(world: SandboxWorld, url: str) -> list:
@@ -22,10 +22,7 @@ async def test_article_message_deleted_before_its_thread_is_reposted_once(
     world: SandboxWorld, blog: BlogServer, start_bot: StartBot, bot_database_url: str
 ) -> None:
     sandbox = world.sandbox
-    other = OtherGuild.create(sandbox)
-    bot = await start_bot(poll_interval="0.3s")
-    await subscribe(sandbox, world.admin, world.channel, blog.feed_url)
-    await subscribe(sandbox, other.admin, other.channel, f"{blog.feed_url}?other")
+    bot, other = await start_with_two_guilds(world, blog, start_bot, "0.3s")
     blog.add_post("vanishing", FOUR_DAY_WEEK_TITLE, FOUR_DAY_WEEK)
     url = blog.post_url("vanishing")
     start = len(sandbox.requests)
@@ -68,10 +65,7 @@ async def test_thread_deleted_with_open_polls_reposted_then_dropped_when_chosen(
     world: SandboxWorld, blog: BlogServer, start_bot: StartBot, bot_database_url: str
 ) -> None:
     sandbox = world.sandbox
-    other = OtherGuild.create(sandbox)
-    bot = await start_bot(poll_interval="0.3s")
-    await subscribe(sandbox, world.admin, world.channel, blog.feed_url)
-    await subscribe(sandbox, other.admin, other.channel, f"{blog.feed_url}?other")
+    bot, other = await start_with_two_guilds(world, blog, start_bot, "0.3s")
     blog.add_post("threadless", FOUR_DAY_WEEK_TITLE, FOUR_DAY_WEEK)
     url = blog.post_url("threadless")
     first = (await wait_until(lambda: _complete(world, url), 15, "the article with its polls"))[0]

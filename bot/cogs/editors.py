@@ -19,6 +19,7 @@ from discord.ext import commands, tasks
 
 from bot.cogs.checks import is_editor
 from bot.cogs.errors import error_text, escape
+from bot.cogs.errors import reply_ephemeral as reply  # every cog answers members one way
 from bot.cogs.i18n import Language, language_for, t
 from bot.cogs.review import ReviewDesk
 from bot.cogs.review_views import (
@@ -67,16 +68,6 @@ log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 SWEEP_SECONDS = 2.0  # how soon a review message goes out after its article, and how exact the review timeout is
-
-
-async def reply(interaction: discord.Interaction, text: str) -> None:
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException as error:
-        log.warning("could not answer interaction %s: %s", interaction.id, error.status)
 
 
 async def defer_quietly(interaction: discord.Interaction) -> None:

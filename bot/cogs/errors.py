@@ -89,15 +89,19 @@ def error_text(error: BaseException, locale: object) -> str:
         return t("error.generic", language_for(locale))
 
 
-async def reply_ephemeral(interaction: discord.Interaction, text: str) -> None:
-    """Answer the interaction (or follow up when it was deferred) so only the member sees it."""
+async def reply_ephemeral(interaction: discord.Interaction, text: str) -> bool:
+    """Answer the interaction (or follow up when it was deferred) so only the member sees it; False when Discord
+    refused it (the interaction expired, the member's client is gone). That is logged in one line: a traceback per
+    click would only slow a bot that is already behind."""
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
         else:
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException:  # the interaction expired or Discord is down: nothing more we can do
-        log.warning("could not tell the member about an error in interaction %s", interaction.id)
+            await interaction.response.send_message(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException as error:
+        log.warning("could not answer interaction %s: %s %s", interaction.id, error.status, error.text or "")
+        return False
+    return True
 
 
 async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:

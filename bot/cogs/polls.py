@@ -23,6 +23,7 @@ from discord.ext import commands, tasks
 
 from bot import metrics
 from bot.cogs.checks import has_manage_server
+from bot.cogs.errors import reply_ephemeral as reply  # every cog answers members one way
 from bot.cogs.i18n import Language, language_for, t
 from bot.cogs.poll_views import (
     ANSWER_MODAL_PREFIX,
@@ -117,21 +118,6 @@ def receipt_text(receipt: VoteReceipt, language: Language) -> str:
         return t("vote.changed", language, option=option, previous=previous)
     return t("vote.withdrawn", language, option=option)
 
-
-async def reply(interaction: discord.Interaction, text: str) -> bool:
-    """An ephemeral answer, as the first response or as a follow-up after a defer.
-
-    A reply Discord refuses (the interaction expired, the member's client is gone) is logged in one line: the
-    vote is stored either way, and a traceback per click would only slow a bot that is already behind."""
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException as error:
-        log.warning("could not answer interaction %s: %s %s", interaction.id, error.status, error.text or "")
-        return False
-    return True
 
 
 class DeadlineWatch:

@@ -1,4 +1,5 @@
-"""Local HTTP servers (real aiohttp servers on loopback addresses) and a scriptable DNS for fetch tests."""
+"""Local HTTP servers (real aiohttp servers on loopback addresses, a blog among them), the real fetcher, and a
+scriptable DNS for fetch tests."""
 
 from __future__ import annotations
 
@@ -9,9 +10,27 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from bot.config import FeedSettings
+from bot.feeds.fetch import FeedFetcher
+from e2e.harness import BlogServer
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 
 Serve = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+async def blog() -> AsyncIterator[BlogServer]:
+    server = BlogServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def fetcher() -> AsyncIterator[FeedFetcher]:
+    async with FeedFetcher(FeedSettings(timeout=5.0, allow_private_addresses=True)) as fetcher:
+        yield fetcher
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -33,20 +32,6 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-async def blog() -> AsyncIterator[BlogServer]:
-    server = BlogServer()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def fetcher() -> AsyncIterator[FeedFetcher]:
-    async with FeedFetcher(FeedSettings(timeout=5.0, allow_private_addresses=True)) as fetcher:
-        yield fetcher
 
 
 def _service(database: Database, fetcher: FeedFetcher, clock: Clock, **kwargs) -> FeedService:

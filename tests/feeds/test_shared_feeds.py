@@ -3,7 +3,6 @@ stored as one article per guild; processes share the due feeds through leases (o
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
@@ -19,20 +18,6 @@ from e2e.harness import BlogServer
 from feeds.test_ingest import Clock
 
 LEASE = 30.0
-
-
-@pytest.fixture
-async def blog() -> AsyncIterator[BlogServer]:
-    server = BlogServer()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def fetcher() -> AsyncIterator[FeedFetcher]:
-    async with FeedFetcher(FeedSettings(timeout=5.0, allow_private_addresses=True)) as fetcher:
-        yield fetcher
 
 
 def _service(database: Database, fetcher: FeedFetcher, clock: Clock, owner: str, finder_calls: list[str] | None = None) -> FeedService:

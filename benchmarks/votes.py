@@ -49,6 +49,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from machine import machine_info  # noqa: E402
@@ -611,33 +612,21 @@ def gc_summaries(logs: list[Path]) -> list[str]:
 
 async def prepare_database(url: str | None, workdir: Path) -> tuple[str, Any]:
     """The URL the run uses, and how to clean up: a SQLite file in the work directory, or a fresh PostgreSQL
-    database next to the one named (dropped at the end)."""
+    database next to the one named (dropped at the end), made as the scale test makes its own."""
     if not url:
         return f"sqlite+aiosqlite:///{workdir / 'votes.db'}", None
-    from sqlalchemy import text
     from sqlalchemy.engine import make_url
-    from sqlalchemy.ext.asyncio import create_async_engine
 
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
+    if make_url(url).get_backend_name() != "postgresql":
         return url, None
-    name = f"reader_bot_votes_{os.getpid()}_{random.randrange(16**6):06x}"
-    admin = create_async_engine(parsed, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await admin.dispose()
+    from e2e.blogfarm import create_postgres_database, drop_postgres_database
+
+    name, database_url = await create_postgres_database(url, f"reader_bot_votes_{os.getpid()}")
 
     async def drop() -> None:
-        engine = create_async_engine(parsed, isolation_level="AUTOCOMMIT")
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        finally:
-            await engine.dispose()
+        await drop_postgres_database(url, name)
 
-    return parsed.set(database=name).render_as_string(hide_password=False), drop
+    return database_url, drop
 
 
 def quiet_driver() -> None:

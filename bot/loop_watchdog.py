@@ -123,7 +123,12 @@ class LoopWatchdog:
         self._loop_thread = 0
         self._timer: asyncio.TimerHandle | None = None
         self._due = 0.0  # when the heartbeat should run next (perf_counter)
-        self._cpu_at_beat = 0.0  # the loop thread's CPU time when the heartbeat was scheduled
+        # The loop thread's CPU time as the watching thread last read it while the heartbeat was on time, and when
+        # (perf_counter): reading it there, not in every heartbeat, keeps a system call off the loop (measured with
+        # py-spy in benchmarks/votes.py: the heartbeat's own `time.thread_time()` was most of the watchdog's cost).
+        self._cpu_mark = 0.0
+        self._cpu_mark_at = 0.0
+        self._loop_cpu_clock: int | None = None
         self._samples: list[str] = []  # what the thread saw running while the heartbeat was overdue
         self._asleep_samples = 0  # samples in a callback taken while the loop thread was not runnable
         self._loop_native_id = 0
@@ -138,6 +143,11 @@ class LoopWatchdog:
         self._loop = loop or asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
         self._loop_native_id = threading.get_native_id()
+        try:
+            self._loop_cpu_clock = time.pthread_getcpuclockid(self._loop_thread)
+        except (AttributeError, OSError):  # not on this platform: the heartbeat reads its own CPU time instead
+            self._loop_cpu_clock = None
+        self._mark_cpu()
         self._schedule()
         gc.callbacks.append(self._on_collection)
         self._stopping.clear()
@@ -172,13 +182,19 @@ class LoopWatchdog:
     def _schedule(self) -> None:
         assert self._loop is not None
         self._due = time.perf_counter() + self.interval
-        self._cpu_at_beat = time.thread_time()
+        if self._loop_cpu_clock is None:
+            self._mark_cpu()
         self._timer = self._loop.call_later(self.interval, self._heartbeat)
 
     def _heartbeat(self) -> None:
-        late = time.perf_counter() - self._due
+        now = time.perf_counter()
+        late = now - self._due
         if late > self.threshold:
-            self._report(late, time.thread_time() - self._cpu_at_beat)
+            # The mark was read before the block began (at most a poll earlier) or, rarely, just after: the loop
+            # thread's share of the CPU since then, applied to the block.
+            cpu = time.thread_time() - self._cpu_mark
+            since = now - self._cpu_mark_at
+            self._report(late, cpu * late / since if since > 0 else cpu)
         self._samples = []
         self._asleep_samples = 0
         self._long_collections = []
@@ -229,6 +245,12 @@ class LoopWatchdog:
             trigger = sys._getframe(1)
             self._long_collections.append((generation, seconds, cpu, int(info.get("collected", 0)), describe_stack(trigger)))
 
+    def _mark_cpu(self) -> None:
+        """Note the loop thread's CPU time now (from any thread)."""
+        clock = self._loop_cpu_clock
+        self._cpu_mark = time.clock_gettime(clock) if clock is not None else time.thread_time()
+        self._cpu_mark_at = time.perf_counter()
+
     # ----- the watching thread ---------------------------------------------------------------------------------
 
     def _watch(self) -> None:
@@ -237,6 +259,8 @@ class LoopWatchdog:
         while not self._stopping.wait(wait):
             overdue = time.perf_counter() - self._due
             if overdue <= self.threshold / 2:
+                if self._loop_cpu_clock is not None:
+                    self._mark_cpu()
                 # Sleep until the heartbeat would be overdue, not a fixed poll: every wake-up of this thread takes
                 # the GIL from the loop thread (measured: benchmarks/loop_watchdog.py).
                 wait = max(poll, self.threshold / 2 - overdue)

@@ -43,6 +43,36 @@ async def test_a_blocking_callback_is_named_in_a_warning(caplog: pytest.LogCaptu
     assert "1 blocks > 20 ms" in watchdog.summary()
 
 
+def compute_for_a_while() -> None:
+    until = time.perf_counter() + 0.12
+    while time.perf_counter() < until:
+        pass
+
+
+@pytest.mark.parametrize(("block", "computing"), [(compute_for_a_while, True), (block_the_loop_for_a_while, False)])
+async def test_the_warning_tells_the_loops_own_cpu_time(block, computing: bool, caplog: pytest.LogCaptureFixture) -> None:
+    """The CPU time is read by the watching thread, not in each heartbeat: a computing block still shows about
+    its length in CPU, a sleeping one next to none."""
+    watchdog = LoopWatchdog(threshold=0.02)
+    watchdog.start()
+    try:
+        await wait_for_heartbeats(watchdog, 10)
+        asyncio.get_running_loop().call_soon(block)
+        with caplog.at_level(logging.WARNING, logger="bot.loop_watchdog"):
+            await wait_for_heartbeats(watchdog)
+    finally:
+        watchdog.stop()
+    warnings = [r.getMessage() for r in caplog.records if "event loop blocked" in r.getMessage()]
+    assert len(warnings) == 1, warnings
+    cpu_ms = float(warnings[0].split("(CPU ")[1].split(" ms")[0])
+    if computing:
+        assert cpu_ms >= 60, warnings[0]
+        assert watchdog.stats.busy_blocks == 1
+    else:
+        assert cpu_ms < 20, warnings[0]
+        assert watchdog.stats.busy_blocks == 0
+
+
 async def test_a_long_collector_pass_is_named_with_its_generation(caplog: pytest.LogCaptureFixture) -> None:
     heap = [[index] for index in range(300_000)]  # enough tracked objects for a full pass over 2 ms
     watchdog = LoopWatchdog(threshold=0.002, interval=0.001)

@@ -346,13 +346,14 @@ def longest_stall(clicks: list[Click]) -> float:
     return longest
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux), 0.0 where /proc is not available."""
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system CPU time of a process so far (Linux), zeros where /proc is not available."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tick = os.sysconf("SC_CLK_TCK")
+        return int(fields[11]) / tick, int(fields[12]) / tick
     except (OSError, ValueError, IndexError):
-        return 0.0
+        return 0.0, 0.0
 
 
 def busiest_processes(count: int = 5) -> str:
@@ -412,6 +413,7 @@ class Contender:
     saturation: list[float] = field(default_factory=list)
     result: PhaseResult | None = None
     cpu: float = 0.0
+    system_cpu: float = 0.0  # of which in the kernel (system calls: sockets, files, locks, thread wake-ups)
     confirmed_clicks: int = 0
     latencies: list[float] = field(default_factory=list)
     offsets: list[tuple[float, float]] = field(default_factory=list)  # (latency ms, seconds into its half)
@@ -436,9 +438,11 @@ class Contender:
         return taken
 
 
-def account_cpu(bot: Contender, clicks: list[Click], cpu_before: float) -> None:
+def account_cpu(bot: Contender, clicks: list[Click], cpu_before: tuple[float, float]) -> None:
     assert bot.process is not None and bot.result is not None
-    bot.cpu += cpu_seconds(bot.process.pid) - cpu_before
+    user, system = cpu_seconds(bot.process.pid)
+    bot.cpu += user + system - sum(cpu_before)
+    bot.system_cpu += system - cpu_before[1]
     bot.confirmed_clicks += sum(1 for click in clicks if confirmed(click.handle))
     bot.result.unacknowledged += sum(1 for click in clicks if not confirmed(click.handle))
     bot.result.deferred += sum(1 for click in clicks if click.handle.deferred)
@@ -804,6 +808,8 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
     print(f"reader-bot answered: {told} (of {len(reader_result.clicks)} clicks, {len(reader.logs)} processes); "
           f"{len(truth.expected)} (member, poll) pairs checked against the database, {truth.unsure} left out "
           f"(last click unanswered); {len(stored)} votes stored (bot killed with SIGKILL before the check)")
+    print("bot CPU per click in the kernel: " + ", ".join(
+        f"{bot.name} {1000 * bot.system_cpu / max(1, bot.confirmed_clicks):.2f} ms" for bot in bots))
     print(f"bot CPU per click, reader-bot / bare DynamicItem bot: {reader_result.cpu_ms_per_click / max(bare_result.cpu_ms_per_click, 1e-9):.2f} "
           f"(what the ratio at saturation would be if the bot's CPU alone set the pace: "
           f"{bare_result.cpu_ms_per_click / max(reader_result.cpu_ms_per_click, 1e-9):.2f})")

@@ -102,6 +102,15 @@ def is_verb_first(text: str, lexicon: Lexicon) -> bool:
     return lexicon.language == "de" and len(first) > 3 and first.endswith("st")
 
 
+# An article or determiner after German "ihr" shows a pronoun: the possessive "ihr" takes none after it
+# ("Wie viele Sorten baut ihr dieses Jahr an?", "Was würdet ihr einem Umsteiger empfehlen?").
+_DE_DETERMINERS = frozenset(
+    "der die das dem den des ein eine einen einem einer eines kein keine keinen keinem keiner keines "
+    "dies diese dieser dieses diesen diesem jede jeder jedes jeden jedem alle allen welche welchen manche so "
+    "auch noch schon denn eigentlich gerade gern gerne selbst".split()
+)
+
+
 def addresses_reader(text: str, lexicon: Lexicon) -> bool:
     """reader_address: second person (du/ihr/Sie, you). German "ihr" before a noun is a possessive
     ("ihr Handy"), polite "Sie" counts only capitalised and not first."""
@@ -118,7 +127,7 @@ def addresses_reader(text: str, lexicon: Lexicon) -> bool:
                     return True
                 following = tokens[index + 1] if index + 1 < len(tokens) else ""
                 after = tokens[index + 2] if index + 2 < len(tokens) else ""
-                possessive = (
+                possessive = following.lower() not in _DE_DETERMINERS and (  # "baut ihr dieses Jahr …": a pronoun
                     following[:1].isupper()  # "ihr Handy"
                     or (  # "ihr universalistisches Erbe": an inflected adjective, then the noun
                         following[:1].islower()

@@ -161,9 +161,10 @@ def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> se
     opinion = to_reader and signals.asks_opinion(text, lexicon)
     if (
         to_reader
-        and not opinion  # "Wie gefallen euch die Modelle? Mehr Infos: …" asks all the same
         and "invitation" not in present
         and signals.offers_service(candidate.next_sentence, lexicon)
+        # "Wie gefallen euch die Modelle? Mehr Infos: …" asks all the same; "… ? Join our programme" does not
+        and (not opinion or signals.opens_with_offer(candidate.next_sentence, lexicon))
     ):
         found.add("service_offer")
     if signals.recruits(text, candidate.next_sentence, lexicon):

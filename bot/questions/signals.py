@@ -339,6 +339,23 @@ def offers_service(next_sentence: str, lexicon: Lexicon) -> bool:
     return _contains_phrase(lowered, lexicon.offer_phrases) or _LINK.search(lowered) is not None
 
 
+def opens_with_offer(next_sentence: str, lexicon: Lexicon) -> bool:
+    """service_offer even after an opinion question: the next sentence opens with the offer itself ("Would you
+    like to be part of the team? Join our programme …", "Lust auf mehr? Jetzt anmelden …"), a call to act, not to reply."""
+    stripped = next_sentence.strip()
+    if not stripped or invites_reply(stripped, lexicon):
+        return False
+    return _CALL_TO_ACT.match(stripped) is not None
+
+
+_CALL_TO_ACT = re.compile(
+    r"\s*(?:(?:then|so|dann|also)\s+)?(?:join|sign up|subscribe|register|apply|download|book|order|shop|click|call|"
+    r"contact|jetzt (?:anmelden|bewerben|bestellen|buchen|abonnieren)|melde dich|meldet euch|melden sie sich|"
+    r"bewirb dich|bewerbt euch|bewerben sie sich|abonnier|klick|ruf uns|rufen sie uns|kontaktier)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def leaves_open(sentence: str, lexicon: Lexicon) -> bool:
     """left_open: "Die Frage bleibt offen.", "Man darf gespannt sein." right after the question. (Not "Time will
     tell" or "bleibt abzuwarten": news says that after its own speculation.)"""

@@ -464,6 +464,15 @@ def test_an_opinion_question_followed_by_a_link_is_no_offer() -> None:
     assert found["Wie gefallen euch die neuen Modelle?"].is_poll
 
 
+def test_an_opinion_question_that_opens_onto_a_call_to_act_is_an_offer() -> None:
+    question = "Would you like to be part of the team?"
+    found = judged("An opening paragraph.", question, "Join our contributor programme and share your voice!", language="en")
+    assert "service_offer" in found[question].signals
+    assert not found[question].is_poll
+    assert signals.opens_with_offer("Jetzt anmelden und mitmachen.", DE)
+    assert not signals.opens_with_offer("Mehr Infos auf newbalance.de", DE)
+
+
 ANSWER = "Eine lange Antwort des Gastes, die erklärt, wie es dazu kam und was daraus wurde, mit vielen Details."
 
 

@@ -142,8 +142,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if signals.goes_on_arguing(candidate.after, text, lexicon):
         present.add("argued_through")
     present.update(surroundings(finder, candidate, present))
-    if "answered_below" in present:
-        present.discard("ends_paragraph")  # the next paragraph answers it: not left open
+    if "answered_below" in present or "service_offer" in present:
+        present.discard("ends_paragraph")  # the next paragraph answers it or makes an offer: not left open
     if verdict.kind is not PollKind.CHOICE and signals.is_tag_question(text, candidate.previous_sentence, lexicon):
         present.add("tag_question")
     return tuple(name for name in signals.SIGNALS if name in present)

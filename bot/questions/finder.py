@@ -369,6 +369,10 @@ class _Finder:
                 return index
         return len(self.blocks)
 
+    def continues_list(self, index: int) -> bool:
+        """A list item right after another: part of the same list."""
+        return index > 0 and self.blocks[index].kind == "list_item" and self.blocks[index - 1].kind == "list_item"
+
     def body_paragraphs(self) -> list[int]:
         return [index for index, block in enumerate(self.blocks) if block.kind in ("paragraph", "list_item")]
 
@@ -393,8 +397,11 @@ class _Finder:
         self._lead = paragraphs[0] if paragraphs else None
         end = self.end_of_article()
         before_end = [index for index in paragraphs if index < end] or paragraphs
-        # the closing: from the fourth-last paragraph on (before the site's link lists), headings between included
-        start = before_end[-CLOSING_PARAGRAPHS] if len(before_end) >= CLOSING_PARAGRAPHS else 0
+        # the closing: from the fourth-last paragraph on (before the site's link lists), headings between included;
+        # a list counts as one paragraph, so that a closing list (sources, links, a recipe's steps) does not push
+        # the paragraph before it out of the closing
+        units = [index for index in before_end if not self.continues_list(index)]
+        start = units[-CLOSING_PARAGRAPHS] if len(units) >= CLOSING_PARAGRAPHS else 0
         self._closing = set(range(start, min(end, len(self.blocks)))) if paragraphs else set()
         self._interview = self.interview_prompts() | self.paragraph_prompts()
         self._title_asks = False

@@ -504,3 +504,14 @@ def test_rhetorical_formulas() -> None:
     assert signals.is_rhetorical_formula("Who knows what might be out there in your shed or barn?")
     assert signals.is_rhetorical_formula("Und wer weiß, was noch kommt?")
     assert not signals.is_rhetorical_formula("Who knew about it before?")
+
+
+def test_a_closing_list_counts_as_one_paragraph_of_the_closing() -> None:
+    """Sources or links listed at the end do not push the article's last paragraphs out of the closing."""
+    question = "Welche Pflanzen habt ihr auf dem Balkon?"
+    sources = [Block("list_item", f"Quelle {number}: Ein Buch über Gärten, Seite {number}.") for number in range(1, 7)]
+    found = judged(LEAD, LEAD, LEAD, question, "Ein letzter Absatz ohne Frage.", *sources)
+    assert "closing" in found[question].signals and found[question].is_poll
+    body = judged(LEAD, question, LEAD, LEAD, LEAD, LEAD)
+    assert "body_middle" in body[question].signals and not body[question].is_poll
+

@@ -49,7 +49,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     present: set[str] = set()
     if block is not None and not candidate.after and not grammar.answer_rule(candidate.next_sentence, (), lexicon):
         present.add("ends_paragraph")
-    if signals.addresses_reader(text, lexicon):
+    if signals.addresses_reader(text, lexicon) or (
+        block is not None and candidate.sentence.start > 0 and signals.follows_reader_prompt(candidate.previous_sentence, lexicon)
+    ):
         present.add("reader_address")
     if (
         # a lone question that asks no one in particular is as often the writer's speculation ("Wird die Regierung

@@ -117,13 +117,16 @@ def addresses_reader(text: str, lexicon: Lexicon) -> bool:
     if lexicon.language == "de" and re.search(r"\bihr\s*[,:;.!?–—]", text):
         return True  # "Welche Sprache lernt ihr: …": a pronoun before punctuation
     tokens = words(text)
+    # the verb's slot: second word, third after an interjection ("Na, habt ihr Lust bekommen?")
+    led = tokens and tokens[0].lower() in lexicon.interjections and re.match(r"\s*[^\W\d_]+\s*[,!]", text)
+    verb_slot = 2 if led else 1
     for index, token in enumerate(tokens):
         lower = token.lower()
         if lower in lexicon.reader_pronouns:
             return True
         if lexicon.language == "de":
-            if token == "ihr" or (index == 1 and lower == "ihr"):
-                if index == 1:  # "Habt ihr Vorsätze?": right after the verb, a pronoun
+            if token == "ihr" or (index == verb_slot and lower == "ihr"):
+                if index == verb_slot:  # "Habt ihr Vorsätze?": right after the verb, a pronoun
                     return True
                 following = tokens[index + 1] if index + 1 < len(tokens) else ""
                 after = tokens[index + 2] if index + 2 < len(tokens) else ""

@@ -90,6 +90,13 @@ def addresses_reader(text: str, lexicon: Lexicon) -> bool:
     return grammar.addresses_reader(text, lexicon)
 
 
+def follows_reader_prompt(previous: str, lexicon: Lexicon) -> bool:
+    """reader_address of a question right after a short question to the readers in the same paragraph ("What's
+    your take? Is a premium machine worth it?", "Und ihr? Wie …?"): the prompt hands the next question to them."""
+    previous = previous.strip()
+    return previous.endswith("?") and grammar.word_count(previous) <= 5 and grammar.addresses_reader(previous, lexicon)
+
+
 @lru_cache(maxsize=32)
 def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     if not phrases:

@@ -515,3 +515,14 @@ def test_a_closing_list_counts_as_one_paragraph_of_the_closing() -> None:
     body = judged(LEAD, question, LEAD, LEAD, LEAD, LEAD)
     assert "body_middle" in body[question].signals and not body[question].is_poll
 
+
+def test_a_question_after_a_short_prompt_to_the_readers_is_put_to_them() -> None:
+    """"What's your take? Is …?": the prompt hands the next question to the readers; an interjection before
+    the verb ("Na, habt ihr …?") does not hide the plural "ihr"."""
+    found = judged(LEAD, LEAD, "So, what's your take? Is a premium machine worth the money?", language="en")
+    assert "reader_address" in found["Is a premium machine worth the money?"].signals
+    assert found["Is a premium machine worth the money?"].is_poll
+    (verdict,) = judged(LEAD, LEAD, "Na, habt ihr Lust bekommen?").values()
+    assert "reader_address" in verdict.signals and verdict.is_poll
+    assert not signals.follows_reader_prompt("Was hat die Regierung daraus gelernt?", DE)
+

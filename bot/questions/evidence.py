@@ -122,9 +122,12 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("headline_style")
     if (
         not is_title
-        and verdict.rule == "declarative_question"
         and "reader_address" in present
         and "invitation" not in present  # "Got a joke you'd like to add? Send it to …" asks for it
+        and (
+            verdict.rule == "declarative_question"
+            or (verdict.kind is PollKind.YES_NO and signals.states_consequence(candidate.next_sentence, lexicon))
+        )
     ):
         present.add("conditional_teaser")
     if "reader_address" in present and signals.promotes_own(text, lexicon):

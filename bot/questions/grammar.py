@@ -497,6 +497,9 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
     return None
 
 
+_ECHO_SUBJECTS = frozenset("it this that es das dies".split())
+
+
 def echoes_question(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
     """echo_answer: the next sentence answers in the question's own words, subject and verb turned round
     ("Could it be your pillows? It could also be your hot tub …", "Ist das sinnvoll? Das ist …")."""
@@ -504,6 +507,11 @@ def echoes_question(question: str, next_sentence: str, lexicon: Lexicon) -> bool
     said = [token.lower() for token in words(next_sentence)[:2]]
     if len(asked) < 2 or len(said) < 2 or next_sentence.rstrip().endswith("?"):
         return False
+    if said[0] in _ECHO_SUBJECTS and said[1] not in lexicon.finite_auxiliaries and len(said[1]) >= 4:
+        # "What does this mean for you? It means …", "Was bedeutet das für dich? Das bedeutet …": the question's verb again
+        stems = {token.lower()[:4] for token in words(question) if len(token) >= 4}
+        if said[1][:4] in stems:
+            return True
     verb, subject = asked
     if verb not in lexicon.finite_auxiliaries or subject in lexicon.reader_pronouns:
         return False

@@ -62,7 +62,7 @@ SIGNALS: dict[str, Signal] = {
     "answered_below": Signal(-3.0, "a paragraph of questions to 'you' that the next, longer paragraph answers (a guest's reply)"),
     "question_section": Signal(-1.0, "it stands in the paragraph right under a question heading, which argues that one"),
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
-    "conditional_teaser": Signal(-2.0, "a statement to the reader said as a question (Du kämpfst mit …? Hier …)"),
+    "conditional_teaser": Signal(-2.0, "a statement or if-clause to the reader said as a question (Du kämpfst mit …? Hier … / Bist du …? Dann …)"),
     "own_promotion": Signal(-3.0, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),
     "stock_phrase": Signal(-5.0, "a stock formula of the site, not a question about the article (Fandest du den Artikel hilfreich? / Any questions?)"),
     "named_addressee": Signal(-3.0, "it names whom it asks, and that is not the reader (…, Herr Müller? / …, Kevin Kühnert?)"),
@@ -343,7 +343,11 @@ def offers_service(next_sentence: str, lexicon: Lexicon) -> bool:
     if not stripped or invites_reply(stripped, lexicon):
         return False
     lowered = stripped.lower()
-    return _contains_phrase(lowered, lexicon.offer_phrases) or _LINK.search(lowered) is not None
+    if _contains_phrase(lowered, lexicon.offer_phrases) or _LINK.search(lowered) is not None:
+        return True
+    # "In unserem Vergleich findest du die besten.", "In our guide you'll find …": a pointer to the writer's own pages
+    tokens = {token.lower() for token in grammar.words(stripped)}
+    return bool(tokens & _OWN) and grammar.addresses_reader(stripped, lexicon)
 
 
 def opens_with_offer(next_sentence: str, lexicon: Lexicon) -> bool:
@@ -361,6 +365,18 @@ _CALL_TO_ACT = re.compile(
     r"bewirb dich|bewerbt euch|bewerben sie sich|abonnier|klick|ruf uns|rufen sie uns|kontaktier)(?!\w)",
     re.IGNORECASE,
 )
+
+
+_CONSEQUENCE = re.compile(
+    r"\s*(?:then|if so|if yes|if you do|in that case|dann|wenn ja|falls ja|in diesem fall)(?!\w)", re.IGNORECASE
+)
+
+
+def states_consequence(next_sentence: str, lexicon: Lexicon) -> bool:
+    """conditional_teaser: "Bist du ein Kaffeeliebhaber? Dann ist diese Maschine für dich." / "Do you want to save
+    money? Then use a press." — the next sentence goes on from a yes: the question is an if-clause, not asked.
+    ("Fallen dir weitere ein? Dann schreib mir!" invites the answer instead.)"""
+    return _CONSEQUENCE.match(next_sentence) is not None and not invites_reply(next_sentence, lexicon)
 
 
 def leaves_open(sentence: str, lexicon: Lexicon) -> bool:
@@ -440,6 +456,9 @@ def calls_the_readers(text: str) -> bool:
 _RHETORICAL_FORMULA = re.compile(
     r"\s*(?:(?:and|but|und|aber|doch)\s+)?(?:who knows|who would have thought|who doesn't love|who does not love|"
     r"what's not to love|what could possibly go wrong|what could go wrong|how cool is that|how great is that|"
+    r"(?:so )?what are you waiting for|can you believe it|why wouldn't you|worauf wartest du|worauf wartet ihr|"
+    r"worauf warten sie|(?:so )?(?:have you )?ever wondered|have you (?:ever )?wondered|"
+    r"(?:hast du dich|habt ihr euch|haben sie sich) (?:auch )?(?:schon )?(?:mal |einmal |jemals )?gefragt|"
     r"wer weiß|wer weiss|wer hätte das gedacht|wer hätte gedacht|was soll's|was will man mehr|was kann da schon "
     r"schiefgehen|wie cool ist das)(?!\w)",
     re.IGNORECASE,

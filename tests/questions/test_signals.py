@@ -526,3 +526,32 @@ def test_a_question_after_a_short_prompt_to_the_readers_is_put_to_them() -> None
     assert "reader_address" in verdict.signals and verdict.is_poll
     assert not signals.follows_reader_prompt("Was hat die Regierung daraus gelernt?", DE)
 
+
+@pytest.mark.parametrize(
+    ("closing", "language"),
+    [
+        ("So what are you waiting for?", "en"),  # a formula that expects no answer
+        ("Worauf wartest du noch?", "de"),
+        ("Have you ever wondered why cats purr? Scientists believe it calms them.", "en"),  # a hook the text answers
+        ("Bist du ein Kaffeeliebhaber? Dann ist diese Maschine genau richtig für dich.", "de"),  # an if-clause
+        ("Are you a coffee lover? Then this machine is for you.", "en"),
+        ("What does this mean for you? It means lower bills.", "en"),  # answered in its own words
+        ("Suchst du eine neue Maschine? In unserem Vergleich findest du die besten.", "de"),  # a pointer to own pages
+        ("Du hast Fragen? Ruf uns an.", "de"),  # the site's formula
+    ],
+)
+def test_closing_questions_to_the_reader_that_ask_nothing_are_no_polls(closing: str, language: str) -> None:
+    assert not find_questions(article(LEAD, LEAD, LEAD, closing, language=language))
+
+
+@pytest.mark.parametrize(
+    ("closing", "language"),
+    [
+        ("Kennt ihr noch weitere Tricks? Dann her damit!", "de"),  # "then" with a call to reply still asks
+        ("Fallen dir weitere Vorteile ein? Dann schreib mir einen Kommentar.", "de"),
+        ("Have you been to Italy? What did you think of the espresso there?", "en"),
+    ],
+)
+def test_closing_questions_that_ask_the_readers_stay_polls(closing: str, language: str) -> None:
+    assert find_questions(article(LEAD, LEAD, LEAD, closing, language=language))
+

@@ -97,8 +97,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("self_ask")
     run_to_reader = "reader_address" in present or candidate.run_key in finder._runs_to_reader
     invited_close = "closing" in present and run_to_reader and (
-        candidate.run_key in finder._runs_invited or "invitation" in present
-    )  # "Which do you use? Why? How often? Tell us in the comments!": the closing's questions to the readers
+        candidate.run_key in finder._runs_invited or "invitation" in present or candidate.run_key in finder._runs_opinion
+    )  # "Which do you use? Why? How often? Tell us in the comments!": the closing's questions to the readers (or
+    # "What do you think …? Which would you …?": a row asking their opinions), not a checklist to ask oneself
     if not invited_close and (
         candidate.run_length >= LONG_RUN or (candidate.run_length >= 3 and (not run_to_reader or "closing" not in present))
     ):  # a run in the body is a checklist; in the closing, questions to the reader may come in a row

@@ -555,3 +555,13 @@ def test_closing_questions_to_the_reader_that_ask_nothing_are_no_polls(closing: 
 def test_closing_questions_that_ask_the_readers_stay_polls(closing: str, language: str) -> None:
     assert find_questions(article(LEAD, LEAD, LEAD, closing, language=language))
 
+
+def test_a_closing_row_asking_the_readers_opinions_is_a_discussion_and_a_row_of_self_checks_a_checklist() -> None:
+    body = ["We tested every machine in our kitchen for a week.", "Price mattered less than the grinder.", "Cleaning differed most."]
+    discussion = ("What do you think of these machines? Which one would you buy? Do you prefer espresso? "
+                  "Would you pay more for a grinder? What is your favourite brand?")
+    assert len(find_questions(article(*body, discussion, language="en"), max_per_article=3)) == 3
+    checklist = ("Do you clean your machine weekly? Are you using filtered water? Have you descaled it this year? "
+                 "Do you store beans in the fridge? Is your grinder set right?")
+    assert find_questions(article(*body, checklist, language="en"), max_per_article=3) == []
+

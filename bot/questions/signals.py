@@ -236,7 +236,8 @@ def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
         return True
     previous = previous.strip()
     follows_claim = bool(previous) and not previous.endswith("?") and not previous.endswith(":")
-    return follows_claim and grammar.word_count(body) <= 4
+    # "Sollten Innenstädte autofrei sein?" asks for a verdict: short, but no check of a claim
+    return follows_claim and grammar.word_count(body) <= 4 and not asks_for_a_verdict(body, lexicon)
 
 
 ARGUMENT_CHARS = 200  # statements this long after a question to the reader carry an argument on
@@ -457,6 +458,8 @@ _RHETORICAL_FORMULA = re.compile(
     r"\s*(?:(?:and|but|und|aber|doch)\s+)?(?:who knows|who would have thought|who doesn't love|who does not love|"
     r"what's not to love|what could possibly go wrong|what could go wrong|how cool is that|how great is that|"
     r"(?:so )?what are you waiting for|can you believe it|why wouldn't you|worauf wartest du|worauf wartet ihr|"
+    r"(?:does this |did that )?sound familiar|kennst du das|kennt ihr das|kennen sie das|"
+    r"(?:hättest du|hättet ihr|hätten sie) (?:das|es) (?:gedacht|gewusst)|would you have (?:thought|guessed)|"
     r"worauf warten sie|(?:so )?(?:have you )?ever wondered|have you (?:ever )?wondered|"
     r"(?:hast du dich|habt ihr euch|haben sie sich) (?:auch )?(?:schon )?(?:mal |einmal |jemals )?gefragt|"
     r"wer weiß|wer weiss|wer hätte das gedacht|wer hätte gedacht|was soll's|was will man mehr|was kann da schon "

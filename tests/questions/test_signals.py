@@ -538,6 +538,8 @@ def test_a_question_after_a_short_prompt_to_the_readers_is_put_to_them() -> None
         ("What does this mean for you? It means lower bills.", "en"),  # answered in its own words
         ("Suchst du eine neue Maschine? In unserem Vergleich findest du die besten.", "de"),  # a pointer to own pages
         ("Du hast Fragen? Ruf uns an.", "de"),  # the site's formula
+        ("Kennen Sie das? Man steht morgens auf und der Bus ist schon weg.", "de"),  # a hook
+        ("Hätten Sie das gedacht?", "de"),
     ],
 )
 def test_closing_questions_to_the_reader_that_ask_nothing_are_no_polls(closing: str, language: str) -> None:
@@ -550,6 +552,7 @@ def test_closing_questions_to_the_reader_that_ask_nothing_are_no_polls(closing: 
         ("Kennt ihr noch weitere Tricks? Dann her damit!", "de"),  # "then" with a call to reply still asks
         ("Fallen dir weitere Vorteile ein? Dann schreib mir einen Kommentar.", "de"),
         ("Have you been to Italy? What did you think of the espresso there?", "en"),
+        ("Sollten Innenstädte autofrei sein?", "de"),  # short, but a verdict asked for, not a tag after a claim
     ],
 )
 def test_closing_questions_that_ask_the_readers_stay_polls(closing: str, language: str) -> None:

@@ -112,6 +112,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("interview_structure")
     if block is not None and block.kind == "heading":
         present.add("heading")
+    if block is not None and block.kind == "list_item":
+        present.add("list_item")
     if block is not None and block.emphasis == "whole":
         present.add("emphasised")
     if (

@@ -57,6 +57,7 @@ SIGNALS: dict[str, Signal] = {
     "continues_previous": Signal(-3.0, "it continues the question before it (Oder …? / Or …?)"),
     "interview_structure": Signal(-3.5, "question paragraphs alternating with longer answers (an interview)"),
     "heading": Signal(-1.5, "a heading"),
+    "list_item": Signal(-2.5, "an item of a list: checklists, sources, exercises, FAQ and link lists (no real-page poll stood in one)"),
     "emphasised": Signal(-0.5, "a bold paragraph or a bold run opening a paragraph"),
     "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
     "answered_below": Signal(-3.0, "a paragraph of questions to 'you' that the next, longer paragraph answers (a guest's reply)"),

@@ -58,6 +58,7 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, "Are you looking for a new challenge? We are hiring.", language="en"),
         article(LEAD, "Was würden Sie jungen Gründern raten?", ANSWER),
         article(LEAD, title="What Do You Think This Guy Is Doing? You Will Never Guess", language="en"),
+        article(LEAD, Block("list_item", "Was ist der Stoffwechsel?"), Block("list_item", "Cheat Days als Abhilfe?")),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
     assert set(signals.SIGNALS) - seen == set()
@@ -567,4 +568,15 @@ def test_a_closing_row_asking_the_readers_opinions_is_a_discussion_and_a_row_of_
     checklist = ("Do you clean your machine weekly? Are you using filtered water? Have you descaled it this year? "
                  "Do you store beans in the fridge? Is your grinder set right?")
     assert find_questions(article(*body, checklist, language="en"), max_per_article=3) == []
+
+
+def test_a_question_in_a_list_is_a_poll_only_with_more_to_show_for_it() -> None:
+    """No real page put a poll in a list item (checklists, sources, link lists): a lone question to the reader there
+    is no poll, one with a call to reply still is."""
+    teaser = [Block("list_item", "Sollten Sie jetzt Gold kaufen?"), Block("list_item", "Die besten Fonds 2024")]
+    found = judged(LEAD, LEAD, LEAD, *teaser)
+    assert "list_item" in found["Sollten Sie jetzt Gold kaufen?"].signals
+    assert not found["Sollten Sie jetzt Gold kaufen?"].is_poll
+    invited = judged(LEAD, LEAD, LEAD, Block("list_item", "Welche Fonds habt ihr? Schreibt es in die Kommentare!"))
+    assert invited["Welche Fonds habt ihr?"].is_poll
 

@@ -49,7 +49,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     present: set[str] = set()
     if block is not None and not candidate.after and not grammar.answer_rule(candidate.next_sentence, (), lexicon):
         present.add("ends_paragraph")
-    if signals.addresses_reader(text, lexicon):
+    if signals.addresses_reader(text, lexicon) or (
+        block is not None and candidate.sentence.start > 0 and signals.follows_reader_prompt(candidate.previous_sentence, lexicon)
+    ):
         present.add("reader_address")
     if (
         # a lone question that asks no one in particular is as often the writer's speculation ("Wird die Regierung
@@ -95,8 +97,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("self_ask")
     run_to_reader = "reader_address" in present or candidate.run_key in finder._runs_to_reader
     invited_close = "closing" in present and run_to_reader and (
-        candidate.run_key in finder._runs_invited or "invitation" in present
-    )  # "Which do you use? Why? How often? Tell us in the comments!": the closing's questions to the readers
+        candidate.run_key in finder._runs_invited or "invitation" in present or candidate.run_key in finder._runs_opinion
+    )  # "Which do you use? Why? How often? Tell us in the comments!": the closing's questions to the readers (or
+    # "What do you think …? Which would you …?": a row asking their opinions), not a checklist to ask oneself
     if not invited_close and (
         candidate.run_length >= LONG_RUN or (candidate.run_length >= 3 and (not run_to_reader or "closing" not in present))
     ):  # a run in the body is a checklist; in the closing, questions to the reader may come in a row
@@ -109,6 +112,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("interview_structure")
     if block is not None and block.kind == "heading":
         present.add("heading")
+    if block is not None and block.kind == "list_item":
+        present.add("list_item")
     if block is not None and block.emphasis == "whole":
         present.add("emphasised")
     if (
@@ -120,9 +125,12 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("headline_style")
     if (
         not is_title
-        and verdict.rule == "declarative_question"
         and "reader_address" in present
         and "invitation" not in present  # "Got a joke you'd like to add? Send it to …" asks for it
+        and (
+            verdict.rule == "declarative_question"
+            or (verdict.kind is PollKind.YES_NO and signals.states_consequence(candidate.next_sentence, lexicon))
+        )
     ):
         present.add("conditional_teaser")
     if "reader_address" in present and signals.promotes_own(text, lexicon):
@@ -142,8 +150,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if signals.goes_on_arguing(candidate.after, text, lexicon):
         present.add("argued_through")
     present.update(surroundings(finder, candidate, present))
-    if "answered_below" in present:
-        present.discard("ends_paragraph")  # the next paragraph answers it: not left open
+    if "answered_below" in present or "service_offer" in present:
+        present.discard("ends_paragraph")  # the next paragraph answers it or makes an offer: not left open
     if verdict.kind is not PollKind.CHOICE and signals.is_tag_question(text, candidate.previous_sentence, lexicon):
         present.add("tag_question")
     return tuple(name for name in signals.SIGNALS if name in present)
@@ -161,9 +169,10 @@ def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> se
     opinion = to_reader and signals.asks_opinion(text, lexicon)
     if (
         to_reader
-        and not opinion  # "Wie gefallen euch die Modelle? Mehr Infos: …" asks all the same
         and "invitation" not in present
         and signals.offers_service(candidate.next_sentence, lexicon)
+        # "Wie gefallen euch die Modelle? Mehr Infos: …" asks all the same; "… ? Join our programme" does not
+        and (not opinion or signals.opens_with_offer(candidate.next_sentence, lexicon))
     ):
         found.add("service_offer")
     if signals.recruits(text, candidate.next_sentence, lexicon):

@@ -268,18 +268,23 @@ class _Finder:
         """For each question sentence (block, number): the length of the unbroken row of questions it is
         in. A statement, a block without a question or a heading ends a row. A row of which some question
         addresses the reader counts as addressing it (`self._runs_to_reader`); a row the next statement
-        answers with a call to reply ("… ? … ? Schreibt es in die Kommentare!") is invited (`self._runs_invited`)."""
+        answers with a call to reply ("… ? … ? Schreibt es in die Kommentare!") is invited (`self._runs_invited`);
+        a row to the reader of which at least half ask an opinion is a discussion (`self._runs_opinion`)."""
         lengths: dict[tuple[int, int], int] = {}
         row: list[tuple[int, int]] = []
         self._runs_to_reader: set[tuple[int, int]] = set()
         self._runs_invited: set[tuple[int, int]] = set()
+        self._runs_opinion: set[tuple[int, int]] = set()
 
         def close(following: str = "") -> None:
-            to_reader = len(row) >= 3 and any(
-                signals.addresses_reader(self.sentences(index)[number].text, self.lexicon) for index, number in row
-            )
+            texts = [self.sentences(index)[number].text for index, number in row]
+            to_reader = len(row) >= 3 and any(signals.addresses_reader(text, self.lexicon) for text in texts)
             invited = len(row) >= 2 and bool(following) and signals.invites_reply(following, self.lexicon)
+            # a row that mostly asks the readers' opinion or taste is a discussion, not a checklist to ask oneself
+            opinion = to_reader and 2 * sum(signals.asks_opinion(text, self.lexicon) for text in texts) >= len(row)
             for key in row:
+                if opinion:
+                    self._runs_opinion.add(key)
                 lengths[key] = len(row)
                 if to_reader:
                     self._runs_to_reader.add(key)
@@ -369,6 +374,10 @@ class _Finder:
                 return index
         return len(self.blocks)
 
+    def continues_list(self, index: int) -> bool:
+        """A list item right after another: part of the same list."""
+        return index > 0 and self.blocks[index].kind == "list_item" and self.blocks[index - 1].kind == "list_item"
+
     def body_paragraphs(self) -> list[int]:
         return [index for index, block in enumerate(self.blocks) if block.kind in ("paragraph", "list_item")]
 
@@ -393,8 +402,11 @@ class _Finder:
         self._lead = paragraphs[0] if paragraphs else None
         end = self.end_of_article()
         before_end = [index for index in paragraphs if index < end] or paragraphs
-        # the closing: from the fourth-last paragraph on (before the site's link lists), headings between included
-        start = before_end[-CLOSING_PARAGRAPHS] if len(before_end) >= CLOSING_PARAGRAPHS else 0
+        # the closing: from the fourth-last paragraph on (before the site's link lists), headings between included;
+        # a list counts as one paragraph, so that a closing list (sources, links, a recipe's steps) does not push
+        # the paragraph before it out of the closing
+        units = [index for index in before_end if not self.continues_list(index)]
+        start = units[-CLOSING_PARAGRAPHS] if len(units) >= CLOSING_PARAGRAPHS else 0
         self._closing = set(range(start, min(end, len(self.blocks)))) if paragraphs else set()
         self._interview = self.interview_prompts() | self.paragraph_prompts()
         self._title_asks = False

@@ -102,23 +102,35 @@ def is_verb_first(text: str, lexicon: Lexicon) -> bool:
     return lexicon.language == "de" and len(first) > 3 and first.endswith("st")
 
 
+# An article or determiner after German "ihr" shows a pronoun: the possessive "ihr" takes none after it
+# ("Wie viele Sorten baut ihr dieses Jahr an?", "Was würdet ihr einem Umsteiger empfehlen?").
+_DE_DETERMINERS = frozenset(
+    "der die das dem den des ein eine einen einem einer eines kein keine keinen keinem keiner keines "
+    "dies diese dieser dieses diesen diesem jede jeder jedes jeden jedem alle allen welche welchen manche so "
+    "auch noch schon denn eigentlich gerade gern gerne selbst".split()
+)
+
+
 def addresses_reader(text: str, lexicon: Lexicon) -> bool:
     """reader_address: second person (du/ihr/Sie, you). German "ihr" before a noun is a possessive
     ("ihr Handy"), polite "Sie" counts only capitalised and not first."""
     if lexicon.language == "de" and re.search(r"\bihr\s*[,:;.!?–—]", text):
         return True  # "Welche Sprache lernt ihr: …": a pronoun before punctuation
     tokens = words(text)
+    # the verb's slot: second word, third after an interjection ("Na, habt ihr Lust bekommen?")
+    led = tokens and tokens[0].lower() in lexicon.interjections and re.match(r"\s*[^\W\d_]+\s*[,!]", text)
+    verb_slot = 2 if led else 1
     for index, token in enumerate(tokens):
         lower = token.lower()
         if lower in lexicon.reader_pronouns:
             return True
         if lexicon.language == "de":
-            if token == "ihr" or (index == 1 and lower == "ihr"):
-                if index == 1:  # "Habt ihr Vorsätze?": right after the verb, a pronoun
+            if token == "ihr" or (index == verb_slot and lower == "ihr"):
+                if index == verb_slot:  # "Habt ihr Vorsätze?": right after the verb, a pronoun
                     return True
                 following = tokens[index + 1] if index + 1 < len(tokens) else ""
                 after = tokens[index + 2] if index + 2 < len(tokens) else ""
-                possessive = (
+                possessive = following.lower() not in _DE_DETERMINERS and (  # "baut ihr dieses Jahr …": a pronoun
                     following[:1].isupper()  # "ihr Handy"
                     or (  # "ihr universalistisches Erbe": an inflected adjective, then the noun
                         following[:1].islower()
@@ -485,6 +497,9 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
     return None
 
 
+_ECHO_SUBJECTS = frozenset("it this that es das dies".split())
+
+
 def echoes_question(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
     """echo_answer: the next sentence answers in the question's own words, subject and verb turned round
     ("Could it be your pillows? It could also be your hot tub …", "Ist das sinnvoll? Das ist …")."""
@@ -492,6 +507,11 @@ def echoes_question(question: str, next_sentence: str, lexicon: Lexicon) -> bool
     said = [token.lower() for token in words(next_sentence)[:2]]
     if len(asked) < 2 or len(said) < 2 or next_sentence.rstrip().endswith("?"):
         return False
+    if said[0] in _ECHO_SUBJECTS and said[1] not in lexicon.finite_auxiliaries and len(said[1]) >= 4:
+        # "What does this mean for you? It means …", "Was bedeutet das für dich? Das bedeutet …": the question's verb again
+        stems = {token.lower()[:4] for token in words(question) if len(token) >= 4}
+        if said[1][:4] in stems:
+            return True
     verb, subject = asked
     if verb not in lexicon.finite_auxiliaries or subject in lexicon.reader_pronouns:
         return False

@@ -110,7 +110,7 @@ LEXICON = Lexicon(
         "stellten uns die frage", "stellt sich die frage", "stellte sich die frage", "bleibt die frage",
     ),
     invitation_phrases=(
-        "schreibt uns", "schreibt mir", "schreibt es", "schreibt eure", "schreibt gern", "schreib mir",
+        "her damit", "schreibt uns", "schreibt mir", "schreibt es", "schreibt eure", "schreibt gern", "schreib mir",
         "schreib uns", "schreib es", "schreiben sie uns", "schreiben sie mir", "verratet", "verrate mir", "verrate uns",
         "erzählt uns", "erzählt mir", "erzählt es", "erzähl mir", "erzähl uns", "erzählen sie uns",
         "erzählen sie mir", "lasst es", "lass es mich", "lasst mich", "lass mich wissen", "teilt eure", "teilt es",
@@ -126,7 +126,7 @@ LEXICON = Lexicon(
         "artikel hilfreich", "beitrag hilfreich", "seite hilfreich", "war das hilfreich", "war dies hilfreich",
         "hat dir der artikel", "hat ihnen der artikel", "hat euch der artikel", "hat dir der beitrag",
         "hat ihnen der beitrag", "hat euch der beitrag", "artikel gefallen", "beitrag gefallen", "hast du fragen", "habt ihr fragen", "haben sie fragen",
-        "hast du noch fragen", "habt ihr noch fragen", "haben sie noch fragen", "fragen oder anregungen",
+        "hast du noch fragen", "du hast fragen", "ihr habt fragen", "sie haben fragen", "habt ihr noch fragen", "haben sie noch fragen", "fragen oder anregungen",
         "fragen oder tipps", "fragen oder wünsche", "noch fragen", "etwas hinzuzufügen", "fehler gefunden",
         "wie geht es euch", "wie geht es dir", "wie geht es ihnen", "wie geht's euch", "wie geht's dir",
     ),

@@ -57,12 +57,13 @@ SIGNALS: dict[str, Signal] = {
     "continues_previous": Signal(-3.0, "it continues the question before it (Oder …? / Or …?)"),
     "interview_structure": Signal(-3.5, "question paragraphs alternating with longer answers (an interview)"),
     "heading": Signal(-1.5, "a heading"),
+    "list_item": Signal(-2.5, "an item of a list: checklists, sources, exercises, FAQ and link lists (no real-page poll stood in one)"),
     "emphasised": Signal(-0.5, "a bold paragraph or a bold run opening a paragraph"),
     "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
     "answered_below": Signal(-3.0, "a paragraph of questions to 'you' that the next, longer paragraph answers (a guest's reply)"),
     "question_section": Signal(-1.0, "it stands in the paragraph right under a question heading, which argues that one"),
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
-    "conditional_teaser": Signal(-2.0, "a statement to the reader said as a question (Du kämpfst mit …? Hier …)"),
+    "conditional_teaser": Signal(-2.0, "a statement or if-clause to the reader said as a question (Du kämpfst mit …? Hier … / Bist du …? Dann …)"),
     "own_promotion": Signal(-3.0, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),
     "stock_phrase": Signal(-5.0, "a stock formula of the site, not a question about the article (Fandest du den Artikel hilfreich? / Any questions?)"),
     "named_addressee": Signal(-3.0, "it names whom it asks, and that is not the reader (…, Herr Müller? / …, Kevin Kühnert?)"),
@@ -88,6 +89,13 @@ def confidence(active: Iterable[str]) -> float:
 def addresses_reader(text: str, lexicon: Lexicon) -> bool:
     """reader_address: second person singular, plural or polite."""
     return grammar.addresses_reader(text, lexicon)
+
+
+def follows_reader_prompt(previous: str, lexicon: Lexicon) -> bool:
+    """reader_address of a question right after a short question to the readers in the same paragraph ("What's
+    your take? Is a premium machine worth it?", "Und ihr? Wie …?"): the prompt hands the next question to them."""
+    previous = previous.strip()
+    return previous.endswith("?") and grammar.word_count(previous) <= 5 and grammar.addresses_reader(previous, lexicon)
 
 
 @lru_cache(maxsize=32)
@@ -229,7 +237,8 @@ def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
         return True
     previous = previous.strip()
     follows_claim = bool(previous) and not previous.endswith("?") and not previous.endswith(":")
-    return follows_claim and grammar.word_count(body) <= 4
+    # "Sollten Innenstädte autofrei sein?" asks for a verdict: short, but no check of a claim
+    return follows_claim and grammar.word_count(body) <= 4 and not asks_for_a_verdict(body, lexicon)
 
 
 ARGUMENT_CHARS = 200  # statements this long after a question to the reader carry an argument on
@@ -336,7 +345,40 @@ def offers_service(next_sentence: str, lexicon: Lexicon) -> bool:
     if not stripped or invites_reply(stripped, lexicon):
         return False
     lowered = stripped.lower()
-    return _contains_phrase(lowered, lexicon.offer_phrases) or _LINK.search(lowered) is not None
+    if _contains_phrase(lowered, lexicon.offer_phrases) or _LINK.search(lowered) is not None:
+        return True
+    # "In unserem Vergleich findest du die besten.", "In our guide you'll find …": a pointer to the writer's own pages
+    tokens = {token.lower() for token in grammar.words(stripped)}
+    return bool(tokens & _OWN) and grammar.addresses_reader(stripped, lexicon)
+
+
+def opens_with_offer(next_sentence: str, lexicon: Lexicon) -> bool:
+    """service_offer even after an opinion question: the next sentence opens with the offer itself ("Would you
+    like to be part of the team? Join our programme …", "Lust auf mehr? Jetzt anmelden …"), a call to act, not to reply."""
+    stripped = next_sentence.strip()
+    if not stripped or invites_reply(stripped, lexicon):
+        return False
+    return _CALL_TO_ACT.match(stripped) is not None
+
+
+_CALL_TO_ACT = re.compile(
+    r"\s*(?:(?:then|so|dann|also)\s+)?(?:join|sign up|subscribe|register|apply|download|book|order|shop|click|call|"
+    r"contact|jetzt (?:anmelden|bewerben|bestellen|buchen|abonnieren)|melde dich|meldet euch|melden sie sich|"
+    r"bewirb dich|bewerbt euch|bewerben sie sich|abonnier|klick|ruf uns|rufen sie uns|kontaktier)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+_CONSEQUENCE = re.compile(
+    r"\s*(?:then|if so|if yes|if you do|in that case|dann|wenn ja|falls ja|in diesem fall)(?!\w)", re.IGNORECASE
+)
+
+
+def states_consequence(next_sentence: str, lexicon: Lexicon) -> bool:
+    """conditional_teaser: "Bist du ein Kaffeeliebhaber? Dann ist diese Maschine für dich." / "Do you want to save
+    money? Then use a press." — the next sentence goes on from a yes: the question is an if-clause, not asked.
+    ("Fallen dir weitere ein? Dann schreib mir!" invites the answer instead.)"""
+    return _CONSEQUENCE.match(next_sentence) is not None and not invites_reply(next_sentence, lexicon)
 
 
 def leaves_open(sentence: str, lexicon: Lexicon) -> bool:
@@ -416,6 +458,11 @@ def calls_the_readers(text: str) -> bool:
 _RHETORICAL_FORMULA = re.compile(
     r"\s*(?:(?:and|but|und|aber|doch)\s+)?(?:who knows|who would have thought|who doesn't love|who does not love|"
     r"what's not to love|what could possibly go wrong|what could go wrong|how cool is that|how great is that|"
+    r"(?:so )?what are you waiting for|can you believe it|why wouldn't you|worauf wartest du|worauf wartet ihr|"
+    r"(?:does this |did that )?sound familiar|kennst du das|kennt ihr das|kennen sie das|"
+    r"(?:hättest du|hättet ihr|hätten sie) (?:das|es) (?:gedacht|gewusst)|would you have (?:thought|guessed)|"
+    r"worauf warten sie|(?:so )?(?:have you )?ever wondered|have you (?:ever )?wondered|"
+    r"(?:hast du dich|habt ihr euch|haben sie sich) (?:auch )?(?:schon )?(?:mal |einmal |jemals )?gefragt|"
     r"wer weiß|wer weiss|wer hätte das gedacht|wer hätte gedacht|was soll's|was will man mehr|was kann da schon "
     r"schiefgehen|wie cool ist das)(?!\w)",
     re.IGNORECASE,

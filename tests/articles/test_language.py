@@ -42,8 +42,8 @@ def test_first_supported_declaration_wins() -> None:
 
 def test_function_words_agree_with_the_pages_on_real_sentences() -> None:
     """Every labelled question of the real-page corpus (tests/fixtures/realpages, pages nobody here wrote): where
-    the function-word vote decides, it names the page's language. The one exception allowed is the English
-    donation line on a German page, which is English."""
+    the function-word vote decides, it names the page's language. The exceptions allowed are English lines on
+    German pages, which are English: a donation line, and the English translation closing a multilingual open letter."""
     import json
     from pathlib import Path
 
@@ -60,7 +60,10 @@ def test_function_words_agree_with_the_pages_on_real_sentences() -> None:
                     disagreeing.append(item["text"])
     print(f"[language] function-word vote decided {decided} labelled sentences; disagreeing: {disagreeing}")
     assert decided >= 900
-    assert disagreeing == ["If you enjoyed reading this post – would you consider supporting our work?"]
+    assert sorted(disagreeing) == [
+        "If you enjoyed reading this post – would you consider supporting our work?",
+        "What we want to do?",
+    ]
 
 
 def test_an_article_is_told_without_loading_the_ngram_model() -> None:

@@ -285,6 +285,14 @@ def test_reader_address() -> None:
     assert not grammar.addresses_reader("What would the team do?", EN)
 
 
+def test_german_ihr_before_an_article_is_the_readers() -> None:
+    """Plural "ihr" after the verb of a W-question: an article or adverb follows, never after the possessive."""
+    assert grammar.addresses_reader("Wie viele Tomatensorten baut ihr dieses Jahr an?", DE)
+    assert grammar.addresses_reader("Welche Distribution würdet ihr einem Umsteiger empfehlen?", DE)
+    assert not grammar.addresses_reader("Hat sie ihr letztes Spiel gewonnen?", DE)
+    assert not grammar.addresses_reader("Wie hat die Firma ihr Geld verdient?", DE)
+
+
 def test_numeric_ranges_and_binomials_name_no_alternatives() -> None:
     assert grammar.named_alternatives("Trainierst du zwei oder drei Mal pro Woche?", DE) is None
     assert grammar.named_alternatives("Is the plan more or less finished?", EN) is None

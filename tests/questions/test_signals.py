@@ -58,6 +58,7 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, "Are you looking for a new challenge? We are hiring.", language="en"),
         article(LEAD, "Was würden Sie jungen Gründern raten?", ANSWER),
         article(LEAD, title="What Do You Think This Guy Is Doing? You Will Never Guess", language="en"),
+        article(LEAD, Block("list_item", "Was ist der Stoffwechsel?"), Block("list_item", "Cheat Days als Abhilfe?")),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
     assert set(signals.SIGNALS) - seen == set()
@@ -464,6 +465,15 @@ def test_an_opinion_question_followed_by_a_link_is_no_offer() -> None:
     assert found["Wie gefallen euch die neuen Modelle?"].is_poll
 
 
+def test_an_opinion_question_that_opens_onto_a_call_to_act_is_an_offer() -> None:
+    question = "Would you like to be part of the team?"
+    found = judged("An opening paragraph.", question, "Join our contributor programme and share your voice!", language="en")
+    assert "service_offer" in found[question].signals
+    assert not found[question].is_poll
+    assert signals.opens_with_offer("Jetzt anmelden und mitmachen.", DE)
+    assert not signals.opens_with_offer("Mehr Infos auf newbalance.de", DE)
+
+
 ANSWER = "Eine lange Antwort des Gastes, die erklärt, wie es dazu kam und was daraus wurde, mit vielen Details."
 
 
@@ -495,3 +505,78 @@ def test_rhetorical_formulas() -> None:
     assert signals.is_rhetorical_formula("Who knows what might be out there in your shed or barn?")
     assert signals.is_rhetorical_formula("Und wer weiß, was noch kommt?")
     assert not signals.is_rhetorical_formula("Who knew about it before?")
+
+
+def test_a_closing_list_counts_as_one_paragraph_of_the_closing() -> None:
+    """Sources or links listed at the end do not push the article's last paragraphs out of the closing."""
+    question = "Welche Pflanzen habt ihr auf dem Balkon?"
+    sources = [Block("list_item", f"Quelle {number}: Ein Buch über Gärten, Seite {number}.") for number in range(1, 7)]
+    found = judged(LEAD, LEAD, LEAD, question, "Ein letzter Absatz ohne Frage.", *sources)
+    assert "closing" in found[question].signals and found[question].is_poll
+    body = judged(LEAD, question, LEAD, LEAD, LEAD, LEAD)
+    assert "body_middle" in body[question].signals and not body[question].is_poll
+
+
+def test_a_question_after_a_short_prompt_to_the_readers_is_put_to_them() -> None:
+    """"What's your take? Is …?": the prompt hands the next question to the readers; an interjection before
+    the verb ("Na, habt ihr …?") does not hide the plural "ihr"."""
+    found = judged(LEAD, LEAD, "So, what's your take? Is a premium machine worth the money?", language="en")
+    assert "reader_address" in found["Is a premium machine worth the money?"].signals
+    assert found["Is a premium machine worth the money?"].is_poll
+    (verdict,) = judged(LEAD, LEAD, "Na, habt ihr Lust bekommen?").values()
+    assert "reader_address" in verdict.signals and verdict.is_poll
+    assert not signals.follows_reader_prompt("Was hat die Regierung daraus gelernt?", DE)
+
+
+@pytest.mark.parametrize(
+    ("closing", "language"),
+    [
+        ("So what are you waiting for?", "en"),  # a formula that expects no answer
+        ("Worauf wartest du noch?", "de"),
+        ("Have you ever wondered why cats purr? Scientists believe it calms them.", "en"),  # a hook the text answers
+        ("Bist du ein Kaffeeliebhaber? Dann ist diese Maschine genau richtig für dich.", "de"),  # an if-clause
+        ("Are you a coffee lover? Then this machine is for you.", "en"),
+        ("What does this mean for you? It means lower bills.", "en"),  # answered in its own words
+        ("Suchst du eine neue Maschine? In unserem Vergleich findest du die besten.", "de"),  # a pointer to own pages
+        ("Du hast Fragen? Ruf uns an.", "de"),  # the site's formula
+        ("Kennen Sie das? Man steht morgens auf und der Bus ist schon weg.", "de"),  # a hook
+        ("Hätten Sie das gedacht?", "de"),
+    ],
+)
+def test_closing_questions_to_the_reader_that_ask_nothing_are_no_polls(closing: str, language: str) -> None:
+    assert not find_questions(article(LEAD, LEAD, LEAD, closing, language=language))
+
+
+@pytest.mark.parametrize(
+    ("closing", "language"),
+    [
+        ("Kennt ihr noch weitere Tricks? Dann her damit!", "de"),  # "then" with a call to reply still asks
+        ("Fallen dir weitere Vorteile ein? Dann schreib mir einen Kommentar.", "de"),
+        ("Have you been to Italy? What did you think of the espresso there?", "en"),
+        ("Sollten Innenstädte autofrei sein?", "de"),  # short, but a verdict asked for, not a tag after a claim
+    ],
+)
+def test_closing_questions_that_ask_the_readers_stay_polls(closing: str, language: str) -> None:
+    assert find_questions(article(LEAD, LEAD, LEAD, closing, language=language))
+
+
+def test_a_closing_row_asking_the_readers_opinions_is_a_discussion_and_a_row_of_self_checks_a_checklist() -> None:
+    body = ["We tested every machine in our kitchen for a week.", "Price mattered less than the grinder.", "Cleaning differed most."]
+    discussion = ("What do you think of these machines? Which one would you buy? Do you prefer espresso? "
+                  "Would you pay more for a grinder? What is your favourite brand?")
+    assert len(find_questions(article(*body, discussion, language="en"), max_per_article=3)) == 3
+    checklist = ("Do you clean your machine weekly? Are you using filtered water? Have you descaled it this year? "
+                 "Do you store beans in the fridge? Is your grinder set right?")
+    assert find_questions(article(*body, checklist, language="en"), max_per_article=3) == []
+
+
+def test_a_question_in_a_list_is_a_poll_only_with_more_to_show_for_it() -> None:
+    """No real page put a poll in a list item (checklists, sources, link lists): a lone question to the reader there
+    is no poll, one with a call to reply still is."""
+    teaser = [Block("list_item", "Sollten Sie jetzt Gold kaufen?"), Block("list_item", "Die besten Fonds 2024")]
+    found = judged(LEAD, LEAD, LEAD, *teaser)
+    assert "list_item" in found["Sollten Sie jetzt Gold kaufen?"].signals
+    assert not found["Sollten Sie jetzt Gold kaufen?"].is_poll
+    invited = judged(LEAD, LEAD, LEAD, Block("list_item", "Welche Fonds habt ihr? Schreibt es in die Kommentare!"))
+    assert invited["Welche Fonds habt ihr?"].is_poll
+

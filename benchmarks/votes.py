@@ -35,14 +35,13 @@ import asyncio
 import gc
 import os
 import random
-import re
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, deque
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -54,56 +53,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from machine import machine_info  # noqa: E402
+from vote_checks import (  # noqa: E402
+    compare, confirmed, describe_blocks, gc_summaries, loop_blocks, stored_votes, what_members_were_told,
+)
 
 TOKEN = "benchmark-bot-token"
 TARGET_RATIO = 0.95
 TARGET_P99_MS = 50.0
-
-
-# ----- the bare bot (runs in its own process: `votes.py --bare-bot API GATEWAY`) ----------------------------------
-
-
-def run_bare_bot(api_base: str, gateway_url: str, style: str, token: str = "") -> int:
-    """A discord.py bot that answers every button click with an ephemeral message and stores nothing.
-
-    style "listener": an `on_interaction` listener (the least discord.py does for a click);
-    style "dynamic": a `discord.ui.DynamicItem` on the same custom ids as reader-bot's buttons (the same
-    discord.py machinery reader-bot uses, so the difference to reader-bot is the storing of votes).
-    """
-    import re
-
-    import discord
-    import yarl
-
-    discord.http.Route.BASE = api_base
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
-    intents = discord.Intents.none()
-    intents.guilds = True
-    client = discord.Client(intents=intents, guild_ready_timeout=0.05, max_messages=None, chunk_guilds_at_startup=False)
-
-    if style == "dynamic":
-        class AckButton(discord.ui.DynamicItem[discord.ui.Button], template=re.compile(r"rb:vote:(?P<rest>.*)")):
-            def __init__(self, custom_id: str) -> None:
-                super().__init__(discord.ui.Button(custom_id=custom_id))
-
-            @classmethod
-            async def from_custom_id(cls, interaction, item, match, /):  # type: ignore[no-untyped-def]
-                return cls(match.string)
-
-            async def callback(self, interaction: discord.Interaction) -> None:
-                await interaction.response.send_message("Your click is noted.", ephemeral=True)
-
-        @client.event
-        async def setup_hook() -> None:
-            client.add_dynamic_items(AckButton)
-    else:
-        @client.event
-        async def on_interaction(interaction: discord.Interaction) -> None:
-            if interaction.type == discord.InteractionType.component:
-                await interaction.response.send_message("Your click is noted.", ephemeral=True)
-
-    client.run(token or TOKEN, log_handler=None)
-    return 0
 
 
 # ----- the driver ------------------------------------------------------------------------------------------------
@@ -137,16 +93,6 @@ class PhaseResult:
     longest_stall_ms: float = 0.0  # the largest gap in which no click was answered while clicks were waiting
     cpu_ms_per_click: float = 0.0  # the bot process's CPU time per acknowledged click, over the whole run
     clicks: list[Click] = field(default_factory=list)  # every click offered, in the order offered
-
-
-def confirmed(handle: Any) -> bool:
-    """The member was told the click counts: a message as the response, or a follow-up after a defer.
-    (A bare defer is an acknowledgement to Discord, not a confirmation to the member.)"""
-    from bot.sandbox.state import FLAG_LOADING
-
-    if handle.callback_type == 4 or handle.followups:
-        return True
-    return handle.callback_type == 5 and handle.response is not None and not handle.response.flags & FLAG_LOADING
 
 
 def settled(handle: Any) -> bool:
@@ -492,134 +438,6 @@ def split_latencies(offsets: list[tuple[float, float]], first_second: bool) -> s
             f"({len(latencies)} clicks)")
 
 
-# ----- what members were told, and what the database holds ------------------------------------------------------
-
-
-def told_texts(labels: dict[int, dict[int, str]]) -> dict[tuple[int, str], int | None]:
-    """Every answer the bot can give to a vote click, per poll: the option the member's vote is on afterwards
-    (None after a withdrawal). Refusals (busy, closed) are not in it: they change nothing."""
-    from bot.cogs.polls import receipt_text
-    from bot.polls.voting import VoteOutcome, VoteReceipt, VoteRequest
-
-    texts: dict[tuple[int, str], int | None] = {}
-    for poll_id, options in labels.items():
-        request = VoteRequest(0, poll_id, 0, 0)
-        for option_id, label in options.items():
-            for language in ("en", "de"):
-                texts[(poll_id, receipt_text(VoteReceipt(request, VoteOutcome.RECORDED, label), language))] = option_id
-                texts[(poll_id, receipt_text(VoteReceipt(request, VoteOutcome.WITHDRAWN, label), language))] = None
-                for previous in options.values():
-                    receipt = VoteReceipt(request, VoteOutcome.CHANGED, label, previous)
-                    texts[(poll_id, receipt_text(receipt, language))] = option_id
-    return texts
-
-
-@dataclass
-class Truth:
-    expected: dict[tuple[int, int], int | None]  # (poll, member) -> the option the member was last told
-    outcomes: dict[str, int]  # recorded / changed / withdrawn / refused / unanswered
-    unsure: int  # pairs whose last click was not answered (or overlapped the one before): not checked
-
-
-def what_members_were_told(clicks: list[Click], labels: dict[int, dict[int, str]]) -> Truth:
-    """Ground truth: per (member, poll), the state the member was last told. A later unanswered click may or may
-    not have been applied, so such pairs are left out (and counted)."""
-    texts = told_texts(labels)
-    expected: dict[tuple[int, int], int | None] = {}
-    last: dict[tuple[int, int], Click] = {}
-    unsure: set[tuple[int, int]] = set()
-    outcomes = {"recorded": 0, "changed": 0, "withdrawn": 0, "refused": 0, "unanswered": 0}
-    for click in clicks:
-        key = (click.poll_id, click.member_id)
-        previous = last.get(key)
-        if previous is not None and (previous.handle.acked_at is None or previous.handle.acked_at > click.handle.created_at):
-            unsure.add(key)  # two clicks of one member on one poll in flight at once: order unknown
-        last[key] = click
-        if not confirmed(click.handle):
-            outcomes["unanswered"] += 1
-            unsure.add(key)
-            continue
-        text = click.handle.content or ""
-        if (click.poll_id, text) not in texts:
-            outcomes["refused"] += 1
-            continue
-        unsure.discard(key)
-        option = texts[(click.poll_id, text)]
-        before = expected.get(key)
-        outcomes["withdrawn" if option is None else "recorded" if before is None else "changed"] += 1
-        expected[key] = option
-    for key in unsure:
-        expected.pop(key, None)
-    return Truth(expected, outcomes, len(unsure))
-
-
-async def stored_votes(database_url: str) -> dict[tuple[int, int], int]:
-    from sqlalchemy import text
-
-    from bot.storage.database import Database
-
-    database = Database(database_url)
-    try:
-        async with database.session() as session:
-            rows = (await session.execute(text("SELECT poll_id, member_id, option_id FROM votes"))).all()
-    finally:
-        await database.dispose()
-    return {(poll, member): option for poll, member, option in rows}
-
-
-def compare(truth: Truth, stored: dict[tuple[int, int], int]) -> tuple[int, int]:
-    """(votes a member was told count that are not stored as told, withdrawals told that are still stored)."""
-    missing = sum(1 for key, option in truth.expected.items() if option is not None and stored.get(key) != option)
-    lingering = sum(1 for key, option in truth.expected.items() if option is None and key in stored)
-    return missing, lingering
-
-
-# ----- the bot's own account of its event loop --------------------------------------------------------------------
-
-_BLOCKED = re.compile(r"event loop blocked for (?P<ms>\d+) ms \(CPU (?P<cpu>\d+) ms\)(?: by (?P<what>.*))?$")
-
-
-@dataclass
-class LoopBlock:
-    ms: float
-    cpu_ms: float
-    what: str  # the first cause the watchdog named
-
-
-def loop_blocks(logs: list[Path]) -> list[LoopBlock]:
-    """Every 'event loop blocked' warning reader-bot logged (its loop watchdog), over all of its runs."""
-    found = []
-    for path in logs:
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            match = _BLOCKED.search(line)
-            if match and "WARNING" in line:
-                what = (match["what"] or "?").split("; ")[0].strip()
-                found.append(LoopBlock(float(match["ms"]), float(match["cpu"]), what))
-    return found
-
-
-def describe_blocks(blocks: list[LoopBlock], threshold_ms: float = 20.0) -> list[str]:
-    """How often, how long, and by what (the five commonest first causes; collector passes by generation)."""
-    if not blocks:
-        return ["reader-bot event loop blocked > 20 ms: 0 times"]
-    own = [block for block in blocks if block.cpu_ms > threshold_ms]
-    starved = sum(1 for block in blocks if block.what.startswith("waiting for a CPU"))
-    lines = [f"reader-bot event loop blocked > 20 ms: {len(blocks)} times (longest {max(b.ms for b in blocks):.0f} ms); "
-             f"{len(own)} of them with > {threshold_ms:g} ms of the loop's own CPU time (longest "
-             f"{max((b.cpu_ms for b in own), default=0):.0f} ms), {starved} while the process waited for a CPU"]
-    causes = Counter(re.sub(r" \(\d+ ms, \d+ ms CPU, \d+ objects freed\)| \(the longest of .*\)", "", b.what)
-                     .split(" triggered in ")[0] for b in blocks)
-    for what, count in causes.most_common(5):
-        lines.append(f"  {count:5d} x {what[:160]}")
-    return lines
-
-
-def gc_summaries(logs: list[Path]) -> list[str]:
-    """The watchdog's summary line of each run that ended with SIGTERM (collections and pauses by generation)."""
-    return [line.split(": ", 1)[-1] for path in logs
-            for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if "event loop summary" in line]
-
-
 # ----- the database -------------------------------------------------------------------------------------------------
 
 
@@ -710,7 +528,7 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
         f'[database]\nurl = "{database_url}"\n[feeds]\npoll_interval = "1h"\n'
         f'[runtime]\nloop_watchdog = {"false" if args.no_loop_watchdog else "true"}\n', encoding="utf-8")
     for bot, style in ((listener, "listener"), (dynamic, "dynamic")):
-        bot.command = [sys.executable, str(Path(__file__).resolve()), "--bare-bot", urls.api_base, urls.gateway_url,
+        bot.command = [sys.executable, str(Path(__file__).resolve().parent / "bare_bot.py"), urls.api_base, urls.gateway_url,
                        style, bot.account.token]
     reader.command = [sys.executable, "-m", "bot", "run", "--config", str(config)]
     for bot in bots:
@@ -865,6 +683,4 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) in (5, 6) and sys.argv[1] == "--bare-bot":
-        sys.exit(run_bare_bot(*sys.argv[2:]))
     sys.exit(asyncio.run(main(parse_args())))

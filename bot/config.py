@@ -99,6 +99,9 @@ class RuntimeSettings:
     # Keep-alive connections to Discord's REST host opened before the gateway connects, so that the first burst of
     # answers after a start does not open one connection each (unauthenticated GET /gateway; 0 turns it off).
     warm_http_connections: int = 32
+    # The periodic background rounds (feed poll, review sweep, closing check, summaries) begin at random moments
+    # within this long after READY, not all at once on the first clicks after a restart (bot/cogs/startup.py).
+    background_start_spread: float = field(default=2.0, metadata={"duration": True})
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from bot import metrics
 from bot.cogs.errors import install_error_handler
 from bot.cogs.health import GatewayWatch
 from bot.cogs.publisher import Publisher
+from bot.cogs.startup import after_ready_spread
 from bot.cogs.translator import CommandTranslator
 from bot.config import DiscordSettings, Settings
 from bot.ingest import FeedService, Fetcher
@@ -207,14 +208,15 @@ class ReaderBot(commands.AutoShardedBot):
         moved = await self.feed_service.spread_overdue()
         if moved:
             log.info("spread %d overdue feeds over the next poll interval", moved)
-        self.publisher.start()  # first thing it does: finish what a previous run left half done
-        self.poll_feeds.start()
         self.ready_at = time.monotonic()
         self.started.set()
         log.info(
             "ready: %d guilds on %s, polling feeds every %s s",
             len(self.guilds), self.shard_plan.describe(), f"{self.settings.feeds.poll_interval:g}",
         )
+        await after_ready_spread(self, self.settings.runtime.background_start_spread)
+        self.publisher.start()  # first thing it does: finish what a previous run left half done
+        self.poll_feeds.start()
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """Discord allows one IDENTIFY per 5 s (per concurrency bucket); the sandbox's tests set it shorter."""

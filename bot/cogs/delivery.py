@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands, tasks
 
+from bot.cogs.startup import after_ready_spread
 from bot.posting.delivery import MAX_REPOSTS, Problem
 from bot.storage.delivery import (
     article_of_thread,
@@ -158,7 +159,7 @@ class DeliveryEvents(commands.Cog):
 
     @purge_removed.before_loop
     async def _before_purge(self) -> None:
-        await self.bot.wait_until_ready()
+        await after_ready_spread(self.bot, self.bot.settings.runtime.background_start_spread)
 
 
 async def setup(bot: commands.Bot) -> None:

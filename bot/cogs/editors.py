@@ -22,6 +22,7 @@ from bot.cogs.errors import error_text, escape
 from bot.cogs.errors import reply_ephemeral as reply  # every cog answers members one way
 from bot.cogs.i18n import Language, language_for, t
 from bot.cogs.review import ReviewDesk
+from bot.cogs.startup import after_ready_spread
 from bot.cogs.review_views import (
     DELETE_PREFIX,
     DYNAMIC_ITEMS,
@@ -128,7 +129,7 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
 
     @sweep.before_loop
     async def _before_sweep(self) -> None:
-        await self.bot.wait_until_ready()
+        await after_ready_spread(self.bot, self.bot.settings.runtime.background_start_spread)
 
     # ----- who may ------------------------------------------------------------------------------------------
 

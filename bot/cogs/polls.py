@@ -25,6 +25,7 @@ from bot import metrics
 from bot.cogs.checks import has_manage_server
 from bot.cogs.errors import reply_ephemeral as reply  # every cog answers members one way
 from bot.cogs.i18n import Language, language_for, t
+from bot.cogs.startup import after_ready_spread
 from bot.cogs.poll_views import (
     ANSWER_MODAL_PREFIX,
     ANSWER_PREFIX,
@@ -235,8 +236,10 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
 
     def __init__(self, bot: commands.Bot, database: Database, *, refresh_interval: float = REFRESH_INTERVAL_SECONDS,
                  channel_edit_spacing: float = CHANNEL_EDIT_SPACING_SECONDS,
-                 close_check_seconds: float = CLOSE_CHECK_SECONDS, defer_after: float = DEFER_AFTER_SECONDS) -> None:
+                 close_check_seconds: float = CLOSE_CHECK_SECONDS, defer_after: float = DEFER_AFTER_SECONDS,
+                 start_spread: float = 0.0) -> None:
         self.bot = bot
+        self.start_spread = start_spread  # see bot/cogs/startup.py
         self.database = database
         self.refresher = PollRefresher(self, refresh_interval, channel_edit_spacing)
         self.deadlines = DeadlineWatch(defer_after, sweep_every=min(0.25, defer_after / 4))
@@ -439,7 +442,7 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
 
     @close_due_polls.before_loop
     async def _before_closing(self) -> None:
-        await self.bot.wait_until_ready()
+        await after_ready_spread(self.bot, self.start_spread)
 
     async def close(self, poll_id: int, *, guild_id: int | None = None) -> CloseResult:
         """Close in the database, then show it on Discord (final counts, disabled buttons, result in the thread)."""
@@ -560,7 +563,8 @@ def _message_has_component(message: discord.Message, custom_id: str) -> bool:
 async def setup(bot: commands.Bot) -> None:
     """Registers the persistent poll buttons and the cog (`bot.database` is the bot's Database)."""
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
-    await bot.add_cog(PollsCog(bot, bot.database))  # type: ignore[attr-defined]
+    await bot.add_cog(PollsCog(bot, bot.database,  # type: ignore[attr-defined]
+                               start_spread=bot.settings.runtime.background_start_spread))  # type: ignore[attr-defined]
 
 
 async def teardown(bot: commands.Bot) -> None:

@@ -23,6 +23,7 @@ from bot.cogs.checks import has_manage_server
 from bot.cogs.confirm import ConfirmView
 from bot.cogs.errors import NO_MENTIONS, reply_ephemeral
 from bot.cogs.i18n import Language, language_for, t
+from bot.cogs.startup import after_ready_spread
 from bot.errors import NotAllowed
 from bot.polls.native import forget_on_native_polls, native_poll_ids
 from bot.storage.database import Database
@@ -134,10 +135,12 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
         *,
         digest_check_seconds: float = DIGEST_CHECK_SECONDS,
         clock: Callable[[], datetime] = utcnow,
+        start_spread: float = 0.0,
     ) -> None:
         self.bot = bot
         self.database = database
         self.clock = clock
+        self.start_spread = start_spread  # see bot/cogs/startup.py
         self._background: set[asyncio.Task[Any]] = set()
         self.scheduled_work.change_interval(seconds=digest_check_seconds)
 
@@ -372,7 +375,7 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
 
     @scheduled_work.before_loop
     async def _before_scheduled_work(self) -> None:
-        await self.bot.wait_until_ready()
+        await after_ready_spread(self.bot, self.start_spread)
 
     async def send_due_digests(self, now: datetime) -> int:
         async with self.database.session() as session:
@@ -412,4 +415,5 @@ class SummariesCog(commands.Cog, name=SUMMARIES_COG_NAME):
 
 async def setup(bot: commands.Bot) -> None:
     """The summaries cog (`bot.database` is the bot's Database)."""
-    await bot.add_cog(SummariesCog(bot, bot.database))  # type: ignore[attr-defined]
+    await bot.add_cog(SummariesCog(bot, bot.database,  # type: ignore[attr-defined]
+                                   start_spread=bot.settings.runtime.background_start_spread))  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 import pytest
 
 from bot.cogs.client import ReaderBot, configure_endpoints
-from bot.config import DiscordSettings, FeedSettings, PollSettings, Settings
+from bot.config import DiscordSettings, FeedSettings, PollSettings, RuntimeSettings, Settings
 from bot.feeds.fetch import FeedFetcher
 from bot.storage.database import Database
 from e2e.fixtures import blog, sandbox, world  # noqa: F401
@@ -21,6 +21,7 @@ def bot_settings(world: SandboxWorld, database_url: str, poll_interval: float = 
         discord=DiscordSettings(token=world.token, api_base=world.sandbox.api_base, gateway_url=world.sandbox.gateway_url),
         feeds=FeedSettings(poll_interval=poll_interval, timeout=5.0, allow_private_addresses=True),
         polls=PollSettings(duration=3600.0, anonymous=True),
+        runtime=RuntimeSettings(background_start_spread=0.0),  # rounds at once: tests wait for them
     )
 
 

@@ -187,6 +187,7 @@ def write_farm_bot_config(directory: Path, name: str, *, token: str, api_base: s
         'guild_ready_timeout = "0.5s"\nidentify_delay = "0.1s"\n'
         f'[database]\nurl = "{database_url}"\n'
         f'[feeds]\npoll_interval = "{poll_interval}"\ntimeout = "10s"\nallow_private_addresses = true\nlease_seconds = "{lease}"\n'
+        '[runtime]\nbackground_start_spread = "1ms"\n'
         f"{extra}",
         encoding="utf-8",
     )

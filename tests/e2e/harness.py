@@ -291,6 +291,8 @@ def write_bot_config(
         'timeout = "5s"\n'
         "allow_private_addresses = true\n"
         f"{feeds_extra}"
+        "[runtime]\n"
+        'background_start_spread = "1ms"\n'  # the periodic rounds at once: tests wait for them
         "[polls]\n"
         f'duration = "{poll_duration}"\n'
         f"{extra}",

@@ -154,7 +154,22 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.discard("ends_paragraph")  # the next paragraph answers it or makes an offer: not left open
     if verdict.kind is not PollKind.CHOICE and signals.is_tag_question(text, candidate.previous_sentence, lexicon):
         present.add("tag_question")
+    if verdict.kind is PollKind.YES_NO and signals.is_negative_question(text):
+        present.add("negative_question")
+    if "reader_address" in present and signals.writer_answers_too(text, following_sentences(finder, candidate), lexicon):
+        present.add("writer_answers_too")
     return tuple(name for name in signals.SIGNALS if name in present)
+
+
+def following_sentences(finder: _Finder, candidate: Candidate) -> list[str]:
+    """The sentences after the question: the rest of its paragraph, or, when it ends its paragraph, the opening of
+    the next paragraph."""
+    if candidate.after:
+        return candidate.after[:2]
+    index = candidate.position + 1
+    if candidate.block is None or index >= len(finder.blocks) or finder.blocks[index].kind not in BODY_KINDS:
+        return []
+    return [sentence.text for sentence in finder.sentences(index)[:2]]
 
 
 def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> set[str]:

@@ -59,6 +59,7 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, "Was würden Sie jungen Gründern raten?", ANSWER),
         article(LEAD, title="What Do You Think This Guy Is Doing? You Will Never Guess", language="en"),
         article(LEAD, Block("list_item", "Was ist der Stoffwechsel?"), Block("list_item", "Cheat Days als Abhilfe?")),
+        article(LEAD, "Isn't this the cutest idea for your table?", language="en"),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
     assert set(signals.SIGNALS) - seen == set()
@@ -580,3 +581,63 @@ def test_a_question_in_a_list_is_a_poll_only_with_more_to_show_for_it() -> None:
     invited = judged(LEAD, LEAD, LEAD, Block("list_item", "Welche Fonds habt ihr? Schreibt es in die Kommentare!"))
     assert invited["Welche Fonds habt ihr?"].is_poll
 
+
+
+# --- issue 10, round 4: the writer's own answer, negated questions ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "question", "following", "expected"),
+    [
+        (EN, "Do you like Mondays?", ["I know I don't."], True),
+        (EN, "Have you ever had fondue before?", ["Gah!", "It's my favorite."], True),
+        (EN, "Friends, do you go all out for Back to School shopping?", ["My daughter starts kindergarten."], True),
+        (DE, "Bist du ebenfalls im Team Spargel?", ["Für uns ist Spargel ein Lieblingsgemüse."], True),
+        (DE, "Zocken Sie auch Fifa?", ["Ich spiele seit Jahren."], True),
+        (EN, "Do you love apple desserts?", ["Then you'll love this crumble."], False),  # turns to the reader
+        (EN, "Can you really ever have too many pumpkin recipes?", ["I definitely don't think so."], False),  # a modal
+        (EN, "Do you make jam in a pot?", ["A pressure canner?", "I don't know."], False),  # a run of questions
+        (EN, "What do you think of it?", ["I love it."], False),  # not yes/no about the reader
+        (EN, "Do you like Mondays?", [], False),
+    ],
+)
+def test_writer_answers_too(lexicon, question: str, following: list[str], expected: bool) -> None:
+    assert signals.writer_answers_too(question, following, lexicon) is expected
+
+
+def test_a_question_about_the_readers_life_then_the_writers_own_answer_is_a_poll() -> None:
+    """Recipe and lifestyle blogs open a conversation so: "Have you ever had fondue? Gah! It's my favorite." — in the
+    middle of the body, with no call to comment, the writer's own answer is what shows the question is put."""
+    question = "Have you ever had fondue before?"
+    verdict = judged(LEAD, LEAD, f"{question} Gah! It's my favorite. My kids love it too!", LEAD, LEAD, LEAD, LEAD,
+                     LEAD, language="en")[question]
+    assert "writer_answers_too" in verdict.signals and verdict.is_poll
+    hook = "Have you ever had fondue at a party?"
+    verdict = judged(LEAD, LEAD, f"{hook} Then you know this dip.", LEAD, LEAD, LEAD, LEAD, LEAD, language="en")[hook]
+    assert not verdict.is_poll
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Isn’t this the cutest idea for your holiday spread?", True),
+        ("Doesn't that sound amazing?", True),
+        ("But don't you think so?", True),
+        ("Ist das nicht süß?", True),
+        ("Klingt das nicht lecker?", True),
+        ("Is this the cutest idea for your table?", False),
+        ("Sollten Schulen Handys verbieten oder nicht?", False),
+        ("Ist das nur ein Trend?", False),
+    ],
+)
+def test_negative_question(text: str, expected: bool) -> None:
+    assert signals.is_negative_question(text) is expected
+
+
+def test_a_negated_question_in_an_invited_closing_is_no_poll() -> None:
+    """"Isn't this the cutest idea …? Will you make it this year? … I would love to know in the comments": the
+    negated question asks for agreement with the writer; the others are put."""
+    closing = ("Isn’t this the cutest idea for your holiday spread? Every time I make it, it is gone first. "
+               "Will you make it this year? I would love to know more in the comments below.")
+    found = [draft.question for draft in find_questions(article(LEAD, LEAD, closing, language="en"))]
+    assert found == ["Will you make it this year?"]

@@ -154,6 +154,12 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.discard("ends_paragraph")  # the next paragraph answers it or makes an offer: not left open
     if verdict.kind is not PollKind.CHOICE and signals.is_tag_question(text, candidate.previous_sentence, lexicon):
         present.add("tag_question")
+    if (
+        block is not None
+        and "invitation" not in present
+        and signals.in_thought_experiment((block.text or "")[: candidate.sentence.start])
+    ):
+        present.add("thought_experiment")
     if verdict.kind is PollKind.YES_NO and signals.is_negative_question(text):
         present.add("negative_question")
     if "reader_address" in present and signals.writer_answers_too(text, following_sentences(finder, candidate), lexicon):

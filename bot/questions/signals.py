@@ -75,6 +75,7 @@ SIGNALS: dict[str, Signal] = {
     "title_goes_on": Signal(-2.5, "the title goes on after its question with a teaser to the reader (… You Will Never Guess)"),
     "rhetorical_formula": Signal(-2.5, "a formula that expects no answer (Who knows …? / Wer weiß …? / What could go wrong?)"),
     "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
+    "thought_experiment": Signal(-3.0, "it asks inside a scenario the writer sets up (What if you … / Imagine … / Stell dir vor …) and no call to reply stands by"),
     "negative_question": Signal(-4.0, "a negated question that expects agreement (Isn't this the cutest idea? / Ist das nicht süß?)"),
 }
 
@@ -534,3 +535,17 @@ def is_negative_question(text: str) -> bool:
     """negative_question: "Isn't this the cutest idea for your holiday spread?", "Doesn't that sound amazing?",
     "Ist das nicht süß?" — the writer states her view and asks the readers to agree; no poll asks that."""
     return _NEGATED_OPENING.match(text.replace("’", "'")) is not None
+
+
+_THOUGHT_EXPERIMENT = re.compile(
+    r"(?<!\w)(?:what if|imagine|suppose|picture this|stell dir vor|stellt euch vor|stellen sie sich vor|angenommen|"
+    r"was wäre,? wenn)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def in_thought_experiment(before: str) -> bool:
+    """thought_experiment: the paragraph sets up a scenario before the question ("What if you needed to build it from
+    scratch? What choices would you make?", "Imagine … Would you tell her …?"): the writer's frame for what she did or
+    argues next, not a question to answer. (On the real pages and the own corpus no poll stands in one.)"""
+    return _THOUGHT_EXPERIMENT.search(before) is not None

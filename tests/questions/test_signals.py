@@ -60,6 +60,7 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, title="What Do You Think This Guy Is Doing? You Will Never Guess", language="en"),
         article(LEAD, Block("list_item", "Was ist der Stoffwechsel?"), Block("list_item", "Cheat Days als Abhilfe?")),
         article(LEAD, "Isn't this the cutest idea for your table?", language="en"),
+        article(LEAD, "What if you had to start over? What would you keep?", language="en"),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
     assert set(signals.SIGNALS) - seen == set()
@@ -641,3 +642,29 @@ def test_a_negated_question_in_an_invited_closing_is_no_poll() -> None:
                "Will you make it this year? I would love to know more in the comments below.")
     found = [draft.question for draft in find_questions(article(LEAD, LEAD, closing, language="en"))]
     assert found == ["Will you make it this year?"]
+
+
+@pytest.mark.parametrize(
+    ("before", "expected"),
+    [
+        ("What if you needed to build an R blog from scratch with nothing but knitr. ", True),
+        ("Imagine your daughter comes home with a good grade. ", True),
+        ("Stell dir vor, du hättest einen freien Tag. ", True),
+        ("I made this soup last winter. ", False),
+        ("Imaginative recipes are my thing. ", False),
+    ],
+)
+def test_thought_experiment(before: str, expected: bool) -> None:
+    assert signals.in_thought_experiment(before) is expected
+
+
+def test_questions_inside_the_writers_thought_experiment_are_no_polls() -> None:
+    """"What if you needed to create an R blog from scratch … What choices would you make?" frames what the writer then
+    did; with a call to reply next to it, the same question is put to the readers."""
+    scenario = ("What if you needed to create a blog from scratch and all you had was knitr. What choices would you "
+                "make? Could you cobble together something like a quarto blog?")
+    found = find_questions(article(LEAD, LEAD, LEAD, scenario, "But this is precisely what I did.", language="en"))
+    assert found == []
+    invited = scenario + " Tell me in the comments!"
+    found = find_questions(article(LEAD, LEAD, LEAD, invited, language="en"))
+    assert "What choices would you make?" in [draft.question for draft in found]

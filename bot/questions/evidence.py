@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.questions.finder import QuestionVerdict, _Finder
 
 BODY_KINDS = ("paragraph", "list_item")
+THOUGHT_WINDOW = 400  # characters before a question in its paragraph where a thought experiment is set up
 LONG_RUN = 5  # a run of this many questions is a checklist even when it addresses the reader
 
 
@@ -157,7 +158,10 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if (
         block is not None
         and "invitation" not in present
-        and signals.in_thought_experiment((block.text or "")[: candidate.sentence.start])
+        # the scenario is set up a few sentences before (a window, so that a huge paragraph stays linear)
+        and signals.in_thought_experiment(
+            (block.text or "")[max(0, candidate.sentence.start - THOUGHT_WINDOW) : candidate.sentence.start]
+        )
     ):
         present.add("thought_experiment")
     if verdict.kind is PollKind.YES_NO and signals.is_negative_question(text):

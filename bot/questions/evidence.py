@@ -168,6 +168,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("negative_question")
     if "reader_address" in present and signals.writer_answers_too(text, following_sentences(finder, candidate), lexicon):
         present.add("writer_answers_too")
+        # the next paragraph is the writer's own side, not a guest's reply (an interview shows in its structure)
+        present.discard("answered_below")
     return tuple(name for name in signals.SIGNALS if name in present)
 
 

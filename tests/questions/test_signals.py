@@ -668,3 +668,19 @@ def test_questions_inside_the_writers_thought_experiment_are_no_polls() -> None:
     invited = scenario + " Tell me in the comments!"
     found = find_questions(article(LEAD, LEAD, LEAD, invited, language="en"))
     assert "What choices would you make?" in [draft.question for draft in found]
+
+
+def test_the_writers_own_answer_in_the_next_paragraph_is_not_a_guests_reply() -> None:
+    """"Do you love apple desserts?" as a paragraph of its own, then the writer's own love of them: not an interview
+    question answered by a guest (answered_below), but a conversation opened with the readers."""
+    question = "Do you love apple desserts?"
+    own = ("There is something about the aroma of apples and cinnamon baking. To me, anything with apples in it is "
+           "a treat, and I bake them all autumn long.")
+    verdict = judged(LEAD, question, own, LEAD, LEAD, LEAD, LEAD, LEAD, language="en")[question]
+    assert "answered_below" not in verdict.signals and verdict.is_poll
+    guest = ("Yes, since I was a child. My grandmother baked them every Sunday, and that is how the bakery started "
+             "when I opened it in 1999.")
+    verdict = judged(LEAD, "Do you bake with apples at the bakery?", guest, LEAD, language="en")[
+        "Do you bake with apples at the bakery?"
+    ]
+    assert not verdict.is_poll

@@ -166,6 +166,14 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("thought_experiment")
     if verdict.kind is PollKind.YES_NO and signals.is_negative_question(text):
         present.add("negative_question")
+    if (
+        "reader_address" in present
+        and block is not None
+        and candidate.sentence.start == 0
+        and candidate.position in finder._opening
+        and signals.opens_with_reader(text, candidate.next_sentence, lexicon)
+    ):
+        present.add("opens_with_reader")
     if "reader_address" in present and signals.writer_answers_too(text, following_sentences(finder, candidate), lexicon):
         present.add("writer_answers_too")
         # the next paragraph is the writer's own side, not a guest's reply (an interview shows in its structure)

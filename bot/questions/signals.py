@@ -48,6 +48,7 @@ SIGNALS: dict[str, Signal] = {
     "asks_opinion": Signal(1.0, "it asks the reader's taste, opinion or wish (Was haltet ihr von …? / Do you like …?)"),
     "ends_section": Signal(1.0, "an opinion question to the reader that closes a section (the next block is a heading)"),
     "left_open": Signal(1.5, "the next sentence leaves it open on purpose (Die Frage bleibt offen. / That remains an open question.)"),
+    "opens_with_reader": Signal(1.5, "the article opens a paragraph of its lead by asking about the reader's own taste or experience (Do you love …? Have you ever tried …?)"),
     "writer_answers_too": Signal(1.5, "a question about the reader's own life or taste, then the writer's own answer (Do you like Mondays? I know I don't.)"),
     # against a poll
     "lead": Signal(-0.5, "it stands in the lead (first paragraph), where questions hook rather than ask"),
@@ -549,3 +550,15 @@ def in_thought_experiment(before: str) -> bool:
     scratch? What choices would you make?", "Imagine … Would you tell her …?"): the writer's frame for what she did or
     argues next, not a question to answer. (On the real pages and the own corpus no poll stands in one.)"""
     return _THOUGHT_EXPERIMENT.search(before) is not None
+
+
+def opens_with_reader(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
+    """opens_with_reader: the first sentence of one of the article's first two paragraphs asks about the reader's own
+    taste or experience ("Do you love tender beef tips and gravy?", "Have you ever tried Yaki Onigiri?") and the
+    article goes on with a statement: blogs open a conversation so. (Not when another question follows — "Zocken
+    Sie auch Fifa? Oder Ihre Kinder? Wenn ja, …" sets up a condition — nor when the next sentence draws a
+    consequence: conditional_teaser.)"""
+    stripped = next_sentence.strip()
+    if not stripped or stripped.rstrip("\"'“”»«)").endswith("?"):
+        return False
+    return asks_reader_about_themself(question, lexicon) and not states_consequence(stripped, lexicon)

@@ -684,3 +684,31 @@ def test_the_writers_own_answer_in_the_next_paragraph_is_not_a_guests_reply() ->
         "Do you bake with apples at the bakery?"
     ]
     assert not verdict.is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "question", "next_sentence", "expected"),
+    [
+        (EN, "Have you ever tried Yaki Onigiri?", "These grilled rice balls are a beloved snack in Japan.", True),
+        (EN, "Do you love tender beef tips and gravy?", "They are easy to make in a slow cooker.", True),
+        (DE, "Hast du schon mal Rotkohl als Suppe gegessen?", "Ich habe es erst letzte Woche probiert.", True),
+        (DE, "Zocken Sie auch Fifa?", "Oder Ihre Kinder?", False),  # another question: a condition is set up
+        (EN, "Do you want to save money?", "Then use a French press.", False),  # a consequence: conditional_teaser
+        (EN, "Can you really ever have too many pumpkin recipes?", "Fall is near.", False),  # a modal weighs a possibility
+        (EN, "What do you cook on Sundays?", "I make soup.", False),  # not a yes/no question about the reader
+    ],
+)
+def test_opens_with_reader(lexicon, question: str, next_sentence: str, expected: bool) -> None:
+    assert signals.opens_with_reader(question, next_sentence, lexicon) is expected
+
+
+def test_an_article_that_opens_by_asking_about_the_readers_taste_has_a_poll() -> None:
+    """"Have you ever tried Yaki Onigiri? These grilled rice balls are …" opens the conversation in the lead; the same
+    question deep in the body, or with a "then …", is no poll."""
+    summary = "A favourite at izakaya restaurants, these rice balls are grilled and glazed in soy sauce."
+    question = "Have you ever tried Yaki Onigiri?"
+    opening = f"{question} These grilled rice balls are a beloved snack in Japan, grilled at parties and in bars."
+    assert judged(summary, opening, LEAD, LEAD, LEAD, LEAD, LEAD, language="en")[question].is_poll
+    assert not judged(summary, LEAD, LEAD, opening, LEAD, LEAD, LEAD, LEAD, language="en")[question].is_poll
+    hook = f"{question} Then you will love this recipe."
+    assert not judged(summary, hook, LEAD, LEAD, LEAD, LEAD, LEAD, language="en")[question].is_poll

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.questions.finder import QuestionVerdict, _Finder
 
 BODY_KINDS = ("paragraph", "list_item")
+THOUGHT_WINDOW = 400  # characters before a question in its paragraph where a thought experiment is set up
 LONG_RUN = 5  # a run of this many questions is a checklist even when it addresses the reader
 
 
@@ -154,7 +155,41 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.discard("ends_paragraph")  # the next paragraph answers it or makes an offer: not left open
     if verdict.kind is not PollKind.CHOICE and signals.is_tag_question(text, candidate.previous_sentence, lexicon):
         present.add("tag_question")
+    if (
+        block is not None
+        and "invitation" not in present
+        # the scenario is set up a few sentences before (a window, so that a huge paragraph stays linear)
+        and signals.in_thought_experiment(
+            (block.text or "")[max(0, candidate.sentence.start - THOUGHT_WINDOW) : candidate.sentence.start]
+        )
+    ):
+        present.add("thought_experiment")
+    if verdict.kind is PollKind.YES_NO and signals.is_negative_question(text):
+        present.add("negative_question")
+    if (
+        "reader_address" in present
+        and block is not None
+        and candidate.sentence.start == 0
+        and candidate.position in finder._opening
+        and signals.opens_with_reader(text, candidate.next_sentence, lexicon)
+    ):
+        present.add("opens_with_reader")
+    if "reader_address" in present and signals.writer_answers_too(text, following_sentences(finder, candidate), lexicon):
+        present.add("writer_answers_too")
+        # the next paragraph is the writer's own side, not a guest's reply (an interview shows in its structure)
+        present.discard("answered_below")
     return tuple(name for name in signals.SIGNALS if name in present)
+
+
+def following_sentences(finder: _Finder, candidate: Candidate) -> list[str]:
+    """The sentences after the question: the rest of its paragraph, or, when it ends its paragraph, the opening of
+    the next paragraph."""
+    if candidate.after:
+        return candidate.after[:2]
+    index = candidate.position + 1
+    if candidate.block is None or index >= len(finder.blocks) or finder.blocks[index].kind not in BODY_KINDS:
+        return []
+    return [sentence.text for sentence in finder.sentences(index)[:2]]
 
 
 def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> set[str]:

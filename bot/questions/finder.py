@@ -400,6 +400,7 @@ class _Finder:
     def run(self) -> list[QuestionVerdict]:
         paragraphs = self.body_paragraphs()
         self._lead = paragraphs[0] if paragraphs else None
+        self._opening = frozenset(paragraphs[:2])  # where an article opens a conversation (opens_with_reader)
         end = self.end_of_article()
         before_end = [index for index in paragraphs if index < end] or paragraphs
         # the closing: from the fourth-last paragraph on (before the site's link lists), headings between included;

@@ -503,6 +503,8 @@ _ECHO_SUBJECTS = frozenset("it this that es das dies".split())
 def echoes_question(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
     """echo_answer: the next sentence answers in the question's own words, subject and verb turned round
     ("Could it be your pillows? It could also be your hot tub …", "Ist das sinnvoll? Das ist …")."""
+    if _bare_auxiliary_reply(question, next_sentence, lexicon):
+        return True
     asked = [token.lower() for token in words(core_clause(question, lexicon))[:2]]
     said = [token.lower() for token in words(next_sentence)[:2]]
     if len(asked) < 2 or len(said) < 2 or next_sentence.rstrip().endswith("?"):
@@ -516,6 +518,26 @@ def echoes_question(question: str, next_sentence: str, lexicon: Lexicon) -> bool
     if verb not in lexicon.finite_auxiliaries or subject in lexicon.reader_pronouns:
         return False
     return said[0] == subject and said[1] in lexicon.finite_auxiliaries
+
+
+_NEGATED_AUXILIARIES = {"won't": "will", "shan't": "shall", "ain't": "am"}
+
+
+def _bare_auxiliary_reply(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
+    """echo_answer: the next sentence is the question's own subject and auxiliary and nothing more ("Why would you
+    do this? You wouldn't.", "Do you need it? You don't."): the writer answers for the reader. ("You could, but
+    why would you?" goes on, and is left to the reader.)"""
+    said = [token.lower() for token in words(next_sentence)]
+    if not 2 <= len(said) <= 3 or next_sentence.rstrip().endswith("?"):
+        return False
+    asked = [token.lower() for token in words(core_clause(question, lexicon))]
+    if asked and asked[0] in lexicon.wh_words:
+        asked = asked[1:]
+    if len(asked) < 2 or asked[0] not in lexicon.finite_auxiliaries or said[1] not in lexicon.finite_auxiliaries:
+        return False
+    base = _NEGATED_AUXILIARIES.get(said[1], said[1].removesuffix("n't"))
+    tail_ok = len(said) == 2 or said[2] in ("not", "nicht", "either", "too", "auch")
+    return said[0] == asked[1] and base == asked[0].removesuffix("n't") and tail_ok
 
 
 _POSSESSION = frozenset("habt hast haben have got".split())

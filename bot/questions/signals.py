@@ -48,6 +48,8 @@ SIGNALS: dict[str, Signal] = {
     "asks_opinion": Signal(1.0, "it asks the reader's taste, opinion or wish (Was haltet ihr von …? / Do you like …?)"),
     "ends_section": Signal(1.0, "an opinion question to the reader that closes a section (the next block is a heading)"),
     "left_open": Signal(1.5, "the next sentence leaves it open on purpose (Die Frage bleibt offen. / That remains an open question.)"),
+    "opens_with_reader": Signal(1.5, "the article opens a paragraph of its lead by asking about the reader's own taste or experience (Do you love …? Have you ever tried …?)"),
+    "writer_answers_too": Signal(1.5, "a question about the reader's own life or taste, then the writer's own answer (Do you like Mondays? I know I don't.)"),
     # against a poll
     "lead": Signal(-0.5, "it stands in the lead (first paragraph), where questions hook rather than ask"),
     "body_middle": Signal(-1.0, "it stands in the middle of the body, neither lead nor closing"),
@@ -74,6 +76,8 @@ SIGNALS: dict[str, Signal] = {
     "title_goes_on": Signal(-2.5, "the title goes on after its question with a teaser to the reader (… You Will Never Guess)"),
     "rhetorical_formula": Signal(-2.5, "a formula that expects no answer (Who knows …? / Wer weiß …? / What could go wrong?)"),
     "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
+    "thought_experiment": Signal(-3.0, "it asks inside a scenario the writer sets up (What if you … / Imagine … / Stell dir vor …) and no call to reply stands by"),
+    "negative_question": Signal(-4.0, "a negated question that expects agreement (Isn't this the cutest idea? / Ist das nicht süß?)"),
 }
 
 
@@ -472,3 +476,89 @@ _RHETORICAL_FORMULA = re.compile(
 def is_rhetorical_formula(text: str) -> bool:
     """rhetorical_formula: "Who knows what might be out there in your shed?", "Was will man mehr?"."""
     return _RHETORICAL_FORMULA.match(text.replace("’", "'")) is not None
+
+
+_MODALS = frozenset(
+    "can could would will shall should may might must kann kannst könnt können würde würdest würdet würden "
+    "wirst werdet werden sollst sollt sollen solltest solltet sollten musst müsst müssen darfst dürft dürfen".split()
+)
+_READER_SUBJECTS = frozenset("you y'all du ihr".split())
+
+
+def asks_reader_about_themself(text: str, lexicon: Lexicon) -> bool:
+    """For writer_answers_too: a yes/no question whose subject is the reader and whose verb is not a modal ("Do you
+    like Mondays?", "Have you ever had fondue?", "Bist du auch im Team Spargel?", "Zocken Sie …?"): it asks about the
+    reader's own life, taste or habits. ("Can you really ever have too many …?" and "Would you …?" weigh a
+    possibility instead.) A short vocative before it is skipped ("Friends, have you …?")."""
+    clause = grammar.core_clause(text, lexicon)
+    if "," in clause and grammar.word_count(clause.split(",", 1)[0]) <= 2:
+        clause = clause.split(",", 1)[1]
+    tokens = grammar.words(clause)
+    if len(tokens) < 3 or not grammar.is_verb_first(clause, lexicon) or tokens[0].lower() in _MODALS:
+        return False
+    subject = tokens[1]
+    return subject.lower() in _READER_SUBJECTS or subject in lexicon.polite_pronouns
+
+
+_WRITER_WORDS = {
+    "en": frozenset("i i'm i've i'd i'll me my mine myself we we're we've we'd we'll us our ours".split()),
+    "de": frozenset("ich mich mir mein meine meinen meinem meiner meines wir uns unser unsere unseren unserem unserer".split()),
+}
+
+
+def writer_answers_too(question: str, following: list[str], lexicon: Lexicon) -> bool:
+    """writer_answers_too: after a question about the reader's own life or taste, one of the next two sentences
+    brings in the writer and not the reader ("Do you like Mondays? I know I don't.", "Have you ever had fondue
+    before? Gah! It's my favorite.", "Bist du auch im Team Spargel? Für uns ist Spargel …"): the writer gives
+    her own answer and leaves the readers theirs — a conversation, not a hook ("Do you …? Then you'll love
+    this" turns to the reader again)."""
+    if not asks_reader_about_themself(question, lexicon) or not following or following[0].rstrip().endswith("?"):
+        return False  # "Do you make jam in a pot? A pressure canner? I don't know.": a run, the beginner's voice
+    writer = _WRITER_WORDS["de" if lexicon.language == "de" else "en"]
+    for sentence in following[:2]:
+        if grammar.addresses_reader(sentence, lexicon):
+            return False
+        if any(token.lower() in writer for token in grammar.words(sentence)):
+            return True
+    return False
+
+
+_NEGATED_OPENING = re.compile(
+    r"\s*(?:(?:and|but|so|oh|well|und|aber|also|na)\s*,?\s+)?"
+    r"(?:(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't|won't|wouldn't|can't|couldn't|shouldn't|haven't|hasn't|"
+    r"hadn't|ain't)(?!\w)|(?:ist|sind|war|wäre|wären|klingt|klingen|sieht|sehen|schmeckt|schmecken)\s+"
+    r"(?:das|es|dies|der|die|sie)\s+(?:\w+\s+)?nicht(?!\w))",
+    re.IGNORECASE,
+)
+
+
+def is_negative_question(text: str) -> bool:
+    """negative_question: "Isn't this the cutest idea for your holiday spread?", "Doesn't that sound amazing?",
+    "Ist das nicht süß?" — the writer states her view and asks the readers to agree; no poll asks that."""
+    return _NEGATED_OPENING.match(text.replace("’", "'")) is not None
+
+
+_THOUGHT_EXPERIMENT = re.compile(
+    r"(?<!\w)(?:what if|imagine|suppose|picture this|stell dir vor|stellt euch vor|stellen sie sich vor|angenommen|"
+    r"was wäre,? wenn)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def in_thought_experiment(before: str) -> bool:
+    """thought_experiment: the paragraph sets up a scenario before the question ("What if you needed to build it from
+    scratch? What choices would you make?", "Imagine … Would you tell her …?"): the writer's frame for what she did or
+    argues next, not a question to answer. (On the real pages and the own corpus no poll stands in one.)"""
+    return _THOUGHT_EXPERIMENT.search(before) is not None
+
+
+def opens_with_reader(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
+    """opens_with_reader: the first sentence of one of the article's first two paragraphs asks about the reader's own
+    taste or experience ("Do you love tender beef tips and gravy?", "Have you ever tried Yaki Onigiri?") and the
+    article goes on with a statement: blogs open a conversation so. (Not when another question follows — "Zocken
+    Sie auch Fifa? Oder Ihre Kinder? Wenn ja, …" sets up a condition — nor when the next sentence draws a
+    consequence: conditional_teaser.)"""
+    stripped = next_sentence.strip()
+    if not stripped or stripped.rstrip("\"'“”»«)").endswith("?"):
+        return False
+    return asks_reader_about_themself(question, lexicon) and not states_consequence(stripped, lexicon)

@@ -328,6 +328,9 @@ def test_every_named_rule_is_exercised_by_tests_or_corpus() -> None:
         ("de", "Ist das sinnvoll? Das ist eine gute Frage, die viele stellen.", "echo_answer"),
         ("en", "Could you live without it? You could, but why would you?", None),  # the reader is the subject
         ("en", "Is it worth it? Most people think so.", None),
+        ("en", "Why would you do this? You wouldn’t.", "echo_answer"),  # subject and auxiliary alone: answered
+        ("en", "Do you really need a second one? You don't.", "echo_answer"),
+        ("en", "Would you do it again? You would not believe how hard it was.", None),  # goes on: not a bare reply
     ],
 )
 def test_an_answer_in_the_questions_own_words_is_no_poll(language: str, text: str, expected: str | None) -> None:

@@ -59,6 +59,8 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, "Was würden Sie jungen Gründern raten?", ANSWER),
         article(LEAD, title="What Do You Think This Guy Is Doing? You Will Never Guess", language="en"),
         article(LEAD, Block("list_item", "Was ist der Stoffwechsel?"), Block("list_item", "Cheat Days als Abhilfe?")),
+        article(LEAD, "Isn't this the cutest idea for your table?", language="en"),
+        article(LEAD, "What if you had to start over? What would you keep?", language="en"),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
     assert set(signals.SIGNALS) - seen == set()
@@ -580,3 +582,133 @@ def test_a_question_in_a_list_is_a_poll_only_with_more_to_show_for_it() -> None:
     invited = judged(LEAD, LEAD, LEAD, Block("list_item", "Welche Fonds habt ihr? Schreibt es in die Kommentare!"))
     assert invited["Welche Fonds habt ihr?"].is_poll
 
+
+
+# --- issue 10, round 4: the writer's own answer, negated questions ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "question", "following", "expected"),
+    [
+        (EN, "Do you like Mondays?", ["I know I don't."], True),
+        (EN, "Have you ever had fondue before?", ["Gah!", "It's my favorite."], True),
+        (EN, "Friends, do you go all out for Back to School shopping?", ["My daughter starts kindergarten."], True),
+        (DE, "Bist du ebenfalls im Team Spargel?", ["Für uns ist Spargel ein Lieblingsgemüse."], True),
+        (DE, "Zocken Sie auch Fifa?", ["Ich spiele seit Jahren."], True),
+        (EN, "Do you love apple desserts?", ["Then you'll love this crumble."], False),  # turns to the reader
+        (EN, "Can you really ever have too many pumpkin recipes?", ["I definitely don't think so."], False),  # a modal
+        (EN, "Do you make jam in a pot?", ["A pressure canner?", "I don't know."], False),  # a run of questions
+        (EN, "What do you think of it?", ["I love it."], False),  # not yes/no about the reader
+        (EN, "Do you like Mondays?", [], False),
+    ],
+)
+def test_writer_answers_too(lexicon, question: str, following: list[str], expected: bool) -> None:
+    assert signals.writer_answers_too(question, following, lexicon) is expected
+
+
+def test_a_question_about_the_readers_life_then_the_writers_own_answer_is_a_poll() -> None:
+    """Recipe and lifestyle blogs open a conversation so: "Have you ever had fondue? Gah! It's my favorite." — in the
+    middle of the body, with no call to comment, the writer's own answer is what shows the question is put."""
+    question = "Have you ever had fondue before?"
+    verdict = judged(LEAD, LEAD, f"{question} Gah! It's my favorite. My kids love it too!", LEAD, LEAD, LEAD, LEAD,
+                     LEAD, language="en")[question]
+    assert "writer_answers_too" in verdict.signals and verdict.is_poll
+    hook = "Have you ever had fondue at a party?"
+    verdict = judged(LEAD, LEAD, f"{hook} Then you know this dip.", LEAD, LEAD, LEAD, LEAD, LEAD, language="en")[hook]
+    assert not verdict.is_poll
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Isn’t this the cutest idea for your holiday spread?", True),
+        ("Doesn't that sound amazing?", True),
+        ("But don't you think so?", True),
+        ("Ist das nicht süß?", True),
+        ("Klingt das nicht lecker?", True),
+        ("Is this the cutest idea for your table?", False),
+        ("Sollten Schulen Handys verbieten oder nicht?", False),
+        ("Ist das nur ein Trend?", False),
+    ],
+)
+def test_negative_question(text: str, expected: bool) -> None:
+    assert signals.is_negative_question(text) is expected
+
+
+def test_a_negated_question_in_an_invited_closing_is_no_poll() -> None:
+    """"Isn't this the cutest idea …? Will you make it this year? … I would love to know in the comments": the
+    negated question asks for agreement with the writer; the others are put."""
+    closing = ("Isn’t this the cutest idea for your holiday spread? Every time I make it, it is gone first. "
+               "Will you make it this year? I would love to know more in the comments below.")
+    found = [draft.question for draft in find_questions(article(LEAD, LEAD, closing, language="en"))]
+    assert found == ["Will you make it this year?"]
+
+
+@pytest.mark.parametrize(
+    ("before", "expected"),
+    [
+        ("What if you needed to build an R blog from scratch with nothing but knitr. ", True),
+        ("Imagine your daughter comes home with a good grade. ", True),
+        ("Stell dir vor, du hättest einen freien Tag. ", True),
+        ("I made this soup last winter. ", False),
+        ("Imaginative recipes are my thing. ", False),
+    ],
+)
+def test_thought_experiment(before: str, expected: bool) -> None:
+    assert signals.in_thought_experiment(before) is expected
+
+
+def test_questions_inside_the_writers_thought_experiment_are_no_polls() -> None:
+    """"What if you needed to create an R blog from scratch … What choices would you make?" frames what the writer then
+    did; with a call to reply next to it, the same question is put to the readers."""
+    scenario = ("What if you needed to create a blog from scratch and all you had was knitr. What choices would you "
+                "make? Could you cobble together something like a quarto blog?")
+    found = find_questions(article(LEAD, LEAD, LEAD, scenario, "But this is precisely what I did.", language="en"))
+    assert found == []
+    invited = scenario + " Tell me in the comments!"
+    found = find_questions(article(LEAD, LEAD, LEAD, invited, language="en"))
+    assert "What choices would you make?" in [draft.question for draft in found]
+
+
+def test_the_writers_own_answer_in_the_next_paragraph_is_not_a_guests_reply() -> None:
+    """"Do you love apple desserts?" as a paragraph of its own, then the writer's own love of them: not an interview
+    question answered by a guest (answered_below), but a conversation opened with the readers."""
+    question = "Do you love apple desserts?"
+    own = ("There is something about the aroma of apples and cinnamon baking. To me, anything with apples in it is "
+           "a treat, and I bake them all autumn long.")
+    verdict = judged(LEAD, question, own, LEAD, LEAD, LEAD, LEAD, LEAD, language="en")[question]
+    assert "answered_below" not in verdict.signals and verdict.is_poll
+    guest = ("Yes, since I was a child. My grandmother baked them every Sunday, and that is how the bakery started "
+             "when I opened it in 1999.")
+    verdict = judged(LEAD, "Do you bake with apples at the bakery?", guest, LEAD, language="en")[
+        "Do you bake with apples at the bakery?"
+    ]
+    assert not verdict.is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "question", "next_sentence", "expected"),
+    [
+        (EN, "Have you ever tried Yaki Onigiri?", "These grilled rice balls are a beloved snack in Japan.", True),
+        (EN, "Do you love tender beef tips and gravy?", "They are easy to make in a slow cooker.", True),
+        (DE, "Hast du schon mal Rotkohl als Suppe gegessen?", "Ich habe es erst letzte Woche probiert.", True),
+        (DE, "Zocken Sie auch Fifa?", "Oder Ihre Kinder?", False),  # another question: a condition is set up
+        (EN, "Do you want to save money?", "Then use a French press.", False),  # a consequence: conditional_teaser
+        (EN, "Can you really ever have too many pumpkin recipes?", "Fall is near.", False),  # a modal weighs a possibility
+        (EN, "What do you cook on Sundays?", "I make soup.", False),  # not a yes/no question about the reader
+    ],
+)
+def test_opens_with_reader(lexicon, question: str, next_sentence: str, expected: bool) -> None:
+    assert signals.opens_with_reader(question, next_sentence, lexicon) is expected
+
+
+def test_an_article_that_opens_by_asking_about_the_readers_taste_has_a_poll() -> None:
+    """"Have you ever tried Yaki Onigiri? These grilled rice balls are …" opens the conversation in the lead; the same
+    question deep in the body, or with a "then …", is no poll."""
+    summary = "A favourite at izakaya restaurants, these rice balls are grilled and glazed in soy sauce."
+    question = "Have you ever tried Yaki Onigiri?"
+    opening = f"{question} These grilled rice balls are a beloved snack in Japan, grilled at parties and in bars."
+    assert judged(summary, opening, LEAD, LEAD, LEAD, LEAD, LEAD, language="en")[question].is_poll
+    assert not judged(summary, LEAD, LEAD, opening, LEAD, LEAD, LEAD, LEAD, language="en")[question].is_poll
+    hook = f"{question} Then you will love this recipe."
+    assert not judged(summary, hook, LEAD, LEAD, LEAD, LEAD, LEAD, language="en")[question].is_poll

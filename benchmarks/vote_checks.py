@@ -17,7 +17,7 @@ from typing import Any
 def confirmed(handle: Any) -> bool:
     """The member was told the click counts: a message as the response, or a follow-up after a defer.
     (A bare defer is an acknowledgement to Discord, not a confirmation to the member.)"""
-    from bot.sandbox.state import FLAG_LOADING
+    from bot.sandbox.message_state import FLAG_LOADING
 
     if handle.callback_type == 4 or handle.followups:
         return True

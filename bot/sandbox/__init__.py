@@ -16,19 +16,12 @@ limits (Discord's rules and rate limits), permissions, interactions (`Interactio
 """
 
 from bot.sandbox.api import Sandbox, SandboxURLs, SandboxUsageError
+from bot.sandbox.bot_accounts import BotAccount
 from bot.sandbox.interactions import InteractionHandle
 from bot.sandbox.limits import Bucket, RateLimitConfig
+from bot.sandbox.message_state import Message
 from bot.sandbox.remote import RemoteSandbox
-from bot.sandbox.state import (
-    BotAccount,
-    Channel,
-    Guild,
-    Member,
-    Message,
-    RecordedRequest,
-    Role,
-    User,
-)
+from bot.sandbox.state import Channel, Guild, Member, RecordedRequest, Role, User
 
 __all__ = [
     "BotAccount",

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from bot.sandbox import permissions as perms
+from bot.sandbox.bot_accounts import ApplicationCommand, BotAccount
 from bot.sandbox.gateway import (
     dumps,
 )
@@ -18,16 +19,8 @@ from bot.sandbox.interactions import (
     MODAL_SUBMIT,
     InteractionHandle,
 )
-from bot.sandbox.state import (
-    ApplicationCommand,
-    BotAccount,
-    Channel,
-    Member,
-    Message,
-    Role,
-    SandboxUsageError,
-    User,
-)
+from bot.sandbox.message_state import Message
+from bot.sandbox.state import Channel, Member, Role, SandboxUsageError, User
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 

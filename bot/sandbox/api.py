@@ -26,22 +26,14 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.acting import MemberActionsMixin
+from bot.sandbox.bot_accounts import BotAccount
 from bot.sandbox.gateway import GatewayHub
 from bot.sandbox.interactions import InteractionHandle
 from bot.sandbox.limits import Fault, RateLimitConfig, RateLimiter
+from bot.sandbox.message_state import Attachment, Message
 from bot.sandbox.messaging import MessagingMixin
 from bot.sandbox.polls import NativePollsMixin
-from bot.sandbox.state import (
-    Attachment,
-    BotAccount,
-    Channel,
-    Member,
-    Message,
-    RecordedRequest,
-    SandboxUsageError,
-    StateIndex,
-    User,
-)
+from bot.sandbox.state import Channel, Member, RecordedRequest, SandboxUsageError, StateIndex, User
 from bot.sandbox.world import WorldMixin
 
 

@@ -15,18 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.sandbox.bot_accounts import BotAccount
 from bot.sandbox.interactions import InteractionHandle
 from bot.sandbox.limits import Fault
-from bot.sandbox.state import (
-    BotAccount,
-    Channel,
-    Guild,
-    Member,
-    Message,
-    RecordedRequest,
-    Role,
-    User,
-)
+from bot.sandbox.message_state import Message
+from bot.sandbox.state import Channel, Guild, Member, RecordedRequest, Role, User
 
 if TYPE_CHECKING:
     from bot.sandbox.api import Sandbox

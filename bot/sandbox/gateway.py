@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import WSMsgType, web
 
 if TYPE_CHECKING:
-    from bot.sandbox.state import BotAccount, IdentifyRecord
+    from bot.sandbox.bot_accounts import BotAccount
+    from bot.sandbox.state import IdentifyRecord
 
 _log = logging.getLogger(__name__)
 

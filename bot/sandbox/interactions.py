@@ -12,10 +12,12 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.state import FLAG_EPHEMERAL, FLAG_LOADING, iter_components
+from bot.sandbox.message_state import FLAG_EPHEMERAL, FLAG_LOADING, iter_components
 
 if TYPE_CHECKING:
-    from bot.sandbox.state import BotAccount, Channel, Guild, Member, Message, User
+    from bot.sandbox.bot_accounts import BotAccount
+    from bot.sandbox.message_state import Message
+    from bot.sandbox.state import Channel, Guild, Member, User
 
 PING = 1
 APPLICATION_COMMAND = 2

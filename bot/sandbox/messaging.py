@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.sandbox import permissions as perms
+from bot.sandbox.bot_accounts import BotAccount
 from bot.sandbox.gateway import (
     INTENT_DIRECT_MESSAGES,
     INTENT_GUILD_MESSAGES,
@@ -14,23 +15,16 @@ from bot.sandbox.gateway import (
     GatewaySession,
 )
 from bot.sandbox.limits import DiscordError, validate_thread_name
-from bot.sandbox.state import (
-    DM_CHANNEL,
+from bot.sandbox.message_state import (
     FLAG_EPHEMERAL,
     FLAG_IS_COMPONENTS_V2,
     FLAG_SUPPRESS_EMBEDS,
     MESSAGE_DEFAULT,
     MESSAGE_THREAD_CREATED,
-    PUBLIC_THREAD,
     Attachment,
-    BotAccount,
-    Channel,
-    Member,
     Message,
-    SandboxUsageError,
-    User,
-    iso_timestamp,
 )
+from bot.sandbox.state import DM_CHANNEL, PUBLIC_THREAD, Channel, Member, SandboxUsageError, User, iso_timestamp
 
 
 class MessagingMixin:

@@ -27,7 +27,8 @@ from bot.sandbox.limits import (
     DiscordError,
     FormError,
 )
-from bot.sandbox.state import Member, Message, SandboxUsageError, User, iso_timestamp
+from bot.sandbox.message_state import Message
+from bot.sandbox.state import Member, SandboxUsageError, User, iso_timestamp
 
 if TYPE_CHECKING:
     from bot.sandbox.state import StateIndex

@@ -12,15 +12,8 @@ from bot.sandbox.limits import (
     validate_message,
     validate_thread_name,
 )
-from bot.sandbox.state import (
-    MESSAGE_DEFAULT,
-    MESSAGE_REPLY,
-    PRIVATE_THREAD,
-    PUBLIC_THREAD,
-    TEXT_CHANNEL,
-    Channel,
-    Message,
-)
+from bot.sandbox.message_state import MESSAGE_DEFAULT, MESSAGE_REPLY, Message
+from bot.sandbox.state import PRIVATE_THREAD, PUBLIC_THREAD, TEXT_CHANNEL, Channel
 
 if TYPE_CHECKING:
     pass

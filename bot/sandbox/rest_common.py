@@ -10,13 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.sandbox.bot_accounts import BotAccount
 from bot.sandbox.gateway import dumps
 from bot.sandbox.limits import (
     DiscordError,
     FormError,
-)
-from bot.sandbox.state import (
-    BotAccount,
 )
 
 if TYPE_CHECKING:

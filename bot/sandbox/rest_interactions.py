@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from bot.sandbox.bot_accounts import ApplicationCommand, BotAccount
 from bot.sandbox.interactions import (
     APPLICATION_COMMAND,
     APPLICATION_COMMAND_AUTOCOMPLETE,
@@ -27,15 +28,13 @@ from bot.sandbox.limits import (
     validate_message,
     validate_modal,
 )
-from bot.sandbox.state import (
+from bot.sandbox.message_state import (
     FLAG_EPHEMERAL,
     FLAG_LOADING,
     MESSAGE_CHAT_INPUT_COMMAND,
     MESSAGE_CONTEXT_MENU_COMMAND,
     MESSAGE_DEFAULT,
     MESSAGE_REPLY,
-    ApplicationCommand,
-    BotAccount,
     Message,
 )
 

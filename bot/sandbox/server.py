@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.sandbox import permissions as perms
+from bot.sandbox.bot_accounts import BotAccount
 from bot.sandbox.limits import (
     DiscordError,
     FormError,
 )
+from bot.sandbox.message_state import Message
 from bot.sandbox.rest_channels import ChannelRoutes
 from bot.sandbox.rest_common import (
     API_PREFIX,
@@ -33,14 +35,7 @@ from bot.sandbox.rest_common import (
 )
 from bot.sandbox.rest_interactions import InteractionRoutes
 from bot.sandbox.rest_polls import PollRoutes
-from bot.sandbox.state import (
-    PRIVATE_THREAD,
-    BotAccount,
-    Channel,
-    Guild,
-    Message,
-    RecordedRequest,
-)
+from bot.sandbox.state import PRIVATE_THREAD, Channel, Guild, RecordedRequest
 
 if TYPE_CHECKING:
     from bot.sandbox.api import Sandbox

@@ -1,4 +1,6 @@
-"""What the sandbox's Discord holds: users, guilds, roles, members, channels, threads, messages, commands.
+"""What the sandbox's Discord holds: users, guilds, roles, members, channels, threads, and the index of them all.
+
+Messages live in bot.sandbox.message_state, bot accounts and application commands in bot.sandbox.bot_accounts.
 
 Objects serialise themselves to the JSON shapes Discord's API v10 uses (the shapes discord.py parses).
 Serialised dicts are cached and dropped on change, because button clicks send the same message and member
@@ -9,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
-import secrets
 import threading
 import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.sandbox.bot_accounts import BotAccount
+    from bot.sandbox.message_state import Message
 
 DISCORD_EPOCH_MS = 1420070400000
 
@@ -26,19 +30,6 @@ ANNOUNCEMENT_THREAD = 10
 PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
 THREAD_TYPES = frozenset({ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD})
-
-# Message types Discord uses for what the sandbox creates.
-MESSAGE_DEFAULT = 0
-MESSAGE_THREAD_CREATED = 18
-MESSAGE_REPLY = 19
-MESSAGE_CHAT_INPUT_COMMAND = 20
-MESSAGE_CONTEXT_MENU_COMMAND = 23
-
-FLAG_EPHEMERAL = 1 << 6
-FLAG_LOADING = 1 << 7
-FLAG_SUPPRESS_EMBEDS = 1 << 2
-FLAG_SUPPRESS_NOTIFICATIONS = 1 << 12
-FLAG_IS_COMPONENTS_V2 = 1 << 15
 
 
 class SnowflakeGenerator:
@@ -121,81 +112,6 @@ class User:
 
     def __repr__(self) -> str:
         return f"<User id={self.id} username={self.username!r}{' bot' if self.bot else ''}>"
-
-
-class BotAccount:
-    """A bot user, its token and its application (one application per bot, as on Discord)."""
-
-    def __init__(self, user: User, token: str, application_id: int, *, application_name: str,
-                 privileged_intents: int) -> None:
-        self.user = user
-        self.token = token
-        self.application_id = application_id
-        self.application_name = application_name
-        self.privileged_intents = privileged_intents
-        self.global_commands: dict[int, ApplicationCommand] = {}
-        self.guild_commands: dict[int, dict[int, ApplicationCommand]] = {}
-        self.verify_key = secrets.token_hex(32)
-
-    @property
-    def id(self) -> int:
-        return self.user.id
-
-    def application_flags(self) -> int:
-        from bot.sandbox.gateway import (
-            INTENT_GUILD_MEMBERS,
-            INTENT_GUILD_PRESENCES,
-            INTENT_MESSAGE_CONTENT,
-        )
-
-        flags = 0
-        if self.privileged_intents & INTENT_GUILD_PRESENCES:
-            flags |= 1 << 13
-        if self.privileged_intents & INTENT_GUILD_MEMBERS:
-            flags |= 1 << 15
-        if self.privileged_intents & INTENT_MESSAGE_CONTENT:
-            flags |= 1 << 19
-        return flags
-
-    def application_dict(self) -> dict[str, Any]:
-        return {
-            "id": str(self.application_id),
-            "name": self.application_name,
-            "icon": None,
-            "description": "A reader-bot sandbox application.",
-            "summary": "",
-            "type": None,
-            "rpc_origins": [],
-            "bot_public": True,
-            "bot_require_code_grant": False,
-            "owner": self.user.to_dict(),
-            "team": None,
-            "verify_key": self.verify_key,
-            "flags": self.application_flags(),
-            "bot": self.user.to_dict(),
-            "hook": True,
-            "interactions_endpoint_url": None,
-            "install_params": None,
-            "integration_types_config": {"0": {}},
-            "redirect_uris": [],
-            "tags": [],
-        }
-
-    def commands_for(self, guild_id: int | None) -> dict[int, ApplicationCommand]:
-        if guild_id is None:
-            return self.global_commands
-        return self.guild_commands.setdefault(guild_id, {})
-
-    def find_command(self, name: str, guild_id: int | None, command_type: int = 1) -> ApplicationCommand | None:
-        """Guild commands shadow global ones, as in Discord's client."""
-        if guild_id is not None:
-            for command in self.guild_commands.get(guild_id, {}).values():
-                if command.name == name and command.type == command_type:
-                    return command
-        for command in self.global_commands.values():
-            if command.name == name and command.type == command_type:
-                return command
-        return None
 
 
 class Role:
@@ -523,258 +439,6 @@ class Channel:
 
     def __repr__(self) -> str:
         return f"<Channel id={self.id} type={self.type} name={self.name!r}>"
-
-
-@dataclass
-class Attachment:
-    """An uploaded file; `data` holds the bytes so a test can open the PNG or CSV the bot sent."""
-
-    id: int
-    filename: str
-    data: bytes
-    content_type: str | None
-    url: str
-    description: str | None = None
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": str(self.id),
-            "filename": self.filename,
-            "size": self.size,
-            "url": self.url,
-            "proxy_url": self.url,
-        }
-        if self.content_type:
-            data["content_type"] = self.content_type
-        if self.description is not None:
-            data["description"] = self.description
-        if self.content_type and self.content_type.startswith("image/png") and len(self.data) >= 24:
-            data["width"] = int.from_bytes(self.data[16:20], "big")
-            data["height"] = int.from_bytes(self.data[20:24], "big")
-        return data
-
-
-_USER_MENTION = re.compile(r"<@!?(\d{1,20})>")
-_ROLE_MENTION = re.compile(r"<@&(\d{1,20})>")
-
-
-@dataclass
-class MessageRevision:
-    """What a message looked like before an edit."""
-
-    edited_at: str | None
-    content: str
-    embeds: list[dict[str, Any]]
-    components: list[dict[str, Any]]
-    attachments: list[Attachment]
-
-
-class Message:
-    """A message as Discord would show it: content, embeds, components, attachments, thread, and its edits."""
-
-    def __init__(self, id: int, channel: Channel, author: User, *, content: str = "",
-                 embeds: list[dict[str, Any]] | None = None, components: list[dict[str, Any]] | None = None,
-                 attachments: list[Attachment] | None = None, flags: int = 0, type: int = MESSAGE_DEFAULT,
-                 nonce: str | int | None = None, tts: bool = False, poll: dict[str, Any] | None = None,
-                 webhook_id: int | None = None, application_id: int | None = None,
-                 interaction_metadata: dict[str, Any] | None = None,
-                 message_reference: dict[str, Any] | None = None) -> None:
-        self.id = id
-        self.channel = channel
-        self.author = author
-        self.content = content
-        self.embeds = embeds or []
-        self.components = components or []
-        self.attachments = attachments or []
-        self.flags = flags
-        self.type = type
-        self.nonce = nonce
-        self.tts = tts
-        self.poll = poll
-        self.webhook_id = webhook_id
-        self.application_id = application_id
-        self.interaction_metadata = interaction_metadata
-        self.message_reference = message_reference
-        self.timestamp = iso_timestamp(snowflake_time(id))
-        self.edited_timestamp: str | None = None
-        self.mentions: list[User] = []
-        self.mention_roles: list[int] = []
-        self.mention_everyone = False
-        self.thread: Channel | None = None
-        self.position: int | None = None
-        self.deleted = False
-        self.visible_to: int | None = None  # the one member who sees an ephemeral message
-        self.revisions: list[MessageRevision] = []
-        self.created_monotonic = time.monotonic()
-        self._dict: dict[str, Any] | None = None
-        self._json: str | None = None
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool(self.flags & FLAG_EPHEMERAL)
-
-    @property
-    def guild(self) -> Guild | None:
-        return self.channel.guild
-
-    def changed(self) -> None:
-        self._dict = None
-        self._json = None
-
-    def to_json(self) -> str:
-        """The message's JSON, cached: component clicks embed it in every INTERACTION_CREATE."""
-        if self._json is None:
-            from bot.sandbox.gateway import dumps
-
-            self._json = dumps(self.to_dict())
-        return self._json
-
-    def snapshot(self) -> MessageRevision:
-        return MessageRevision(self.edited_timestamp, self.content, self.embeds, self.components,
-                               list(self.attachments))
-
-    def custom_ids(self) -> list[str]:
-        return [c["custom_id"] for c in iter_components(self.components) if "custom_id" in c]
-
-    def find_component(self, custom_id: str) -> dict[str, Any] | None:
-        for component in iter_components(self.components):
-            if component.get("custom_id") == custom_id:
-                return component
-        return None
-
-    def resolve_mentions(self, allowed_mentions: dict[str, Any] | None, guild: Guild | None,
-                         users: dict[int, User]) -> None:
-        """Who actually gets pinged, given the content and allowed_mentions (as Discord decides it)."""
-        content = self.content or ""
-        if allowed_mentions is None:
-            parse = {"users", "roles", "everyone"}
-            allowed_users: set[int] = set()
-            allowed_roles: set[int] = set()
-        else:
-            parse = set(allowed_mentions.get("parse") or [])
-            allowed_users = {int(u) for u in allowed_mentions.get("users") or []}
-            allowed_roles = {int(r) for r in allowed_mentions.get("roles") or []}
-        mentioned: list[User] = []
-        seen: set[int] = set()
-        for match in _USER_MENTION.finditer(content):
-            user_id = int(match.group(1))
-            if user_id in seen or ("users" not in parse and user_id not in allowed_users):
-                continue
-            user = users.get(user_id)
-            if user is not None:
-                seen.add(user_id)
-                mentioned.append(user)
-        roles: list[int] = []
-        if guild is not None:
-            for match in _ROLE_MENTION.finditer(content):
-                role_id = int(match.group(1))
-                if role_id in guild.roles and role_id not in roles and (
-                    "roles" in parse or role_id in allowed_roles
-                ):
-                    roles.append(role_id)
-        self.mentions = mentioned
-        self.mention_roles = roles
-        self.mention_everyone = "everyone" in parse and ("@everyone" in content or "@here" in content)
-
-    def to_dict(self) -> dict[str, Any]:
-        if self._dict is not None:
-            return self._dict
-        data: dict[str, Any] = {
-            "id": str(self.id),
-            "type": self.type,
-            "channel_id": str(self.channel.id),
-            "author": self.author.to_dict(),
-            "content": self.content,
-            "timestamp": self.timestamp,
-            "edited_timestamp": self.edited_timestamp,
-            "tts": self.tts,
-            "mention_everyone": self.mention_everyone,
-            "mentions": [u.to_dict() for u in self.mentions],
-            "mention_roles": [str(r) for r in self.mention_roles],
-            "attachments": [a.to_dict() for a in self.attachments],
-            "embeds": self.embeds,
-            "components": self.components,
-            "pinned": False,
-            "flags": self.flags,
-        }
-        if self.channel.guild is not None:
-            data["guild_id"] = str(self.channel.guild.id)
-        if self.nonce is not None:
-            data["nonce"] = self.nonce
-        if self.webhook_id is not None:
-            data["webhook_id"] = str(self.webhook_id)
-        if self.application_id is not None:
-            data["application_id"] = str(self.application_id)
-        if self.interaction_metadata is not None:
-            data["interaction_metadata"] = self.interaction_metadata
-        if self.message_reference is not None:
-            data["message_reference"] = self.message_reference
-        if self.poll is not None:
-            data["poll"] = self.poll
-        if self.position is not None:
-            data["position"] = self.position
-        if self.thread is not None:
-            data["thread"] = self.thread.to_dict()
-        self._dict = data
-        return data
-
-    def __repr__(self) -> str:
-        return f"<Message id={self.id} channel={self.channel.id} author={self.author.username!r} content={self.content[:40]!r}>"
-
-
-def iter_components(components: list[dict[str, Any]]):
-    """Every component, nested ones included (action rows, sections, containers, labels)."""
-    stack = list(reversed(components))
-    while stack:
-        component = stack.pop()
-        yield component
-        children = component.get("components")
-        if children:
-            stack.extend(reversed(children))
-        inner = component.get("component")
-        if inner:
-            stack.append(inner)
-        accessory = component.get("accessory")
-        if accessory:
-            stack.append(accessory)
-
-
-@dataclass
-class ApplicationCommand:
-    id: int
-    application_id: int
-    guild_id: int | None
-    name: str
-    type: int
-    description: str
-    options: list[dict[str, Any]]
-    default_member_permissions: str | None
-    raw: dict[str, Any]
-    version: int
-
-    def to_dict(self) -> dict[str, Any]:
-        data = dict(self.raw)
-        data.update(
-            id=str(self.id),
-            application_id=str(self.application_id),
-            version=str(self.version),
-            name=self.name,
-            type=self.type,
-            description=self.description,
-            options=self.options,
-            default_member_permissions=self.default_member_permissions,
-        )
-        data.setdefault("dm_permission", True)
-        data.setdefault("nsfw", False)
-        data.setdefault("integration_types", [0])
-        data.setdefault("contexts", None)
-        if self.guild_id is not None:
-            data["guild_id"] = str(self.guild_id)
-        return data
 
 
 @dataclass

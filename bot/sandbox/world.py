@@ -7,22 +7,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from bot.sandbox import permissions as perms
+from bot.sandbox.bot_accounts import BotAccount
 from bot.sandbox.gateway import (
     INTENT_GUILD_MEMBERS,
     INTENT_GUILDS,
     GatewaySession,
 )
-from bot.sandbox.state import (
-    CATEGORY_CHANNEL,
-    TEXT_CHANNEL,
-    BotAccount,
-    Channel,
-    Guild,
-    Member,
-    Role,
-    SandboxUsageError,
-    User,
-)
+from bot.sandbox.state import CATEGORY_CHANNEL, TEXT_CHANNEL, Channel, Guild, Member, Role, SandboxUsageError, User
 
 
 class WorldMixin:

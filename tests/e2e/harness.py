@@ -34,7 +34,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox import Channel, Guild, Member, Message, Sandbox
-from bot.sandbox.state import BotAccount
+from bot.sandbox.bot_accounts import BotAccount
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 BOT_TOKEN = "e2e.bot-token.f00dfeedcafe"

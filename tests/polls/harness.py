@@ -14,7 +14,7 @@ from bot.cogs.poll_views import DYNAMIC_ITEMS, render_poll_message
 from bot.cogs.polls import PollsCog
 from bot.polls.tally import load_poll_snapshot
 from bot.sandbox import Sandbox
-from bot.sandbox.state import Message
+from bot.sandbox.message_state import Message
 from bot.storage.database import Database
 from bot.storage.models import DiscordPost, PostState, utcnow
 

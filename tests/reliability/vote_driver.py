@@ -33,8 +33,10 @@ from pathlib import Path
 
 from bot.cogs.i18n import MESSAGES
 from bot.sandbox import Sandbox
+from bot.sandbox.bot_accounts import BotAccount
 from bot.sandbox.interactions import InteractionHandle
-from bot.sandbox.state import BotAccount, Channel, Guild, Member, Message
+from bot.sandbox.message_state import Message
+from bot.sandbox.state import Channel, Guild, Member
 
 Target = int | None  # an option id, or None for "no vote"
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.sandbox.state import BotAccount, Channel, Guild, Member, Role
+from bot.sandbox.bot_accounts import BotAccount
+from bot.sandbox.state import Channel, Guild, Member, Role
 
 TOKEN = "sandbox-test-token"
 

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.cogs.client import ReaderBot
-from bot.sandbox.state import Channel, Member, Message
+from bot.sandbox.message_state import Message
+from bot.sandbox.state import Channel, Member
 from bot.storage.models import Base
 from e2e.harness import BlogServer, SandboxWorld, wait_until
 

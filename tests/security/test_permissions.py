@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.cogs.client import ReaderBot
 from bot.cogs.i18n import MESSAGES
-from bot.sandbox.state import ApplicationCommand
+from bot.sandbox.bot_accounts import ApplicationCommand
 from e2e.articles import FOUR_DAY_WEEK
 from e2e.harness import BlogServer, SandboxWorld
 from security.helpers import blog_with_article, command, database_rows, subscribe, wait_for_article

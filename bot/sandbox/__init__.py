@@ -10,16 +10,17 @@ and can inject faults (429/5xx storms, dropped gateway connections, invalidated 
 It is a test and demo tool: no TLS, no persistence, no real authentication beyond matching bot tokens,
 everything in memory. Never expose it as a server for production use.
 
-Modules: api (the `Sandbox` class), server (REST routes), gateway (websocket sessions), state (entities),
-limits (Discord's rules and rate limits), permissions, interactions (`InteractionHandle`), control and remote
-(driving a sandbox in another process; `python -m bot.sandbox` runs one).
+Modules: api (the `Sandbox` class), server (REST routes), gateway (websocket sessions), state, message_state and
+bot_accounts (entities), limits and command_limits (Discord's rules), rate_limits (rate limits and injected faults),
+permissions, interactions (`InteractionHandle`), control and remote (driving a sandbox in another process;
+`python -m bot.sandbox` runs one).
 """
 
 from bot.sandbox.api import Sandbox, SandboxURLs, SandboxUsageError
 from bot.sandbox.bot_accounts import BotAccount
 from bot.sandbox.interactions import InteractionHandle
-from bot.sandbox.limits import Bucket, RateLimitConfig
 from bot.sandbox.message_state import Message
+from bot.sandbox.rate_limits import Bucket, RateLimitConfig
 from bot.sandbox.remote import RemoteSandbox
 from bot.sandbox.state import Channel, Guild, Member, RecordedRequest, Role, User
 

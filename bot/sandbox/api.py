@@ -29,10 +29,10 @@ from bot.sandbox.acting import MemberActionsMixin
 from bot.sandbox.bot_accounts import BotAccount
 from bot.sandbox.gateway import GatewayHub
 from bot.sandbox.interactions import InteractionHandle
-from bot.sandbox.limits import Fault, RateLimitConfig, RateLimiter
 from bot.sandbox.message_state import Attachment, Message
 from bot.sandbox.messaging import MessagingMixin
 from bot.sandbox.polls import NativePollsMixin
+from bot.sandbox.rate_limits import Fault, RateLimitConfig, RateLimiter
 from bot.sandbox.state import Channel, Member, RecordedRequest, SandboxUsageError, StateIndex, User
 from bot.sandbox.world import WorldMixin
 
@@ -168,7 +168,7 @@ class Sandbox(WorldMixin, MessagingMixin, MemberActionsMixin, NativePollsMixin):
         return await self.hub.invalidate_sessions(bot.id if bot else None, resumable=resumable)
 
     def set_rate_limit(self, bucket: str, limit: int | None, per: float = 1.0) -> None:
-        """Change one bucket (see limits.DEFAULT_BUCKETS), e.g. set_rate_limit("message.create", 1000, 1.0)."""
+        """Change one bucket (see rate_limits.DEFAULT_BUCKETS), e.g. set_rate_limit("message.create", 1000, 1.0)."""
         self.limiter.config = self.limiter.config.with_bucket(bucket, limit, per)
         self.limiter.reset()
 

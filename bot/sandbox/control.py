@@ -17,8 +17,8 @@ from aiohttp import web
 
 from bot.sandbox.bot_accounts import BotAccount
 from bot.sandbox.interactions import InteractionHandle
-from bot.sandbox.limits import Fault
 from bot.sandbox.message_state import Message
+from bot.sandbox.rate_limits import Fault
 from bot.sandbox.state import Channel, Guild, Member, RecordedRequest, Role, User
 
 if TYPE_CHECKING:

@@ -1,19 +1,14 @@
-"""Discord's rules for payloads, and its rate limits.
+"""Discord's rules for payloads: its numbers, its error bodies, and the checks of messages and modals.
 
 Validation answers like Discord: HTTP 400 with {"code": 50035, "message": "Invalid Form Body", "errors": {...}},
 the errors nested by field path (`embeds.0.title`), each leaf carrying `_errors: [{"code", "message"}]`.
-Rate limits are fixed windows per bucket and major parameter, plus a global window per bot token, with the
-X-RateLimit-* headers discord.py reads to pace itself.
+Application commands and autocomplete choices are checked in bot.sandbox.command_limits, rate limits and injected
+faults live in bot.sandbox.rate_limits.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
-import re
-import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -58,8 +53,6 @@ COMMAND_OPTIONS_MAX = 25
 COMMANDS_MAX = 100
 ATTACHMENTS_MAX = 10
 ALLOWED_MESSAGE_FLAGS = (1 << 2) | (1 << 6) | (1 << 12) | (1 << 15)
-
-_COMMAND_NAME = re.compile(r"^[-_'\w]{1,32}$")
 
 
 class FormError(Exception):
@@ -489,267 +482,8 @@ def validate_modal(data: Any) -> None:
         raise errors
 
 
-def validate_autocomplete(data: Any) -> None:
-    errors = FormError()
-    choices = data.get("choices") if isinstance(data, Mapping) else None
-    if not isinstance(choices, list):
-        errors.add(("data", "choices"), "BASE_TYPE_REQUIRED", "This field is required")
-        raise errors
-    if len(choices) > AUTOCOMPLETE_CHOICES_MAX:
-        errors.add(("data", "choices"), "BASE_TYPE_MAX_LENGTH", f"Must be {AUTOCOMPLETE_CHOICES_MAX} or fewer in length.")
-    for index, choice in enumerate(choices):
-        path = ("data", "choices", index)
-        if not isinstance(choice, Mapping):
-            errors.add(path, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
-            continue
-        _check_string(errors, path + ("name",), choice.get("name"), max_length=CHOICE_NAME_MAX, min_length=1,
-                      required=True)
-        value = choice.get("value")
-        if isinstance(value, str):
-            _check_string(errors, path + ("value",), value, max_length=CHOICE_VALUE_MAX)
-        elif not isinstance(value, (int, float)) or isinstance(value, bool):
-            errors.add(path + ("value",), "BASE_TYPE_REQUIRED", "This field is required")
-    if errors:
-        raise errors
-
-
 def validate_thread_name(name: Any) -> None:
     errors = FormError()
     _check_string(errors, ("name",), name, max_length=THREAD_NAME_MAX, min_length=1, required=True)
     if errors:
         raise errors
-
-
-def _validate_command_options(errors: FormError, path: tuple, options: Any, depth: int) -> None:
-    if options is None:
-        return
-    if not isinstance(options, list):
-        errors.add(path, "BASE_TYPE_ARRAY", "Must be an array.")
-        return
-    if len(options) > COMMAND_OPTIONS_MAX:
-        errors.add(path, "BASE_TYPE_MAX_LENGTH", f"Must be {COMMAND_OPTIONS_MAX} or fewer in length.")
-    seen_optional = False
-    for index, option in enumerate(options):
-        option_path = path + (index,)
-        if not isinstance(option, Mapping):
-            errors.add(option_path, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
-            continue
-        name = option.get("name")
-        if not isinstance(name, str) or not _COMMAND_NAME.match(name) or name != name.lower():
-            errors.add(option_path + ("name",), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
-        _check_string(errors, option_path + ("description",), option.get("description"),
-                      max_length=COMMAND_DESCRIPTION_MAX, min_length=1, required=True)
-        choices = option.get("choices")
-        if isinstance(choices, list) and len(choices) > AUTOCOMPLETE_CHOICES_MAX:
-            errors.add(option_path + ("choices",), "BASE_TYPE_MAX_LENGTH",
-                       f"Must be {AUTOCOMPLETE_CHOICES_MAX} or fewer in length.")
-        if option.get("type") in (1, 2):
-            if depth >= 2:
-                errors.add(option_path + ("type",), "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID",
-                           "Subcommands cannot be nested this deep")
-            _validate_command_options(errors, option_path + ("options",), option.get("options"), depth + 1)
-        else:
-            if option.get("required"):
-                if seen_optional:
-                    errors.add(option_path + ("required",), "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
-                               "Required options must be placed before non-required options")
-            else:
-                seen_optional = True
-
-
-def validate_commands(commands: Any) -> None:
-    errors = FormError()
-    if not isinstance(commands, list):
-        raise DiscordError(400, 50109, "The request body contains invalid JSON.")
-    if len(commands) > COMMANDS_MAX:
-        errors.add((), "BASE_TYPE_MAX_LENGTH", f"Must be {COMMANDS_MAX} or fewer in length.")
-    for index, command in enumerate(commands):
-        validate_command(command, errors=errors, path=(index,))
-    if errors:
-        raise errors
-
-
-def validate_command(command: Any, *, errors: FormError | None = None, path: tuple = ()) -> None:
-    own = errors is None
-    errors = errors if errors is not None else FormError()
-    if not isinstance(command, Mapping):
-        errors.add(path, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
-    else:
-        name = command.get("name")
-        command_type = command.get("type", 1)
-        if command_type == 1:
-            if not isinstance(name, str) or not _COMMAND_NAME.match(name) or name != name.lower():
-                errors.add(path + ("name",), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
-            _check_string(errors, path + ("description",), command.get("description"),
-                          max_length=COMMAND_DESCRIPTION_MAX, min_length=1, required=True)
-        else:
-            _check_string(errors, path + ("name",), name, max_length=COMMAND_NAME_MAX, min_length=1, required=True)
-        _validate_command_options(errors, path + ("options",), command.get("options"), 0)
-    if own and errors:
-        raise errors
-
-
-# -- rate limits --------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Bucket:
-    """`limit` requests per `per` seconds; limit None means unlimited (no headers, never 429)."""
-
-    limit: int | None
-    per: float = 1.0
-
-
-DEFAULT_BUCKETS: dict[str, Bucket] = {
-    "message.create": Bucket(5, 5.0),  # per channel, as Discord: ~5 messages / 5 s
-    "message.edit": Bucket(5, 5.0),  # per channel
-    "message.delete": Bucket(5, 1.0),
-    "message.read": Bucket(50, 1.0),
-    "thread.create": Bucket(10, 10.0),  # per parent channel
-    "thread.member": Bucket(10, 10.0),
-    "channel.edit": Bucket(5, 5.0),  # per channel (Discord limits renames further, to 2 per 10 minutes)
-    "dm.create": Bucket(10, 10.0),
-    "webhook": Bucket(5, 2.0),  # per interaction token: follow-ups and edits of the original
-    "commands": Bucket(10, 10.0),
-    "interaction.callback": Bucket(None),  # Discord does not rate limit interaction responses
-    "default": Bucket(50, 1.0),
-}
-
-
-@dataclass
-class RateLimitConfig:
-    """Per-bucket limits and the global per-token limit. Tests and benchmarks may raise or lower any of them."""
-
-    buckets: dict[str, Bucket] = field(default_factory=lambda: dict(DEFAULT_BUCKETS))
-    global_limit: int | None = 50  # requests per second per bot token; None disables
-    global_per: float = 1.0
-    enabled: bool = True
-
-    def bucket(self, name: str) -> Bucket:
-        return self.buckets.get(name) or self.buckets["default"]
-
-    def with_bucket(self, name: str, limit: int | None, per: float = 1.0) -> RateLimitConfig:
-        buckets = dict(self.buckets)
-        buckets[name] = Bucket(limit, per)
-        return replace(self, buckets=buckets)
-
-
-def bucket_hash(name: str) -> str:
-    return hashlib.sha1(name.encode()).hexdigest()[:16]
-
-
-@dataclass
-class RateLimitDecision:
-    allowed: bool
-    headers: dict[str, str]
-    retry_after: float = 0.0
-    is_global: bool = False
-    scope: str = "user"
-
-
-class _Window:
-    __slots__ = ("count", "reset_at")
-
-    def __init__(self, reset_at: float) -> None:
-        self.count = 0
-        self.reset_at = reset_at
-
-
-class RateLimiter:
-    """Fixed windows, keyed by bucket and major parameter (channel, guild or webhook token), as Discord does."""
-
-    def __init__(self, config: RateLimitConfig | None = None) -> None:
-        self.config = config or RateLimitConfig()
-        self._windows: dict[tuple[str, str], _Window] = {}
-        self._global: dict[int, _Window] = {}
-        self._hashes: dict[str, str] = {}
-        self.rejections: list[tuple[float, str, str, bool]] = []  # (monotonic time, bucket, major, global)
-
-    def reset(self) -> None:
-        self._windows.clear()
-        self._global.clear()
-
-    def _hash(self, name: str) -> str:
-        value = self._hashes.get(name)
-        if value is None:
-            value = self._hashes[name] = bucket_hash(name)
-        return value
-
-    def check(self, bucket_name: str, major: str, bot_id: int | None, now: float | None = None) -> RateLimitDecision:
-        config = self.config
-        if not config.enabled:
-            return RateLimitDecision(True, {})
-        now = time.monotonic() if now is None else now
-        bucket = config.bucket(bucket_name)
-        if bot_id is not None and config.global_limit is not None and bucket.limit is not None:
-            window = self._global.get(bot_id)
-            if window is None or now >= window.reset_at:
-                window = self._global[bot_id] = _Window(now + config.global_per)
-            if window.count >= config.global_limit:
-                retry_after = _ceil_ms(window.reset_at - now)
-                self.rejections.append((now, "global", "", True))
-                return RateLimitDecision(
-                    False,
-                    {"X-RateLimit-Global": "true", "X-RateLimit-Scope": "global",
-                     "Retry-After": str(max(1, math.ceil(retry_after)))},
-                    retry_after=retry_after,
-                    is_global=True,
-                    scope="global",
-                )
-            window.count += 1
-        if bucket.limit is None:
-            return RateLimitDecision(True, {})
-        key = (bucket_name, major)
-        window = self._windows.get(key)
-        if window is None or now >= window.reset_at:
-            window = self._windows[key] = _Window(now + bucket.per)
-        reset_after = _ceil_ms(window.reset_at - now)
-        headers = {
-            "X-RateLimit-Limit": str(bucket.limit),
-            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
-            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
-            "X-RateLimit-Bucket": self._hash(bucket_name),
-        }
-        if window.count >= bucket.limit:
-            headers["X-RateLimit-Remaining"] = "0"
-            headers["X-RateLimit-Scope"] = "user"
-            headers["Retry-After"] = str(max(1, math.ceil(reset_after)))
-            self.rejections.append((now, bucket_name, major, False))
-            return RateLimitDecision(False, headers, retry_after=reset_after)
-        window.count += 1
-        headers["X-RateLimit-Remaining"] = str(bucket.limit - window.count)
-        return RateLimitDecision(True, headers)
-
-
-def _ceil_ms(seconds: float) -> float:
-    return max(0.001, math.ceil(seconds * 1000) / 1000)
-
-
-@dataclass
-class Fault:
-    """Injected failure: answer `status` to matching requests, `count` times or until `until` (monotonic)."""
-
-    status: int
-    count: int | None = None
-    until: float | None = None
-    path_contains: str | None = None
-    method: str | None = None
-    retry_after: float = 1.0
-    is_global: bool = False
-    include_interactions: bool = True
-    hits: int = 0
-
-    def matches(self, method: str, path: str, interaction_route: bool, now: float) -> bool:
-        if self.until is not None and now >= self.until:
-            return False
-        if self.count is not None and self.hits >= self.count:
-            return False
-        if interaction_route and not self.include_interactions:
-            return False
-        if self.method is not None and self.method.upper() != method:
-            return False
-        if self.path_contains is not None and self.path_contains not in path:
-            return False
-        return True
-
-    def exhausted(self, now: float) -> bool:
-        return (self.count is not None and self.hits >= self.count) or (self.until is not None and now >= self.until)

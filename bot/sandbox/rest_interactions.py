@@ -6,6 +6,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from bot.sandbox.bot_accounts import ApplicationCommand, BotAccount
+from bot.sandbox.command_limits import validate_autocomplete, validate_command, validate_commands
 from bot.sandbox.interactions import (
     APPLICATION_COMMAND,
     APPLICATION_COMMAND_AUTOCOMPLETE,
@@ -19,15 +20,7 @@ from bot.sandbox.interactions import (
     MODAL_SUBMIT,
     InteractionHandle,
 )
-from bot.sandbox.limits import (
-    DiscordError,
-    FormError,
-    validate_autocomplete,
-    validate_command,
-    validate_commands,
-    validate_message,
-    validate_modal,
-)
+from bot.sandbox.limits import DiscordError, FormError, validate_message, validate_modal
 from bot.sandbox.message_state import (
     FLAG_EPHEMERAL,
     FLAG_LOADING,

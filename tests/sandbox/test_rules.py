@@ -5,15 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.sandbox import permissions as perms
-from bot.sandbox.limits import (
-    Bucket,
-    DiscordError,
-    FormError,
-    RateLimitConfig,
-    RateLimiter,
-    validate_message,
-    validate_modal,
-)
+from bot.sandbox.limits import DiscordError, FormError, validate_message, validate_modal
+from bot.sandbox.rate_limits import Bucket, RateLimitConfig, RateLimiter
 from bot.sandbox.state import TEXT_CHANNEL, Channel, Guild, Member, Role, User
 
 

@@ -22,17 +22,19 @@ output folder at the end.
 Then it prints what the channel, the threads and the summary channel look like, each article's author
 summary (the same text `reader-bot summary` prints) with a `figures:` line of its numbers, and a check that
 the bot counted exactly what the community did. Progress goes to stderr, the report to stdout.
+
+This module runs stages 1 to 4 and shuts down; stages 5 and 6 (the bot closes the polls and posts the summaries)
+are in bot.demo.closing, stage 7 (files, report, checks) in bot.demo.report, the stages' progress line and
+`DemoFailed` in bot.demo.stages, the guild, channel and file names in bot.demo.names.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import random
 import secrets
-import shutil
 import sys
 import time
 from collections import Counter
@@ -42,6 +44,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import Settings, WebSettings
+from bot.demo.closing import ClosingMixin
+from bot.demo.names import ARTICLE_CHANNEL, DATABASE_NAME, GUILD_NAME, LOG_NAME, SUMMARY_CHANNEL
+from bot.demo.report import ReportMixin
+from bot.demo.stages import DEMO_STAGES, DemoFailed, Progress
 
 if TYPE_CHECKING:
     from bot.cogs.client import ReaderBot
@@ -51,87 +57,15 @@ if TYPE_CHECKING:
     from bot.storage.database import Database
     from bot.summaries.report import Summary
 
-DEMO_STAGES = 7
 POLL_SECONDS = 14.0  # how long each poll stays open in the demo
 PUBLISH_GAP_SECONDS = 1.5  # between two articles appearing on the blog
 FEED_POLL_SECONDS = 1.0
 ACTION_MARGIN_SECONDS = 2.0  # members stop acting this long before a poll closes
-CLOSE_GRACE_SECONDS = 15.0  # after the last deadline, how long the bot gets to close everything
-SUMMARY_TIMEOUT_SECONDS = 15.0
 START_TIMEOUT_SECONDS = 20.0
 FIRST_WAVE = 0.7  # share of the community that is there before the first article; the rest joins later
 SEED = 20240902
 MIN_MEMBERS, MAX_MEMBERS = 5, 200  # beyond 200 the compressed timeline is a load test, not a demo
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-DATABASE_NAME = "reader-bot.db"
-LOG_NAME = "bot.log"
-GUILD_NAME = "Werkbank Community"
-ARTICLE_CHANNEL = "artikel"
-SUMMARY_CHANNEL = "autoren-auswertung"
-
-
-class DemoFailed(Exception):
-    """A stage did not complete; the message says which and why, in one line."""
-
-
-class Progress:
-    """Stage lines on stderr: `[4/7] community voting… 412 clicks`. Rewrites one line on a terminal."""
-
-    def __init__(self, stream: TextIO, total: int = DEMO_STAGES) -> None:
-        self.stream = stream
-        self.total = total
-        self.number = 0
-        self.title = ""
-        self._tty = stream.isatty()
-        self._last_detail = ""
-        self._last_print = 0.0
-        self.started = time.monotonic()
-
-    def _emit(self, line: str, *, final: bool) -> None:
-        if self._tty:  # one line, never wrapped: a wrapped line could not be rewritten in place
-            width = shutil.get_terminal_size((100, 20)).columns - 1
-            shown = line if len(line) <= width else line[: max(1, width - 1)] + "…"
-            self.stream.write("\r\033[K" + shown + ("\n" if final else ""))
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-    def stage(self, number: int, title: str) -> None:
-        if self._tty and self.number:
-            self.stream.write("\n")
-        self.number, self.title, self._last_detail = number, title, ""
-        self._emit(f"[{number}/{self.total}] {title}", final=not self._tty)
-        self._last_print = time.monotonic()
-
-    def detail(self, text: str, *, force: bool = False) -> None:
-        if text == self._last_detail:
-            return
-        now = time.monotonic()
-        if not self._tty and not force and now - self._last_print < 2.0:
-            return
-        self._last_detail, self._last_print = text, now
-        self._emit(f"[{self.number}/{self.total}] {self.title}… {text}", final=not self._tty)
-
-    def note(self, text: str) -> None:
-        """A line that stays (a link, say), printed above the stage line."""
-        if self._tty:
-            self.stream.write("\r\033[K" + text + "\n")
-            self._emit(f"[{self.number}/{self.total}] {self.title}" + (f"… {self._last_detail}" if self._last_detail else ""),
-                       final=False)
-        else:
-            self.stream.write(text + "\n")
-            self.stream.flush()
-
-    def finish(self) -> None:
-        if self._tty:
-            self.stream.write("\n")
-            self.stream.flush()
-
-    async def watch(self, describe: Callable[[], str], every: float = 0.5) -> None:
-        """Keep the current stage's detail line up to date until cancelled."""
-        while True:
-            self.detail(describe())
-            await asyncio.sleep(every)
 
 
 @dataclass
@@ -178,28 +112,6 @@ def _clear_previous_run(output: Path) -> None:
             path.unlink()
 
 
-def _slug(url: str) -> str:
-    return url.rstrip("/").rsplit("/", 1)[-1] or "article"
-
-
-def summary_figures(summary: Summary) -> dict[str, Any]:
-    """The numbers of a summary, one line of JSON: what the demo's test compares with `reader-bot summary --json`."""
-    return {
-        "article": summary.article.url,
-        "voters": summary.voters,
-        "polls": [
-            {
-                "question": poll.question,
-                "kind": poll.kind.value,
-                "votes": poll.votes,
-                "options": [[option.label, option.votes] for option in poll.options],
-                "answers": len(poll.answers),
-            }
-            for poll in summary.polls
-        ],
-    }
-
-
 async def _port_closed(url: str) -> bool:
     from yarl import URL
 
@@ -214,7 +126,7 @@ async def _port_closed(url: str) -> bool:
     return False
 
 
-class Demo:
+class Demo(ClosingMixin, ReportMixin):
     """One run of the demo; `run()` returns the exit code, the report goes to `out`, progress to `err`."""
 
     def __init__(self, settings: Settings, output: Path, members: int, *, out: TextIO, err: TextIO) -> None:
@@ -523,169 +435,6 @@ class Demo:
                 return summary
             await asyncio.sleep(0.1)
         raise DemoFailed(f"the bot did not post {article.url} within {START_TIMEOUT_SECONDS:g} s")
-
-    # ----- 5: the polls close ------------------------------------------------------------------------------
-
-    async def _summaries(self) -> list[Summary]:
-        from bot.summaries.report import build_summary
-
-        return [await build_summary(self.database, article.article_id) for article in self.articles]
-
-    async def _wait_for_closing(self) -> None:
-        self.progress.stage(5, "the polls close")
-        summaries = await self._summaries()
-        deadlines = [p.closes_at.timestamp() for s in summaries for p in s.polls if p.closes_at is not None]
-        give_up = max(deadlines, default=time.time()) + CLOSE_GRACE_SECONDS
-        total = sum(len(s.polls) for s in summaries)
-        while True:
-            summaries = await self._summaries()
-            closed = sum(1 for s in summaries for p in s.polls if p.closed)
-            waiting = max(0.0, max(deadlines, default=0.0) - time.time())
-            self.progress.detail(f"{closed}/{total} closed" + (f", last one in {waiting:.0f} s" if waiting else ""))
-            if closed == total and self._polls_shown_closed():
-                break
-            if time.time() > give_up:
-                raise DemoFailed(f"only {closed} of {total} polls closed (and shown closed on Discord) "
-                                 f"{CLOSE_GRACE_SECONDS:.0f} s after the last deadline")
-            await asyncio.sleep(0.25)
-        self.progress.detail(f"{total}/{total} closed", force=True)
-
-    def _polls_shown_closed(self) -> bool:
-        """Every poll message shows its final state (buttons disabled; Discord's own polls ended)."""
-        return all(bool(t.message.poll["results"]["is_finalized"]) if t.native else
-                   all(b.get("disabled") for row in t.message.components for b in row.get("components") or [row])
-                   for a in self.articles for t in a.targets)
-
-    # ----- 6: summaries for the authors --------------------------------------------------------------------
-
-    async def _wait_for_summaries(self) -> None:
-        """Each article's summary in the summary channel, and in its author's DMs (both authors are mapped)."""
-        from bot.demo.transcript import mentions_any
-
-        self.progress.stage(6, f"author summaries appear in #{SUMMARY_CHANNEL} and in the authors' DMs")
-        authors = {"Mara Lindner": self.admin, "Sam Okafor": self.second_author}
-        deadline = time.monotonic() + SUMMARY_TIMEOUT_SECONDS
-        while True:
-            posted = self.sandbox.messages(self.summary_channel)
-            missing = [f"#{SUMMARY_CHANNEL}: {a.title!r}" for a in self.articles if not mentions_any(posted, [a.url])]
-            for article in self.articles:
-                author = authors.get(article.author)
-                if author is not None and not mentions_any(self.sandbox.dm_messages(author), [article.url]):
-                    missing.append(f"DM to {author.name}: {article.title!r}")
-            expected = len(self.articles) + sum(1 for a in self.articles if a.author in authors)
-            self.progress.detail(f"{expected - len(missing)}/{expected} posted")
-            if not missing:
-                break
-            if time.monotonic() > deadline:
-                raise DemoFailed(f"{len(missing)} summaries did not arrive within {SUMMARY_TIMEOUT_SECONDS:.0f} s "
-                                 f"of the polls closing: {'; '.join(missing)}")
-            await asyncio.sleep(0.25)
-        self.progress.detail(f"{expected}/{expected} posted", force=True)
-
-    # ----- 7: outputs and the report -----------------------------------------------------------------------
-
-    def _save_attachments(self, article: ArticleRun) -> dict[str, bytes]:
-        """The chart and CSV the bot attached to the article's summary post, written to the output folder."""
-        from bot.demo.transcript import mentions_any
-
-        post = next((m for m in self.sandbox.messages(self.summary_channel) if mentions_any([m], [article.url])), None)
-        attached = {a.filename.rsplit(".", 1)[-1].lower(): a.data for a in (post.attachments if post else [])}
-        missing = [kind for kind in ("png", "csv") if kind not in attached]
-        if missing:
-            raise DemoFailed(f"the summary of {article.title!r} in #{SUMMARY_CHANNEL} has no "
-                             f"{' and no '.join(missing)} attachment")
-        slug = _slug(article.url)
-        for kind in ("png", "csv"):
-            path = self.output / f"summary-{slug}.{kind}"
-            path.write_bytes(attached[kind])
-            self.files.append(path)
-        return attached
-
-    async def _report(self) -> None:
-        """The report: set-up, channel, threads, summary channel, DMs, each author summary, and the checks."""
-        from bot.demo.transcript import render_channel, render_dms
-        from bot.summaries.render import render_csv, render_json, render_text
-
-        summaries = await self._summaries()
-        report = self.report
-        web = f" · web {self.addresses['web']}" if "web" in self.addresses else ""
-        report += ["═" * 100, f"reader-bot demo · {GUILD_NAME} · sandbox {self.addresses['sandbox']} · "
-                   f"blog {self.addresses['blog']}{web}", "═" * 100, ""]
-        report += ["── Set-up " + "─" * 90, *self.setup_log, ""]
-        report += render_channel(self.sandbox, self.article_channel) + [""]
-        for article in self.articles:
-            if article.thread is not None:
-                report += render_channel(self.sandbox, article.thread, member_limit=4) + [""]
-        report += render_channel(self.sandbox, self.review_channel) + [""]
-        report += render_channel(self.sandbox, self.summary_channel, compact=True) + [""]
-        dms = render_dms(self.sandbox, [("mara.lindner", self.admin), ("sam.okafor", self.second_author)],
-                         compact=True)
-        if dms:
-            report += dms + [""]
-        checks: list[str] = []
-        for number, (article, summary) in enumerate(zip(self.articles, summaries, strict=True), start=1):
-            slug = _slug(article.url)
-            attached = self._save_attachments(article)
-            json_path = self.output / f"summary-{slug}.json"
-            json_path.write_text(render_json(summary), encoding="utf-8")
-            self.files.append(json_path)
-            heading = f"Author summary {number}/{len(self.articles)}: {article.title}"
-            report += ["═" * 100, heading, "═" * 100]
-            report += render_text(summary).rstrip("\n").splitlines()
-            report.append("figures: " + json.dumps(summary_figures(summary), ensure_ascii=False))
-            report.append(f"files: summary-{slug}.png, summary-{slug}.csv, summary-{slug}.json, "
-                          f"report-{slug}.html, embed-{slug}.html, chart-{slug}.svg")
-            if article.report_url:
-                report.append(f"report page (served while the demo ran): {article.report_url}")
-            self._write_web_copies(slug, summary)
-            report.append("")
-            if attached["csv"].decode("utf-8") != render_csv(summary):
-                checks.append(f"{article.title!r}: the CSV posted when the polls closed differs from the summary now")
-            checks += self._check(article, summary)
-        self.files.append(self.output / DATABASE_NAME)
-        self.files.append(self.output / LOG_NAME)
-        stats = self.community.stats
-        report += ["── Check: the bot's summaries against what the community did " + "─" * 39]
-        report.append(f"community: {stats.joined} members, {stats.clicks} clicks ({stats.votes} votes, "
-                      f"{stats.changes} changed, {stats.withdrawals} withdrawn), {stats.answers} answers "
-                      f"({stats.rewrites} rewritten), {stats.chat} thread messages")
-        if checks:
-            report += [f"MISMATCH {line}" for line in checks]
-            raise DemoFailed(f"the bot's counts differ from what the community did ({len(checks)} mismatches, "
-                             "listed in the report)")
-        polls = sum(len(s.polls) for s in summaries)
-        votes = sum(p.votes for s in summaries for p in s.polls)
-        answers = sum(len(p.answers) for s in summaries for p in s.polls)
-        report.append(f"ok: all {polls} polls agree (votes per option, {votes} votes, {answers} answers, "
-                      "voters per article)")
-
-    def _write_web_copies(self, slug: str, summary: Summary) -> None:
-        """The report page, the widget and the chart as static files, linking the CSV and JSON beside them."""
-        from bot.web.pages import Links, embed_page, report_page
-        from bot.web.svg import chart_svg
-
-        links = Links(csv=f"summary-{slug}.csv", json=f"summary-{slug}.json")
-        for name, text in ((f"report-{slug}.html", report_page(summary, links)), (f"embed-{slug}.html", embed_page(summary, links)),
-                           (f"chart-{slug}.svg", chart_svg(summary, summary.article.language))):
-            path = self.output / name
-            path.write_text(text, encoding="utf-8")
-            self.files.append(path)
-
-    def _check(self, article: ArticleRun, summary: Summary) -> list[str]:
-        """Differences between the community's ledger and the bot's summary of one article."""
-        ledger = article.plan.ledger
-        problems = []
-        if summary.voters != ledger.voters:
-            problems.append(f"{article.title!r}: {summary.voters} voters, the community had {ledger.voters}")
-        for poll in summary.polls:
-            expected = ledger.option_counts(poll.id)
-            counted = {option.label: option.votes for option in poll.options if option.votes}
-            if poll.options and counted != dict(expected):
-                problems.append(f"{poll.question!r}: bot {counted}, community {dict(expected)}")
-            if len(poll.answers) != ledger.answer_count(poll.id):
-                problems.append(f"{poll.question!r}: bot {len(poll.answers)} answers, community "
-                                f"{ledger.answer_count(poll.id)}")
-        return problems
 
     # ----- shutdown ----------------------------------------------------------------------------------------
 

@@ -13,6 +13,8 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
+from bot.demo.stages import DemoFailed
+
 if TYPE_CHECKING:
     from bot.demo import ArticleRun, Demo
     from bot.sandbox import Message
@@ -45,8 +47,6 @@ def _custom_ids(message: Message | None) -> list[str]:
 
 
 async def _until(predicate: Any, what: str) -> Any:
-    from bot.demo import DemoFailed
-
     deadline = time.monotonic() + SCENE_TIMEOUT_SECONDS
     while True:
         value = predicate()
@@ -58,7 +58,6 @@ async def _until(predicate: Any, what: str) -> Any:
 
 
 async def _act(demo: Demo, handle: Any, log: str) -> str:
-    from bot.demo import DemoFailed
     from bot.demo.transcript import readable_mentions
 
     try:
@@ -72,8 +71,6 @@ async def _act(demo: Demo, handle: Any, log: str) -> str:
 
 async def review_scene(demo: Demo, article: ArticleRun) -> int:
     """Editors decide on the article's proposals and add one poll; returns how many polls the thread gets."""
-    from bot.demo import DemoFailed
-
     sandbox = demo.sandbox
 
     def review_message() -> Message | None:

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import DEMO_STAGES, DATABASE_NAME
+from bot.demo.names import DATABASE_NAME
+from bot.demo.stages import DEMO_STAGES
 
 DEMO_TIMEOUT = 90
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

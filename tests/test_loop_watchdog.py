@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,17 +24,23 @@ async def wait_for_heartbeats(watchdog: LoopWatchdog, count: int = 5) -> None:
         await asyncio.sleep(watchdog.interval)
 
 
-async def test_a_blocking_callback_is_named_in_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+async def block_warnings(block: Callable[[], None], caplog: pytest.LogCaptureFixture,
+                         beats_before: int = 5) -> tuple[list[str], LoopWatchdog]:
+    """Run `block` on a watched loop (20 ms threshold); the "event loop blocked" warnings it gave, and the watchdog."""
     watchdog = LoopWatchdog(threshold=0.02)
     watchdog.start()
     try:
-        await wait_for_heartbeats(watchdog)
-        asyncio.get_running_loop().call_soon(block_the_loop_for_a_while)
+        await wait_for_heartbeats(watchdog, beats_before)
+        asyncio.get_running_loop().call_soon(block)
         with caplog.at_level(logging.WARNING, logger="bot.loop_watchdog"):
             await wait_for_heartbeats(watchdog)
     finally:
         watchdog.stop()
-    warnings = [r.getMessage() for r in caplog.records if "event loop blocked" in r.getMessage()]
+    return [r.getMessage() for r in caplog.records if "event loop blocked" in r.getMessage()], watchdog
+
+
+async def test_a_blocking_callback_is_named_in_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    warnings, watchdog = await block_warnings(block_the_loop_for_a_while, caplog)
     assert len(warnings) == 1, warnings
     assert "block_the_loop_for_a_while (tests/test_loop_watchdog.py:" in warnings[0]
     assert "waiting for a CPU" not in warnings[0]  # a sleeping call blocks as much as a computing one
@@ -53,16 +60,7 @@ def compute_for_a_while() -> None:
 async def test_the_warning_tells_the_loops_own_cpu_time(block, computing: bool, caplog: pytest.LogCaptureFixture) -> None:
     """The CPU time is read by the watching thread, not in each heartbeat: a computing block still shows about
     its length in CPU, a sleeping one next to none."""
-    watchdog = LoopWatchdog(threshold=0.02)
-    watchdog.start()
-    try:
-        await wait_for_heartbeats(watchdog, 10)
-        asyncio.get_running_loop().call_soon(block)
-        with caplog.at_level(logging.WARNING, logger="bot.loop_watchdog"):
-            await wait_for_heartbeats(watchdog)
-    finally:
-        watchdog.stop()
-    warnings = [r.getMessage() for r in caplog.records if "event loop blocked" in r.getMessage()]
+    warnings, watchdog = await block_warnings(block, caplog, beats_before=10)
     assert len(warnings) == 1, warnings
     cpu_ms = float(warnings[0].split("(CPU ")[1].split(" ms")[0])
     if computing:

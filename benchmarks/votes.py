@@ -14,12 +14,14 @@ already voted on, so most clicks after the first round change or withdraw a vote
 reader-bot is stopped with SIGTERM and started again before each of its rounds after the first, and killed with
 SIGKILL at the end. Three bots are connected at once, each with its own copy of the poll messages: reader-bot, and
 two bare discord.py bots that answer every click with an ephemeral message and store nothing, one with an
-`on_interaction` listener and one with a `DynamicItem` on the same custom ids as reader-bot (the same discord.py
-machinery, so the difference is what reader-bot does with a vote; the ratio is taken against this one). They take
+`on_interaction` listener (reader-bot's own way of taking its poll buttons' clicks, so the difference is what
+reader-bot does with a vote; the ratio is taken against this one) and one with a `DynamicItem` on the same custom
+ids (discord.py's way for persistent buttons, which reader-bot used until issue 11; its ratio is printed). They take
 turns: saturation rounds alternate between the bots (the ratio is the median of the rounds' ratios, each reader-bot
 round against the bare bot's round right next to it), and the fixed rate is offered in two
 halves in opposite orders, so a busy moment of the machine does not fall on one bot only.
 
+Also printed: each bot's CPU with nothing to do, after the warm-up (timers, background rounds, threads).
 Checked and printed: the longest stall (the largest gap in which clicks waited and none was answered); every
 (member, poll) stored as the member was last told (recorded or changed to an option, or withdrawn); how often
 reader-bot's event loop was blocked > 20 ms and by what (its loop watchdog's warnings, bot/loop_watchdog.py), and
@@ -59,6 +61,7 @@ from vote_checks import (  # noqa: E402
 
 TOKEN = "benchmark-bot-token"
 TARGET_RATIO = 0.95
+IDLE_SECONDS = 3.0
 TARGET_P99_MS = 50.0
 
 
@@ -373,7 +376,7 @@ class Contender:
         self.process = start_process(self.command, log_path, env)
         if self.profile_dir is not None:  # py-spy ends, and writes its file, when the bot's process ends
             self.profile_dir.mkdir(parents=True, exist_ok=True)
-            start_process(["py-spy", "record", "--rate", "250", "--format", "raw", "--nonblocking", "--pid",
+            start_process(["py-spy", "record", "--rate", "250", "--format", "raw", "--nonblocking", "--gil", "--pid",
                            str(self.process.pid), "--output", str(self.profile_dir / f"{stem}.txt")],
                           workdir / f"{stem}.py-spy.log", env)
 
@@ -545,6 +548,11 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
         await saturate(sandbox, warm, 8)
         await wait_settled(warm, 10)
 
+    idle_before = {bot.name: cpu_seconds(bot.process.pid) for bot in bots if bot.process is not None}
+    await asyncio.sleep(IDLE_SECONDS)  # what each bot costs with nothing to do: timers, background rounds, threads
+    idle_cpu = {bot.name: 100 * (sum(cpu_seconds(bot.process.pid)) - sum(idle_before[bot.name])) / IDLE_SECONDS
+                for bot in bots if bot.process is not None}
+
     reader_rounds = 0
 
     async def reader_turn() -> None:
@@ -593,13 +601,16 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
         assert bot.result is not None
         bot.result.saturation_per_s = statistics.median(bot.saturation)
         bot.result.cpu_ms_per_click = 1000 * bot.cpu / max(1, bot.confirmed_clicks)
-    reader_result, bare_result = reader.result, dynamic.result
-    assert reader_result is not None and bare_result is not None
+    # The bare bot to beat is the listener: since issue 11, reader-bot answers its poll buttons from an
+    # `on_interaction` listener too, so the difference is reader-bot's own work on a vote.
+    reader_result, bare_result, dynamic_result = reader.result, listener.result, dynamic.result
+    assert reader_result is not None and bare_result is not None and dynamic_result is not None
     truth = what_members_were_told(reader_result.clicks, seeded.labels)
     stored = await stored_votes(database_url)
     missing, lingering = compare(truth, stored)
-    round_ratios = [mine / theirs for mine, theirs in zip(reader.saturation, dynamic.saturation, strict=True) if theirs]
+    round_ratios = [mine / theirs for mine, theirs in zip(reader.saturation, listener.saturation, strict=True) if theirs]
     ratio = statistics.median(round_ratios) if round_ratios else 0.0
+    dynamic_ratios = [mine / theirs for mine, theirs in zip(reader.saturation, dynamic.saturation, strict=True) if theirs]
     blocks = loop_blocks(reader.logs)
 
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (2 cores shared with other work)")
@@ -628,7 +639,11 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
           f"(last click unanswered); {len(stored)} votes stored (bot killed with SIGKILL before the check)")
     print("bot CPU per click in the kernel: " + ", ".join(
         f"{bot.name} {1000 * bot.system_cpu / max(1, bot.confirmed_clicks):.2f} ms" for bot in bots))
-    print(f"bot CPU per click, reader-bot / bare DynamicItem bot: {reader_result.cpu_ms_per_click / max(bare_result.cpu_ms_per_click, 1e-9):.2f} "
+    print("bot CPU with nothing to do (after the warm-up, before the rounds): " + ", ".join(
+        f"{name} {percent:.1f}% of a core" for name, percent in idle_cpu.items()))
+    print(f"ratio at saturation against the bare DynamicItem bot (median of the rounds): "
+          f"{statistics.median(dynamic_ratios) if dynamic_ratios else 0.0:.3f}")
+    print(f"bot CPU per click, reader-bot / bare listener bot: {reader_result.cpu_ms_per_click / max(bare_result.cpu_ms_per_click, 1e-9):.2f} "
           f"(what the ratio at saturation would be if the bot's CPU alone set the pace: "
           f"{bare_result.cpu_ms_per_click / max(reader_result.cpu_ms_per_click, 1e-9):.2f})")
     for line in describe_blocks(blocks):
@@ -639,7 +654,7 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
     checks = [
         (f"ratio at saturation {ratio:.3f} (median of the rounds' ratios "
          f"{'/'.join(f'{r:.2f}' for r in round_ratios)}, lowest {min(round_ratios, default=0):.3f}; medians of the "
-         f"rates: reader-bot {reader_result.saturation_per_s:.0f}/s vs bare DynamicItem bot "
+         f"rates: reader-bot {reader_result.saturation_per_s:.0f}/s vs bare listener bot "
          f"{bare_result.saturation_per_s:.0f}/s), target >= {TARGET_RATIO}", ratio >= TARGET_RATIO),
         (f"p99 click->ack at {args.rate:g} clicks/s: {reader_result.p99_ms:.1f} ms (longest stall "
          f"{reader_result.longest_stall_ms:.0f} ms), target < {TARGET_P99_MS:g} ms",

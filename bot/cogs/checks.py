@@ -28,6 +28,15 @@ def has_manage_server(interaction: discord.Interaction) -> bool:
     return bool(permissions.administrator or permissions.manage_guild)
 
 
+def message_has_component(message: discord.Message | None, custom_id: str) -> bool:
+    """Whether the message clicked carries this custom id: anything else in a click is the client's word."""
+    for row in (message.components if message is not None else ()):
+        for child in getattr(row, "children", ()):
+            if getattr(child, "custom_id", None) == custom_id:
+                return True
+    return False
+
+
 def ensure_manage_server(interaction: discord.Interaction) -> None:
     """Raise the check failure the error handler turns into a polite refusal (for buttons and menus too)."""
     if interaction.guild_id is None:

@@ -353,9 +353,9 @@ def tune_garbage_collector() -> None:
     loop stopped on a busy 2-core machine (issue 11: a full pass triggered while an INTERACTION_CREATE was parsed,
     and this function's own `gc.collect()` when it still ran once the bot was ready, stalled every click for a
     quarter of a second after each start). Freezing what exists at start-up (it lives as long as the process)
-    leaves the collector the objects made since: about 1,000 right after the freeze, and per click about 37
+    leaves the collector the objects made since: about 1,000 right after the freeze, and per click about 25
     objects in reference cycles (discord.py's Interaction and its InteractionResponse with the parsed message,
-    embed and member; the View built for each DynamicItem click with its buttons), which only the collector frees.
+    embed and member), which only the collector frees.
     Nothing is kept per click. Objects freed by reference counting, i.e. almost all, are unaffected.
 
     The freeze itself is a full pass; it must run before the gateway connects (`_run` calls it between login and

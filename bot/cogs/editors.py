@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.cogs.checks import is_editor
+from bot.cogs.checks import is_editor, message_has_component
 from bot.cogs.errors import error_text, escape
 from bot.cogs.errors import reply_ephemeral as reply  # every cog answers members one way
 from bot.cogs.i18n import Language, language_for, t
@@ -77,14 +77,6 @@ async def defer_quietly(interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
     except discord.HTTPException as error:
         log.warning("could not defer interaction %s: %s", interaction.id, error.status)
-
-
-def _message_has_component(message: discord.Message | None, custom_id: str) -> bool:
-    for row in (message.components if message is not None else ()):
-        for child in getattr(row, "children", ()):
-            if getattr(child, "custom_id", None) == custom_id:
-                return True
-    return False
 
 
 def _cog(interaction: discord.Interaction) -> EditorsCog:
@@ -349,7 +341,7 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
             return
         if interaction.type != discord.InteractionType.component or not custom_id.startswith((REVIEW_PREFIX, DELETE_PREFIX)):
             return
-        if _message_has_component(interaction.message, custom_id):
+        if message_has_component(interaction.message, custom_id):
             return  # the DynamicItem handles it
         await reply(interaction, t("review.unknown", language_for(interaction.locale)))
 

@@ -1,7 +1,7 @@
 """The polls extension: votes and written answers from buttons, live poll messages, and closing.
 
-Click path: gateway INTERACTION_CREATE -> `VoteButton` (a DynamicItem, so it works for every poll message ever
-posted, across restarts) -> `PollsCog.handle_vote_click` -> `VoteBatcher` (group commit; the poll is re-read from
+Click path: gateway INTERACTION_CREATE -> `PollsCog.on_interaction` (by the button's custom id, so it works for
+every poll message ever posted, across restarts) -> `PollsCog.handle_vote_click` -> `VoteBatcher` (group commit; the poll is re-read from
 the database inside the transaction) -> after the commit, an ephemeral answer in the member's language. When a
 commit is slow (a busy database), the interaction is deferred before Discord's 3 seconds run out and answered
 with a follow-up once the vote is durable.
@@ -22,20 +22,19 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import metrics
-from bot.cogs.checks import has_manage_server
+from bot.cogs.checks import has_manage_server, message_has_component
 from bot.cogs.errors import reply_ephemeral as reply  # every cog answers members one way
 from bot.cogs.i18n import Language, language_for, t
 from bot.cogs.startup import after_ready_spread
 from bot.cogs.poll_views import (
     ANSWER_MODAL_PREFIX,
     ANSWER_PREFIX,
-    DYNAMIC_ITEMS,
-    POLLS_COG_NAME,
     VOTE_PREFIX,
     AnswerModal,
     modal_answer_text,
     parse_answer_custom_id,
     parse_id,
+    parse_vote_custom_id,
     render_poll_message,
     render_result_message,
 )
@@ -224,7 +223,7 @@ class PollRefresher:
         self._dirty.clear()
 
 
-class PollsCog(commands.Cog, name=POLLS_COG_NAME):
+class PollsCog(commands.Cog, name="Polls"):
     """Votes, answers, live results and closing."""
 
     poll_group = app_commands.Group(
@@ -370,9 +369,9 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Answers what the dynamic items cannot see: form submissions (also of forms opened before a restart) and
-        vote/answer buttons whose custom id is not on the message clicked (forged), so those get a polite refusal
-        instead of Discord's "interaction failed"."""
+        """Every click on a poll button and every answer form arrives here, keyed by its custom id, so buttons and
+        forms posted before a restart work after it. A vote or answer id that is not on the message clicked
+        (forged) gets a polite refusal instead of Discord's "interaction failed"."""
         data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
         custom_id = data.get("custom_id")
         if not isinstance(custom_id, str):
@@ -380,14 +379,14 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         if interaction.type == discord.InteractionType.modal_submit and custom_id.startswith(ANSWER_MODAL_PREFIX):
             await self.handle_answer_submit(interaction)
             return
-        if interaction.type != discord.InteractionType.component:
+        if interaction.type != discord.InteractionType.component or not custom_id.startswith((VOTE_PREFIX, ANSWER_PREFIX)):
             return
-        if not custom_id.startswith((VOTE_PREFIX, ANSWER_PREFIX)):
-            return
-        if interaction.message is not None and _message_has_component(interaction.message, custom_id):
-            return  # the DynamicItem handles it
-        language = language_for(interaction.locale)
-        await reply(interaction, t("poll.refused_unknown", language))
+        if not message_has_component(interaction.message, custom_id):
+            await reply(interaction, t("poll.refused_unknown", language_for(interaction.locale)))
+        elif custom_id.startswith(VOTE_PREFIX):
+            await self.handle_vote_click(interaction, *parse_vote_custom_id(custom_id))
+        else:
+            await self.handle_answer_click(interaction, parse_answer_custom_id(custom_id))
 
     # ----- the poll message --------------------------------------------------------------------------------
 
@@ -552,20 +551,8 @@ class PollsCog(commands.Cog, name=POLLS_COG_NAME):
         await reply(interaction, text)
 
 
-def _message_has_component(message: discord.Message, custom_id: str) -> bool:
-    for row in message.components:
-        for child in getattr(row, "children", ()):
-            if getattr(child, "custom_id", None) == custom_id:
-                return True
-    return False
-
-
 async def setup(bot: commands.Bot) -> None:
-    """Registers the persistent poll buttons and the cog (`bot.database` is the bot's Database)."""
-    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    """Registers the cog (`bot.database` is the bot's Database); its listener answers the poll buttons."""
     await bot.add_cog(PollsCog(bot, bot.database,  # type: ignore[attr-defined]
                                start_spread=bot.settings.runtime.background_start_spread))  # type: ignore[attr-defined]
 
-
-async def teardown(bot: commands.Bot) -> None:
-    bot.remove_dynamic_items(*DYNAMIC_ITEMS)

@@ -69,27 +69,3 @@ def test_the_loop_ticks_often_enough_but_never_busy() -> None:
     assert tick_seconds(600) == 5.0
     assert tick_seconds(1) == 0.25
     assert tick_seconds(0.01) == 0.05
-
-
-async def test_the_view_built_for_one_click_is_freed_without_the_garbage_collector() -> None:
-    """discord.py builds a View per button click; once the click is answered it is unlinked from its buttons, so
-    reference counting frees it and the collector has less to do under load (issue 11)."""
-    import gc
-    import weakref
-
-    import discord
-
-    from bot.cogs.poll_views import VoteButton, _release_view, vote_custom_id
-
-    view = discord.ui.View(timeout=None)
-    button = VoteButton(vote_custom_id(7, 8), label="A")
-    view.add_item(button)
-    gone = weakref.ref(view)
-    gc.disable()
-    try:
-        _release_view(button)
-        assert button.view is None and view.children == []
-        del view
-        assert gone() is None
-    finally:
-        gc.enable()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import discord
 from discord.ext import commands
 
-from bot.cogs.poll_views import DYNAMIC_ITEMS, render_poll_message
+from bot.cogs.poll_views import render_poll_message
 from bot.cogs.polls import PollsCog
 from bot.polls.tally import load_poll_snapshot
 from bot.sandbox import Sandbox
@@ -37,7 +37,6 @@ class PollTestBot(commands.Bot):
         self.closed_articles: list[int] = []
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.add_cog(PollsCog(self, self.database, refresh_interval=self.refresh_interval,
                                     channel_edit_spacing=0.05, close_check_seconds=self.close_check_seconds,
                                     defer_after=self.defer_after))

@@ -44,6 +44,7 @@ async def test_votes_are_recorded_changed_and_withdrawn_in_the_members_language(
     poll = await store_poll(sqlite_database, guild_id=guild.id, channel_id=channel.id)
     async with running_bot(sqlite_database) as bot:
         message = await post_poll(bot, sqlite_database, sandbox, channel.id, poll.poll_id)
+        assert bot.persistent_views == []  # the cog answers by custom id; discord.py keeps no View per poll message
         ja, nein, _ = (f"rb:vote:{poll.poll_id}:{option}" for option in poll.option_ids)
 
         handle = await _click(sandbox, alice, message, ja)

@@ -65,6 +65,7 @@ async def test_live_message_shows_counts_and_one_button_per_option(database: Dat
     assert ids == [f"rb:vote:{poll.poll_id}:{option_id}" for option_id in poll.option_ids]
     assert all(not button.get("disabled") for button in _buttons(view))
     assert all(isinstance(item, VoteButton) for item in view.children)
+    assert view.is_finished()  # drawn only: discord.py neither keeps it nor dispatches its clicks
 
 
 async def test_on_close_visibility_hides_counts_until_closed(database: Database, make_poll: MakePoll) -> None:

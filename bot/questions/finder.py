@@ -36,6 +36,7 @@ RULES: dict[str, str] = {
     "wh_question": "open: an interrogative (W-/wh-word) opens the question and it addresses the reader",
     "verb_first": "yes_no: a finite verb opens the question (Sind …? Do you …?)",
     "declarative_question": "yes_no: a statement or phrase said as a question (Vier Tage arbeiten, fünf bezahlt?)",
+    "naming_question": "open: a yes/no frame that asks the reader to name something (Can you think of …? / Are there other …?)",
     # not polls
     "quote_block": "the question stands in a block quotation",
     "quoted_speech": "the question mark is inside quotation marks",
@@ -48,6 +49,8 @@ RULES: dict[str, str] = {
     "author_question": "a W-/wh-question that does not address the reader: the author's own, to be answered",
     "fragment": "fewer than three words and no alternatives (Produktiver? Der Grund?)",
     "factive_prompt": "Did you know that …? / Wusstest du, dass …?: a fact dressed as a question",
+    "fact_teaser": "Did you know honey never spoils?: a fact told as a question without 'that'",
+    "hedged_guess": "Maybe you …? / Perhaps it …?: the writer's guess at the reader's situation, a statement with a question mark",
     "answer_marker": "the next sentence opens like an answer (Weil/Because/Ja/No/Probably/Die Antwort …)",
     "answer_names_alternative": "the next sentence opens with one of the named alternatives",
     "short_reply": "the next sentence is a reply of one or two words (Kaum. / A little.)",
@@ -442,6 +445,8 @@ class _Finder:
         lexicon = self.lexicon
         is_title = candidate.position == TITLE_POSITION
         text = candidate.sentence.text if is_title else grammar.strip_opener(candidate.sentence.text, lexicon)
+        if not is_title:  # "Some questions we have: Do you …?" asks "Do you …?"
+            text = grammar.strip_question_announcement(text, lexicon)
         text = normalise_space(text)
         position = candidate.position
 
@@ -457,6 +462,10 @@ class _Finder:
             return no("fragment", kind)
         if grammar.is_factive_prompt(clause, lexicon):
             return no("factive_prompt", kind)
+        if grammar.is_fact_teaser(clause, lexicon):
+            return no("fact_teaser", kind)
+        if grammar.is_hedged_guess(clause, lexicon):
+            return no("hedged_guess", kind)
         if kind is PollKind.OPEN and not grammar.addresses_reader(text, lexicon):
             return no("expository_title" if is_title else "author_question", kind)
         answered = grammar.answer_rule(candidate.next_sentence, options, lexicon)
@@ -490,10 +499,16 @@ class _Finder:
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Off-the-rack dresses: Yes or no?"
         if alternatives and grammar.asks_for_kinds_owned(clause, alternatives, lexicon):
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Habt ihr Vorsätze oder Ziele?"
-        if alternatives and not grammar.alternatives_only_in_topic(body, clause, lexicon):
+        if (
+            alternatives
+            and not grammar.alternatives_only_in_topic(body, clause, lexicon)
+            and not grammar.alternatives_only_in_condition(body, clause, lexicon)
+        ):
             return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
         if grammar.is_wh_question(clause, lexicon):
             return PollKind.OPEN, (), "wh_question"
+        if grammar.asks_to_name(clause, lexicon):
+            return PollKind.OPEN, (), "naming_question"  # "Can you think of …?": answered by naming it
         if grammar.is_verb_first(clause, lexicon):
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"
         return PollKind.YES_NO, lexicon.yes_no_options, "declarative_question"

@@ -64,6 +64,7 @@ RULES: dict[str, str] = {
     "over_cap": "the article has more confident polls than the cap (max_per_article)",
 }
 
+_FOOTNOTE = re.compile(r"\s*(?:\[\^[\w-]{1,12}\]:?|\[\d{1,3}\])\s+\S")  # "[^1]: …", "[2] …": a footnote or reference
 _LAST_SENTENCE = re.compile(r"(?<=[.!?…:])\s+(?=\S)")
 _SPEAKER_LABEL = re.compile(r"^\s*([^\W\d_][\w.'’&\- ]{0,40}?)\s?:\s+\S")
 _YES_NO_WORDS = frozenset({"yes", "no", "ja", "nein", "not sure", "maybe", "vielleicht"})
@@ -184,7 +185,7 @@ class _Finder:
             following = self.blocks[index + 1]
             if following.kind not in BODY_KINDS or "?" in (following.text or ""):
                 continue
-            if grammar.is_invitation(self.opening_of(index + 1), self.lexicon):
+            if grammar.is_invitation(self.opening_of(index + 1), self.lexicon) or self.is_footnote(index + 1):
                 continue
             prompts.add(index)
         return prompts if len(prompts) >= 2 else set()
@@ -365,8 +366,15 @@ class _Finder:
         """The next block is a paragraph of statements long enough to be an answer (an interview's)."""
         if index + 1 >= len(self.blocks) or self.blocks[index + 1].kind not in ("paragraph", "quote"):
             return False
+        if self.is_footnote(index + 1):  # "[^1]: …" after a closing question is no answer to it
+            return False
         text = (self.blocks[index + 1].text or "").strip()
         return len(text) >= MIN_ANSWER_CHARS and not text.endswith("?") and not signals.invites_reply(text[:200], self.lexicon)
+
+    def is_footnote(self, index: int) -> bool:
+        """A footnote or reference paragraph ("[^1]: As of 2024 …", "[2] Smith, J. (2019) …"): no answer to the
+        question before it, and the article's text ends where the footnotes begin."""
+        return 0 <= index < len(self.blocks) and _FOOTNOTE.match(self.blocks[index].text or "") is not None
 
     def end_of_article(self) -> int:
         """Index of a block that ends the article before the site's link lists ("Related stories", "Mehr zum
@@ -374,6 +382,8 @@ class _Finder:
         for index in range(len(self.blocks) // 2, len(self.blocks)):
             text = (self.blocks[index].text or "").strip().rstrip(":").casefold()
             if len(text) <= 40 and text in self.lexicon.end_markers:
+                return index
+            if self.is_footnote(index):  # the footnotes close the text: the closing stands before them
                 return index
         return len(self.blocks)
 

@@ -810,3 +810,24 @@ def test_a_reflection_run_keeps_only_its_closing_question() -> None:
     assert not found["What did you learn there?"].is_poll
     assert found["Can you think of a colleague who helped you?"].is_poll
     assert not found["Did that help you later?"].is_poll
+
+
+def test_footnotes_after_the_closing_question_neither_answer_it_nor_push_it_out_of_the_closing() -> None:
+    """Blog posts rendered from Markdown end in footnotes ("[^1]: …", "[2] …"): the question before them is the
+    article's last word, not a prompt that a long paragraph answers."""
+    from bot.questions.finder import _Finder
+
+    question = "What do you use to keep your notes in order?"
+    body = ["A paragraph of the article that explains the tools at length, one after another."] * 8
+    notes = [
+        "[^1]: As of last spring, there were more than seventy such tools, some of them with their own file formats.",
+        "[2] Smith, J. (2019). A survey of note-taking habits among programmers. Journal of Notes, 4(2), 1-20.",
+        "[^3]: This counts only the tools that are still maintained and have a public issue tracker of their own.",
+    ]
+    prompts = ["How would you use a spreadsheet for that?", "A long answer paragraph that says how one would do it, "
+               "step by step, with a formula for every column and a chart at the end."]
+    finder = _Finder(article(LEAD, *prompts, *body, question, *notes, language="en"))
+    assert finder.is_footnote(len(finder.blocks) - 1) and not finder.is_footnote(0)
+    verdict = judged(LEAD, *prompts, *body, question, *notes, language="en")[question]
+    assert verdict.is_poll and "closing" in verdict.signals and "answered_below" not in verdict.signals
+    assert not _Finder(article("[Ad] A word from our sponsor, who sells notebooks.", language="en")).is_footnote(0)

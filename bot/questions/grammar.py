@@ -179,6 +179,8 @@ def is_factive_prompt(text: str, lexicon: Lexicon) -> bool:
 def is_fact_teaser(text: str, lexicon: Lexicon) -> bool:
     """fact_teaser: "Did you know honey never spoils?" tells a fact without "that" (factive_prompt needs the
     clause opener); a past "did you know" with a clause after it is a tease, not a question ("Do you know Rust?" asks)."""
+    if not lexicon.fact_teasers:
+        return False
     lowered = " ".join(token.lower() for token in words(text))
     return any(
         lowered.startswith(teaser + " ") and word_count(lowered[len(teaser) :]) >= 3 for teaser in lexicon.fact_teasers
@@ -189,7 +191,9 @@ def is_hedged_guess(text: str, lexicon: Lexicon) -> bool:
     """hedged_guess: "Maybe you keep a spare key somewhere?", "Perhaps it runs on a server of your own?" open with a
     hedge and a subject: the writer guesses at the reader's situation (often the answer to the question before), a
     statement said with a question mark, not a question of its own."""
-    tokens = [token.lower() for token in words(text)[:2]]
+    if not lexicon.hedges:
+        return False
+    tokens = [token.lower() for token in words(text[:80])[:2]]
     return (
         len(tokens) == 2
         and tokens[0] in lexicon.hedges
@@ -200,6 +204,8 @@ def is_hedged_guess(text: str, lexicon: Lexicon) -> bool:
 def asks_to_name(clause: str, lexicon: Lexicon) -> bool:
     """naming_question: "Can you think of a book that changed your mind?", "Are there other tools you'd like to see?":
     a yes/no frame whose real answer is the thing the reader names, so the poll is open."""
+    if not lexicon.naming_frames:
+        return False
     lead, comma, rest = clause.partition(",")
     if comma and word_count(lead) <= 3 and rest.strip():  # "In particular, can you think of …?"
         clause = rest
@@ -210,6 +216,8 @@ def asks_to_name(clause: str, lexicon: Lexicon) -> bool:
 def strip_question_announcement(text: str, lexicon: Lexicon) -> str:
     """A short lead-in that announces questions ("A few questions for you: Do you …?") is no part of the question:
     the poll asks what follows the colon (when that is a question clause of its own)."""
+    if not lexicon.question_nouns:
+        return text
     lead, colon, rest = text.partition(": ")
     rest = rest.strip()
     if not colon or not rest or word_count(lead) > 8:

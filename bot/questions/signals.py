@@ -301,7 +301,7 @@ def calls_to_contribute(next_sentence: str, lexicon: Lexicon) -> bool:
     recruits contributors or members; the answer does not go back to the article. (A call to reply in the comments
     is an invitation instead.)"""
     stripped = next_sentence.strip()
-    if not stripped or invites_reply(stripped, lexicon) or not lexicon.contribution_calls:
+    if not stripped or not lexicon.contribution_calls or invites_reply(stripped, lexicon):
         return False
     rest = stripped[_CALL_LEAD.match(stripped).end() :].lower()
     return any(rest.startswith(call) and not rest[len(call) : len(call) + 1].isalnum() for call in lexicon.contribution_calls)
@@ -311,6 +311,8 @@ def opens_reflection(previous: str, following: list[str], lexicon: Lexicon) -> b
     """reflection_prompt: "Think about your first job. What did you learn there? Would you …?": the sentence before
     tells the reader to reflect and more questions follow — a run for the readers to ask themselves (the labelling
     guide: at most the closing question after such a run is a poll)."""
+    if not lexicon.reflection_openers:
+        return False
     lowered = previous.strip().lower().replace("’", "'")
     if not lowered or not following or not following[0].rstrip().endswith("?"):
         return False

@@ -181,10 +181,14 @@ def is_fact_teaser(text: str, lexicon: Lexicon) -> bool:
     clause opener); a past "did you know" with a clause after it is a tease, not a question ("Do you know Rust?" asks)."""
     if not lexicon.fact_teasers:
         return False
-    lowered = " ".join(token.lower() for token in words(text))
-    return any(
-        lowered.startswith(teaser + " ") and word_count(lowered[len(teaser) :]) >= 3 for teaser in lexicon.fact_teasers
-    )
+    tokens = [token.lower() for token in words(text)]
+    lowered = " ".join(tokens)
+    for teaser in lexicon.fact_teasers:
+        rest = tokens[len(teaser.split()) :]
+        # "Did you know about the new rules?" asks whether the reader knew; a clause after it tells a fact
+        if lowered.startswith(teaser + " ") and len(rest) >= 3 and rest[0] not in lexicon.prepositions:
+            return True
+    return False
 
 
 def is_hedged_guess(text: str, lexicon: Lexicon) -> bool:

@@ -317,6 +317,8 @@ def opens_reflection(previous: str, following: list[str], lexicon: Lexicon) -> b
     if not lowered or not following or not following[0].rstrip().endswith("?"):
         return False
     lowered = re.sub(r"^(?:now|so|first|and|but)\s*,?\s+", "", lowered)
+    if invites_reply(previous, lexicon):  # "Take a moment to tell us: …?" asks for the replies
+        return False
     return any(lowered.startswith(opener) for opener in lexicon.reflection_openers)
 
 

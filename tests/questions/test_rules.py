@@ -369,6 +369,7 @@ def test_owning_kinds_of_things_named_by_bare_nouns_is_one_yes_or_no(text: str, 
         ("Did you know owls cannot move their eyes?", True),
         ("Did you also know the tower grows in summer?", True),
         ("Did you know him?", False),  # too short for a fact: a real question
+        ("Did you know about the new recycling rules?", False),  # asks whether the reader knew
         ("Do you know a good bakery in town?", False),  # present tense asks
     ],
 )

@@ -779,6 +779,7 @@ def test_a_call_for_contributors_is_no_poll() -> None:
         ("Ask yourself honestly.", ["Could you live without it?"], True),
         ("Think about your first job.", [], False),  # a single question after it: the closing question itself
         ("I think about my first job a lot.", ["Would you do it again?"], False),
+        ("Take a moment to tell us about your first job.", ["Would you do it again?"], False),  # an invitation
     ],
 )
 def test_reflection_prompt(previous: str, following: list[str], expected: bool) -> None:

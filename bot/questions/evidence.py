@@ -138,6 +138,14 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("own_promotion")
     if signals.is_stock_phrase(text, lexicon):
         present.add("stock_phrase")
+    if signals.is_widget_prompt(text, lexicon):
+        present.add("widget_prompt")
+    if "reader_address" in present and signals.calls_to_contribute(candidate.next_sentence, lexicon):
+        present.add("contribution_call")
+    if block is not None and signals.opens_reflection(candidate.previous_sentence, candidate.after, lexicon):
+        present.add("reflection_prompt")
+    if verdict.kind is PollKind.YES_NO and signals.follows_up(text, candidate.previous_sentence, lexicon):
+        present.add("follow_up")
     if signals.named_addressee(text, lexicon):
         present.add("named_addressee")
     elif (
@@ -178,6 +186,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("writer_answers_too")
         # the next paragraph is the writer's own side, not a guest's reply (an interview shows in its structure)
         present.discard("answered_below")
+    if "contribution_call" in present:
+        present.discard("writer_answers_too")  # "… and we will do the rest" is the offer, not the writer's own answer
     return tuple(name for name in signals.SIGNALS if name in present)
 
 

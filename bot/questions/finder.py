@@ -36,6 +36,7 @@ RULES: dict[str, str] = {
     "wh_question": "open: an interrogative (W-/wh-word) opens the question and it addresses the reader",
     "verb_first": "yes_no: a finite verb opens the question (Sind …? Do you …?)",
     "declarative_question": "yes_no: a statement or phrase said as a question (Vier Tage arbeiten, fünf bezahlt?)",
+    "naming_question": "open: a yes/no frame that asks the reader to name something (Can you think of …? / Are there other …?)",
     # not polls
     "quote_block": "the question stands in a block quotation",
     "quoted_speech": "the question mark is inside quotation marks",
@@ -48,6 +49,8 @@ RULES: dict[str, str] = {
     "author_question": "a W-/wh-question that does not address the reader: the author's own, to be answered",
     "fragment": "fewer than three words and no alternatives (Produktiver? Der Grund?)",
     "factive_prompt": "Did you know that …? / Wusstest du, dass …?: a fact dressed as a question",
+    "fact_teaser": "Did you know honey never spoils?: a fact told as a question without 'that'",
+    "hedged_guess": "Maybe you …? / Perhaps it …?: the writer's guess at the reader's situation, a statement with a question mark",
     "answer_marker": "the next sentence opens like an answer (Weil/Because/Ja/No/Probably/Die Antwort …)",
     "answer_names_alternative": "the next sentence opens with one of the named alternatives",
     "short_reply": "the next sentence is a reply of one or two words (Kaum. / A little.)",
@@ -61,6 +64,7 @@ RULES: dict[str, str] = {
     "over_cap": "the article has more confident polls than the cap (max_per_article)",
 }
 
+_FOOTNOTE = re.compile(r"\s*(?:\[\^[\w-]{1,12}\]:?|\[\d{1,3}\])\s+\S")  # "[^1]: …", "[2] …": a footnote or reference
 _LAST_SENTENCE = re.compile(r"(?<=[.!?…:])\s+(?=\S)")
 _SPEAKER_LABEL = re.compile(r"^\s*([^\W\d_][\w.'’&\- ]{0,40}?)\s?:\s+\S")
 _YES_NO_WORDS = frozenset({"yes", "no", "ja", "nein", "not sure", "maybe", "vielleicht"})
@@ -181,7 +185,7 @@ class _Finder:
             following = self.blocks[index + 1]
             if following.kind not in BODY_KINDS or "?" in (following.text or ""):
                 continue
-            if grammar.is_invitation(self.opening_of(index + 1), self.lexicon):
+            if grammar.is_invitation(self.opening_of(index + 1), self.lexicon) or self.is_footnote(index + 1):
                 continue
             prompts.add(index)
         return prompts if len(prompts) >= 2 else set()
@@ -362,8 +366,15 @@ class _Finder:
         """The next block is a paragraph of statements long enough to be an answer (an interview's)."""
         if index + 1 >= len(self.blocks) or self.blocks[index + 1].kind not in ("paragraph", "quote"):
             return False
+        if self.is_footnote(index + 1):  # "[^1]: …" after a closing question is no answer to it
+            return False
         text = (self.blocks[index + 1].text or "").strip()
         return len(text) >= MIN_ANSWER_CHARS and not text.endswith("?") and not signals.invites_reply(text[:200], self.lexicon)
+
+    def is_footnote(self, index: int) -> bool:
+        """A footnote or reference paragraph ("[^1]: As of 2024 …", "[2] Smith, J. (2019) …"): no answer to the
+        question before it, and the article's text ends where the footnotes begin."""
+        return 0 <= index < len(self.blocks) and _FOOTNOTE.match(self.blocks[index].text or "") is not None
 
     def end_of_article(self) -> int:
         """Index of a block that ends the article before the site's link lists ("Related stories", "Mehr zum
@@ -371,6 +382,8 @@ class _Finder:
         for index in range(len(self.blocks) // 2, len(self.blocks)):
             text = (self.blocks[index].text or "").strip().rstrip(":").casefold()
             if len(text) <= 40 and text in self.lexicon.end_markers:
+                return index
+            if self.is_footnote(index):  # the footnotes close the text: the closing stands before them
                 return index
         return len(self.blocks)
 
@@ -442,6 +455,8 @@ class _Finder:
         lexicon = self.lexicon
         is_title = candidate.position == TITLE_POSITION
         text = candidate.sentence.text if is_title else grammar.strip_opener(candidate.sentence.text, lexicon)
+        if not is_title:  # "Some questions we have: Do you …?" asks "Do you …?"
+            text = grammar.strip_question_announcement(text, lexicon)
         text = normalise_space(text)
         position = candidate.position
 
@@ -457,6 +472,10 @@ class _Finder:
             return no("fragment", kind)
         if grammar.is_factive_prompt(clause, lexicon):
             return no("factive_prompt", kind)
+        if grammar.is_fact_teaser(clause, lexicon):
+            return no("fact_teaser", kind)
+        if grammar.is_hedged_guess(clause, lexicon):
+            return no("hedged_guess", kind)
         if kind is PollKind.OPEN and not grammar.addresses_reader(text, lexicon):
             return no("expository_title" if is_title else "author_question", kind)
         answered = grammar.answer_rule(candidate.next_sentence, options, lexicon)
@@ -490,10 +509,16 @@ class _Finder:
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Off-the-rack dresses: Yes or no?"
         if alternatives and grammar.asks_for_kinds_owned(clause, alternatives, lexicon):
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Habt ihr Vorsätze oder Ziele?"
-        if alternatives and not grammar.alternatives_only_in_topic(body, clause, lexicon):
+        if (
+            alternatives
+            and not grammar.alternatives_only_in_topic(body, clause, lexicon)
+            and not grammar.alternatives_only_in_condition(body, clause, lexicon)
+        ):
             return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
         if grammar.is_wh_question(clause, lexicon):
             return PollKind.OPEN, (), "wh_question"
+        if grammar.asks_to_name(clause, lexicon):
+            return PollKind.OPEN, (), "naming_question"  # "Can you think of …?": answered by naming it
         if grammar.is_verb_first(clause, lexicon):
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"
         return PollKind.YES_NO, lexicon.yes_no_options, "declarative_question"

@@ -176,6 +176,61 @@ def is_factive_prompt(text: str, lexicon: Lexicon) -> bool:
     return bool(rest) and (rest[0] in _CLAUSE_OPENERS or rest[0] in lexicon.wh_words or rest[0] in {"dass", "that"})
 
 
+def is_fact_teaser(text: str, lexicon: Lexicon) -> bool:
+    """fact_teaser: "Did you know honey never spoils?" tells a fact without "that" (factive_prompt needs the
+    clause opener); a past "did you know" with a clause after it is a tease, not a question ("Do you know Rust?" asks)."""
+    if not lexicon.fact_teasers:
+        return False
+    tokens = [token.lower() for token in words(text)]
+    lowered = " ".join(tokens)
+    for teaser in lexicon.fact_teasers:
+        rest = tokens[len(teaser.split()) :]
+        # "Did you know about the new rules?" asks whether the reader knew; a clause after it tells a fact
+        if lowered.startswith(teaser + " ") and len(rest) >= 3 and rest[0] not in lexicon.prepositions:
+            return True
+    return False
+
+
+def is_hedged_guess(text: str, lexicon: Lexicon) -> bool:
+    """hedged_guess: "Maybe you keep a spare key somewhere?", "Perhaps it runs on a server of your own?" open with a
+    hedge and a subject: the writer guesses at the reader's situation (often the answer to the question before), a
+    statement said with a question mark, not a question of its own."""
+    if not lexicon.hedges:
+        return False
+    tokens = [token.lower() for token in words(text[:80])[:2]]
+    return (
+        len(tokens) == 2
+        and tokens[0] in lexicon.hedges
+        and (tokens[1] in lexicon.subject_pronouns or tokens[1] in lexicon.reader_pronouns)
+    )
+
+
+def asks_to_name(clause: str, lexicon: Lexicon) -> bool:
+    """naming_question: "Can you think of a book that changed your mind?", "Are there other tools you'd like to see?":
+    a yes/no frame whose real answer is the thing the reader names, so the poll is open."""
+    if not lexicon.naming_frames:
+        return False
+    lead, comma, rest = clause.partition(",")
+    if comma and word_count(lead) <= 3 and rest.strip():  # "In particular, can you think of …?"
+        clause = rest
+    lowered = " ".join(token.lower() for token in words(clause))
+    return any(lowered.startswith(frame + " ") for frame in lexicon.naming_frames)
+
+
+def strip_question_announcement(text: str, lexicon: Lexicon) -> str:
+    """A short lead-in that announces questions ("A few questions for you: Do you …?") is no part of the question:
+    the poll asks what follows the colon (when that is a question clause of its own)."""
+    if not lexicon.question_nouns:
+        return text
+    lead, colon, rest = text.partition(": ")
+    rest = rest.strip()
+    if not colon or not rest or word_count(lead) > 8:
+        return text
+    if not {token.lower() for token in words(lead)} & lexicon.question_nouns:
+        return text
+    return rest if is_wh_question(rest, lexicon) or is_verb_first(rest, lexicon) else text
+
+
 def asks_for_advice_or_self(text: str, lexicon: Lexicon) -> bool:
     """A W-question with a modal of advice ("Wie viel solltest du sparen?") or about the writer ("How
     do I …?") announces the author's own explanation when a statement follows."""
@@ -377,6 +432,18 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
         first_option = " ".join(left_tokens)
     items = [_clean_option(first_option, lexicon), right_option]
     return items if _valid(items, 12, lexicon) else None
+
+
+def alternatives_only_in_condition(body: str, clause: str, lexicon: Lexicon) -> bool:
+    """ "If you bake or fry it, do you salt it first?": the alternatives stand in the conditional lead-in; the
+    question proper (after the comma) names none, so the reader is not asked to choose between them."""
+    tokens = words(body)
+    return (
+        clause != body
+        and bool(tokens)
+        and tokens[0].lower() in lexicon.subordinators
+        and lexicon.alternative_conjunction not in words(clause.lower())
+    )
 
 
 def alternatives_only_in_topic(body: str, clause: str, lexicon: Lexicon) -> bool:

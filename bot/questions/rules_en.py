@@ -99,6 +99,8 @@ LEXICON = Lexicon(
         "drop us", "leave a", "write to", "i'd love to hear", "i would love to hear", "we'd love to hear",
         "love to hear", "curious to hear", "reply below", "reply in", "reply to this", "your thoughts", "your experience",
         "your favourite", "your favorite", "vote below", "vote now", "vote in the", "cast your vote", "vote for your", "send it to", "send them to", "send us", "email us", "e-mail us",
+        "appreciate feedback", "appreciate your feedback", "appreciate any feedback", "welcome feedback",
+        "welcome your feedback", "welcome comments", "welcome your comments",
     ),
     interjections=_words("so well now ok okay and"),
     stock_phrases=(
@@ -111,7 +113,7 @@ LEXICON = Lexicon(
     ),
     reply_places=(
         "in the comments", "in the comment", "comment below", "comments below", "a comment", "comment section",
-        "comments section", "in a comment", "the comments", "reply below", "hit reply",
+        "comments section", "in a comment", "the comments", "reply below", "hit reply", "in the replies",
     ),
     promotion_labels=_words("tip sponsored ad advertisement quiz giveaway promo"),
     offer_phrases=(
@@ -126,6 +128,28 @@ LEXICON = Lexicon(
         "open positions", "vacancy", "vacancies", "join our team", "join the team", "new challenge", "looking for a job",
         "career", "careers",
     ),
+    naming_frames=(
+        "can you think of", "could you think of", "can you name", "could you name", "are there other",
+        "are there any other", "are there particular", "are there specific", "is there another", "is there any other",
+        "is there anything else",
+    ),
+    fact_teasers=("did you know", "did you also know", "did you ever know"),
+    hedges=_words("maybe perhaps possibly"),
+    widget_prompts=(
+        "did you make this", "have you made this", "made this", "did you try this", "have you tried this", "tried this",
+        "would you like to save this", "do you want to save this", "want to save this", "save this", "pin this",
+        "love this", "rate this",
+    ),
+    contribution_calls=(
+        "use this form", "use the form", "use our form", "fill out", "fill in", "complete this form", "submit",
+        "drop by", "stop by", "come by", "swing by", "come say", "come and say", "say hello", "say hi", "join us",
+        "join our", "come join", "head over to our", "find us on", "get involved",
+    ),
+    reflection_openers=(
+        "think about your", "think back to", "think back on", "think of your own", "reflect on", "take a moment to",
+        "take a minute to", "consider your own", "ask yourself",
+    ),
+    question_nouns=_words("question questions"),
     left_open_phrases=(
         "question remains open", "question is still open", "question stays open", "an open question",
         "remains an open question", "i'm curious what you", "i'm curious how you",

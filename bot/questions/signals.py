@@ -68,6 +68,10 @@ SIGNALS: dict[str, Signal] = {
     "conditional_teaser": Signal(-2.0, "a statement or if-clause to the reader said as a question (Du kämpfst mit …? Hier … / Bist du …? Dann …)"),
     "own_promotion": Signal(-3.0, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),
     "stock_phrase": Signal(-5.0, "a stock formula of the site, not a question about the article (Fandest du den Artikel hilfreich? / Any questions?)"),
+    "widget_prompt": Signal(-7.0, "a recipe card's or post's own prompt (Did you make this? / Want to save this recipe? / Did you enjoy this recipe?)"),
+    "contribution_call": Signal(-4.5, "the next sentence sends the reader to a form, a chat or a meeting place (Please use this form / Drop by our chat)"),
+    "reflection_prompt": Signal(-4.0, "it opens a run of questions after a call to reflect (Think about your own … / Ask yourself …)"),
+    "follow_up": Signal(-4.0, "a yes/no question about 'that' right after a question: it hangs on that one's answer (Did that help?)"),
     "named_addressee": Signal(-3.0, "it names whom it asks, and that is not the reader (…, Herr Müller? / …, Kevin Kühnert?)"),
     "service_offer": Signal(-3.0, "an offer, sign-up or link follows (Brauchst du Hilfe? Die Helpline … / Sign up here)"),
     "recruiting": Signal(-3.5, "a job advert: the question or the sentence after it recruits (neue Herausforderung? / We're hiring)"),
@@ -260,6 +264,76 @@ def is_stock_phrase(text: str, lexicon: Lexicon) -> bool:
         return not (lowered.lstrip().startswith(_GREETING_OPENINGS) and grammar.word_count(lowered) > 5)
     label = re.match(r"\s*([^\W\d_]+)\s*:", lowered)
     return bool(label) and label.group(1) in lexicon.promotion_labels
+
+
+@lru_cache(maxsize=8)
+def _widget_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """The whole question is one of `phrases`, with an optional noun for the page's own thing."""
+    if not phrases:
+        return re.compile(r"(?!)")
+    alternatives = "|".join(re.escape(phrase) for phrase in phrases)
+    return re.compile(r"\s*(?:" + alternatives + r")(?:\s+(?:recipe|post|article|guide|dish))?\W*")
+
+
+_FEEDBACK_PROMPT = re.compile(
+    r"\s*did you (?:enjoy|like|love)\b.*\b(?:this|these|the|our)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:post|article|recipe|dish|ride|read|guide|tutorial|list|story|roundup|tour)s?\b",
+    re.IGNORECASE,
+)
+
+
+def is_widget_prompt(text: str, lexicon: Lexicon) -> bool:
+    """widget_prompt: recipe cards and post footers ask "Did you make this?", "Want to save this recipe?", "Did you
+    enjoy this recipe?": the site's buttons and feedback, not a question about the article's subject. (The whole
+    question must be the formula: "Did you make this mistake too?" asks.)"""
+    lowered = grammar.question_body(text).lower().replace("’", "'")
+    return _widget_pattern(lexicon.widget_prompts).fullmatch(lowered) is not None or (
+        lexicon.language == "en" and _FEEDBACK_PROMPT.match(lowered) is not None
+    )
+
+
+_CALL_LEAD = re.compile(r"\s*(?:(?:please|then|so|if so|if you are|if you do|just)\s*,?\s+)*", re.IGNORECASE)
+
+
+def calls_to_contribute(next_sentence: str, lexicon: Lexicon) -> bool:
+    """contribution_call: "Got a tip to share? Please use this form …", "Curious about the project? Drop by our chat
+    and say hello!": the sentence after the question opens by sending the reader elsewhere to take part. The question
+    recruits contributors or members; the answer does not go back to the article. (A call to reply in the comments
+    is an invitation instead.)"""
+    stripped = next_sentence.strip()
+    if not stripped or not lexicon.contribution_calls or invites_reply(stripped, lexicon):
+        return False
+    rest = stripped[_CALL_LEAD.match(stripped).end() :].lower()
+    return any(rest.startswith(call) and not rest[len(call) : len(call) + 1].isalnum() for call in lexicon.contribution_calls)
+
+
+def opens_reflection(previous: str, following: list[str], lexicon: Lexicon) -> bool:
+    """reflection_prompt: "Think about your first job. What did you learn there? Would you …?": the sentence before
+    tells the reader to reflect and more questions follow — a run for the readers to ask themselves (the labelling
+    guide: at most the closing question after such a run is a poll)."""
+    if not lexicon.reflection_openers:
+        return False
+    lowered = previous.strip().lower().replace("’", "'")
+    if not lowered or not following or not following[0].rstrip().endswith("?"):
+        return False
+    lowered = re.sub(r"^(?:now|so|first|and|but)\s*,?\s+", "", lowered)
+    if invites_reply(previous, lexicon):  # "Take a moment to tell us: …?" asks for the replies
+        return False
+    return any(lowered.startswith(opener) for opener in lexicon.reflection_openers)
+
+
+_ANAPHORIC_SUBJECTS = frozenset({"that"})
+
+
+def follows_up(text: str, previous: str, lexicon: Lexicon) -> bool:
+    """follow_up: "Have you tried the new editor? Did that help you?" — a yes/no question whose subject is "that"
+    right after a question: it asks about the answer to the question before and means nothing as a poll on its own.
+    ("Has this ever happened to you?" points into the article and stands alone; English only: German "das" stands
+    first in statements too.)"""
+    if lexicon.language != "en" or not previous.rstrip().rstrip("\"'“”»«)").endswith("?"):
+        return False
+    tokens = [token.lower() for token in grammar.words(grammar.strip_opener(text, lexicon))[:2]]
+    return len(tokens) == 2 and tokens[0] in lexicon.finite_auxiliaries and tokens[1] in _ANAPHORIC_SUBJECTS
 
 
 _VOCATIVE_READERS = frozenset(

@@ -307,6 +307,8 @@ def test_every_named_rule_is_exercised_by_tests_or_corpus() -> None:
     probes = [
         article("Android oder iOS? iOS, ganz klar."),
         article("Does it hurt? A bit.", language="en"),
+        article("Did you know owls cannot move their eyes?", "Maybe you saw one at the zoo?", language="en"),
+        article("Can you think of a song that always cheers you up?", language="en"),
         article("Wie viel solltest du investieren? Zehn Prozent sind ein Start."),
         article("Der Chef fragte: Wer hat das genehmigt? Niemand."),
         article("Nimmst du " + "a" * 60 + " oder " + "b" * 60 + "?"),
@@ -356,3 +358,98 @@ def test_a_preposition_before_the_first_alternative_belongs_to_both() -> None:
 )
 def test_owning_kinds_of_things_named_by_bare_nouns_is_one_yes_or_no(text: str, kind: PollKind) -> None:
     assert only(verdicts(text), text).kind is kind
+
+
+# --- English: teases, guesses and questions that ask the reader to name something (issue 10, fifth round) ------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Did you know owls cannot move their eyes?", True),
+        ("Did you also know the tower grows in summer?", True),
+        ("Did you know him?", False),  # too short for a fact: a real question
+        ("Did you know about the new recycling rules?", False),  # asks whether the reader knew
+        ("Do you know a good bakery in town?", False),  # present tense asks
+    ],
+)
+def test_fact_teaser(text: str, expected: bool) -> None:
+    assert grammar.is_fact_teaser(text, EN) is expected
+
+
+def test_a_did_you_know_tease_without_that_is_no_poll() -> None:
+    found = verdicts(LEAD_EN, "Did you know owls cannot move their eyes? Tell us your favourite bird below!", language="en")
+    assert only(found, "Did you know owls cannot move their eyes?").rule == "fact_teaser"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Maybe you keep a spare key under the mat?", True),
+        ("Perhaps it runs on a server of your own?", True),
+        ("Maybe?", False),
+        ("Do you maybe keep a spare key?", False),  # a question that hedges, not a guess
+    ],
+)
+def test_hedged_guess(text: str, expected: bool) -> None:
+    assert grammar.is_hedged_guess(text, EN) is expected
+
+
+def test_a_guess_after_the_closing_question_is_no_poll() -> None:
+    """"Where do you keep your notes? Maybe you still use paper?": the second is the writer's guess at the answer."""
+    found = verdicts(LEAD_EN, "Where do you keep your notes? Maybe you still use paper? Tell us below!", language="en")
+    assert only(found, "Where do you keep your notes?").is_poll
+    assert only(found, "Maybe you still use paper?").rule == "hedged_guess"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can you think of a song that always cheers you up?", True),
+        ("Are there other board games you would recommend?", True),
+        ("So, are there particular topics you'd like us to cover?", True),
+        ("Above all, can you name a teacher who shaped you?", True),  # a short lead-in before the frame
+        ("Are there enough parking spaces in your town?", False),
+        ("Can you ride a bike?", False),
+    ],
+)
+def test_naming_question_is_open(text: str, expected: bool) -> None:
+    question = grammar.strip_opener(text, EN)
+    verdict = only(verdicts(LEAD_EN, text + " Tell us in the comments!", language="en"), question)
+    assert (verdict.kind is PollKind.OPEN and verdict.rule == "naming_question") is expected
+    assert grammar.asks_to_name(question, EN) is expected
+
+
+def test_alternatives_in_a_conditional_lead_in_are_no_choice() -> None:
+    """"If you bake or fry it, do you salt it first?" asks yes or no; the alternatives set the condition."""
+    body = "If you bake or fry it, do you salt it first"
+    assert grammar.alternatives_only_in_condition(body, grammar.core_clause(body, EN), EN)
+    question = "If you bake or fry fish, do you salt it first?"
+    verdict = only(verdicts(LEAD_EN, LEAD_EN, question + " Tell us below!", language="en"), question)
+    assert verdict.kind is PollKind.YES_NO
+    choice = "If you had a free day, would you read or hike?"  # the alternatives are in the question proper
+    assert only(verdicts(LEAD_EN, choice, language="en"), choice).kind is PollKind.CHOICE
+
+
+def test_a_lead_in_that_announces_questions_is_no_part_of_the_poll() -> None:
+    assert grammar.strip_question_announcement("A few questions for you: Do you cook on weekdays?", EN) == (
+        "Do you cook on weekdays?"
+    )
+    assert grammar.strip_question_announcement("Our team: Do you know them?", EN) == "Our team: Do you know them?"
+    assert grammar.strip_question_announcement("Question: should we stop?", DE) == "Question: should we stop?"
+    found = verdicts(LEAD_EN, "We'd love your input. Our questions for you: Do you cook on weekdays? Tell us below!",
+                     language="en")
+    assert only(found, "Do you cook on weekdays?").is_poll
+
+
+def test_invitations_to_send_feedback_or_reply_in_the_replies() -> None:
+    """"We'd really appreciate your feedback" and "… in the replies" ask for replies as "let us know" does."""
+    from bot.questions import signals
+
+    assert signals.invites_reply("We'd really appreciate your feedback on the forum.", EN)
+    assert signals.invites_reply("We welcome comments from everyone.", EN)
+    assert signals.invites_reply("Post your answer in the replies to our announcement.", EN)
+    assert not signals.invites_reply("We appreciate the work of our volunteers.", EN)
+
+
+LEAD_EN = "An opening paragraph that asks nothing at all."

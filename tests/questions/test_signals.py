@@ -60,6 +60,9 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, title="What Do You Think This Guy Is Doing? You Will Never Guess", language="en"),
         article(LEAD, Block("list_item", "Was ist der Stoffwechsel?"), Block("list_item", "Cheat Days als Abhilfe?")),
         article(LEAD, "Isn't this the cutest idea for your table?", language="en"),
+        article(LEAD, "Did you make this? Tag us on social media!", language="en"),
+        article(LEAD, "Have you got a favourite shortcut? Please use this form to send it in.", language="en"),
+        article(LEAD, "Think about your first job. What did you learn there? Did that help you later?", language="en"),
         article(LEAD, "What if you had to start over? What would you keep?", language="en"),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
@@ -712,3 +715,120 @@ def test_an_article_that_opens_by_asking_about_the_readers_taste_has_a_poll() ->
     assert not judged(summary, LEAD, LEAD, opening, LEAD, LEAD, LEAD, LEAD, language="en")[question].is_poll
     hook = f"{question} Then you will love this recipe."
     assert not judged(summary, hook, LEAD, LEAD, LEAD, LEAD, LEAD, language="en")[question].is_poll
+
+
+# --- English: widgets, calls to take part, reflection runs and follow-ups (issue 10, fifth round) -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Did you make this?", True),
+        ("Made this recipe?", True),
+        ("Want to save this recipe?", True),
+        ("Would you like to save this?", True),
+        ("Did you enjoy this little tour of Lisbon's bakeries?", True),  # feedback on the post itself
+        ("Did you like the recipe?", True),
+        ("Did you make this mistake too?", False),  # the formula is the whole question
+        ("Did you enjoy the match last night?", False),
+        ("Would you like to save money on groceries?", False),
+    ],
+)
+def test_widget_prompt(text: str, expected: bool) -> None:
+    assert signals.is_widget_prompt(text, EN) is expected
+    assert not signals.is_widget_prompt("Hast du das nachgekocht?", DE)
+
+
+def test_a_recipe_cards_prompts_are_no_polls() -> None:
+    for text in ("Did you make this? Tag us on social media and leave a rating!", "Want to save this recipe?"):
+        question = text.split("?")[0] + "?"
+        verdict = judged(LEAD, LEAD, text, language="en")[question]
+        assert "widget_prompt" in verdict.signals and not verdict.is_poll
+
+
+@pytest.mark.parametrize(
+    ("next_sentence", "expected"),
+    [
+        ("Please use this form to send it in.", True),
+        ("Drop by our chat room and say hello!", True),
+        ("Then come and say hi at the next meetup.", True),
+        ("Come join our community chat this Friday.", True),
+        ("Tell us in the comments!", False),  # a call to reply here: an invitation
+        ("Submarines are a different story.", False),  # "submit" only as a word of its own
+        ("Most people never do.", False),
+    ],
+)
+def test_contribution_call(next_sentence: str, expected: bool) -> None:
+    assert signals.calls_to_contribute(next_sentence, EN) is expected
+
+
+def test_a_call_for_contributors_is_no_poll() -> None:
+    """"Have you got a trick you'd like to tell us about? Please use this form …" recruits authors: even with "tell us"
+    in it and "we" after it, the answer goes to a form, not to a poll."""
+    text = "Have you got a trick you would like to tell us about? Please use this form and we will do the rest."
+    verdict = judged(LEAD, LEAD, LEAD, text, language="en")["Have you got a trick you would like to tell us about?"]
+    assert "contribution_call" in verdict.signals and "writer_answers_too" not in verdict.signals
+    assert not verdict.is_poll
+
+
+@pytest.mark.parametrize(
+    ("previous", "following", "expected"),
+    [
+        ("Think about your first job.", ["Would you do it again?"], True),
+        ("Now, take a moment to look back at last year.", ["Was it a good one?"], True),
+        ("Ask yourself honestly.", ["Could you live without it?"], True),
+        ("Think about your first job.", [], False),  # a single question after it: the closing question itself
+        ("I think about my first job a lot.", ["Would you do it again?"], False),
+        ("Take a moment to tell us about your first job.", ["Would you do it again?"], False),  # an invitation
+    ],
+)
+def test_reflection_prompt(previous: str, following: list[str], expected: bool) -> None:
+    assert signals.opens_reflection(previous, following, EN) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "expected"),
+    [
+        ("Did that help you sleep?", "Have you tried a weighted blanket?", True),
+        ("Would that change your mind?", "Did you read the report?", True),
+        ("Has this ever happened to you?", "What do you make of it?", False),  # "this" points into the article
+        ("Did that help you sleep?", "We tried a weighted blanket.", False),  # no question before it
+        ("Do you sleep well?", "Have you tried a weighted blanket?", False),
+    ],
+)
+def test_follow_up(text: str, previous: str, expected: bool) -> None:
+    assert signals.follows_up(text, previous, EN) is expected
+
+
+def test_a_reflection_run_keeps_only_its_closing_question() -> None:
+    """"Think about your first job. What did you learn there? Can you name a mentor? Did that help? Share below!": the
+    first question is for the reader to ask themself, "Did that help?" hangs on the one before."""
+    text = (
+        "Think about your first job. What did you learn there? Can you think of a colleague who helped you? "
+        "Did that help you later? Share your stories below."
+    )
+    found = judged(LEAD, LEAD, LEAD, text, language="en")
+    assert not found["What did you learn there?"].is_poll
+    assert found["Can you think of a colleague who helped you?"].is_poll
+    assert not found["Did that help you later?"].is_poll
+
+
+def test_footnotes_after_the_closing_question_neither_answer_it_nor_push_it_out_of_the_closing() -> None:
+    """Blog posts rendered from Markdown end in footnotes ("[^1]: …", "[2] …"): the question before them is the
+    article's last word, not a prompt that a long paragraph answers."""
+    from bot.questions.finder import _Finder
+
+    question = "What do you use to keep your notes in order?"
+    body = ["A paragraph of the article that explains the tools at length, one after another."] * 8
+    notes = [
+        "[^1]: As of last spring, there were more than seventy such tools, some of them with their own file formats.",
+        "[2] Smith, J. (2019). A survey of note-taking habits among programmers. Journal of Notes, 4(2), 1-20.",
+        "[^3]: This counts only the tools that are still maintained and have a public issue tracker of their own.",
+    ]
+    prompts = ["How would you use a spreadsheet for that?", "A long answer paragraph that says how one would do it, "
+               "step by step, with a formula for every column and a chart at the end."]
+    finder = _Finder(article(LEAD, *prompts, *body, question, *notes, language="en"))
+    assert finder.is_footnote(len(finder.blocks) - 1) and not finder.is_footnote(0)
+    verdict = judged(LEAD, *prompts, *body, question, *notes, language="en")[question]
+    assert verdict.is_poll and "closing" in verdict.signals and "answered_below" not in verdict.signals
+    assert not _Finder(article("[Ad] A word from our sponsor, who sells notebooks.", language="en")).is_footnote(0)

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.articles.model import Article, Block
-from bot.questions import grammar, signals
+from bot.questions import grammar, leadins, signals
 from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
 from bot.questions.lexicon import Lexicon, lexicon_for
 from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
@@ -35,6 +35,7 @@ RULES: dict[str, str] = {
     "confirmation_tag": "yes_no: a statement with a tag (…, oder? / …, right? / … or not?)",
     "wh_question": "open: an interrogative (W-/wh-word) opens the question and it addresses the reader",
     "verb_first": "yes_no: a finite verb opens the question (Sind …? Do you …?)",
+    "asks_for_input": "open: a yes/no question whether the reader has tips, ideas or suggestions (Habt ihr Tipps?)",
     "declarative_question": "yes_no: a statement or phrase said as a question (Vier Tage arbeiten, fünf bezahlt?)",
     # not polls
     "quote_block": "the question stands in a block quotation",
@@ -281,7 +282,10 @@ class _Finder:
             to_reader = len(row) >= 3 and any(signals.addresses_reader(text, self.lexicon) for text in texts)
             invited = len(row) >= 2 and bool(following) and signals.invites_reply(following, self.lexicon)
             # a row that mostly asks the readers' opinion or taste is a discussion, not a checklist to ask oneself
-            opinion = to_reader and 2 * sum(signals.asks_opinion(text, self.lexicon) for text in texts) >= len(row)
+            opinion = to_reader and (
+                2 * sum(signals.asks_opinion(text, self.lexicon) for text in texts) >= len(row)
+                or (bool(row) and self.under_opinion_heading(row[0][0]))
+            )
             for key in row:
                 if opinion:
                     self._runs_opinion.add(key)
@@ -304,6 +308,13 @@ class _Finder:
                     row.append((index, number))
         close()
         return lengths
+
+    def under_opinion_heading(self, index: int) -> bool:
+        """The block right under a heading that asks the readers' opinion ("Was denkt ihr?", "What do you think?"): its
+        questions are the discussion the heading opens, not a checklist."""
+        if index < 1 or self.blocks[index - 1].kind != "heading":
+            return False
+        return signals.asks_opinion(self.blocks[index - 1].text or "", self.lexicon)
 
     def interview_prompts(self) -> set[int]:
         """Blocks of an interview without speaker labels: bold paragraphs (the interviewer's, questions or
@@ -457,7 +468,8 @@ class _Finder:
             return no("fragment", kind)
         if grammar.is_factive_prompt(clause, lexicon):
             return no("factive_prompt", kind)
-        if kind is PollKind.OPEN and not grammar.addresses_reader(text, lexicon):
+        handed = candidate.same_block_next and leadins.precedes_reader_prompt(candidate.next_sentence, lexicon)
+        if kind is PollKind.OPEN and not grammar.addresses_reader(text, lexicon) and not handed:
             return no("expository_title" if is_title else "author_question", kind)
         answered = grammar.answer_rule(candidate.next_sentence, options, lexicon)
         if not answered and grammar.echoes_question(text, candidate.next_sentence, lexicon):
@@ -495,6 +507,8 @@ class _Finder:
         if grammar.is_wh_question(clause, lexicon):
             return PollKind.OPEN, (), "wh_question"
         if grammar.is_verb_first(clause, lexicon):
+            if leadins.asks_for_input(clause, lexicon):
+                return PollKind.OPEN, (), "asks_for_input"  # "Habt ihr Tipps?": the tips are asked for
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"
         return PollKind.YES_NO, lexicon.yes_no_options, "declarative_question"
 

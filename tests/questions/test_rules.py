@@ -313,6 +313,7 @@ def test_every_named_rule_is_exercised_by_tests_or_corpus() -> None:
         article("Wusstest du, dass Bienen tanzen? Sie zeigen so den Weg."),
         article("Die Debatte läuft.", "Schreibt uns in die Kommentare!", title="Vier Tage arbeiten, fünf bezahlt?"),
         article("Could it be your pillows? It could also be the air conditioner.", language="en"),
+        article("We ran our first marathon last spring.", "Do you have any tips for a first marathon?", language="en"),
     ]
     for probe in probes:
         used |= {verdict.rule for verdict in explain_questions(probe)}
@@ -356,3 +357,24 @@ def test_a_preposition_before_the_first_alternative_belongs_to_both() -> None:
 )
 def test_owning_kinds_of_things_named_by_bare_nouns_is_one_yes_or_no(text: str, kind: PollKind) -> None:
     assert only(verdicts(text), text).kind is kind
+
+
+def test_a_label_with_a_colon_after_a_question_is_no_short_reply() -> None:
+    """ "Quellen:", "Sources:" over a list are no reply of one or two words, unlike "A bit."."""
+    assert grammar.answer_rule("Quellen:", (), DE) is None
+    assert grammar.answer_rule("Further reading:", (), EN) is None
+    assert grammar.answer_rule("Ein bisschen.", (), DE) == "short_reply"
+    found = verdicts("Ein Absatz ohne Frage.", "Würdet ihr so einen Schal tragen?",
+                     Block("paragraph", "Quellen:", emphasis="whole"), Block("list_item", "Ein Buch, 2020"))
+    assert only(found, "Würdet ihr so einen Schal tragen?").is_poll
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("de", "Habt ihr Tipps für den ersten Marathon?"), ("en", "Do you have any tips for a first marathon?")],
+)
+def test_a_yes_no_question_for_tips_is_an_open_poll(language: str, text: str) -> None:
+    found = verdicts("Ein Absatz ohne Frage." if language == "de" else "A paragraph without a question.", text,
+                     language=language)
+    verdict = only(found, text)
+    assert verdict.is_poll and verdict.kind is PollKind.OPEN and verdict.rule == "asks_for_input" and verdict.options == ()

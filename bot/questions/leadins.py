@@ -51,19 +51,21 @@ def hands_over(text: str, next_in_paragraph: str, lexicon: Lexicon) -> bool:
 
 
 _IF_SO = re.compile(r"\s*(?:then|if so|if yes|if you do|in that case|dann|wenn ja|falls ja|in diesem fall)(?!\w)", re.IGNORECASE)
+# verbs and nouns of getting in touch with the writer (not of telling: "Dann verratet es mir", "Then let me know" ask
+# for the answer itself)
 _CONTACT = re.compile(
-    r"(?<!\w)(?:meldet euch|melde dich|melden sie sich|kontaktier\w*|kontakt|mail\w*|e-mail\w*|twitter|"
-    r"get in touch|reach out|contact|e-?mail|drop (?:me|us) a line|dm|message (?:me|us))(?!\w)",
+    r"(?<!\w)(?:schreib\w*|meld\w*|kontakt\w*|e-?mail\w*|mail\w*|schick\w*|twitter|"
+    r"write|email|e-mail|mail|contact|get in touch|reach out|drop (?:me|us) a line|message|dm|send)(?!\w)",
     re.IGNORECASE,
 )
-_WRITER_OBJECTS = frozenset("mir uns me us".split())
 
 
 def is_conditional_contact(next_sentence: str, lexicon: Lexicon) -> bool:
-    """conditional_contact: the sentence after the question turns a yes into a call to contact the writer ("Habt ihr
-    Ideen? Dann schreibt mir.", "Soll ich darüber berichten? Dann meldet euch!", "Got ideas? Then email us."): the
-    question is the condition of that call, answered in private, not left open for the readers to discuss. A call
-    to a public place ("Dann schreibt es in die Kommentare") or to bring it on ("Dann her damit!") still asks."""
+    """conditional_contact: the sentence after the question turns a yes into a call to get in touch with the writer
+    ("Habt ihr Ideen? Dann schreibt mir.", "Soll ich darüber berichten? Dann meldet euch!", "Got ideas? Then email
+    us."): the question is the condition of that call, answered in private, not left open for the readers to discuss.
+    A call to a public place ("Dann schreibt es in die Kommentare"), to bring it on ("Dann her damit!") or to tell
+    ("Then let me know!") still asks the question."""
     stripped = next_sentence.strip()
     if _IF_SO.match(stripped) is None:
         return False
@@ -72,8 +74,7 @@ def is_conditional_contact(next_sentence: str, lexicon: Lexicon) -> bool:
         channel in lowered for channel in lexicon.reply_channels
     ):
         return False  # "Dann schreib mir einen Kommentar": the public answer is asked for
-    tokens = {token.lower() for token in grammar.words(stripped)}
-    return bool(tokens & _WRITER_OBJECTS) or _CONTACT.search(lowered) is not None
+    return _CONTACT.search(lowered) is not None
 
 
 _FAMILIARITY = re.compile(

@@ -758,6 +758,8 @@ def test_the_question_after_a_generic_turn_is_the_poll() -> None:
         (EN, "Then tell us in the comments below.", False),
         (DE, "Schreibt mir.", False),  # no condition: a call to reply to the question
         (EN, "Then you will love this cake.", False),  # a consequence, not a contact call (conditional_teaser)
+        (EN, "Then let me know!", False),  # asks for the answer itself
+        (DE, "Dann verratet es mir!", False),
     ],
 )
 def test_a_call_to_contact_the_writer_after_then_makes_the_question_its_condition(lexicon, following: str, expected: bool) -> None:

@@ -36,6 +36,8 @@ RULES: dict[str, str] = {
     "wh_question": "open: an interrogative (W-/wh-word) opens the question and it addresses the reader",
     "verb_first": "yes_no: a finite verb opens the question (Sind …? Do you …?)",
     "asks_for_input": "open: a yes/no question whether the reader has tips, ideas or suggestions (Habt ihr Tipps?)",
+    "alternative_question": "choice: a yes/no question and, as the next sentence, its alternative (Ist das zu langsam? "
+    "Oder sind wir auf dem richtigen Weg?)",
     "declarative_question": "yes_no: a statement or phrase said as a question (Vier Tage arbeiten, fünf bezahlt?)",
     # not polls
     "quote_block": "the question stands in a block quotation",
@@ -435,6 +437,8 @@ class _Finder:
                 verdict = replace(verdict, confidence=round(signals.confidence(present), 3), signals=present)
             if verdict.is_poll and verdict.kind is PollKind.YES_NO and signals.asks_to_write(candidate.next_sentence, self.lexicon):
                 verdict = replace(verdict, kind=PollKind.OPEN, options=())  # "Fallen dir weitere ein? Dann schreib …"
+            if verdict.is_poll and verdict.kind is PollKind.YES_NO and candidate.same_block_next:
+                verdict = self.with_alternative(verdict, candidate.next_sentence)
             if verdict.is_poll and verdict.confidence < signals.MIN_CONFIDENCE:
                 verdict = replace(verdict, is_poll=False, rule="low_confidence")
             if candidate.position == TITLE_POSITION and verdict.is_poll:
@@ -511,6 +515,18 @@ class _Finder:
                 return PollKind.OPEN, (), "asks_for_input"  # "Habt ihr Tipps?": the tips are asked for
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"
         return PollKind.YES_NO, lexicon.yes_no_options, "declarative_question"
+
+    def with_alternative(self, verdict: QuestionVerdict, next_sentence: str) -> QuestionVerdict:
+        """alternative_question: the next sentence offers the other answer as a question of its own ("Geht das zu
+        langsam? Oder sind wir auf dem richtigen Weg?", "Would you wear a gown? Or does it have to be bridal?"): the
+        pair is a choice between the two, not a yes or no. Kept a yes/no poll when the options do not fit Discord."""
+        alternative = leadins.alternative_after(next_sentence, self.lexicon)
+        if not alternative or self.lexicon.alternative_conjunction in grammar.words(verdict.question.lower()):
+            return verdict  # "Habt ihr Vorsätze oder Ziele? Oder …?": a third way after a pair, no one other side
+        options = fit_options((grammar.question_body(verdict.question).rstrip(" ?!"), alternative))
+        if len(options) < 2:
+            return verdict
+        return replace(verdict, kind=PollKind.CHOICE, options=options, rule="alternative_question")
 
     def fit(self, verdict: QuestionVerdict) -> QuestionVerdict:
         question = trim_at_word(verdict.question, MAX_QUESTION_CHARS)

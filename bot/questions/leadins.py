@@ -159,3 +159,17 @@ def asks_for_input(clause: str, lexicon: Lexicon) -> bool:
     else:
         return False
     return any(token in _INPUT_NOUNS for token in tokens[start : start + 4])
+
+
+def alternative_after(next_sentence: str, lexicon: Lexicon) -> str | None:
+    """For alternative_question (kind): the alternative a question in the next sentence offers ("Oder sind wir auf dem
+    richtigen Weg?" -> "sind wir auf dem richtigen Weg", "Or does it have to be bridal?"); None unless it opens with
+    the disjunction, ends with a question mark and says something of its own (three words or more)."""
+    stripped = next_sentence.strip().rstrip(_TRAILING)
+    match = re.match(r"(\w+)\s*,?\s+(.+?)\s*\?+$", stripped)
+    if match is None or match.group(1).lower() != lexicon.alternative_conjunction:
+        return None
+    alternative = match.group(2).strip()
+    if grammar.word_count(alternative) < 3 or "?" in alternative:
+        return None
+    return alternative

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot.articles.model import Block
 from bot.questions import grammar, leadins, signals
 from bot.questions.fit import dedupe_key, normalise_space
+from bot.questions.lexicon import Lexicon
 from bot.questions.model import TITLE_POSITION, PollKind
 from bot.questions.sentences import Sentence, split_sentences, terminal_question_mark
 
@@ -256,13 +257,21 @@ def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> se
         found.add("answered_below")
     heading = finder.section_heading(candidate.position)
     heading_text = (finder.blocks[heading].text or "").rstrip() if heading is not None else ""
-    if heading == candidate.position - 1 and heading_text.endswith("?") and not signals.addresses_reader(heading_text, lexicon):
+    if heading == candidate.position - 1 and heading_text.endswith("?") and not asks_the_readers(heading_text, lexicon):
         # the paragraph right under a question heading takes that question up; under one that asks the readers
-        # ("Was denkt ihr?", "What about you?") it goes on asking them
+        # ("Was denkt ihr?", "Wann geht bei euch die Saison los?") it goes on asking them
         found.add("question_section")
     if signals.is_signed_letter(block.text or "", following.text or "" if following is not None else ""):
         found.add("signed_letter")
     return found
+
+
+def asks_the_readers(heading: str, lexicon: Lexicon) -> bool:
+    """A question heading put to the readers ("Was denkt ihr?", "Wann geht bei euch die Saison los?"), not one of
+    advice that the section answers ("Should you buy it?", "Wie viel solltest du sparen?")."""
+    return signals.addresses_reader(heading, lexicon) and not grammar.asks_for_advice_or_self(
+        grammar.core_clause(heading, lexicon), lexicon
+    )
 
 
 def closing_asks_readers(finder: _Finder) -> bool:

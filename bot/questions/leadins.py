@@ -22,7 +22,7 @@ _TRAILING = "\"'“”»«) "
 _GENERIC_TURN = re.compile(
     r"\s*(?:(?:und|and|so|also|na|well)\s*,?\s+)?(?:"
     # "Wie sieht es bei euch aus?", "Und wie ist das bei dir so?", "Wie steht es mit Ihnen?"
-    r"(?:wie|was)\s+(?:sieht|ist|steht)\s+(?:es|das|'s)\s+(?:denn\s+)?(?:so\s+)?(?:bei|mit)\s+(?:euch|dir|ihnen)"
+    r"(?:wie|was)\s+(?:sieht|ist|steht)(?:'s|\s+(?:es|das))\s+(?:denn\s+)?(?:so\s+)?(?:bei|mit)\s+(?:euch|dir|ihnen)"
     r"(?:\s+(?:denn|so))*(?:\s+aus)?"
     # "What about you?", "How about you guys?", "And how is it for you?", "What about yours?"
     r"|(?:what|how)\s+about\s+(?:you|yours|yourself|yourselves|y'all)(?:\s+(?:guys|all|folks))?"
@@ -99,7 +99,8 @@ def familiarity_hook(text: str, next_sentence: str, lexicon: Lexicon) -> bool:
 def precedes_reader_prompt(next_in_paragraph: str, lexicon: Lexicon) -> bool:
     """reader_address of an impersonal question right before a short question to the readers in the same paragraph
     ("Was gibt es sonst noch für Möglichkeiten? Habt ihr Tipps?", "What other tools are there? Any you use?"): the
-    prompt hands the question before it to them (the reverse of `signals.follows_reader_prompt`). Used for W-questions
+    prompt hands the question before it to them (the reverse of `signals.follows_reader_prompt`) when it asks for tips
+    or instances of what that one asked about. Used for W-questions
     only: after a yes/no question the prompt is as often the writer's next thought ("Läuft es noch? Hört ihr es?")."""
     following = next_in_paragraph.strip()
     return (
@@ -108,7 +109,16 @@ def precedes_reader_prompt(next_in_paragraph: str, lexicon: Lexicon) -> bool:
         and grammar.addresses_reader(following, lexicon)
         # a question of its own ("Habt ihr Tipps?"), not the first one's continuation ("Or your favourite blog?")
         and (grammar.is_verb_first(following, lexicon) or grammar.is_wh_question(following, lexicon))
+        # that asks for instances of what the first one asked about ("Kennt ihr welche?", "Do you know any?"), not
+        # a question of its own ("What's next for the team? Do you think they'll win?")
+        and bool({token.lower() for token in grammar.words(following)} & (_INPUT_NOUNS | _INSTANCES))
     )
+
+
+_INSTANCES = frozenset(
+    "welche welches welchen eine einen eins weitere mehr andere beispiele "
+    "any some one ones more others other examples".split()
+)
 
 
 _FUNCTION_WORDS = frozenset(

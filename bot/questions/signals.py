@@ -61,7 +61,7 @@ SIGNALS: dict[str, Signal] = {
     "heading": Signal(-1.5, "a heading"),
     "list_item": Signal(-2.5, "an item of a list: checklists, sources, exercises, FAQ and link lists (no real-page poll stood in one)"),
     "emphasised": Signal(-0.5, "a bold paragraph or a bold run opening a paragraph"),
-    "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
+    "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?), or a title that is a bare noun phrase (Pizza ohne Käse?)"),
     "answered_below": Signal(-3.0, "a paragraph of questions to 'you' that the next, longer paragraph answers (a guest's reply)"),
     "question_section": Signal(-1.0, "it stands in the paragraph right under a question heading, which argues that one"),
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),

@@ -417,6 +417,11 @@ def test_a_question_in_a_section_under_a_question_heading_argues_that_heading() 
     assert "question_section" in found["Sagt ihr es, um andere zu ärgern?"].signals
     found = judged(LEAD, heading("Fazit"), "Sagt ihr es auch so?", title="Wörtlich")
     assert "question_section" not in found["Sagt ihr es auch so?"].signals
+    found = judged(LEAD, heading("Wann geht bei euch die Saison los?"), "Habt ihr schon Karten?", title="Wörtlich")
+    assert "question_section" not in found["Habt ihr schon Karten?"].signals  # the heading asks the readers too
+    found = judged(LEAD, heading("Solltest du jetzt wechseln?"), "Hast du einen alten Vertrag? Das lohnt sich.",
+                   title="Wörtlich")
+    assert "question_section" in found["Hast du einen alten Vertrag?"].signals  # advice: the section answers it
     later = judged(LEAD, heading("Was kostet das?"), "Zwanzig Euro im Monat.", "Sagt ihr es auch so?", title="Wörtlich")
     assert "question_section" not in later["Sagt ihr es auch so?"].signals  # later in the section: its own question
 
@@ -725,6 +730,7 @@ def test_an_article_that_opens_by_asking_about_the_readers_taste_has_a_poll() ->
     [
         (DE, "Und wie ist das bei euch so?", "Fahrt ihr im Winter mit dem Rad?", True),
         (DE, "Wie steht es mit dir?", "Hast du schon einen Plan für den Urlaub?", True),
+        (DE, "Na, wie ist's bei euch?", "Habt ihr schon Schnee?", True),
         (EN, "What about you guys?", "Do you keep a garden journal?", True),
         (EN, "And how is it for you?", "Do you still buy paper books?", True),
         (DE, "Wie sieht es bei euch aus?", "", False),  # alone at the end it is the question
@@ -830,6 +836,8 @@ def test_a_noun_phrase_title_is_no_poll_even_in_a_debate_article() -> None:
         (DE, "Oder eure Nachbarn?", False),  # continues the question
         (DE, "Was meint ihr zu den neuen Regeln im Verein?", False),  # a question of its own, not a prompt
         (DE, "Ist das so?", False),  # not to the reader
+        (EN, "Do you think they'll win?", False),  # a question of its own, asks for no instances
+        (EN, "Have you got one?", True),
     ],
 )
 def test_a_short_prompt_to_the_readers_hands_them_the_question_before_it(lexicon, following: str, expected: bool) -> None:

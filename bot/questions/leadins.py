@@ -50,7 +50,9 @@ def hands_over(text: str, next_in_paragraph: str, lexicon: Lexicon) -> bool:
     )
 
 
-_IF_SO = re.compile(r"\s*(?:then|if so|if yes|if you do|in that case|dann|wenn ja|falls ja|in diesem fall)(?!\w)", re.IGNORECASE)
+_IF_SO = re.compile(
+    r"\s*(?:then|if so|if yes|if you do|in that case|dann|wenn ja|falls ja|in diesem fall)(?!\w)", re.IGNORECASE
+)
 # verbs and nouns of getting in touch with the writer (not of telling: "Dann verratet es mir", "Then let me know" ask
 # for the answer itself)
 _CONTACT = re.compile(

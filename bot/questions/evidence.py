@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.articles.model import Block
-from bot.questions import grammar, signals
+from bot.questions import grammar, leadins, signals
 from bot.questions.fit import dedupe_key, normalise_space
+from bot.questions.lexicon import Lexicon
 from bot.questions.model import TITLE_POSITION, PollKind
 from bot.questions.sentences import Sentence, split_sentences, terminal_question_mark
 
@@ -52,6 +53,11 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("ends_paragraph")
     if signals.addresses_reader(text, lexicon) or (
         block is not None and candidate.sentence.start > 0 and signals.follows_reader_prompt(candidate.previous_sentence, lexicon)
+    ) or (
+        verdict.kind is PollKind.OPEN
+        and block is not None
+        and bool(candidate.after)
+        and leadins.precedes_reader_prompt(candidate.after[0], lexicon)
     ):
         present.add("reader_address")
     if (
@@ -72,6 +78,13 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         or any(signals.invites_reply(sentence, lexicon) for sentence in nearby)
     ):
         present.add("invitation")
+    if "reader_address" in present and leadins.is_conditional_contact(candidate.next_sentence, lexicon):
+        present.add("conditional_contact")
+        present.discard("invitation")  # the call is to contact the writer, not to answer this question in public
+    if candidate.after and leadins.hands_over(text, candidate.after[0], lexicon):
+        present.add("hands_over")
+    if "reader_address" in present and leadins.familiarity_hook(text, candidate.next_sentence, lexicon):
+        present.add("familiarity_hook")
     if signals.has_interjection_lead(text, lexicon):
         present.add("interjection_lead")
     if is_title:
@@ -122,7 +135,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and block is not None
         and (block.kind == "heading" or block.emphasis or len(finder.sentences(candidate.position)) == 1)
         and signals.is_headline_style(text, lexicon)
-    ):
+    ) or (is_title and leadins.is_noun_phrase_title(text, lexicon)):
         present.add("headline_style")
     if (
         not is_title
@@ -156,7 +169,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and "invitation" not in present
     ):
         present.add("interview_structure")  # the title names or announces a guest: "Sie" in the body is the guest
-    if signals.goes_on_arguing(candidate.after, text, lexicon):
+    if signals.goes_on_arguing(candidate.after, text, lexicon, to_reader="reader_address" in present):
         present.add("argued_through")
     present.update(surroundings(finder, candidate, present))
     if "answered_below" in present or "service_offer" in present:
@@ -182,7 +195,11 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and signals.opens_with_reader(text, candidate.next_sentence, lexicon)
     ):
         present.add("opens_with_reader")
-    if "reader_address" in present and signals.writer_answers_too(text, following_sentences(finder, candidate), lexicon):
+    if (
+        "reader_address" in present
+        and "conditional_contact" not in present  # "Dann schreibt mir." is a call, not the writer's own answer
+        and signals.writer_answers_too(text, following_sentences(finder, candidate), lexicon)
+    ):
         present.add("writer_answers_too")
         # the next paragraph is the writer's own side, not a guest's reply (an interview shows in its structure)
         present.discard("answered_below")
@@ -249,11 +266,22 @@ def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> se
     ):
         found.add("answered_below")
     heading = finder.section_heading(candidate.position)
-    if heading == candidate.position - 1 and (finder.blocks[heading].text or "").rstrip().endswith("?"):
-        found.add("question_section")  # the paragraph right under a question heading takes that question up
+    heading_text = (finder.blocks[heading].text or "").rstrip() if heading is not None else ""
+    if heading == candidate.position - 1 and heading_text.endswith("?") and not asks_the_readers(heading_text, lexicon):
+        # the paragraph right under a question heading takes that question up; under one that asks the readers
+        # ("Was denkt ihr?", "Wann geht bei euch die Saison los?") it goes on asking them
+        found.add("question_section")
     if signals.is_signed_letter(block.text or "", following.text or "" if following is not None else ""):
         found.add("signed_letter")
     return found
+
+
+def asks_the_readers(heading: str, lexicon: Lexicon) -> bool:
+    """A question heading put to the readers ("Was denkt ihr?", "Wann geht bei euch die Saison los?"), not one of
+    advice that the section answers ("Should you buy it?", "Wie viel solltest du sparen?")."""
+    return signals.addresses_reader(heading, lexicon) and not grammar.asks_for_advice_or_self(
+        grammar.core_clause(heading, lexicon), lexicon
+    )
 
 
 def closing_asks_readers(finder: _Finder) -> bool:

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.articles.model import Article, Block
-from bot.questions import grammar, signals
+from bot.questions import grammar, leadins, signals
 from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
 from bot.questions.lexicon import Lexicon, lexicon_for
 from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
@@ -35,6 +35,9 @@ RULES: dict[str, str] = {
     "confirmation_tag": "yes_no: a statement with a tag (…, oder? / …, right? / … or not?)",
     "wh_question": "open: an interrogative (W-/wh-word) opens the question and it addresses the reader",
     "verb_first": "yes_no: a finite verb opens the question (Sind …? Do you …?)",
+    "asks_for_input": "open: a yes/no question whether the reader has tips, ideas or suggestions (Habt ihr Tipps?)",
+    "alternative_question": "choice: a yes/no question and, as the next sentence, its alternative (Ist das zu langsam? "
+    "Oder sind wir auf dem richtigen Weg?)",
     "declarative_question": "yes_no: a statement or phrase said as a question (Vier Tage arbeiten, fünf bezahlt?)",
     "naming_question": "open: a yes/no frame that asks the reader to name something (Can you think of …? / Are there other …?)",
     # not polls
@@ -285,7 +288,10 @@ class _Finder:
             to_reader = len(row) >= 3 and any(signals.addresses_reader(text, self.lexicon) for text in texts)
             invited = len(row) >= 2 and bool(following) and signals.invites_reply(following, self.lexicon)
             # a row that mostly asks the readers' opinion or taste is a discussion, not a checklist to ask oneself
-            opinion = to_reader and 2 * sum(signals.asks_opinion(text, self.lexicon) for text in texts) >= len(row)
+            opinion = to_reader and (
+                2 * sum(signals.asks_opinion(text, self.lexicon) for text in texts) >= len(row)
+                or (bool(row) and self.under_opinion_heading(row[0][0]))
+            )
             for key in row:
                 if opinion:
                     self._runs_opinion.add(key)
@@ -308,6 +314,13 @@ class _Finder:
                     row.append((index, number))
         close()
         return lengths
+
+    def under_opinion_heading(self, index: int) -> bool:
+        """The block right under a heading that asks the readers' opinion ("Was denkt ihr?", "What do you think?"): its
+        questions are the discussion the heading opens, not a checklist."""
+        if index < 1 or self.blocks[index - 1].kind != "heading":
+            return False
+        return signals.asks_opinion(self.blocks[index - 1].text or "", self.lexicon)
 
     def interview_prompts(self) -> set[int]:
         """Blocks of an interview without speaker labels: bold paragraphs (the interviewer's, questions or
@@ -437,6 +450,8 @@ class _Finder:
                 verdict = replace(verdict, confidence=round(signals.confidence(present), 3), signals=present)
             if verdict.is_poll and verdict.kind is PollKind.YES_NO and signals.asks_to_write(candidate.next_sentence, self.lexicon):
                 verdict = replace(verdict, kind=PollKind.OPEN, options=())  # "Fallen dir weitere ein? Dann schreib …"
+            if verdict.is_poll and verdict.kind is PollKind.YES_NO and candidate.same_block_next:
+                verdict = self.with_alternative(verdict, candidate.next_sentence)
             if verdict.is_poll and verdict.confidence < signals.MIN_CONFIDENCE:
                 verdict = replace(verdict, is_poll=False, rule="low_confidence")
             if candidate.position == TITLE_POSITION and verdict.is_poll:
@@ -476,7 +491,8 @@ class _Finder:
             return no("fact_teaser", kind)
         if grammar.is_hedged_guess(clause, lexicon):
             return no("hedged_guess", kind)
-        if kind is PollKind.OPEN and not grammar.addresses_reader(text, lexicon):
+        handed = candidate.same_block_next and leadins.precedes_reader_prompt(candidate.next_sentence, lexicon)
+        if kind is PollKind.OPEN and not grammar.addresses_reader(text, lexicon) and not handed:
             return no("expository_title" if is_title else "author_question", kind)
         answered = grammar.answer_rule(candidate.next_sentence, options, lexicon)
         if not answered and grammar.echoes_question(text, candidate.next_sentence, lexicon):
@@ -520,8 +536,22 @@ class _Finder:
         if grammar.asks_to_name(clause, lexicon):
             return PollKind.OPEN, (), "naming_question"  # "Can you think of …?": answered by naming it
         if grammar.is_verb_first(clause, lexicon):
+            if leadins.asks_for_input(clause, lexicon):
+                return PollKind.OPEN, (), "asks_for_input"  # "Habt ihr Tipps?": the tips are asked for
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"
         return PollKind.YES_NO, lexicon.yes_no_options, "declarative_question"
+
+    def with_alternative(self, verdict: QuestionVerdict, next_sentence: str) -> QuestionVerdict:
+        """alternative_question: the next sentence offers the other answer as a question of its own ("Geht das zu
+        langsam? Oder sind wir auf dem richtigen Weg?", "Would you wear a gown? Or does it have to be bridal?"): the
+        pair is a choice between the two, not a yes or no. Kept a yes/no poll when the options do not fit Discord."""
+        alternative = leadins.alternative_after(next_sentence, self.lexicon)
+        if not alternative or self.lexicon.alternative_conjunction in grammar.words(verdict.question.lower()):
+            return verdict  # "Habt ihr Vorsätze oder Ziele? Oder …?": a third way after a pair, no one other side
+        options = fit_options((grammar.question_body(verdict.question).rstrip(" ?!"), alternative))
+        if len(options) < 2:
+            return verdict
+        return replace(verdict, kind=PollKind.CHOICE, options=options, rule="alternative_question")
 
     def fit(self, verdict: QuestionVerdict) -> QuestionVerdict:
         question = trim_at_word(verdict.question, MAX_QUESTION_CHARS)

@@ -556,6 +556,7 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
             return "answer_names_alternative"
     if (
         len(tokens) <= 2
+        and not sentence.rstrip().endswith(":")  # "Quellen:", "Sources:": a label over what follows, no reply
         and first not in lexicon.subject_pronouns
         and first not in lexicon.first_person_singular
         and not is_invitation(sentence, lexicon)

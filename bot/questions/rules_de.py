@@ -159,6 +159,7 @@ LEXICON = Lexicon(
         "deine liebste", "eure lieblings", "deine lieblings", "ihre lieblings", "eure meinung", "deine meinung",
         "lieber", "bevorzugt ihr", "bevorzugst du", "was meint ihr", "was meinst du", "was denkt ihr",
         "was denkst du", "seid ihr auch", "bist du auch",
+        "wie seht ihr", "wie siehst du",
     ),
     end_markers=(
         "mehr zum thema", "das könnte dich auch interessieren", "das könnte sie auch interessieren",

@@ -61,7 +61,7 @@ SIGNALS: dict[str, Signal] = {
     "heading": Signal(-1.5, "a heading"),
     "list_item": Signal(-2.5, "an item of a list: checklists, sources, exercises, FAQ and link lists (no real-page poll stood in one)"),
     "emphasised": Signal(-0.5, "a bold paragraph or a bold run opening a paragraph"),
-    "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?)"),
+    "headline_style": Signal(-1.5, "a headline: a topic, a colon and a short question (Self-Checkout: Besser für alle?), or a title that is a bare noun phrase (Pizza ohne Käse?)"),
     "answered_below": Signal(-3.0, "a paragraph of questions to 'you' that the next, longer paragraph answers (a guest's reply)"),
     "question_section": Signal(-1.0, "it stands in the paragraph right under a question heading, which argues that one"),
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
@@ -81,6 +81,9 @@ SIGNALS: dict[str, Signal] = {
     "rhetorical_formula": Signal(-2.5, "a formula that expects no answer (Who knows …? / Wer weiß …? / What could go wrong?)"),
     "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
     "thought_experiment": Signal(-3.0, "it asks inside a scenario the writer sets up (What if you … / Imagine … / Stell dir vor …) and no call to reply stands by"),
+    "hands_over": Signal(-2.5, "a generic turn to the reader that the next question fills (Wie sieht es bei euch aus? Habt ihr …? / What about you? Do you …?)"),
+    "conditional_contact": Signal(-2.5, "the condition of a call to contact the writer, not left open (Habt ihr Ideen? Dann schreibt mir. / Then email us.)"),
+    "familiarity_hook": Signal(-3.0, "asks whether the reader knows a thing the writer then introduces (Kennt ihr diese …? / Do you know that feeling …?)"),
     "negative_question": Signal(-4.0, "a negated question that expects agreement (Isn't this the cutest idea? / Ist das nicht süß?)"),
 }
 
@@ -358,15 +361,15 @@ def named_addressee(text: str, lexicon: Lexicon) -> bool:
     return not any(token in lexicon.polite_pronouns for token in tokens)
 
 
-def goes_on_arguing(after: list[str], question: str, lexicon: Lexicon) -> bool:
+def goes_on_arguing(after: list[str], question: str, lexicon: Lexicon, *, to_reader: bool | None = None) -> bool:
     """argued_through: statements follow in the same paragraph and none invites a reply — one will do
     after a question that does not address the reader; after one that does, two or more of some length
     ("Have you tried it? I have." is a remark, and so are closing wishes; "Have you ever …? Like … . Or …
-    . Nobody …" is an argument)."""
+    . Nobody …" is an argument). `to_reader`: the question was found to address the reader by what stands around it."""
     if not after or any(invites_reply(sentence, lexicon) for sentence in after) or leaves_open(after[0], lexicon):
         return False
     statements = [sentence for sentence in after if not sentence.rstrip().endswith("?")]
-    if not grammar.addresses_reader(question, lexicon):
+    if not (grammar.addresses_reader(question, lexicon) if to_reader is None else to_reader):
         return bool(statements)
     if statements and after[-1].rstrip().endswith("?") and sum(len(sentence) for sentence in statements) >= ARGUMENT_CHARS / 2:
         return True  # "Do you …? If so, why? Doing so would be like … . Who suffers more?": the writer argues on

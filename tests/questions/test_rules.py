@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.articles.model import Block
-from bot.questions import grammar
+from bot.questions import grammar, leadins
 from bot.questions.finder import RULES, explain_questions, find_questions
 from bot.questions.lexicon import lexicon_for
 from bot.questions.model import TITLE_POSITION, PollKind
@@ -315,6 +315,8 @@ def test_every_named_rule_is_exercised_by_tests_or_corpus() -> None:
         article("Wusstest du, dass Bienen tanzen? Sie zeigen so den Weg."),
         article("Die Debatte läuft.", "Schreibt uns in die Kommentare!", title="Vier Tage arbeiten, fünf bezahlt?"),
         article("Could it be your pillows? It could also be the air conditioner.", language="en"),
+        article("We ran our first marathon last spring.", "Do you have any tips for a first marathon?", language="en"),
+        article("Ein Absatz ohne Frage.", "Reicht euch ein Rad? Oder braucht ihr doch ein Auto?"),
     ]
     for probe in probes:
         used |= {verdict.rule for verdict in explain_questions(probe)}
@@ -453,3 +455,64 @@ def test_invitations_to_send_feedback_or_reply_in_the_replies() -> None:
 
 
 LEAD_EN = "An opening paragraph that asks nothing at all."
+
+
+def test_a_label_with_a_colon_after_a_question_is_no_short_reply() -> None:
+    """ "Quellen:", "Sources:" over a list are no reply of one or two words, unlike "A bit."."""
+    assert grammar.answer_rule("Quellen:", (), DE) is None
+    assert grammar.answer_rule("Further reading:", (), EN) is None
+    assert grammar.answer_rule("Ein bisschen.", (), DE) == "short_reply"
+    found = verdicts("Ein Absatz ohne Frage.", "Würdet ihr so einen Schal tragen?",
+                     Block("paragraph", "Quellen:", emphasis="whole"), Block("list_item", "Ein Buch, 2020"))
+    assert only(found, "Würdet ihr so einen Schal tragen?").is_poll
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("de", "Habt ihr Tipps für den ersten Marathon?"), ("en", "Do you have any tips for a first marathon?")],
+)
+def test_a_yes_no_question_for_tips_is_an_open_poll(language: str, text: str) -> None:
+    found = verdicts("Ein Absatz ohne Frage." if language == "de" else "A paragraph without a question.", text,
+                     language=language)
+    verdict = only(found, text)
+    assert verdict.is_poll and verdict.kind is PollKind.OPEN and verdict.rule == "asks_for_input" and verdict.options == ()
+
+
+@pytest.mark.parametrize(
+    ("language", "paragraph", "question", "options"),
+    [
+        ("de", "Reicht euch ein Lastenrad? Oder braucht ihr doch ein Auto?", "Reicht euch ein Lastenrad?",
+         ("Reicht euch ein Lastenrad", "braucht ihr doch ein Auto")),
+        ("en", "Would you move to the coast? Or would you rather stay in the city?", "Would you move to the coast?",
+         ("Would you move to the coast", "would you rather stay in the city")),
+    ],
+)
+def test_a_yes_no_question_and_its_alternative_in_the_next_sentence_are_a_choice(
+    language: str, paragraph: str, question: str, options: tuple[str, ...]
+) -> None:
+    lead = "Ein Absatz ohne Frage." if language == "de" else "A paragraph without a question."
+    verdict = only(verdicts(lead, paragraph, language=language), question)
+    assert verdict.is_poll and verdict.kind is PollKind.CHOICE and verdict.rule == "alternative_question"
+    assert verdict.options == options
+
+
+@pytest.mark.parametrize(
+    ("language", "paragraph", "question"),
+    [
+        ("de", "Reicht euch ein Lastenrad? Oder ein Auto?", "Reicht euch ein Lastenrad?"),  # too short to be a side
+        ("de", "Habt ihr ein Rad oder ein Auto? Oder geht ihr alles zu Fuß?", "Habt ihr ein Rad oder ein Auto?"),
+        ("en", "Would you move to the coast? I would.", "Would you move to the coast?"),
+    ],
+)
+def test_no_alternative_question_without_a_full_other_side(language: str, paragraph: str, question: str) -> None:
+    lead = "Ein Absatz ohne Frage." if language == "de" else "A paragraph without a question."
+    verdict = only(verdicts(lead, paragraph, language=language), question)
+    assert verdict.rule != "alternative_question"
+
+
+def test_alternative_after() -> None:
+    assert leadins.alternative_after("Oder sind wir schon zu spät dran?", DE) == "sind wir schon zu spät dran"
+    assert leadins.alternative_after("Or, does it have to be new?", EN) == "does it have to be new"
+    assert leadins.alternative_after("Oder nicht?", DE) is None
+    assert leadins.alternative_after("Und sind wir zu spät?", DE) is None
+    assert leadins.alternative_after("Oder sind wir zu spät.", DE) is None

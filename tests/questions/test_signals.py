@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.articles.model import Block
-from bot.questions import signals
+from bot.questions import leadins, signals
 from bot.questions.finder import explain_questions, find_questions
 from bot.questions.lexicon import lexicon_for
 from bot.questions.model import PollDraft, PollKind, best_drafts
@@ -64,6 +64,9 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, "Have you got a favourite shortcut? Please use this form to send it in.", language="en"),
         article(LEAD, "Think about your first job. What did you learn there? Did that help you later?", language="en"),
         article(LEAD, "What if you had to start over? What would you keep?", language="en"),
+        article(LEAD, "Und wie ist das bei euch? Fahrt ihr im Winter Rad?"),
+        article(LEAD, "Habt ihr Ideen für neue Touren? Dann schreibt mir."),
+        article(LEAD, "Kennt ihr diese Tage, an denen nichts klappt? Gestern war so einer."),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
     assert set(signals.SIGNALS) - seen == set()
@@ -417,6 +420,11 @@ def test_a_question_in_a_section_under_a_question_heading_argues_that_heading() 
     assert "question_section" in found["Sagt ihr es, um andere zu ärgern?"].signals
     found = judged(LEAD, heading("Fazit"), "Sagt ihr es auch so?", title="Wörtlich")
     assert "question_section" not in found["Sagt ihr es auch so?"].signals
+    found = judged(LEAD, heading("Wann geht bei euch die Saison los?"), "Habt ihr schon Karten?", title="Wörtlich")
+    assert "question_section" not in found["Habt ihr schon Karten?"].signals  # the heading asks the readers too
+    found = judged(LEAD, heading("Solltest du jetzt wechseln?"), "Hast du einen alten Vertrag? Das lohnt sich.",
+                   title="Wörtlich")
+    assert "question_section" in found["Hast du einen alten Vertrag?"].signals  # advice: the section answers it
     later = judged(LEAD, heading("Was kostet das?"), "Zwanzig Euro im Monat.", "Sagt ihr es auch so?", title="Wörtlich")
     assert "question_section" not in later["Sagt ihr es auch so?"].signals  # later in the section: its own question
 
@@ -832,3 +840,158 @@ def test_footnotes_after_the_closing_question_neither_answer_it_nor_push_it_out_
     verdict = judged(LEAD, *prompts, *body, question, *notes, language="en")[question]
     assert verdict.is_poll and "closing" in verdict.signals and "answered_below" not in verdict.signals
     assert not _Finder(article("[Ad] A word from our sponsor, who sells notebooks.", language="en")).is_footnote(0)
+
+
+# --- fifth round: lead-ins, hooks and conditions (bot/questions/leadins.py) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "following", "expected"),
+    [
+        (DE, "Und wie ist das bei euch so?", "Fahrt ihr im Winter mit dem Rad?", True),
+        (DE, "Wie steht es mit dir?", "Hast du schon einen Plan für den Urlaub?", True),
+        (DE, "Na, wie ist's bei euch?", "Habt ihr schon Schnee?", True),
+        (EN, "What about you guys?", "Do you keep a garden journal?", True),
+        (EN, "And how is it for you?", "Do you still buy paper books?", True),
+        (DE, "Wie sieht es bei euch aus?", "", False),  # alone at the end it is the question
+        (DE, "Wie sieht es bei euch aus?", "Ich bin gespannt.", False),
+        (DE, "Wie sieht es bei euch mit dem Vorratsschrank aus?", "Habt ihr immer Nudeln da?", False),  # names a topic
+        (EN, "What about the price?", "Would you pay it?", False),
+    ],
+)
+def test_a_generic_turn_that_the_next_question_fills_hands_over(lexicon, text: str, following: str, expected: bool) -> None:
+    assert leadins.hands_over(text, following, lexicon) is expected
+
+
+def test_the_question_after_a_generic_turn_is_the_poll() -> None:
+    found = judged(LEAD, LEAD, LEAD, "Und wie ist das bei euch so? Fahrt ihr im Winter mit dem Rad? Ich mache das seit Jahren.")
+    assert "hands_over" in found["Wie ist das bei euch so?"].signals  # the finder drops the opening "Und"
+    assert not found["Wie ist das bei euch so?"].is_poll
+    assert found["Fahrt ihr im Winter mit dem Rad?"].is_poll
+    alone = judged(LEAD, LEAD, LEAD, "Wie ist das bei euch so?")
+    assert alone["Wie ist das bei euch so?"].is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "following", "expected"),
+    [
+        (DE, "Dann schreibt mir.", True),
+        (DE, "Dann meldet euch per Mail bei uns.", True),
+        (EN, "Then drop me a line on Mastodon.", True),
+        (EN, "If so, get in touch with the team.", True),
+        (DE, "Dann schreib mir einen Kommentar.", False),  # the public answer is asked for
+        (DE, "Dann her damit!", False),
+        (EN, "Then tell us in the comments below.", False),
+        (DE, "Schreibt mir.", False),  # no condition: a call to reply to the question
+        (EN, "Then you will love this cake.", False),  # a consequence, not a contact call (conditional_teaser)
+        (EN, "Then let me know!", False),  # asks for the answer itself
+        (DE, "Dann verratet es mir!", False),
+    ],
+)
+def test_a_call_to_contact_the_writer_after_then_makes_the_question_its_condition(lexicon, following: str, expected: bool) -> None:
+    assert leadins.is_conditional_contact(following, lexicon) is expected
+
+
+def test_a_conditional_contact_call_is_no_poll_and_a_public_one_stays() -> None:
+    found = judged(LEAD, LEAD, LEAD, "Habt ihr Ideen für neue Touren? Dann schreibt mir. Ich bin per Mail erreichbar.")
+    verdict = found["Habt ihr Ideen für neue Touren?"]
+    assert "conditional_contact" in verdict.signals and "invitation" not in verdict.signals and not verdict.is_poll
+    found = judged(LEAD, LEAD, LEAD, "Habt ihr Ideen für neue Touren? Dann schreibt sie mir in die Kommentare.")
+    assert found["Habt ihr Ideen für neue Touren?"].is_poll
+    english = judged(LEAD, LEAD, LEAD, "Want me to review your setup? Then email me.", language="en")
+    assert not english["Want me to review your setup?"].is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "following", "expected"),
+    [
+        (DE, "Kennt ihr diese Tage, an denen nichts klappt?", "Gestern war so einer.", True),
+        (DE, "Kennst du schon den Begriff Stadtimkerei?", "Gemeint sind Bienenvölker auf Dächern.", True),
+        (EN, "Do you know that feeling when the alarm rings too early?", "I had it all week.", True),
+        (EN, "You know those tiny jars of jam at hotels?", "I collect them.", True),
+        (DE, "Kennt ihr diese Tage, an denen nichts klappt?", "Erzählt mir davon!", False),  # a call to reply
+        (DE, "Kennt ihr diese Tage, an denen nichts klappt?", "Was macht ihr dann?", False),
+        (DE, "Kennt ihr noch weitere Tricks?", "Ich bin gespannt.", False),  # points at nothing: asks for more
+        (EN, "Do you know who your local councillor is?", "Most people do not.", False),
+    ],
+)
+def test_familiarity_hook(lexicon, text: str, following: str, expected: bool) -> None:
+    assert leadins.familiarity_hook(text, following, lexicon) is expected
+
+
+def test_a_familiarity_hook_in_the_closing_is_no_poll() -> None:
+    found = judged(LEAD, LEAD, LEAD, "Kennt ihr diese Tage, an denen nichts klappt? Gestern war so einer, von früh bis spät.")
+    verdict = found["Kennt ihr diese Tage, an denen nichts klappt?"]
+    assert "familiarity_hook" in verdict.signals and not verdict.is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "title", "expected"),
+    [
+        (DE, "Pizza ohne Käse?", True),
+        (DE, "Echte Butter aus dem Automaten?", True),
+        (EN, "Real Bread Without Yeast?", True),
+        (DE, "Vier Tage arbeiten, fünf Tage bezahlt?", False),  # verbs: a question said as a statement
+        (DE, "Tee oder Kaffee?", False),  # a choice
+        (DE, "Ist das Kunst?", False),
+        (EN, "Bread without yeast?", False),  # sentence case: a noun cannot be told from a verb
+        (DE, "Deine Meinung zum Tempolimit?", False),  # to the reader
+    ],
+)
+def test_a_title_that_is_a_bare_noun_phrase_is_headline_style(lexicon, title: str, expected: bool) -> None:
+    assert leadins.is_noun_phrase_title(title, lexicon) is expected
+
+
+def test_a_noun_phrase_title_is_no_poll_even_in_a_debate_article() -> None:
+    found = judged(LEAD, LEAD, LEAD, "Was haltet ihr davon?", title="Pizza ohne Käse?")
+    assert "headline_style" in found["Pizza ohne Käse?"].signals and not found["Pizza ohne Käse?"].is_poll
+    assert found["Was haltet ihr davon?"].is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "following", "expected"),
+    [
+        (DE, "Habt ihr Tipps?", True),
+        (EN, "Do you know any?", True),
+        (DE, "Oder eure Nachbarn?", False),  # continues the question
+        (DE, "Was meint ihr zu den neuen Regeln im Verein?", False),  # a question of its own, not a prompt
+        (DE, "Ist das so?", False),  # not to the reader
+        (EN, "Do you think they'll win?", False),  # a question of its own, asks for no instances
+        (EN, "Have you got one?", True),
+    ],
+)
+def test_a_short_prompt_to_the_readers_hands_them_the_question_before_it(lexicon, following: str, expected: bool) -> None:
+    assert leadins.precedes_reader_prompt(following, lexicon) is expected
+
+
+def test_an_impersonal_w_question_handed_to_the_readers_is_a_poll() -> None:
+    found = judged(LEAD, LEAD, LEAD, "Welche Apps gibt es sonst noch für Radtouren? Kennt ihr welche?")
+    verdict = found["Welche Apps gibt es sonst noch für Radtouren?"]
+    assert verdict.is_poll and "reader_address" in verdict.signals
+    alone = judged(LEAD, LEAD, LEAD, "Welche Apps gibt es sonst noch für Radtouren? Die Auswahl ist groß.")
+    assert not alone["Welche Apps gibt es sonst noch für Radtouren?"].is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "clause", "expected"),
+    [
+        (DE, "Habt ihr Tipps für Anfänger?", True),
+        (DE, "Hast du noch Ideen für mich?", True),
+        (EN, "Do you have any suggestions for the menu?", True),
+        (EN, "Have you got any advice for beginners?", True),
+        (EN, "Do you love beef tips in gravy?", False),  # tips, but not had
+        (DE, "Habt ihr den Film gesehen?", False),
+    ],
+)
+def test_a_yes_no_question_that_asks_for_tips_asks_for_input(lexicon, clause: str, expected: bool) -> None:
+    assert leadins.asks_for_input(clause, lexicon) is expected
+
+
+def test_a_run_under_a_heading_that_asks_the_readers_is_a_discussion() -> None:
+    run = ("Wie seht ihr das? Sollte die Stadt mehr Radwege bauen? Reicht eine Tempo-30-Zone? "
+           "Wer sollte das bezahlen? Würdet ihr dafür auf Parkplätze verzichten?")
+    found = judged(LEAD, LEAD, heading("Was denkt ihr?"), run)
+    verdict = found["Wie seht ihr das?"]
+    assert verdict.is_poll and "question_run" not in verdict.signals and "question_section" not in verdict.signals
+    checklist = judged(LEAD, LEAD, heading("Checkliste"), run, LEAD, LEAD, LEAD, LEAD)
+    assert not checklist["Sollte die Stadt mehr Radwege bauen?"].is_poll

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.articles.model import Block
-from bot.questions import grammar, leadins, signals
+from bot.questions import answers, followups, grammar, leadins, signals
 from bot.questions.fit import dedupe_key, normalise_space
 from bot.questions.lexicon import Lexicon
 from bot.questions.model import TITLE_POSITION, PollKind
@@ -49,7 +49,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     block = candidate.block
     is_title = candidate.position == TITLE_POSITION
     present: set[str] = set()
-    if block is not None and not candidate.after and not grammar.answer_rule(candidate.next_sentence, (), lexicon):
+    if block is not None and not candidate.after and not answers.answer_rule(candidate.next_sentence, (), lexicon):
         present.add("ends_paragraph")
     if signals.addresses_reader(text, lexicon) or (
         block is not None and candidate.sentence.start > 0 and signals.follows_reader_prompt(candidate.previous_sentence, lexicon)
@@ -143,7 +143,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and "invitation" not in present  # "Got a joke you'd like to add? Send it to …" asks for it
         and (
             verdict.rule == "declarative_question"
-            or (verdict.kind is PollKind.YES_NO and signals.states_consequence(candidate.next_sentence, lexicon))
+            or (verdict.kind is PollKind.YES_NO and followups.states_consequence(candidate.next_sentence, lexicon))
         )
     ):
         present.add("conditional_teaser")
@@ -153,7 +153,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("stock_phrase")
     if signals.is_widget_prompt(text, lexicon):
         present.add("widget_prompt")
-    if "reader_address" in present and signals.calls_to_contribute(candidate.next_sentence, lexicon):
+    if "reader_address" in present and followups.calls_to_contribute(candidate.next_sentence, lexicon):
         present.add("contribution_call")
     if block is not None and signals.opens_reflection(candidate.previous_sentence, candidate.after, lexicon):
         present.add("reflection_prompt")
@@ -169,7 +169,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and "invitation" not in present
     ):
         present.add("interview_structure")  # the title names or announces a guest: "Sie" in the body is the guest
-    if signals.goes_on_arguing(candidate.after, text, lexicon, to_reader="reader_address" in present):
+    if followups.goes_on_arguing(candidate.after, text, lexicon, to_reader="reader_address" in present):
         present.add("argued_through")
     present.update(surroundings(finder, candidate, present))
     if "answered_below" in present or "service_offer" in present:
@@ -192,13 +192,13 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and block is not None
         and candidate.sentence.start == 0
         and candidate.position in finder._opening
-        and signals.opens_with_reader(text, candidate.next_sentence, lexicon)
+        and followups.opens_with_reader(text, candidate.next_sentence, lexicon)
     ):
         present.add("opens_with_reader")
     if (
         "reader_address" in present
         and "conditional_contact" not in present  # "Dann schreibt mir." is a call, not the writer's own answer
-        and signals.writer_answers_too(text, following_sentences(finder, candidate), lexicon)
+        and followups.writer_answers_too(text, following_sentences(finder, candidate), lexicon)
     ):
         present.add("writer_answers_too")
         # the next paragraph is the writer's own side, not a guest's reply (an interview shows in its structure)
@@ -232,14 +232,14 @@ def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> se
     if (
         to_reader
         and "invitation" not in present
-        and signals.offers_service(candidate.next_sentence, lexicon)
+        and followups.offers_service(candidate.next_sentence, lexicon)
         # "Wie gefallen euch die Modelle? Mehr Infos: …" asks all the same; "… ? Join our programme" does not
-        and (not opinion or signals.opens_with_offer(candidate.next_sentence, lexicon))
+        and (not opinion or followups.opens_with_offer(candidate.next_sentence, lexicon))
     ):
         found.add("service_offer")
-    if signals.recruits(text, candidate.next_sentence, lexicon):
+    if followups.recruits(text, candidate.next_sentence, lexicon):
         found.add("recruiting")
-    if signals.leaves_open(candidate.next_sentence, lexicon):
+    if followups.leaves_open(candidate.next_sentence, lexicon):
         found.add("left_open")
     if signals.is_suggestion(text):
         found.add("suggestion")

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.articles.model import Article, Block
-from bot.questions import grammar, leadins, signals
+from bot.questions import answers, followups, grammar, leadins, signals
 from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
 from bot.questions.lexicon import Lexicon, lexicon_for
 from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
@@ -448,7 +448,7 @@ class _Finder:
             if verdict.is_poll or self.explain_all:
                 present = signals_present(self, candidate, verdict)
                 verdict = replace(verdict, confidence=round(signals.confidence(present), 3), signals=present)
-            if verdict.is_poll and verdict.kind is PollKind.YES_NO and signals.asks_to_write(candidate.next_sentence, self.lexicon):
+            if verdict.is_poll and verdict.kind is PollKind.YES_NO and followups.asks_to_write(candidate.next_sentence, self.lexicon):
                 verdict = replace(verdict, kind=PollKind.OPEN, options=())  # "Fallen dir weitere ein? Dann schreib …"
             if verdict.is_poll and verdict.kind is PollKind.YES_NO and candidate.same_block_next:
                 verdict = self.with_alternative(verdict, candidate.next_sentence)
@@ -494,8 +494,8 @@ class _Finder:
         handed = candidate.same_block_next and leadins.precedes_reader_prompt(candidate.next_sentence, lexicon)
         if kind is PollKind.OPEN and not grammar.addresses_reader(text, lexicon) and not handed:
             return no("expository_title" if is_title else "author_question", kind)
-        answered = grammar.answer_rule(candidate.next_sentence, options, lexicon)
-        if not answered and grammar.echoes_question(text, candidate.next_sentence, lexicon):
+        answered = answers.answer_rule(candidate.next_sentence, options, lexicon)
+        if not answered and answers.echoes_question(text, candidate.next_sentence, lexicon):
             answered = "echo_answer"
         if answered:
             return no("expository_title" if is_title else answered, kind)
@@ -503,7 +503,7 @@ class _Finder:
             kind_rule == "declarative_question"
             and candidate.same_block_next
             and _is_statement(candidate.next_sentence, lexicon)
-            and not signals.leaves_open(candidate.next_sentence, lexicon)  # "Ob …? Die Frage bleibt offen."
+            and not followups.leaves_open(candidate.next_sentence, lexicon)  # "Ob …? Die Frage bleibt offen."
         ):
             return no("assertive_question", kind)
         if (

@@ -116,7 +116,7 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(phrase) for phrase in phrases) + ")")
 
 
-def _contains_phrase(lowered: str, phrases: Iterable[str]) -> bool:
+def contains_phrase(lowered: str, phrases: Iterable[str]) -> bool:
     """One of `phrases` starts at a word boundary in `lowered` (one compiled pattern per word class)."""
     return _phrase_pattern(tuple(phrases)).search(lowered) is not None
 
@@ -128,10 +128,10 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
     if not stripped:
         return False
     lowered = stripped.lower()
-    if _contains_phrase(lowered, lexicon.reply_places):
+    if contains_phrase(lowered, lexicon.reply_places):
         return True
     tokens = grammar.words(lowered[:160])  # the opening is what counts
-    if _contains_phrase(" ".join(tokens[:6]), lexicon.invitation_phrases):
+    if contains_phrase(" ".join(tokens[:6]), lexicon.invitation_phrases):
         return True
     # an imperative with the writer as object: "Schreib uns …", "Tell me …" (not "Help!": an exclamation alone is no invitation)
     return (
@@ -149,7 +149,7 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
 
 def invites_reply_in_question(text: str, lexicon: Lexicon) -> bool:
     """invitation inside the question itself ("Was meint ihr – schreibt es in die Kommentare?")."""
-    return _contains_phrase(text.lower(), lexicon.invitation_phrases)
+    return contains_phrase(text.lower(), lexicon.invitation_phrases)
 
 
 _VOTE_FORMULA = re.compile(r"(?<!\w)(?:yes or no|ja oder nein|yay or nay|top oder flop|hot or not)\W*$", re.IGNORECASE)
@@ -158,20 +158,6 @@ _VOTE_FORMULA = re.compile(r"(?<!\w)(?:yes or no|ja oder nein|yay or nay|top ode
 def asks_for_a_vote(text: str) -> bool:
     """invitation: "Off-the-rack wedding dresses: Yes or no?" — the question is a call to vote."""
     return _VOTE_FORMULA.search(text) is not None
-
-
-_IF_SO = re.compile(r"\s*(?:dann|then|if so|wenn ja|falls ja|if you do|if yes)\b", re.IGNORECASE)
-
-
-_SEND = re.compile(r"\s*(?:send|e-?mail|schick|schickt|sende|sendet)\b", re.IGNORECASE)
-
-
-def asks_to_write(next_sentence: str, lexicon: Lexicon) -> bool:
-    """kind: "Fallen dir weitere Vorteile ein? Dann schreib mir einen Kommentar." / "Got a joke you'd like to
-    add? Send it to …" — the yes/no question is a door to a written answer, so the poll is open."""
-    if not invites_reply(next_sentence, lexicon):
-        return False
-    return _IF_SO.match(next_sentence) is not None or _SEND.match(next_sentence) is not None
 
 
 def has_interjection_lead(text: str, lexicon: Lexicon) -> bool:
@@ -209,10 +195,10 @@ def is_self_ask(text: str, before: str, lexicon: Lexicon) -> bool:
     """self_ask: "… und wir fragen uns: Ist …?", "I wonder whether …?", or the sentence before announces
     it ("Ich habe mich gefragt:")."""
     head = text.split("?", 1)[0].lower()
-    if _contains_phrase(head.split(":", 1)[0] if ":" in head else head, lexicon.self_ask_phrases):
+    if contains_phrase(head.split(":", 1)[0] if ":" in head else head, lexicon.self_ask_phrases):
         return True
     lead = before.strip().lower()
-    return lead.endswith(":") and _contains_phrase(lead, lexicon.self_ask_phrases)
+    return lead.endswith(":") and contains_phrase(lead, lexicon.self_ask_phrases)
 
 
 def is_headline_style(text: str, lexicon: Lexicon) -> bool:
@@ -252,9 +238,6 @@ def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
     return follows_claim and grammar.word_count(body) <= 4 and not asks_for_a_verdict(body, lexicon)
 
 
-ARGUMENT_CHARS = 200  # statements this long after a question to the reader carry an argument on
-
-
 _GREETING_OPENINGS = ("wie geht", "how are", "how's it")
 
 
@@ -262,7 +245,7 @@ def is_stock_phrase(text: str, lexicon: Lexicon) -> bool:
     """stock_phrase: the site's formulas around an article — feedback widgets ("War dieser Artikel hilfreich?"),
     "any questions?", "have something to add?", labelled promotions ("Tipp: …", "Anzeige: …")."""
     lowered = text.lower().replace("’", "'")
-    if _contains_phrase(lowered, lexicon.stock_phrases):
+    if contains_phrase(lowered, lexicon.stock_phrases):
         # a greeting ("Wie geht es euch?") is a formula only on its own, not in "Wie geht es euch mit X?"
         return not (lowered.lstrip().startswith(_GREETING_OPENINGS) and grammar.word_count(lowered) > 5)
     label = re.match(r"\s*([^\W\d_]+)\s*:", lowered)
@@ -293,21 +276,6 @@ def is_widget_prompt(text: str, lexicon: Lexicon) -> bool:
     return _widget_pattern(lexicon.widget_prompts).fullmatch(lowered) is not None or (
         lexicon.language == "en" and _FEEDBACK_PROMPT.match(lowered) is not None
     )
-
-
-_CALL_LEAD = re.compile(r"\s*(?:(?:please|then|so|if so|if you are|if you do|just)\s*,?\s+)*", re.IGNORECASE)
-
-
-def calls_to_contribute(next_sentence: str, lexicon: Lexicon) -> bool:
-    """contribution_call: "Got a tip to share? Please use this form …", "Curious about the project? Drop by our chat
-    and say hello!": the sentence after the question opens by sending the reader elsewhere to take part. The question
-    recruits contributors or members; the answer does not go back to the article. (A call to reply in the comments
-    is an invitation instead.)"""
-    stripped = next_sentence.strip()
-    if not stripped or not lexicon.contribution_calls or invites_reply(stripped, lexicon):
-        return False
-    rest = stripped[_CALL_LEAD.match(stripped).end() :].lower()
-    return any(rest.startswith(call) and not rest[len(call) : len(call) + 1].isalnum() for call in lexicon.contribution_calls)
 
 
 def opens_reflection(previous: str, following: list[str], lexicon: Lexicon) -> bool:
@@ -361,22 +329,7 @@ def named_addressee(text: str, lexicon: Lexicon) -> bool:
     return not any(token in lexicon.polite_pronouns for token in tokens)
 
 
-def goes_on_arguing(after: list[str], question: str, lexicon: Lexicon, *, to_reader: bool | None = None) -> bool:
-    """argued_through: statements follow in the same paragraph and none invites a reply — one will do
-    after a question that does not address the reader; after one that does, two or more of some length
-    ("Have you tried it? I have." is a remark, and so are closing wishes; "Have you ever …? Like … . Or …
-    . Nobody …" is an argument). `to_reader`: the question was found to address the reader by what stands around it."""
-    if not after or any(invites_reply(sentence, lexicon) for sentence in after) or leaves_open(after[0], lexicon):
-        return False
-    statements = [sentence for sentence in after if not sentence.rstrip().endswith("?")]
-    if not (grammar.addresses_reader(question, lexicon) if to_reader is None else to_reader):
-        return bool(statements)
-    if statements and after[-1].rstrip().endswith("?") and sum(len(sentence) for sentence in statements) >= ARGUMENT_CHARS / 2:
-        return True  # "Do you …? If so, why? Doing so would be like … . Who suffers more?": the writer argues on
-    return len(statements) >= 2 and sum(len(sentence) for sentence in after) >= ARGUMENT_CHARS
-
-
-_OWN = frozenset("unser unsere unseren unserem unserer unseres mein meine meinen meinem meiner meines our my".split())
+OWN_WORDS = frozenset("unser unsere unseren unserem unserer unseres mein meine meinen meinem meiner meines our my".split())
 
 
 _DISCOVERY_VERBS = frozenset(
@@ -390,7 +343,7 @@ def promotes_own(text: str, lexicon: Lexicon) -> bool:
     unseren Brandfinder?", "Have you seen our new app?"), or a suggestion of the writer's own pages
     ("… how about our other bread recipes?")."""
     tokens = [token.lower() for token in grammar.words(text)]
-    if not any(token in _OWN for token in tokens):
+    if not any(token in OWN_WORDS for token in tokens):
         return False
     if is_suggestion(text):
         return True  # "If you enjoyed this, how about our other recipes?": a pointer to the writer's own pages
@@ -415,62 +368,9 @@ def continues_previous(text: str, previous: str, lexicon: Lexicon) -> bool:
     )
 
 
-_LINK = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\b\d{3,4}[ /-]?\d{3}[ /-]?\d{3,4}\b|\.(?:ch|de|at|com|org|net)\b")
-
-
-def offers_service(next_sentence: str, lexicon: Lexicon) -> bool:
-    """service_offer: the sentence after a question to the reader offers something — a help line, a sign-up,
-    a job, a product, a link ("Brauchst du Hilfe? Die Helpline steht dir … zur Verfügung", "Do you want to be
-    informed? Sign up here") — rather than asking for a reply."""
-    stripped = next_sentence.strip()
-    if not stripped or invites_reply(stripped, lexicon):
-        return False
-    lowered = stripped.lower()
-    if _contains_phrase(lowered, lexicon.offer_phrases) or _LINK.search(lowered) is not None:
-        return True
-    # "In unserem Vergleich findest du die besten.", "In our guide you'll find …": a pointer to the writer's own pages
-    tokens = {token.lower() for token in grammar.words(stripped)}
-    return bool(tokens & _OWN) and grammar.addresses_reader(stripped, lexicon)
-
-
-def opens_with_offer(next_sentence: str, lexicon: Lexicon) -> bool:
-    """service_offer even after an opinion question: the next sentence opens with the offer itself ("Would you
-    like to be part of the team? Join our programme …", "Lust auf mehr? Jetzt anmelden …"), a call to act, not to reply."""
-    stripped = next_sentence.strip()
-    if not stripped or invites_reply(stripped, lexicon):
-        return False
-    return _CALL_TO_ACT.match(stripped) is not None
-
-
-_CALL_TO_ACT = re.compile(
-    r"\s*(?:(?:then|so|dann|also)\s+)?(?:join|sign up|subscribe|register|apply|download|book|order|shop|click|call|"
-    r"contact|jetzt (?:anmelden|bewerben|bestellen|buchen|abonnieren)|melde dich|meldet euch|melden sie sich|"
-    r"bewirb dich|bewerbt euch|bewerben sie sich|abonnier|klick|ruf uns|rufen sie uns|kontaktier)(?!\w)",
-    re.IGNORECASE,
-)
-
-
-_CONSEQUENCE = re.compile(
-    r"\s*(?:then|if so|if yes|if you do|in that case|dann|wenn ja|falls ja|in diesem fall)(?!\w)", re.IGNORECASE
-)
-
-
-def states_consequence(next_sentence: str, lexicon: Lexicon) -> bool:
-    """conditional_teaser: "Bist du ein Kaffeeliebhaber? Dann ist diese Maschine für dich." / "Do you want to save
-    money? Then use a press." — the next sentence goes on from a yes: the question is an if-clause, not asked.
-    ("Fallen dir weitere ein? Dann schreib mir!" invites the answer instead.)"""
-    return _CONSEQUENCE.match(next_sentence) is not None and not invites_reply(next_sentence, lexicon)
-
-
-def leaves_open(sentence: str, lexicon: Lexicon) -> bool:
-    """left_open: "Die Frage bleibt offen.", "Man darf gespannt sein." right after the question. (Not "Time will
-    tell" or "bleibt abzuwarten": news says that after its own speculation.)"""
-    return bool(sentence.strip()) and _contains_phrase(sentence.lower(), lexicon.left_open_phrases)
-
-
 def asks_opinion(text: str, lexicon: Lexicon) -> bool:
     """asks_opinion: the question asks what the reader likes, thinks or would do — what a poll is for."""
-    return grammar.addresses_reader(text, lexicon) and _contains_phrase(
+    return grammar.addresses_reader(text, lexicon) and contains_phrase(
         text.lower().replace("’", "'"), lexicon.opinion_phrases
     )
 
@@ -491,13 +391,6 @@ def title_goes_on(title: str, question_end: int, lexicon: Lexicon) -> bool:
     survey found" goes on too, but announces the article.)"""
     rest = title[question_end:].strip(" ?!\"'“”»«")
     return grammar.word_count(rest) >= 2 and "?" not in rest and grammar.addresses_reader(rest, lexicon)
-
-
-def recruits(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
-    """recruiting: "Are you looking for a new challenge? We're hiring." / "Sie möchten Teil unseres Teams werden?
-    Wir freuen uns auf Ihre Bewerbung." — a job advert dressed as a question to the reader."""
-    text = f"{question} {next_sentence}".lower().replace("’", "'")
-    return _contains_phrase(text, lexicon.recruiting_words)
 
 
 _VERDICT_MODALS = frozenset("should shall sollte sollten soll sollen".split())
@@ -555,51 +448,6 @@ def is_rhetorical_formula(text: str) -> bool:
     return _RHETORICAL_FORMULA.match(text.replace("’", "'")) is not None
 
 
-_MODALS = frozenset(
-    "can could would will shall should may might must kann kannst könnt können würde würdest würdet würden "
-    "wirst werdet werden sollst sollt sollen solltest solltet sollten musst müsst müssen darfst dürft dürfen".split()
-)
-_READER_SUBJECTS = frozenset("you y'all du ihr".split())
-
-
-def asks_reader_about_themself(text: str, lexicon: Lexicon) -> bool:
-    """For writer_answers_too: a yes/no question whose subject is the reader and whose verb is not a modal ("Do you
-    like Mondays?", "Have you ever had fondue?", "Bist du auch im Team Spargel?", "Zocken Sie …?"): it asks about the
-    reader's own life, taste or habits. ("Can you really ever have too many …?" and "Would you …?" weigh a
-    possibility instead.) A short vocative before it is skipped ("Friends, have you …?")."""
-    clause = grammar.core_clause(text, lexicon)
-    if "," in clause and grammar.word_count(clause.split(",", 1)[0]) <= 2:
-        clause = clause.split(",", 1)[1]
-    tokens = grammar.words(clause)
-    if len(tokens) < 3 or not grammar.is_verb_first(clause, lexicon) or tokens[0].lower() in _MODALS:
-        return False
-    subject = tokens[1]
-    return subject.lower() in _READER_SUBJECTS or subject in lexicon.polite_pronouns
-
-
-_WRITER_WORDS = {
-    "en": frozenset("i i'm i've i'd i'll me my mine myself we we're we've we'd we'll us our ours".split()),
-    "de": frozenset("ich mich mir mein meine meinen meinem meiner meines wir uns unser unsere unseren unserem unserer".split()),
-}
-
-
-def writer_answers_too(question: str, following: list[str], lexicon: Lexicon) -> bool:
-    """writer_answers_too: after a question about the reader's own life or taste, one of the next two sentences
-    brings in the writer and not the reader ("Do you like Mondays? I know I don't.", "Have you ever had fondue
-    before? Gah! It's my favorite.", "Bist du auch im Team Spargel? Für uns ist Spargel …"): the writer gives
-    her own answer and leaves the readers theirs — a conversation, not a hook ("Do you …? Then you'll love
-    this" turns to the reader again)."""
-    if not asks_reader_about_themself(question, lexicon) or not following or following[0].rstrip().endswith("?"):
-        return False  # "Do you make jam in a pot? A pressure canner? I don't know.": a run, the beginner's voice
-    writer = _WRITER_WORDS["de" if lexicon.language == "de" else "en"]
-    for sentence in following[:2]:
-        if grammar.addresses_reader(sentence, lexicon):
-            return False
-        if any(token.lower() in writer for token in grammar.words(sentence)):
-            return True
-    return False
-
-
 _NEGATED_OPENING = re.compile(
     r"\s*(?:(?:and|but|so|oh|well|und|aber|also|na)\s*,?\s+)?"
     r"(?:(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't|won't|wouldn't|can't|couldn't|shouldn't|haven't|hasn't|"
@@ -629,13 +477,3 @@ def in_thought_experiment(before: str) -> bool:
     return _THOUGHT_EXPERIMENT.search(before) is not None
 
 
-def opens_with_reader(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
-    """opens_with_reader: the first sentence of one of the article's first two paragraphs asks about the reader's own
-    taste or experience ("Do you love tender beef tips and gravy?", "Have you ever tried Yaki Onigiri?") and the
-    article goes on with a statement: blogs open a conversation so. (Not when another question follows — "Zocken
-    Sie auch Fifa? Oder Ihre Kinder? Wenn ja, …" sets up a condition — nor when the next sentence draws a
-    consequence: conditional_teaser.)"""
-    stripped = next_sentence.strip()
-    if not stripped or stripped.rstrip("\"'“”»«)").endswith("?"):
-        return False
-    return asks_reader_about_themself(question, lexicon) and not states_consequence(stripped, lexicon)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.articles.model import Block
-from bot.questions import grammar, leadins
+from bot.questions import answers, grammar, leadins
 from bot.questions.finder import RULES, explain_questions, find_questions
 from bot.questions.lexicon import lexicon_for
 from bot.questions.model import TITLE_POSITION, PollKind
@@ -459,9 +459,9 @@ LEAD_EN = "An opening paragraph that asks nothing at all."
 
 def test_a_label_with_a_colon_after_a_question_is_no_short_reply() -> None:
     """ "Quellen:", "Sources:" over a list are no reply of one or two words, unlike "A bit."."""
-    assert grammar.answer_rule("Quellen:", (), DE) is None
-    assert grammar.answer_rule("Further reading:", (), EN) is None
-    assert grammar.answer_rule("Ein bisschen.", (), DE) == "short_reply"
+    assert answers.answer_rule("Quellen:", (), DE) is None
+    assert answers.answer_rule("Further reading:", (), EN) is None
+    assert answers.answer_rule("Ein bisschen.", (), DE) == "short_reply"
     found = verdicts("Ein Absatz ohne Frage.", "Würdet ihr so einen Schal tragen?",
                      Block("paragraph", "Quellen:", emphasis="whole"), Block("list_item", "Ein Buch, 2020"))
     assert only(found, "Würdet ihr so einen Schal tragen?").is_poll

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.articles.model import Block
-from bot.questions import leadins, signals
+from bot.questions import followups, leadins, signals
 from bot.questions.finder import explain_questions, find_questions
 from bot.questions.lexicon import lexicon_for
 from bot.questions.model import PollDraft, PollKind, best_drafts
@@ -175,11 +175,11 @@ def test_tag_question(lexicon, text: str, previous: str, expected: bool) -> None
 
 
 def test_argued_through_needs_more_after_a_question_to_the_reader() -> None:
-    assert signals.goes_on_arguing(["Die Meinungen gehen auseinander."], "Wird KI Übersetzer ersetzen?", DE)
-    assert not signals.goes_on_arguing(["I have, and I loved it."], "Have you tried it yourself?", EN)
+    assert followups.goes_on_arguing(["Die Meinungen gehen auseinander."], "Wird KI Übersetzer ersetzen?", DE)
+    assert not followups.goes_on_arguing(["I have, and I loved it."], "Have you tried it yourself?", EN)
     long_argument = ["Like, they say things about everyone and everything all the time, really." * 3, "Nobody owes anyone."]
-    assert signals.goes_on_arguing(long_argument, "Have you ever overheard someone?", EN)
-    assert not signals.goes_on_arguing(["Schreibt es in die Kommentare."], "Wird das klappen?", DE)
+    assert followups.goes_on_arguing(long_argument, "Have you ever overheard someone?", EN)
+    assert not followups.goes_on_arguing(["Schreibt es in die Kommentare."], "Wird das klappen?", DE)
 
 
 def test_continuation_stock_phrase_named_addressee_and_own_promotion() -> None:
@@ -317,7 +317,7 @@ def test_cap_keeps_the_most_confident_in_article_order() -> None:
     ],
 )
 def test_service_offer(lexicon, following: str, expected: bool) -> None:
-    assert signals.offers_service(following, lexicon) is expected
+    assert followups.offers_service(following, lexicon) is expected
 
 
 def test_a_question_that_leads_to_an_offer_is_no_poll() -> None:
@@ -338,7 +338,7 @@ def test_a_question_that_leads_to_an_offer_is_no_poll() -> None:
     ],
 )
 def test_left_open(lexicon, sentence: str, expected: bool) -> None:
-    assert signals.leaves_open(sentence, lexicon) is expected
+    assert followups.leaves_open(sentence, lexicon) is expected
 
 
 def test_a_closing_question_left_open_on_purpose_is_a_poll() -> None:
@@ -396,8 +396,8 @@ def test_a_clickbait_title_that_goes_on_with_a_teaser_is_no_poll() -> None:
 
 
 def test_an_invitation_to_send_something_makes_the_poll_open() -> None:
-    assert signals.asks_to_write("Send it to kate@example.com and we'll put it in the story!", EN)
-    assert not signals.asks_to_write("Sign up here", EN)
+    assert followups.asks_to_write("Send it to kate@example.com and we'll put it in the story!", EN)
+    assert not followups.asks_to_write("Sign up here", EN)
 
 
 def test_a_closing_run_of_questions_to_the_readers_with_an_invitation_keeps_its_best_three() -> None:
@@ -449,7 +449,7 @@ def test_the_closing_ends_before_the_sites_link_lists() -> None:
 )
 def test_recruiting(question: str, following: str, expected: bool) -> None:
     lexicon = DE if " Sie " in f" {question} " else EN
-    assert signals.recruits(question, following, lexicon) is expected
+    assert followups.recruits(question, following, lexicon) is expected
 
 
 def test_a_job_advert_is_no_poll() -> None:
@@ -483,8 +483,8 @@ def test_an_opinion_question_that_opens_onto_a_call_to_act_is_an_offer() -> None
     found = judged("An opening paragraph.", question, "Join our contributor programme and share your voice!", language="en")
     assert "service_offer" in found[question].signals
     assert not found[question].is_poll
-    assert signals.opens_with_offer("Jetzt anmelden und mitmachen.", DE)
-    assert not signals.opens_with_offer("Mehr Infos auf newbalance.de", DE)
+    assert followups.opens_with_offer("Jetzt anmelden und mitmachen.", DE)
+    assert not followups.opens_with_offer("Mehr Infos auf newbalance.de", DE)
 
 
 ANSWER = "Eine lange Antwort des Gastes, die erklärt, wie es dazu kam und was daraus wurde, mit vielen Details."
@@ -614,7 +614,7 @@ def test_a_question_in_a_list_is_a_poll_only_with_more_to_show_for_it() -> None:
     ],
 )
 def test_writer_answers_too(lexicon, question: str, following: list[str], expected: bool) -> None:
-    assert signals.writer_answers_too(question, following, lexicon) is expected
+    assert followups.writer_answers_too(question, following, lexicon) is expected
 
 
 def test_a_question_about_the_readers_life_then_the_writers_own_answer_is_a_poll() -> None:
@@ -710,7 +710,7 @@ def test_the_writers_own_answer_in_the_next_paragraph_is_not_a_guests_reply() ->
     ],
 )
 def test_opens_with_reader(lexicon, question: str, next_sentence: str, expected: bool) -> None:
-    assert signals.opens_with_reader(question, next_sentence, lexicon) is expected
+    assert followups.opens_with_reader(question, next_sentence, lexicon) is expected
 
 
 def test_an_article_that_opens_by_asking_about_the_readers_taste_has_a_poll() -> None:
@@ -767,7 +767,7 @@ def test_a_recipe_cards_prompts_are_no_polls() -> None:
     ],
 )
 def test_contribution_call(next_sentence: str, expected: bool) -> None:
-    assert signals.calls_to_contribute(next_sentence, EN) is expected
+    assert followups.calls_to_contribute(next_sentence, EN) is expected
 
 
 def test_a_call_for_contributors_is_no_poll() -> None:

@@ -375,6 +375,7 @@ def asks_opinion(text: str, lexicon: Lexicon) -> bool:
     )
 
 
+SIGNATURE_CHARS = 200
 _SIGNATURE = re.compile(r"(?:--|—|–)\s*[A-Z][A-Z .,'’&-]{2,}$")
 _SALUTATION = re.compile(r"\s*DEAR [A-Z][A-Z .,'’&-]*:")
 
@@ -382,7 +383,8 @@ _SALUTATION = re.compile(r"\s*DEAR [A-Z][A-Z .,'’&-]*:")
 def is_signed_letter(paragraph: str, next_paragraph: str) -> bool:
     """signed_letter: advice columns print readers' letters signed in capitals ("… -- CONCERNED SISTER") and
     answer them ("DEAR CONCERNED SISTER: …"): the letter's questions are put to the columnist."""
-    return _SIGNATURE.search(paragraph.rstrip()) is not None or _SALUTATION.match(next_paragraph) is not None
+    tail = paragraph.rstrip()[-SIGNATURE_CHARS:]  # a signature ends the letter; searching all of a long paragraph
+    return _SIGNATURE.search(tail) is not None or _SALUTATION.match(next_paragraph) is not None  # per question was slow
 
 
 def title_goes_on(title: str, question_end: int, lexicon: Lexicon) -> bool:

@@ -377,6 +377,9 @@ def test_signed_letters_to_a_columnist() -> None:
     assert signals.is_signed_letter("Do you think I was wrong for asking? -- CONCERNED SISTER", "")
     assert signals.is_signed_letter("Do you think I was wrong?", "DEAR CONCERNED SISTER: If you and she are close …")
     assert not signals.is_signed_letter("Do you think I was wrong? Let me know in the comments.", "Thanks for reading.")
+    long_letter = "My sister never calls me back. " * 400 + "Should I stop trying? -- TIRED OF WAITING"
+    assert signals.is_signed_letter(long_letter, "")  # only the paragraph's end is searched (long paragraphs)
+    assert not signals.is_signed_letter("-- NOT A SIGNATURE HERE " + "and a long letter goes on. " * 40, "")
 
 
 def test_suggestions_and_pointers_to_the_writers_own_pages() -> None:

@@ -45,7 +45,6 @@ import tempfile
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +53,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from bot_processes import (  # noqa: E402
+    busiest_processes,
+    children,
+    connected,
+    cpu_seconds,
+    start_process,
+    stop_process,
+)
 from machine import machine_info  # noqa: E402
+from vote_workload import PlannedClick, PollMessages, copy_messages, plan_clicks, seed  # noqa: E402
 from vote_checks import (  # noqa: E402
     compare, confirmed, describe_blocks, gc_summaries, loop_blocks, stored_votes, what_members_were_told,
 )
@@ -117,98 +125,6 @@ def make_sandbox():  # type: ignore[no-untyped-def]
             super().interaction_changed(handle)
 
     return CountingSandbox(record_requests=False)
-
-
-PollMessages = list[tuple[int, list[int], Any]]  # (poll id, option ids, message), vote polls only
-
-
-def copy_messages(sandbox: Any, channel: Any, bot_account: Any, messages: list[Any]) -> list[Any]:
-    """The same poll messages, as posted by another bot account (the bare bots get identical payloads)."""
-    return [sandbox.create_message(channel, bot_account.user, {
-        "content": message.content, "embeds": message.embeds, "components": message.components,
-    }, application_id=bot_account.application_id) for message in messages]
-
-
-@dataclass
-class Seeded:
-    polls: PollMessages
-    messages: list[Any]  # every poll message of the article (the open question's too), in order
-    labels: dict[int, dict[int, str]]  # poll id -> option id -> label
-
-
-async def seed(database_url: str, sandbox: Any, guild: Any, channel: Any, bot_account: Any,
-               option_counts: list[int], open_questions: int) -> Seeded:
-    """One article with vote polls of `option_counts` options and `open_questions` open questions, open for a
-    day, live results (the guild's default), their messages in the channel and the outbox rows for them."""
-    from bot.cogs.poll_views import render_poll_message
-    from bot.polls.tally import load_poll_snapshot
-    from bot.questions.model import PollKind
-    from bot.storage.database import Database
-    from bot.storage.migrate import upgrade_to_head_async
-    from bot.storage.models import Article, DiscordPost, Poll, PollOption, PollState, PostState, utcnow
-
-    await upgrade_to_head_async(database_url)
-    database = Database(database_url)
-    seeded = Seeded([], [], {})
-    try:
-        async with database.session() as session:
-            article = Article(guild_id=guild.id, channel_id=channel.id, entry_id="bench", url="https://blog.example/bench",
-                              title="Benchmark", text_hash="0" * 64, language="en")
-            session.add(article)
-            await session.flush()
-            kinds = [(PollKind.CHOICE, count) for count in option_counts] + [(PollKind.OPEN, 0)] * open_questions
-            for position, (kind, count) in enumerate(kinds):
-                poll = Poll(article_id=article.id, guild_id=guild.id, position=position, question=f"Question {position + 1}?",
-                            kind=kind, language="en", anonymous=True, duration_seconds=86400.0,
-                            closes_at=utcnow() + timedelta(days=1), state=PollState.OPEN)
-                poll.options = [PollOption(position=index, label=f"Option {index + 1}") for index in range(count)]
-                session.add(poll)
-            await session.flush()
-            poll_rows = list((await session.execute(
-                Poll.__table__.select().where(Poll.article_id == article.id).order_by(Poll.position))).all())
-        for row in poll_rows:
-            async with database.session() as session:
-                snapshot = await load_poll_snapshot(session, row.id)
-            assert snapshot is not None and snapshot.results_visible
-            content, embed, view = render_poll_message(snapshot)
-            message = sandbox.create_message(channel, bot_account.user, {
-                "content": content, "embeds": [embed.to_dict()], "components": view.to_components(),
-            }, application_id=bot_account.application_id)
-            async with database.session() as session:
-                session.add(DiscordPost(key=f"poll:{row.id}", guild_id=guild.id, article_id=row.article_id, poll_id=row.id,
-                                        channel_id=channel.id, message_id=message.id, nonce=f"bench{row.id}",
-                                        state=PostState.SENT, sent_at=utcnow()))
-            seeded.messages.append(message)
-            if snapshot.kind == PollKind.CHOICE:
-                seeded.polls.append((row.id, [option.option_id for option in snapshot.options], message))
-                seeded.labels[row.id] = {option.option_id: option.label for option in snapshot.options}
-    finally:
-        await database.dispose()
-    return seeded
-
-
-PlannedClick = tuple[Any, int, int]  # (member, index of the vote poll, option id)
-
-
-def plan_clicks(members: list[Any], polls: PollMessages, count: int, rng: random.Random, spacing: int) -> list[PlannedClick]:
-    """`count` clicks in waves: each wave every (member, poll) pair once in random order, on a random option.
-
-    From the second wave on, members click polls they already voted on: the same option again withdraws the vote
-    (or casts it again after a withdrawal), another option changes it. A pair comes back at the earliest
-    `spacing` clicks later, so that at the offered rate its previous click has long been answered (the order in
-    which a member's clicks were applied is then the order the member was told, which the final check needs).
-    """
-    pairs = [(member, index) for member in members for index in range(len(polls))]
-    order: list[tuple[Any, int]] = []
-    while len(order) < count:
-        recent = {(id(member), index) for member, index in order[-spacing:]}
-        wave = pairs[:]
-        rng.shuffle(wave)
-        free = [pair for pair in wave if (id(pair[0]), pair[1]) not in recent]
-        rest = free[spacing:] + [pair for pair in wave if (id(pair[0]), pair[1]) in recent]
-        rng.shuffle(rest)
-        order += free[:spacing] + rest
-    return [(member, index, rng.choice(polls[index][1])) for member, index in order[:count]]
 
 
 def materialise(planned: list[PlannedClick], polls: PollMessages) -> list[Click]:
@@ -295,62 +211,6 @@ def longest_stall(clicks: list[Click]) -> float:
     return longest
 
 
-def cpu_seconds(pid: int) -> tuple[float, float]:
-    """User and system CPU time of a process so far (Linux), zeros where /proc is not available."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        tick = os.sysconf("SC_CLK_TCK")
-        return int(fields[11]) / tick, int(fields[12]) / tick
-    except (OSError, ValueError, IndexError):
-        return 0.0, 0.0
-
-
-def busiest_processes(count: int = 5) -> str:
-    """What else is using the cores (the machine may be shared)."""
-    try:
-        output = subprocess.run(["ps", "-eo", "pcpu,comm", "--sort=-pcpu", "--no-headers"], capture_output=True,
-                                text=True, timeout=5).stdout.splitlines()
-    except (OSError, subprocess.SubprocessError):
-        return "(ps not available)"
-    return ", ".join(" ".join(line.split()[::-1]) + "%" for line in output[:count])
-
-
-_children: list[subprocess.Popen[bytes]] = []  # every process started, so that none outlives a failed run
-
-
-def start_process(command: list[str], log_path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(ROOT))
-    _children.append(process)
-    return process
-
-
-async def connected(sandbox: Any, process: subprocess.Popen[bytes], log_path: Path, account: Any, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not sandbox.is_connected(account):
-        if process.poll() is not None:
-            raise SystemExit(f"the bot process ended ({process.returncode}); see {log_path}")
-        if time.monotonic() > deadline:
-            raise SystemExit(f"the bot did not connect within {timeout}s; see {log_path}")
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(1.0)  # READY, GUILD_CREATE, command sync, extension start-up
-
-
-async def stop_process(sandbox: Any, process: subprocess.Popen[bytes], sig: int, account: Any) -> None:
-    process.send_signal(sig)
-    for _ in range(300):
-        if process.poll() is not None:
-            break
-        await asyncio.sleep(0.05)
-    else:
-        process.kill()
-        process.wait()
-    for _ in range(100):
-        if not sandbox.is_connected(account):
-            break
-        await asyncio.sleep(0.05)
-
-
 @dataclass
 class Contender:
     name: str
@@ -364,6 +224,8 @@ class Contender:
     cpu: float = 0.0
     system_cpu: float = 0.0  # of which in the kernel (system calls: sockets, files, locks, thread wake-ups)
     confirmed_clicks: int = 0
+    saturation_cpu: float = 0.0  # CPU and confirmed clicks of the saturation rounds alone (what sets the ratio)
+    saturation_clicks: int = 0
     latencies: list[float] = field(default_factory=list)
     offsets: list[tuple[float, float]] = field(default_factory=list)  # (latency ms, seconds into its half)
 
@@ -404,7 +266,10 @@ async def measure_saturation(sandbox: Any, bot: Contender, count: int, window: i
     cpu_before = cpu_seconds(bot.process.pid)
     await saturate(sandbox, clicks, window)
     await wait_settled(clicks, 10)
+    cpu_spent, clicks_before = bot.cpu, bot.confirmed_clicks
     account_cpu(bot, clicks, cpu_before)
+    bot.saturation_cpu += bot.cpu - cpu_spent
+    bot.saturation_clicks += bot.confirmed_clicks - clicks_before
     bot.saturation.append(saturation_rate(clicks))
 
 
@@ -477,7 +342,7 @@ async def main(args: argparse.Namespace) -> int:
     try:
         return await run(args, workdir, database_url)
     finally:
-        for process in _children:
+        for process in children:
             if process.poll() is None:
                 process.kill()
                 process.wait()
@@ -639,6 +504,8 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
           f"(last click unanswered); {len(stored)} votes stored (bot killed with SIGKILL before the check)")
     print("bot CPU per click in the kernel: " + ", ".join(
         f"{bot.name} {1000 * bot.system_cpu / max(1, bot.confirmed_clicks):.2f} ms" for bot in bots))
+    print("bot CPU per click in the saturation rounds alone: " + ", ".join(
+        f"{bot.name} {1000 * bot.saturation_cpu / max(1, bot.saturation_clicks):.2f} ms" for bot in bots))
     print("bot CPU with nothing to do (after the warm-up, before the rounds): " + ", ".join(
         f"{name} {percent:.1f}% of a core" for name, percent in idle_cpu.items()))
     print(f"ratio at saturation against the bare DynamicItem bot (median of the rounds): "

@@ -34,9 +34,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from machine import machine_info  # noqa: E402
-from votes import (  # noqa: E402
-    TOKEN, confirmed, connected, cpu_seconds, make_sandbox, materialise, plan_clicks, seed, start_process, wait_settled,
-)
+from bot_processes import connected, cpu_seconds, start_process  # noqa: E402
+from vote_checks import confirmed  # noqa: E402
+from vote_workload import plan_clicks, seed  # noqa: E402
+from votes import TOKEN, make_sandbox, materialise, wait_settled  # noqa: E402
 
 TARGET_P99_MS = 50.0
 SECRET = "benchmark-web-secret-0123456789"

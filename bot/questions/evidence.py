@@ -51,7 +51,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     present: set[str] = set()
     if block is not None and not candidate.after and not answers.answer_rule(candidate.next_sentence, (), lexicon):
         present.add("ends_paragraph")
-    if signals.addresses_reader(text, lexicon) or (
+    # an item of a short list after a call for the readers' replies: put to them, and invited (not a checklist)
+    feedback_item = block is not None and leadins.in_feedback_list(finder.blocks, candidate.position, lexicon)
+    if feedback_item or signals.addresses_reader(text, lexicon) or (
         block is not None and candidate.sentence.start > 0 and signals.follows_reader_prompt(candidate.previous_sentence, lexicon)
     ) or (
         verdict.kind is PollKind.OPEN
@@ -72,7 +74,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("stands_alone")
     nearby = [candidate.next_sentence, *candidate.after[1:]]
     if (
-        candidate.run_key in finder._runs_invited
+        feedback_item
+        or candidate.run_key in finder._runs_invited
         or signals.invites_reply_in_question(text, lexicon)
         or signals.asks_for_a_vote(text)
         or any(signals.invites_reply(sentence, lexicon) for sentence in nearby)
@@ -126,7 +129,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("interview_structure")
     if block is not None and block.kind == "heading":
         present.add("heading")
-    if block is not None and block.kind == "list_item":
+    if block is not None and block.kind == "list_item" and not feedback_item:
         present.add("list_item")
     if block is not None and block.emphasis == "whole":
         present.add("emphasised")

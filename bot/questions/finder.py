@@ -491,7 +491,9 @@ class _Finder:
             return no("fact_teaser", kind)
         if grammar.is_hedged_guess(clause, lexicon):
             return no("hedged_guess", kind)
-        handed = candidate.same_block_next and leadins.precedes_reader_prompt(candidate.next_sentence, lexicon)
+        handed = (
+            candidate.same_block_next and leadins.precedes_reader_prompt(candidate.next_sentence, lexicon)
+        ) or leadins.in_feedback_list(self.blocks, position, lexicon)  # "Share your experiences: · What went well?"
         if kind is PollKind.OPEN and not grammar.addresses_reader(text, lexicon) and not handed:
             return no("expository_title" if is_title else "author_question", kind)
         answered = answers.answer_rule(candidate.next_sentence, options, lexicon)
@@ -529,6 +531,7 @@ class _Finder:
             alternatives
             and not grammar.alternatives_only_in_topic(body, clause, lexicon)
             and not grammar.alternatives_only_in_condition(body, clause, lexicon)
+            and not grammar.alternatives_only_in_exception(body, lexicon)
         ):
             return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
         if grammar.is_wh_question(clause, lexicon):

@@ -133,7 +133,8 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
     tokens = grammar.words(lowered[:160])  # the opening is what counts
     if contains_phrase(" ".join(tokens[:6]), lexicon.invitation_phrases):
         return True
-    # an imperative with the writer as object: "Schreib uns …", "Tell me …" (not "Help!": an exclamation alone is no invitation)
+    # an imperative with the writer as object: "Schreib uns …", "Tell me …" (not "Help!": an exclamation alone is no
+    # invitation, nor a preposition with the writer: "Bei uns lernst du …", "With us you …" is an offer)
     return (
         len(tokens) > 1
         and (
@@ -143,6 +144,7 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
         and tokens[0] not in lexicon.subject_pronouns
         and tokens[0] not in lexicon.finite_auxiliaries
         and tokens[0] not in lexicon.wh_words
+        and tokens[0] not in lexicon.prepositions
         and not (set(tokens) & lexicon.first_person_subjects)
     )
 

@@ -448,6 +448,9 @@ def test_the_closing_ends_before_the_sites_link_lists() -> None:
         ("Are you looking for a new challenge?", "We are hiring developers in Berlin.", True),
         ("Sie möchten Teil unseres Teams werden?", "Wir freuen uns auf Ihre Bewerbung.", True),
         ("Are you looking for a new laptop?", "Here are five we tested.", False),
+        # the reader as the one who hires: a question about their own organisation recruits nobody
+        ("Has hiring interns paid off for your company, or do you prefer graduates?", "Tell us below.", False),
+        ("Sucht eure Firma gerade neue Azubis?", "Wir sammeln eure Erfahrungen mit der Bewerbung.", False),
     ],
 )
 def test_recruiting(question: str, following: str, expected: bool) -> None:
@@ -998,3 +1001,68 @@ def test_a_run_under_a_heading_that_asks_the_readers_is_a_discussion() -> None:
     assert verdict.is_poll and "question_run" not in verdict.signals and "question_section" not in verdict.signals
     checklist = judged(LEAD, LEAD, heading("Checkliste"), run, LEAD, LEAD, LEAD, LEAD)
     assert not checklist["Sollte die Stadt mehr Radwege bauen?"].is_poll
+
+
+# --- sixth round ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "expected"),
+    [
+        (DE, "Bei uns lernst du, wie man Brot backt.", False),  # a preposition with "uns": an offer, no imperative
+        (DE, "Mit uns entdeckst du die Stadt neu.", False),
+        (EN, "With us you learn to bake bread.", False),
+        (DE, "Schreib uns, wie du es machst.", True),  # the imperative with the writer as object still invites
+        (EN, "Tell me how you do it.", True),
+    ],
+)
+def test_a_preposition_before_the_writer_is_no_invitation(lexicon, text: str, expected: bool) -> None:
+    """invitation: "Bei uns lernst du …" puts "uns" second like "Schreib uns …", but after a preposition it says where
+    the offer is, not whom to write to."""
+    assert signals.invites_reply(text, lexicon) is expected
+
+
+def test_an_offer_after_a_hook_is_no_invitation() -> None:
+    found = judged(LEAD, "Kurs am Samstag: Brot backen. Fehlt dir gutes Brot beim Bäcker? Bei uns lernst du, wie du "
+                   "deinen eigenen Sauerteig ansetzt.", LEAD, LEAD, LEAD, LEAD, LEAD)
+    verdict = found["Fehlt dir gutes Brot beim Bäcker?"]
+    assert "invitation" not in verdict.signals and not verdict.is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "lead_in", "expected"),
+    [
+        (EN, "If you have tried the new editor, please share your experiences with us:", True),
+        (EN, "We would love to hear from you. Tell us:", True),
+        (DE, "Ihr habt den Kurs besucht? Dann erzählt uns:", True),
+        (EN, "Before you start, ask yourself:", False),  # a checklist to ask oneself
+        (EN, "Please share your experiences with us.", False),  # no list introduced
+        (DE, "Die häufigsten Fragen:", False),
+    ],
+)
+def test_a_call_for_replies_introduces_a_list(lexicon, lead_in: str, expected: bool) -> None:
+    assert leadins.calls_for_replies(lead_in, lexicon) is expected
+
+
+def test_a_feedback_list_after_a_call_for_replies_is_put_to_the_readers() -> None:
+    """list_item keeps checklists and FAQs out; a short list of questions right after "please share your experiences
+    with us:" is the writer's questions to the readers (invited, not a checklist)."""
+    items = [Block("list_item", "What did you like?"), Block("list_item", "Was anything hard to set up?"),
+             Block("list_item", "Is a feature missing that you need?")]
+    lead = "This is an opening paragraph that asks nothing."
+    found = judged(lead, lead, lead, "If you have tried the beta, please share your experiences with us:", *items,
+                   language="en")
+    for question in ("What did you like?", "Was anything hard to set up?", "Is a feature missing that you need?"):
+        verdict = found[question]
+        assert "list_item" not in verdict.signals and "invitation" in verdict.signals and verdict.is_poll, question
+    checklist = judged(lead, lead, lead, "Before you buy, ask yourself:", *items, language="en")
+    assert not any(verdict.is_poll for verdict in checklist.values())
+    faq = judged(lead, lead, lead, "Frequently asked questions:", *items, language="en")
+    assert not any(verdict.is_poll for verdict in faq.values())
+
+
+def test_a_long_list_after_a_call_for_replies_stays_a_checklist() -> None:
+    items = [Block("list_item", f"Did step {number} work for you?") for number in range(leadins.MAX_LIST_ITEMS + 1)]
+    blocks = [Block("paragraph", "Tell us:"), *items]
+    assert not leadins.in_feedback_list(blocks, 1, EN)
+    assert leadins.in_feedback_list(blocks[: leadins.MAX_LIST_ITEMS], 1, EN)

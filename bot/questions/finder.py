@@ -157,7 +157,9 @@ class _Finder:
     # -- structure -------------------------------------------------------------------------------
 
     def interview_blocks(self) -> set[int]:
-        """Blocks of a labelled dialogue: at least two speaker labels, each used at least twice."""
+        """Blocks of a labelled dialogue: at least two speaker labels, each used at least twice; and, within it, an
+        unlabelled paragraph that asks and is answered by a labelled turn right after it (the interviewer's turn, set
+        apart by italics that the text lost: "Have you thought about …? Rob: This is …")."""
         labels: dict[int, str] = {}
         for index, block in enumerate(self.blocks):
             if block.kind not in BODY_KINDS:
@@ -171,7 +173,13 @@ class _Finder:
         recurring = {label for label, count in counts.items() if count >= 2}
         if len(recurring) < 2:
             return set()
-        return {index for index, label in labels.items() if label in recurring}
+        turns = {index for index, label in labels.items() if label in recurring}
+        first = min(turns)
+        return turns | {
+            index
+            for index in range(first + 1, len(self.blocks) - 1)
+            if index not in labels and index + 1 in turns and "?" in (self.blocks[index].text or "")
+        }
 
     def question_only(self, index: int) -> bool:
         text = (self.blocks[index].text or "").strip()

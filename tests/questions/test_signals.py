@@ -67,6 +67,8 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, "Und wie ist das bei euch? Fahrt ihr im Winter Rad?"),
         article(LEAD, "Habt ihr Ideen für neue Touren? Dann schreibt mir."),
         article(LEAD, "Kennt ihr diese Tage, an denen nichts klappt? Gestern war so einer."),
+        article(LEAD, heading("1. Ist der Test nur lokal?"), "Das ist ein Zeichen.", heading("2. Gibt es kein Review?"),
+                "Auch das.", title="Ist euer Projekt wirklich agil?"),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
     assert set(signals.SIGNALS) - seen == set()
@@ -1066,3 +1068,50 @@ def test_a_long_list_after_a_call_for_replies_stays_a_checklist() -> None:
     blocks = [Block("paragraph", "Tell us:"), *items]
     assert not leadins.in_feedback_list(blocks, 1, EN)
     assert leadins.in_feedback_list(blocks[: leadins.MAX_LIST_ITEMS], 1, EN)
+
+
+def test_a_yes_no_title_that_question_headings_answer_is_a_self_check() -> None:
+    """checklist_title: "Is your website slow?" over "1. Do images load at full size?" and "2. Is caching off?", each
+    answered by its section, is a self-check the article answers sign by sign; even with a call to reply in its
+    closing it is no debate."""
+    blocks = ["Many sites feel slow, and it is often easy to say why.", heading("1. Do images load at full size?"),
+              "Then they weigh megabytes each. Scale them down.", heading("2. Is caching switched off?"),
+              "Then every visit loads everything again.", "What else slows your site down? Tell us in the comments!"]
+    title = "Is your website too slow?"
+    verdict = judged(*blocks, title=title, language="en")[title]
+    assert "checklist_title" in verdict.signals and not verdict.is_poll
+    # a debate's sub-headings ask for the arguments, not signs: the title stays the readers' question
+    debate = ["Many cities are debating it.", heading("What speaks for it?"), "Cleaner air, calmer streets.",
+              heading("What speaks against it?"), "Shops fear fewer customers.", "What do you think? Tell us below!"]
+    title = "Should city centres be car-free?"
+    verdict = judged(*debate, title=title, language="en")[title]
+    assert "checklist_title" not in verdict.signals and verdict.is_poll
+
+
+def test_an_unlabelled_turn_in_a_labelled_dialogue_is_the_interviewer_s() -> None:
+    """In a dialogue whose answers carry speaker labels ("Anna: …", "Ben: …"), an unlabelled paragraph that asks and
+    is answered by a labelled turn right after it is the interviewer's question (set in italics the text lost)."""
+    found = judged(
+        "We talked to the team behind the new release.",
+        "What was the hardest part?",
+        "Anna: Testing on old phones. It took weeks.",
+        "Ben: For me the translations, honestly.",
+        "Have you thought about a version for tablets? I think it could work well there.",
+        "Anna: We have, and it is on our list.",
+        "Ben: Not before next year, though.",
+        "Thanks for reading this conversation with the team.",
+        language="en",
+    )
+    verdict = found["Have you thought about a version for tablets?"]
+    assert verdict.rule == "interview_question" and not verdict.is_poll
+    # after the dialogue, the writer's own closing question is no turn of it
+    closing = judged(
+        "We talked to the team behind the new release.",
+        "Anna: Testing on old phones. It took weeks.",
+        "Ben: For me the translations, honestly.",
+        "Anna: We will ship it soon.",
+        "Ben: Not before next year, though.",
+        "Would you use a version for tablets? Tell us in the comments!",
+        language="en",
+    )
+    assert closing["Would you use a version for tablets?"].is_poll

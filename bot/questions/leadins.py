@@ -155,15 +155,16 @@ def is_noun_phrase_title(text: str, lexicon: Lexicon) -> bool:
 
 _INPUT_NOUNS = frozenset(
     "tipps tipp ideen idee vorschläge vorschlag empfehlungen empfehlung anregungen ratschläge "
-    "tips tip ideas idea suggestions suggestion recommendations recommendation advice techniques tricks strategies".split()
+    "tips tip ideas idea suggestions suggestion recommendations recommendation advice "
+    "techniques tricks strategies".split()
 )
 _HAVE_DE = frozenset("habt hast haben hättet hättest hätten".split())
 
 
 def asks_for_input(clause: str, lexicon: Lexicon) -> bool:
     """asks_for_input (kind): a yes/no question whether the reader has tips, ideas or suggestions ("Habt ihr Tipps?",
-    "Hast du noch Ideen für mich?", "Do you have any suggestions?", "Have any tricks?"): the yes is worthless, the tips are what is
-    asked for, so the poll is open."""
+    "Hast du noch Ideen für mich?", "Do you have any suggestions?", "Have any tricks?"): the yes is worthless, the tips
+    are what is asked for, so the poll is open."""
     tokens = [token.lower() for token in grammar.words(clause)]
     if len(tokens) < 3 or not grammar.is_verb_first(clause, lexicon):
         return False
@@ -222,4 +223,5 @@ def in_feedback_list(blocks: Sequence[Block], index: int, lexicon: Lexicon) -> b
         end += 1
         if end - start >= MAX_LIST_ITEMS:
             return False
-    return start > 0 and blocks[start - 1].kind == "paragraph" and calls_for_replies(blocks[start - 1].text or "", lexicon)
+    lead_in = blocks[start - 1] if start > 0 else None
+    return lead_in is not None and lead_in.kind == "paragraph" and calls_for_replies(lead_in.text or "", lexicon)

@@ -77,7 +77,7 @@ SIGNALS: dict[str, Signal] = {
     "recruiting": Signal(-3.5, "a job advert: the question or the sentence after it recruits (neue Herausforderung? / We're hiring)"),
     "signed_letter": Signal(-4.0, "it stands in a reader's signed letter to a columnist (… -- NAME, then DEAR NAME:)"),
     "suggestion": Signal(-3.0, "a proposal said as a question, not a question (how about …? / why not …? / wie wäre es …?)"),
-    "checklist_title": Signal(-3.0, "a yes/no title that sub-headings asking yes/no questions answer one by one: a self-check (Is your code slow? 1. Do you …?)"),
+    "checklist_title": Signal(-3.0, "a yes/no title that yes/no question headings answer one by one: a self-check (Is your site slow? 1. Do …?)"),
     "title_goes_on": Signal(-2.5, "the title goes on after its question with a teaser to the reader (… You Will Never Guess)"),
     "rhetorical_formula": Signal(-2.5, "a formula that expects no answer (Who knows …? / Wer weiß …? / What could go wrong?)"),
     "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),

@@ -559,7 +559,7 @@ def test_an_elliptic_have_question_asks_for_input(clause: str, expected: bool) -
 @pytest.mark.parametrize(
     ("text", "sentences"),
     [
-        ("We should try that, too.What do you think? I agree.", ["We should try that, too.", "What do you think?", "I agree."]),
+        ("We tried that, too.What do you think? I agree.", ["We tried that, too.", "What do you think?", "I agree."]),
         ("Das probieren wir aus.Wie findet ihr das?", ["Das probieren wir aus.", "Wie findet ihr das?"]),
         ("We use Node.js. Is it fast?", ["We use Node.js.", "Is it fast?"]),  # no capital after the inner period
         ("Visit example.com.What a site.", ["Visit example.com.What a site."]),  # no question follows

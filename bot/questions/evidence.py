@@ -8,6 +8,7 @@ article's structure (interview, question title). Kept apart so that each stays r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     present: set[str] = set()
     if block is not None and not candidate.after and not answers.answer_rule(candidate.next_sentence, (), lexicon):
         present.add("ends_paragraph")
-    if signals.addresses_reader(text, lexicon) or (
+    # an item of a short list after a call for the readers' replies: put to them, and invited (not a checklist)
+    feedback_item = block is not None and leadins.in_feedback_list(finder.blocks, candidate.position, lexicon)
+    if feedback_item or signals.addresses_reader(text, lexicon) or (
         block is not None and candidate.sentence.start > 0 and signals.follows_reader_prompt(candidate.previous_sentence, lexicon)
     ) or (
         verdict.kind is PollKind.OPEN
@@ -72,7 +75,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("stands_alone")
     nearby = [candidate.next_sentence, *candidate.after[1:]]
     if (
-        candidate.run_key in finder._runs_invited
+        feedback_item
+        or candidate.run_key in finder._runs_invited
         or signals.invites_reply_in_question(text, lexicon)
         or signals.asks_for_a_vote(text)
         or any(signals.invites_reply(sentence, lexicon) for sentence in nearby)
@@ -97,6 +101,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
             finder._closing_asks = closing_asks_readers(finder)
         if finder._closing_asks:
             present.add("debate_article")
+        if verdict.kind is PollKind.YES_NO and answered_question_headings(finder) >= CHECKLIST_HEADINGS:
+            present.add("checklist_title")
     elif candidate.position in finder._closing:
         present.add("closing")
     elif candidate.position == finder._lead:
@@ -126,7 +132,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("interview_structure")
     if block is not None and block.kind == "heading":
         present.add("heading")
-    if block is not None and block.kind == "list_item":
+    if block is not None and block.kind == "list_item" and not feedback_item:
         present.add("list_item")
     if block is not None and block.emphasis == "whole":
         present.add("emphasised")
@@ -206,6 +212,26 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if "contribution_call" in present:
         present.discard("writer_answers_too")  # "… and we will do the rest" is the offer, not the writer's own answer
     return tuple(name for name in signals.SIGNALS if name in present)
+
+
+CHECKLIST_HEADINGS = 2  # yes/no question headings whose sections answer them: the article is a self-check
+_NUMBERING = re.compile(r"\s*(?:\d+|[a-z])[.)]\s+")
+
+
+def answered_question_headings(finder: _Finder) -> int:
+    """checklist_title: how many headings are yes/no questions ("1. Has nothing changed but the names?", "Do your
+    tests run on every commit?") that their sections answer. Two or more make the article a self-check that answers
+    its yes/no title ("Is your project really agile?") sign by sign; a debate's sub-headings ask for the arguments
+    ("Was spricht dafür?") instead."""
+    count = 0
+    for index, block in enumerate(finder.blocks):
+        text = (block.text or "").rstrip()
+        if block.kind != "heading" or not text.endswith("?"):
+            continue
+        text = _NUMBERING.sub("", text, count=1)
+        if grammar.is_verb_first(text, finder.lexicon) and finder.section_answers(index):
+            count += 1
+    return count
 
 
 def following_sentences(finder: _Finder, candidate: Candidate) -> list[str]:

@@ -157,7 +157,9 @@ class _Finder:
     # -- structure -------------------------------------------------------------------------------
 
     def interview_blocks(self) -> set[int]:
-        """Blocks of a labelled dialogue: at least two speaker labels, each used at least twice."""
+        """Blocks of a labelled dialogue: at least two speaker labels, each used at least twice; and, within it, an
+        unlabelled paragraph that asks and is answered by a labelled turn right after it (the interviewer's turn, set
+        apart by italics that the text lost: "Have you thought about …? Rob: This is …")."""
         labels: dict[int, str] = {}
         for index, block in enumerate(self.blocks):
             if block.kind not in BODY_KINDS:
@@ -171,7 +173,13 @@ class _Finder:
         recurring = {label for label, count in counts.items() if count >= 2}
         if len(recurring) < 2:
             return set()
-        return {index for index, label in labels.items() if label in recurring}
+        turns = {index for index, label in labels.items() if label in recurring}
+        first = min(turns)
+        return turns | {
+            index
+            for index in range(first + 1, len(self.blocks) - 1)
+            if index not in labels and index + 1 in turns and "?" in (self.blocks[index].text or "")
+        }
 
     def question_only(self, index: int) -> bool:
         text = (self.blocks[index].text or "").strip()
@@ -491,7 +499,9 @@ class _Finder:
             return no("fact_teaser", kind)
         if grammar.is_hedged_guess(clause, lexicon):
             return no("hedged_guess", kind)
-        handed = candidate.same_block_next and leadins.precedes_reader_prompt(candidate.next_sentence, lexicon)
+        handed = (
+            candidate.same_block_next and leadins.precedes_reader_prompt(candidate.next_sentence, lexicon)
+        ) or leadins.in_feedback_list(self.blocks, position, lexicon)  # "Share your experiences: · What went well?"
         if kind is PollKind.OPEN and not grammar.addresses_reader(text, lexicon) and not handed:
             return no("expository_title" if is_title else "author_question", kind)
         answered = answers.answer_rule(candidate.next_sentence, options, lexicon)
@@ -529,6 +539,7 @@ class _Finder:
             alternatives
             and not grammar.alternatives_only_in_topic(body, clause, lexicon)
             and not grammar.alternatives_only_in_condition(body, clause, lexicon)
+            and not grammar.alternatives_only_in_exception(body, lexicon)
         ):
             return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
         if grammar.is_wh_question(clause, lexicon):

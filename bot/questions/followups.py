@@ -118,7 +118,16 @@ def recruits(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
     """recruiting: "Are you looking for a new challenge? We're hiring." / "Sie möchten Teil unseres Teams werden?
     Wir freuen uns auf Ihre Bewerbung." — a job advert dressed as a question to the reader."""
     text = f"{question} {next_sentence}".lower().replace("’", "'")
+    if _READERS_ORGANISATION.search(question.lower().replace("’", "'")):
+        return False  # "Have you found hiring juniors worth it at your agency?": the reader hires, nobody is recruited
     return contains_phrase(text, lexicon.recruiting_words)
+
+
+# The reader's own employer: a question about "your agency" / "eure Firma" asks the reader as the one who hires.
+_READERS_ORGANISATION = re.compile(
+    r"(?<!\w)(?:your|deine[mnrs]?|eure[mnrs]?|ihre[mnrs]?) (?:own )?(?:agency|company|organi[sz]ation|business|firm|"
+    r"department|team|startup|office|firma|unternehmen|behörde|abteilung|betrieb|agentur)(?!\w)"
+)
 
 
 _MODALS = frozenset(

@@ -457,6 +457,22 @@ def alternatives_only_in_topic(body: str, clause: str, lexicon: Lexicon) -> bool
     )
 
 
+_EXCEPTION_PHRASE = re.compile(
+    r"(?<!\w)(?:besides|apart from|aside from|other than|except(?: for)?|instead of|außer|ausser|abgesehen von|"
+    r"(?:an)?statt|anstelle von)(?!\w)[^,;:]*",
+    re.IGNORECASE,
+)
+
+
+def alternatives_only_in_exception(body: str, lexicon: Lexicon) -> bool:
+    """ "Have you tried anything else, besides changing the time or the subject line?": the alternatives stand in a
+    phrase that sets them aside (besides, other than, außer, statt …); the question asks about something else."""
+    conjunction = lexicon.alternative_conjunction
+    if conjunction not in words(body.lower()) or not _EXCEPTION_PHRASE.search(body):
+        return False
+    return conjunction not in words(_EXCEPTION_PHRASE.sub(" ", body).lower())
+
+
 def _without_shared_complement(first: str, last: str, lexicon: Lexicon) -> str:
     """shared_complement: "Is Python or JavaScript the better first language?" names "Python" and
     "JavaScript"; what follows the last alternative, from a new article or preposition on, belongs

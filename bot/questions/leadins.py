@@ -13,9 +13,12 @@ The weights of these signals are in `signals.SIGNALS`; every function takes plai
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from bot.articles.model import Block
 from bot.questions import grammar
 from bot.questions.lexicon import Lexicon
+from bot.questions.signals import contains_phrase
 
 _TRAILING = "\"'“”»«) "
 
@@ -152,15 +155,16 @@ def is_noun_phrase_title(text: str, lexicon: Lexicon) -> bool:
 
 _INPUT_NOUNS = frozenset(
     "tipps tipp ideen idee vorschläge vorschlag empfehlungen empfehlung anregungen ratschläge "
-    "tips tip ideas idea suggestions suggestion recommendations recommendation advice".split()
+    "tips tip ideas idea suggestions suggestion recommendations recommendation advice "
+    "techniques tricks strategies".split()
 )
 _HAVE_DE = frozenset("habt hast haben hättet hättest hätten".split())
 
 
 def asks_for_input(clause: str, lexicon: Lexicon) -> bool:
     """asks_for_input (kind): a yes/no question whether the reader has tips, ideas or suggestions ("Habt ihr Tipps?",
-    "Hast du noch Ideen für mich?", "Do you have any suggestions?"): the yes is worthless, the tips are what is
-    asked for, so the poll is open."""
+    "Hast du noch Ideen für mich?", "Do you have any suggestions?", "Have any tricks?"): the yes is worthless, the tips
+    are what is asked for, so the poll is open."""
     tokens = [token.lower() for token in grammar.words(clause)]
     if len(tokens) < 3 or not grammar.is_verb_first(clause, lexicon):
         return False
@@ -168,6 +172,8 @@ def asks_for_input(clause: str, lexicon: Lexicon) -> bool:
         start = 2
     elif tokens[0] in ("do", "did") and tokens[2] in ("have", "got"):
         start = 3  # "Do you have any tips?", not "Do you love beef tips?"
+    elif tokens[0] in ("have", "got") and tokens[1] in ("any", "some"):
+        start = 1  # "Have any tips?", "Have some tricks that worked for you?": "Do you" left out
     else:
         return False
     return any(token in _INPUT_NOUNS for token in tokens[start : start + 4])
@@ -185,3 +191,37 @@ def alternative_after(next_sentence: str, lexicon: Lexicon) -> str | None:
     if grammar.word_count(alternative) < 3 or "?" in alternative:
         return None
     return alternative
+
+
+LIST_LEAD_IN_CHARS = 300  # the end of the paragraph before a list, where a call to reply introduces it
+MAX_LIST_ITEMS = 12  # a feedback list is short; a longer one is a checklist or an FAQ
+
+
+def calls_for_replies(lead_in: str, lexicon: Lexicon) -> bool:
+    """A paragraph that introduces a list with a call to reply ("If you have tried it, please share your experiences
+    with us:", "Erzählt uns:"): it ends with a colon and holds an inviting phrase in its last sentence."""
+    tail = lead_in.rstrip()[-LIST_LEAD_IN_CHARS:]
+    if not tail.endswith(":"):
+        return False
+    last = re.split(r"(?<=[.!?])\s+", tail[:-1])[-1].lower().replace("’", "'")
+    return contains_phrase(last, lexicon.invitation_phrases)
+
+
+def in_feedback_list(blocks: Sequence[Block], index: int, lexicon: Lexicon) -> bool:
+    """The question is an item of a short list right after a call for the readers' replies ("Please share your
+    experiences with us: · What went well? · Were there pain points?"): the exception to list_item, whose lists are
+    checklists and FAQs — these items are the questions the writer puts to the readers."""
+    if not 0 <= index < len(blocks) or blocks[index].kind != "list_item":
+        return False
+    start = index
+    while start > 0 and blocks[start - 1].kind == "list_item":
+        start -= 1
+        if index - start >= MAX_LIST_ITEMS:
+            return False
+    end = index
+    while end + 1 < len(blocks) and blocks[end + 1].kind == "list_item":
+        end += 1
+        if end - start >= MAX_LIST_ITEMS:
+            return False
+    lead_in = blocks[start - 1] if start > 0 else None
+    return lead_in is not None and lead_in.kind == "paragraph" and calls_for_replies(lead_in.text or "", lexicon)

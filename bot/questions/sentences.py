@@ -2,7 +2,7 @@
 
 pysbd knows abbreviations ("z. B.", "bzw.", "e.g.") and ordinals ("1. März"); on top of it we split after
 an ellipsis that is followed by a capital letter ("… nicht perfekt sein… Was passiert bis dahin?"),
-which pysbd leaves joined.
+which pysbd leaves joined, and at a period glued to a following question ("… too.What do you think?").
 """
 
 from __future__ import annotations
@@ -22,6 +22,14 @@ class Sentence:
 
 
 _ELLIPSIS_BREAK = re.compile(r"(?:…|\.\.\.)\s+(?=[\"'„“‚‘»«(]?[A-ZÄÖÜ])")
+# A period glued to the next sentence, a typo of the page ("… capturing those, too.What do you think?"): cut when a
+# lower-case word of two letters or more stands before it and a question opener after it, and that sentence asks.
+_QUESTION_OPENERS = (
+    "What|How|Why|Where|When|Who|Which|Do|Does|Did|Is|Are|Have|Has|Can|Could|Would|Will|Should|"
+    "Was|Wie|Warum|Wieso|Weshalb|Wo|Wann|Wer|Welche[mnrs]?|Habt|Hast|Hattet|Seid|Bist|Kennt|Kennst|Könnt|Kannst|Würdet|"
+    "Würdest|Wollt|Willst|Macht|Machst"
+)
+_GLUED_QUESTION = re.compile(r"(?<=[a-zäöüß]{2}\.)(?=(?:" + _QUESTION_OPENERS + r")\s[^.!?]{0,200}\?)")
 
 
 @lru_cache(maxsize=4)
@@ -121,11 +129,15 @@ def _sentences_from(text: str, segments: list[str]) -> list[Sentence]:
 
 
 def _split_after_ellipsis(segment: str) -> list[str]:
+    """Cut after an ellipsis before a capital, and at a period glued to a question (_GLUED_QUESTION)."""
     pieces: list[str] = []
     last = 0
-    for match in _ELLIPSIS_BREAK.finditer(segment):
-        pieces.append(segment[last : match.end()])
-        last = match.end()
+    breaks = [match.end() for match in _ELLIPSIS_BREAK.finditer(segment)]
+    if "?" in segment:
+        breaks = sorted(set(breaks) | {match.end() for match in _GLUED_QUESTION.finditer(segment)})
+    for cut in breaks:
+        pieces.append(segment[last:cut])
+        last = cut
     pieces.append(segment[last:])
     return pieces
 

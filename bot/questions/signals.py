@@ -77,6 +77,7 @@ SIGNALS: dict[str, Signal] = {
     "recruiting": Signal(-3.5, "a job advert: the question or the sentence after it recruits (neue Herausforderung? / We're hiring)"),
     "signed_letter": Signal(-4.0, "it stands in a reader's signed letter to a columnist (… -- NAME, then DEAR NAME:)"),
     "suggestion": Signal(-3.0, "a proposal said as a question, not a question (how about …? / why not …? / wie wäre es …?)"),
+    "checklist_title": Signal(-3.0, "a yes/no title that yes/no question headings answer one by one: a self-check (Is your site slow? 1. Do …?)"),
     "title_goes_on": Signal(-2.5, "the title goes on after its question with a teaser to the reader (… You Will Never Guess)"),
     "rhetorical_formula": Signal(-2.5, "a formula that expects no answer (Who knows …? / Wer weiß …? / What could go wrong?)"),
     "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
@@ -133,7 +134,8 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
     tokens = grammar.words(lowered[:160])  # the opening is what counts
     if contains_phrase(" ".join(tokens[:6]), lexicon.invitation_phrases):
         return True
-    # an imperative with the writer as object: "Schreib uns …", "Tell me …" (not "Help!": an exclamation alone is no invitation)
+    # an imperative with the writer as object: "Schreib uns …", "Tell me …" (not "Help!": an exclamation alone is no
+    # invitation, nor a preposition with the writer: "Bei uns lernst du …", "With us you …" is an offer)
     return (
         len(tokens) > 1
         and (
@@ -143,6 +145,7 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
         and tokens[0] not in lexicon.subject_pronouns
         and tokens[0] not in lexicon.finite_auxiliaries
         and tokens[0] not in lexicon.wh_words
+        and tokens[0] not in lexicon.prepositions
         and not (set(tokens) & lexicon.first_person_subjects)
     )
 

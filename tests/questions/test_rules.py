@@ -516,3 +516,57 @@ def test_alternative_after() -> None:
     assert leadins.alternative_after("Oder nicht?", DE) is None
     assert leadins.alternative_after("Und sind wir zu spät?", DE) is None
     assert leadins.alternative_after("Oder sind wir zu spät.", DE) is None
+
+
+# --- sixth round ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "body", "expected"),
+    [
+        (EN, "Have you tried anything else, besides baking or frying it?", True),
+        (EN, "Other than tea or coffee, what do you drink in the morning?", True),
+        (DE, "Habt ihr außer Rad oder Bahn noch etwas ausprobiert?", True),
+        (EN, "Besides the price, do you care more about the battery or the screen?", False),  # the choice is after it
+        (EN, "Do you prefer tea or coffee?", False),
+    ],
+)
+def test_alternatives_set_aside_are_no_choice(lexicon, body: str, expected: bool) -> None:
+    """Alternatives after "besides", "other than", "außer", "statt" are set aside: the question asks about something
+    else, so it is no choice between them."""
+    assert grammar.alternatives_only_in_exception(body, lexicon) is expected
+
+
+def test_a_question_beside_its_alternatives_is_yes_no() -> None:
+    found = verdicts("An opening paragraph without questions.", "A middle paragraph.", "Another one.",
+                     "Have you tried anything else, besides baking or frying it?", language="en")
+    verdict = only(found, "Have you tried anything else, besides baking or frying it?")
+    assert verdict.kind is PollKind.YES_NO and verdict.rule != "named_alternatives"
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("Have some tricks that worked in your kitchen?", True),  # "Do you" left out
+        ("Have any tips for a first marathon?", True),
+        ("Have some fun with it?", False),  # no input asked for
+    ],
+)
+def test_an_elliptic_have_question_asks_for_input(clause: str, expected: bool) -> None:
+    assert leadins.asks_for_input(clause, EN) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("We tried that, too.What do you think? I agree.", ["We tried that, too.", "What do you think?", "I agree."]),
+        ("Das probieren wir aus.Wie findet ihr das?", ["Das probieren wir aus.", "Wie findet ihr das?"]),
+        ("We use Node.js. Is it fast?", ["We use Node.js.", "Is it fast?"]),  # no capital after the inner period
+        ("Visit example.com.What a site.", ["Visit example.com.What a site."]),  # no question follows
+    ],
+)
+def test_a_period_glued_to_a_question_splits(text: str, sentences: list[str]) -> None:
+    """A page's typo "too.What do you think?" would hide the question inside the sentence before it."""
+    from bot.questions.sentences import split_sentences
+
+    assert [sentence.text for sentence in split_sentences(text, "en")] == sentences

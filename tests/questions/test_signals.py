@@ -67,6 +67,8 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, "Und wie ist das bei euch? Fahrt ihr im Winter Rad?"),
         article(LEAD, "Habt ihr Ideen für neue Touren? Dann schreibt mir."),
         article(LEAD, "Kennt ihr diese Tage, an denen nichts klappt? Gestern war so einer."),
+        article(LEAD, heading("1. Ist der Test nur lokal?"), "Das ist ein Zeichen.", heading("2. Gibt es kein Review?"),
+                "Auch das.", title="Ist euer Projekt wirklich agil?"),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
     assert set(signals.SIGNALS) - seen == set()
@@ -448,6 +450,9 @@ def test_the_closing_ends_before_the_sites_link_lists() -> None:
         ("Are you looking for a new challenge?", "We are hiring developers in Berlin.", True),
         ("Sie möchten Teil unseres Teams werden?", "Wir freuen uns auf Ihre Bewerbung.", True),
         ("Are you looking for a new laptop?", "Here are five we tested.", False),
+        # the reader as the one who hires: a question about their own organisation recruits nobody
+        ("Has hiring interns paid off for your company, or do you prefer graduates?", "Tell us below.", False),
+        ("Sucht eure Firma gerade neue Azubis?", "Wir sammeln eure Erfahrungen mit der Bewerbung.", False),
     ],
 )
 def test_recruiting(question: str, following: str, expected: bool) -> None:
@@ -998,3 +1003,115 @@ def test_a_run_under_a_heading_that_asks_the_readers_is_a_discussion() -> None:
     assert verdict.is_poll and "question_run" not in verdict.signals and "question_section" not in verdict.signals
     checklist = judged(LEAD, LEAD, heading("Checkliste"), run, LEAD, LEAD, LEAD, LEAD)
     assert not checklist["Sollte die Stadt mehr Radwege bauen?"].is_poll
+
+
+# --- sixth round ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "expected"),
+    [
+        (DE, "Bei uns lernst du, wie man Brot backt.", False),  # a preposition with "uns": an offer, no imperative
+        (DE, "Mit uns entdeckst du die Stadt neu.", False),
+        (EN, "With us you learn to bake bread.", False),
+        (DE, "Schreib uns, wie du es machst.", True),  # the imperative with the writer as object still invites
+        (EN, "Tell me how you do it.", True),
+    ],
+)
+def test_a_preposition_before_the_writer_is_no_invitation(lexicon, text: str, expected: bool) -> None:
+    """invitation: "Bei uns lernst du …" puts "uns" second like "Schreib uns …", but after a preposition it says where
+    the offer is, not whom to write to."""
+    assert signals.invites_reply(text, lexicon) is expected
+
+
+def test_an_offer_after_a_hook_is_no_invitation() -> None:
+    found = judged(LEAD, "Kurs am Samstag: Brot backen. Fehlt dir gutes Brot beim Bäcker? Bei uns lernst du, wie du "
+                   "deinen eigenen Sauerteig ansetzt.", LEAD, LEAD, LEAD, LEAD, LEAD)
+    verdict = found["Fehlt dir gutes Brot beim Bäcker?"]
+    assert "invitation" not in verdict.signals and not verdict.is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "lead_in", "expected"),
+    [
+        (EN, "If you have tried the new editor, please share your experiences with us:", True),
+        (EN, "We would love to hear from you. Tell us:", True),
+        (DE, "Ihr habt den Kurs besucht? Dann erzählt uns:", True),
+        (EN, "Before you start, ask yourself:", False),  # a checklist to ask oneself
+        (EN, "Please share your experiences with us.", False),  # no list introduced
+        (DE, "Die häufigsten Fragen:", False),
+    ],
+)
+def test_a_call_for_replies_introduces_a_list(lexicon, lead_in: str, expected: bool) -> None:
+    assert leadins.calls_for_replies(lead_in, lexicon) is expected
+
+
+def test_a_feedback_list_after_a_call_for_replies_is_put_to_the_readers() -> None:
+    """list_item keeps checklists and FAQs out; a short list of questions right after "please share your experiences
+    with us:" is the writer's questions to the readers (invited, not a checklist)."""
+    items = [Block("list_item", "What did you like?"), Block("list_item", "Was anything hard to set up?"),
+             Block("list_item", "Is a feature missing that you need?")]
+    lead = "This is an opening paragraph that asks nothing."
+    found = judged(lead, lead, lead, "If you have tried the beta, please share your experiences with us:", *items,
+                   language="en")
+    for question in ("What did you like?", "Was anything hard to set up?", "Is a feature missing that you need?"):
+        verdict = found[question]
+        assert "list_item" not in verdict.signals and "invitation" in verdict.signals and verdict.is_poll, question
+    checklist = judged(lead, lead, lead, "Before you buy, ask yourself:", *items, language="en")
+    assert not any(verdict.is_poll for verdict in checklist.values())
+    faq = judged(lead, lead, lead, "Frequently asked questions:", *items, language="en")
+    assert not any(verdict.is_poll for verdict in faq.values())
+
+
+def test_a_long_list_after_a_call_for_replies_stays_a_checklist() -> None:
+    items = [Block("list_item", f"Did step {number} work for you?") for number in range(leadins.MAX_LIST_ITEMS + 1)]
+    blocks = [Block("paragraph", "Tell us:"), *items]
+    assert not leadins.in_feedback_list(blocks, 1, EN)
+    assert leadins.in_feedback_list(blocks[: leadins.MAX_LIST_ITEMS], 1, EN)
+
+
+def test_a_yes_no_title_that_question_headings_answer_is_a_self_check() -> None:
+    """checklist_title: "Is your website slow?" over "1. Do images load at full size?" and "2. Is caching off?", each
+    answered by its section, is a self-check the article answers sign by sign; even with a call to reply in its
+    closing it is no debate."""
+    blocks = ["Many sites feel slow, and it is often easy to say why.", heading("1. Do images load at full size?"),
+              "Then they weigh megabytes each. Scale them down.", heading("2. Is caching switched off?"),
+              "Then every visit loads everything again.", "What else slows your site down? Tell us in the comments!"]
+    title = "Is your website too slow?"
+    verdict = judged(*blocks, title=title, language="en")[title]
+    assert "checklist_title" in verdict.signals and not verdict.is_poll
+    # a debate's sub-headings ask for the arguments, not signs: the title stays the readers' question
+    debate = ["Many cities are debating it.", heading("What speaks for it?"), "Cleaner air, calmer streets.",
+              heading("What speaks against it?"), "Shops fear fewer customers.", "What do you think? Tell us below!"]
+    title = "Should city centres be car-free?"
+    verdict = judged(*debate, title=title, language="en")[title]
+    assert "checklist_title" not in verdict.signals and verdict.is_poll
+
+
+def test_an_unlabelled_turn_in_a_labelled_dialogue_is_the_interviewer_s() -> None:
+    """In a dialogue whose answers carry speaker labels ("Anna: …", "Ben: …"), an unlabelled paragraph that asks and
+    is answered by a labelled turn right after it is the interviewer's question (set in italics the text lost)."""
+    found = judged(
+        "We talked to the team behind the new release.",
+        "What was the hardest part?",
+        "Anna: Testing on old phones. It took weeks.",
+        "Ben: For me the translations, honestly.",
+        "Have you thought about a version for tablets? I think it could work well there.",
+        "Anna: We have, and it is on our list.",
+        "Ben: Not before next year, though.",
+        "Thanks for reading this conversation with the team.",
+        language="en",
+    )
+    verdict = found["Have you thought about a version for tablets?"]
+    assert verdict.rule == "interview_question" and not verdict.is_poll
+    # after the dialogue, the writer's own closing question is no turn of it
+    closing = judged(
+        "We talked to the team behind the new release.",
+        "Anna: Testing on old phones. It took weeks.",
+        "Ben: For me the translations, honestly.",
+        "Anna: We will ship it soon.",
+        "Ben: Not before next year, though.",
+        "Would you use a version for tablets? Tell us in the comments!",
+        language="en",
+    )
+    assert closing["Would you use a version for tablets?"].is_poll

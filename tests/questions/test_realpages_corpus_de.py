@@ -7,7 +7,6 @@ really standing in the extracted title or body (so a label cannot drift away fro
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import re
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.articles.extract import extract_article
+from tests.questions.realpages import extract_stored_page
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "realpages"
 GERMAN_LABELS = sorted((CORPUS / "labels").glob("de-*.json"))
@@ -73,7 +72,7 @@ def test_german_label_is_well_formed(label_path: Path) -> None:
 def test_german_page_extracts_and_holds_its_questions(label_path: Path) -> None:
     label = json.loads(label_path.read_text(encoding="utf-8"))
     page = CORPUS / "pages" / f"{label['id']}.html.gz"
-    article = extract_article(gzip.decompress(page.read_bytes()), label["url"] or "https://example.org/")
+    article = extract_stored_page(page, label["url"])
     assert article.language == "de"
     text = _normalized(" ".join([article.title, *(block.text for block in article.blocks)]))
     assert len(text) > 300

@@ -7,7 +7,6 @@ measure the finder and not typos in the labels.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import re
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.articles.extract import extract_article
+from tests.questions.realpages import extract_stored_page
 
 REALPAGES = Path(__file__).resolve().parents[1] / "fixtures" / "realpages"
 LABEL_FILES = sorted((REALPAGES / "labels").glob("en-*.json"))
@@ -72,7 +71,7 @@ def test_label_is_well_formed_and_matches_its_page(label_file: Path) -> None:
         assert set(entry) == {"text", "why"} and entry["why"].strip()
 
     page = REALPAGES / "pages" / f"{label['id']}.html.gz"
-    article = extract_article(gzip.decompress(page.read_bytes()), label["url"] or "https://example.org/")
+    article = extract_stored_page(page, label["url"])
     assert article.language == "en"
     text = _normalised(" \n ".join([article.title, *(block.text for block in article.blocks)]))
     entries = label["polls"] + label["not_polls"]

@@ -432,7 +432,9 @@ class Demo(ClosingMixin, ReportMixin):
                 summary = None
             if summary is not None and summary.article.id in self.bot.publisher.published:
                 article.article_id = summary.article.id
-                return summary
+                # read again: the summary above may have been read just before the publisher posted the article's
+                # last poll (it leaves out polls not yet on Discord), and the community would then miss that poll
+                return await build_summary(self.database, summary.article.id)
             await asyncio.sleep(0.1)
         raise DemoFailed(f"the bot did not post {article.url} within {START_TIMEOUT_SECONDS:g} s")
 

@@ -271,12 +271,20 @@ class FeedService:
             self._held = +self._held
 
     async def close(self) -> None:
-        """Stop renewing leases (at shutdown; what is still held expires, or is released by the work unwinding)."""
+        """Stop renewing leases and let go of any still held (at shutdown, after the work has unwound): the next
+        process, whose owner name differs, would otherwise wait out the lease before it fetches those feeds."""
         if self._renewer is not None:
             self._renewer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._renewer
             self._renewer = None
+        if self._held:
+            with contextlib.suppress(Exception):
+                await self._release_all(list(self._held))
+
+    async def _release_all(self, feed_ids: Sequence[int]) -> None:
+        async with self.database.session() as session:
+            await release_feeds(session, feed_ids, self.owner)
 
     async def _renew_leases(self) -> None:
         while self._held:
@@ -327,22 +335,23 @@ class FeedService:
         """Fetch one leased feed and record its new entries; build their articles now, or, given `to_build`, add
         the feed to it and keep its lease (the caller builds and releases)."""
         feed_id = claimed.feed_id
-        deferred = False
-        try:
-            # With entries still to build we need their content: ask for the full document.
-            result, parsed = await self._fetch_feed(
-                claimed.url,
-                etag=None if claimed.unbuilt else claimed.etag,
-                last_modified=None if claimed.unbuilt else claimed.last_modified,
-            )
-        except FeedError as error:
-            await self._record_failure(feed_id, error.reason, gone=feed_is_gone(error))
-            return FetchOutcome(feed_id, ok=False, error=error.reason)
-        now = self.clock()
-        if result.not_modified:
-            unchanged.append((feed_id, now, self.schedule.after_success(feed_id, now)))  # recorded with the batch
-            return FetchOutcome(feed_id, ok=True)
-        try:
+        lease_passed_on = False
+        try:  # released however this ends, a cancellation at shutdown included: else the feed waits out the lease
+            try:
+                # With entries still to build we need their content: ask for the full document.
+                result, parsed = await self._fetch_feed(
+                    claimed.url,
+                    etag=None if claimed.unbuilt else claimed.etag,
+                    last_modified=None if claimed.unbuilt else claimed.last_modified,
+                )
+            except FeedError as error:
+                await self._record_failure(feed_id, error.reason, gone=feed_is_gone(error))
+                return FetchOutcome(feed_id, ok=False, error=error.reason)
+            now = self.clock()
+            if result.not_modified:
+                unchanged.append((feed_id, now, self.schedule.after_success(feed_id, now)))  # recorded with the batch
+                lease_passed_on = True  # record_unchanged releases it with the batch
+                return FetchOutcome(feed_id, ok=True)
             new_count = 0
             async with self.database.session() as session:
                 feed = await session.get(Feed, feed_id)
@@ -362,11 +371,11 @@ class FeedService:
                 self._feeds[feed_id] = parsed
             if to_build is not None and (new_count or claimed.unbuilt):
                 to_build.append(feed_id)
-                deferred = True
+                lease_passed_on = True
             else:
                 await self._build_articles(feed_id)
         finally:
-            if not deferred:
+            if not lease_passed_on:
                 await self._release(feed_id)
         return FetchOutcome(feed_id, ok=True, new_entries=new_count)
 
@@ -375,8 +384,10 @@ class FeedService:
             await release_feeds(session, [feed_id], self.owner)
 
     async def _record_new_entries(self, session: Any, feed_id: int, entries: Sequence[FeedEntry], now: datetime) -> int:
-        """Each subscription's new entries (those it has not seen); returns how many distinct entries are new."""
-        subscriptions = await active_subscriptions(session, feed_id)
+        """Each subscription's new entries (those it has not seen); returns how many distinct entries are new.
+        A guild that removed the bot gets them recorded too: were they left out, a later fetch (a 304, or the entry
+        gone from the feed) would never show them again, and a guild that adds the bot back would miss them."""
+        subscriptions = await active_subscriptions(session, feed_id, removed_guilds=True)
         known = await known_keys_by_subscription(session, [s.id for s in subscriptions], [entry.key for entry in entries])
         new_keys: set[str] = set()
         for subscription in subscriptions:

@@ -283,18 +283,14 @@ async def all_feeds(session: AsyncSession) -> list[Feed]:
     return list(await session.scalars(select(Feed).order_by(Feed.id)))
 
 
-async def active_subscriptions(session: AsyncSession, feed_id: int) -> list[FeedSubscription]:
-    """The subscriptions a fetch of this feed is for: not paused, in guilds that still have the bot."""
-    rows = await session.scalars(
-        select(FeedSubscription)
-        .where(
-            FeedSubscription.feed_id == feed_id,
-            FeedSubscription.paused.is_(False),
-            ~FeedSubscription.guild_id.in_(select(GuildSettings.guild_id).where(GuildSettings.removed_at.is_not(None))),
-        )
-        .order_by(FeedSubscription.id)
-    )
-    return list(rows)
+async def active_subscriptions(session: AsyncSession, feed_id: int, *, removed_guilds: bool = False) -> list[FeedSubscription]:
+    """The subscriptions a fetch of this feed is for: not paused, in guilds that still have the bot. With
+    `removed_guilds`, also those of guilds that removed the bot and may add it back within the retention: what
+    the feed shows meanwhile is recorded for them too, and waits (unposted) for their return."""
+    query = select(FeedSubscription).where(FeedSubscription.feed_id == feed_id, FeedSubscription.paused.is_(False))
+    if not removed_guilds:
+        query = query.where(~FeedSubscription.guild_id.in_(select(GuildSettings.guild_id).where(GuildSettings.removed_at.is_not(None))))
+    return list(await session.scalars(query.order_by(FeedSubscription.id)))
 
 
 async def known_keys_by_subscription(session: AsyncSession, subscription_ids: Sequence[int], keys: Sequence[str]) -> dict[int, set[str]]:

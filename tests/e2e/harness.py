@@ -80,11 +80,13 @@ class BlogPost:
 @dataclass
 class BlogServer:
     """A blog on loopback: an RSS feed (newest first) and one HTML page per post. Posts can be added and the
-    whole blog can answer errors (`fail_with(500)`) to simulate an outage."""
+    whole blog can answer errors (`fail_with(500)`) to simulate an outage, or answer its feed slowly
+    (`feed_delay`, seconds)."""
 
     posts: list[BlogPost] = field(default_factory=list)
     title: str = "The Reader Blog"
     failing_status: int | None = None
+    feed_delay: float = 0.0
     hits: Counter[str] = field(default_factory=Counter)
     _runner: web.AppRunner | None = None
     base_url: str = ""
@@ -143,6 +145,8 @@ class BlogServer:
 
     async def _feed(self, request: web.Request) -> web.Response:
         self.hits["feed"] += 1
+        if self.feed_delay:
+            await asyncio.sleep(self.feed_delay)
         failure = self._failure()
         if failure is not None:
             return failure

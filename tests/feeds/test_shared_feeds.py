@@ -108,3 +108,63 @@ async def test_claims_never_overlap_between_concurrent_transactions(database: Da
         theirs = await claim_due_feeds(two, now=clock(), owner="two", lease_seconds=LEASE, limit=6)  # while one's locks are held
     assert len(mine) == 6 and len(theirs) == 4
     assert not {c.feed_id for c in mine} & {c.feed_id for c in theirs}
+
+
+async def test_a_guild_that_removed_the_bot_gets_what_the_shared_feed_showed_meanwhile_when_it_adds_it_back(
+    database: Database, blog: BlogServer, fetcher: FeedFetcher
+) -> None:
+    """Another guild keeps the feed fetched while one guild has removed the bot. The next fetch is a 304, so an
+    entry left unrecorded for the removed guild would never show again after its return."""
+    from bot.storage.articles import publishing_queue
+    from bot.storage.delivery import mark_guild_present, mark_guild_removed
+
+    clock = Clock()
+    service = _service(database, fetcher, clock, "one")
+    for guild in (1, 2):
+        await service.subscribe(guild_id=guild, channel_id=guild * 10, url=blog.feed_url)
+    async with database.session() as session:
+        await mark_guild_removed(session, 1, clock())
+    blog.add_post("meanwhile", FOUR_DAY_WEEK_TITLE, FOUR_DAY_WEEK)
+    clock.advance(120)
+    assert [(o.ok, o.new_entries) for o in await service.poll_due()] == [(True, 1)]
+    async with database.session() as session:
+        assert [item.guild_id for item in await publishing_queue(session)] == [2]  # nothing goes to the removed guild
+        assert await mark_guild_present(session, 1) is True
+    clock.advance(120)
+    blog.hits.clear()
+    assert [(o.ok, o.new_entries) for o in await service.poll_due()] == [(True, 0)]
+    assert blog.hits["feed"] == 1 and "page:meanwhile" not in blog.hits  # a 304: the entry comes from the record
+    async with database.session() as session:
+        queue = await publishing_queue(session)
+        articles = (await session.scalars(select(Article).order_by(Article.guild_id))).all()
+    assert sorted(item.guild_id for item in queue) == [1, 2]
+    assert [(a.guild_id, a.url) for a in articles] == [(1, blog.post_url("meanwhile")), (2, blog.post_url("meanwhile"))]
+
+
+async def test_a_shutdown_in_the_middle_of_a_fetch_leaves_no_lease_behind(database: Database, blog: BlogServer, fetcher: FeedFetcher) -> None:
+    """The next process has another owner name: a lease left behind would keep it from the feed for the whole
+    lease time (the article of a guild added back waited for it, seen under load)."""
+    import asyncio
+
+    clock = Clock()
+    service = _service(database, fetcher, clock, "old process")
+    await service.subscribe(guild_id=1, channel_id=10, url=blog.feed_url)
+    clock.advance(120)
+    blog.feed_delay = 30.0
+    polling = asyncio.create_task(service.poll_due())
+    for _ in range(200):
+        await asyncio.sleep(0.01)
+        if blog.hits["feed"] == 2:  # the subscription's fetch, then this one, now hanging
+            break
+    async with database.session() as session:
+        assert (await session.scalar(select(Feed.lease_owner))) == "old process"
+    polling.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await polling
+    await service.close()
+    async with database.session() as session:
+        assert (await session.scalar(select(Feed.lease_owner))) is None
+    blog.feed_delay = 0.0
+    blog.add_post("next", "Next", ["Text."])
+    outcomes = await _service(database, fetcher, clock, "new process").poll_due()
+    assert [(o.ok, o.new_entries) for o in outcomes] == [(True, 1)]

@@ -1,0 +1,109 @@
+"""Calls around a question: what the article asks the reader to DO with it (seventh round).
+
+Two shapes that real pages of new sites showed and that earlier signals missed, both read from the sentence
+next to the question rather than from the question itself:
+
+- A yes/no question whether the reader wants, has or is interested in something, followed by what to do then
+  ("Would you like to become a contributor? Check the repo …", "Do you have feedback for us? Please email …",
+  "Habt ihr Lust mitzumachen? Meldet euch bei …"): the question is the unspoken condition ("if so, …") of a call
+  to act elsewhere. The call, not the question, is what the article asks; nobody would run its yes or no as a
+  poll (`acts_on_yes`).
+- A question, or a row of them, introduced by a call for the readers' replies in the same sentence or the one
+  before it ("At this point we would like to hear from you: Does the manual help you? Did we cover …?"): the row
+  is put to the readers wherever it stands, not a checklist (`opens_with_call`).
+
+Every function takes plain strings and a `Lexicon`, so each is tested on written sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.questions import grammar
+from bot.questions.lexicon import Lexicon
+from bot.questions.signals import contains_phrase
+
+# "Would you like to …?", "Do you have feedback …?", "Are you interested in …?", "Habt ihr Lust …?", "Möchtest du …?"
+_WANTS_OR_HAS = re.compile(
+    r"\s*(?:(?:so|and|now|und|also|na)\s*,?\s+)?(?:"
+    r"(?:do|did)\s+you\s+(?:(?:still|also)\s+)?(?:have|want|need)"
+    r"|(?:have|got)\s+(?:you\s+)?(?:got\s+)?(?:any|some|an?)\s"
+    r"|would\s+you\s+(?:like|love|want|be\s+(?:interested|keen|willing|up\s+for|happy))"
+    r"|are\s+you\s+(?:\w+\s+)?(?:interested|keen|willing|looking\s+(?:to|for))"
+    r"|(?:want|wanna|keen|interested|fancy)\s"
+    r"|any\s+(?:ideas|suggestions|feedback|questions|thoughts|tips)"
+    r"|(?:habt|hast|haben|hättet|hättest|hätten)\s+(?:ihr|du|sie)\s+(?:\w+\s+){0,3}?"
+    r"(?:lust|interesse|ideen|idee|tipps|vorschläge|anregungen|feedback|fragen|wünsche|zeit)(?!\w)"
+    r"|(?:wollt|willst|möchtet|möchtest|möchten|würdet|würdest|würden)\s+(?:ihr|du|sie)\s"
+    r"|(?:seid|bist|sind)\s+(?:ihr|du|sie)\s+(?:\w+\s+)?interessiert"
+    r")",
+    re.IGNORECASE,
+)
+
+# What may open the call before its verb: "Please email …", "Then just check …", "Feel free to reach out", "Bitte meldet …"
+_CALL_OPENER = re.compile(
+    r"\s*(?:(?:please|then|so|just|simply|do|feel free to|don't hesitate to|do not hesitate to|"
+    r"bitte|dann|einfach|gerne|gern|doch)\s*,?\s+)*",
+    re.IGNORECASE,
+)
+
+# Imperatives that send the reader elsewhere to act: get in touch in private, contribute, join, apply, go and look.
+# Not the verbs of replying ("tell", "let us know", "share", "write", "schreibt", "erzählt", "verratet", "send"):
+# "Do you have tips? Tell us!" asks for the answer itself, which is what a poll collects.
+_ACTION_VERBS = frozenset(
+    """
+    email e-mail mail ping message dm contact reach get drop open file submit join apply sign register check visit
+    head go come stop connect talk chat fill use find learn click subscribe follow see
+    meldet melde melden kontaktiert kontaktiere kontaktieren mailt maile mailen schaut schau schauen besucht besuche
+    besuchen kommt komm kommen macht mach bewerbt bewirb bewerben tragt trag registriert registriere folgt folge
+    klickt klicke nutzt nutze nutzen füllt fülle wendet wende wenden ruft ruf rufen
+    """.split()
+)
+
+
+def wants_or_has(question: str) -> bool:
+    """The question asks whether the reader wants, has or is interested in something ("Would you like to …?", "Do you
+    have ideas …?", "Habt ihr Lust …?"): a yes here is a condition, the answer that matters comes after it."""
+    return _WANTS_OR_HAS.match(question.replace("’", "'")) is not None
+
+
+def is_call_to_act(statement: str, lexicon: Lexicon) -> bool:
+    """The sentence opens with an imperative that sends the reader elsewhere ("Please email …", "Check the repo …",
+    "Stop on by and open an issue", "Meldet euch bei …", "Besuchen Sie …"), not to a public reply ("… in the comments")."""
+    stripped = statement.strip()
+    if not stripped or stripped.rstrip("\"'“”»«) ").endswith("?"):
+        return False
+    lowered = stripped.lower().replace("’", "'")
+    if contains_phrase(lowered, lexicon.reply_places) or any(channel in lowered for channel in lexicon.reply_channels):
+        return False  # "Then tell us in the comments", "Schreibt es in die Kommentare": the public answer is asked for
+    rest = stripped[_CALL_OPENER.match(stripped).end() :]
+    tokens = grammar.words(rest)
+    return bool(tokens) and tokens[0].lower() in _ACTION_VERBS
+
+
+def acts_on_yes(question: str, statement_after: str, lexicon: Lexicon) -> bool:
+    """acts_on_yes: "Would you like to become a contributor? Check the repo to learn how!", "Do you have feedback for us?
+    Please email …", "Habt ihr Lust mitzumachen? Meldet euch bei …": the question is the condition of a call to act
+    elsewhere. `statement_after` is the first statement after the question (after the rest of its row of questions)."""
+    return wants_or_has(question) and is_call_to_act(statement_after, lexicon)
+
+
+LEAD_IN_WORDS = 14  # a lead-in before a colon longer than this is a sentence of its own, not a lead-in
+
+
+def opens_with_call(question: str, previous_statement: str, lexicon: Lexicon) -> bool:
+    """A question, or the first of a row, introduced by a call for replies: in its own sentence before a colon ("We'd
+    like to hear from you: Does the manual help you?") or as the statement right before it that ends with a colon
+    ("Tell us in the comments:"). Announcements of questions to ask oneself ("Ask yourself:") are no call."""
+    lead, colon, rest = question.partition(": ")
+    if colon and rest.strip() and grammar.word_count(lead) <= LEAD_IN_WORDS and _calls(lead, lexicon):
+        return True
+    previous = previous_statement.strip()
+    return previous.endswith(":") and _calls(previous[:-1], lexicon)
+
+
+def _calls(text: str, lexicon: Lexicon) -> bool:
+    lowered = text.lower().replace("’", "'")
+    if any(opener in lowered for opener in lexicon.reflection_openers):
+        return False
+    return contains_phrase(lowered, lexicon.invitation_phrases) or contains_phrase(lowered, lexicon.reply_places)

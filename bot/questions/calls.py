@@ -61,6 +61,14 @@ _ACTION_VERBS = frozenset(
 )
 
 
+_SEND_A_MESSAGE = re.compile(
+    r"(?:send|drop|shoot|write|schreibt|schreib|schreiben|schickt|schick|schicken)\s+(?:(?:us|me|uns|mir)\s+)?"
+    r"(?:(?:sie|ihr)\s+)?(?:an?|eine|einen|ein)\s+(?:short\s+|quick\s+|kurze\s+)?"
+    r"(?:e-?mail|mail|message|note|dm|pm|line|nachricht|mail|e-mail)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def wants_or_has(question: str) -> bool:
     """The question asks whether the reader wants, has or is interested in something ("Would you like to …?", "Do you
     have ideas …?", "Habt ihr Lust …?"): a yes here is a condition, the answer that matters comes after it."""
@@ -78,7 +86,10 @@ def is_call_to_act(statement: str, lexicon: Lexicon) -> bool:
         return False  # "Then tell us in the comments", "Schreibt es in die Kommentare": the public answer is asked for
     rest = stripped[_CALL_OPENER.match(stripped).end() :]
     tokens = grammar.words(rest)
-    return bool(tokens) and tokens[0].lower() in _ACTION_VERBS
+    if not tokens:
+        return False
+    # "Send us an email at …", "Schreibt uns eine Mail": a channel to get in touch, not the answer itself ("Send it to …")
+    return tokens[0].lower() in _ACTION_VERBS or _SEND_A_MESSAGE.match(rest) is not None
 
 
 def acts_on_yes(question: str, statement_after: str, lexicon: Lexicon) -> bool:
@@ -107,3 +118,42 @@ def _calls(text: str, lexicon: Lexicon) -> bool:
     if any(opener in lowered for opener in lexicon.reflection_openers):
         return False
     return contains_phrase(lowered, lexicon.invitation_phrases) or contains_phrase(lowered, lexicon.reply_places)
+
+
+# "Do you want to know what it takes …?", "Want to learn how …?", "Möchtest du wissen, wie …?": the reader's wish to know
+# what the article is about to tell
+_WANTS_TO_KNOW = re.compile(
+    r"\s*(?:(?:so|and|now|und|also|na)\s*,?\s+)?(?:"
+    r"(?:do\s+you\s+|would\s+you\s+like\s+to\s+|ever\s+)?(?:want|wanted|wish)\s+to\s+(?:know|learn|find\s+out|understand|see)"
+    r"|would\s+you\s+like\s+to\s+(?:know|learn|find\s+out|understand)"
+    r"|(?:are\s+you\s+)?(?:curious|wondering)\s+(?:about|how|what|why|whether|if|which)"
+    r"|(?:möchtest|willst|möchtet|wollt|möchten|wollen)\s+(?:du|ihr|sie)\s+(?:\w+\s+){0,5}?(?:wissen|erfahren|lernen|verstehen)"
+    r"|(?:seid|bist|sind)\s+(?:ihr|du|sie)\s+neugierig"
+    r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def teases_content(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
+    """teases_content: "Do you want to know what it takes to run online panels? This article presents …", "Möchtest du
+    wissen, wie das geht? Hier zeigen wir …": the question asks whether the reader wants to know what the text goes on
+    to tell; a statement follows, and the article is the answer. Not when a call to reply or a question follows."""
+    following = next_sentence.strip()
+    if not following or following.rstrip("\"'“”»«) ").endswith("?") or grammar.is_invitation(following, lexicon):
+        return False
+    return _WANTS_TO_KNOW.match(question.replace("’", "'")) is not None
+
+
+# A paragraph that opens with a numbered label in bold ("Tip #5: …", "Step 3: …", "Fehler 2: …"): an item of a list the
+# page set as paragraphs
+_NUMBERED_LABEL = re.compile(
+    r"\s*(?:(?:tip|tipp|step|schritt|rule|regel|lesson|lektion|mistake|fehler|reason|grund|idea|idee|no\.?|nr\.?)\s*)?"
+    r"#?\s*\d{1,2}\s*[:.)]\s+\S",
+    re.IGNORECASE,
+)
+
+
+def is_numbered_item(text: str, emphasis: str) -> bool:
+    """list_item: a paragraph that opens with a bold numbered label ("**Tip #5:** Recordings …") is an item of a list of
+    tips or steps, whatever its markup; its questions are for the reader to consider, as in a list."""
+    return emphasis == "lead" and _NUMBERED_LABEL.match(text) is not None

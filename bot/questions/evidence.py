@@ -95,6 +95,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("hands_over")
     if "reader_address" in present and leadins.familiarity_hook(text, candidate.next_sentence, lexicon):
         present.add("familiarity_hook")
+    if "invitation" not in present and calls.teases_content(text, candidate.next_sentence, lexicon):
+        present.add("teases_content")
     if signals.has_interjection_lead(text, lexicon):
         present.add("interjection_lead")
     if is_title:
@@ -138,7 +140,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("interview_structure")
     if block is not None and block.kind == "heading":
         present.add("heading")
-    if block is not None and block.kind == "list_item" and not feedback_item:
+    if block is not None and not feedback_item and (
+        block.kind == "list_item" or calls.is_numbered_item(block.text or "", block.emphasis)
+    ):
         present.add("list_item")
     if block is not None and block.emphasis == "whole":
         present.add("emphasised")

@@ -199,3 +199,92 @@ def test_a_row_after_a_reflection_prompt_is_not_called_for() -> None:
 )
 def test_an_elliptic_request_for_input_is_open(lexicon, clause: str, expected: bool) -> None:
     assert leadins.asks_for_input(clause, lexicon) is expected
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "statement", "expected"),
+    [
+        (EN, "Send us an email at team@example.org.", True),
+        (EN, "Drop me a line on the mailing list.", True),
+        (DE, "Schreibt uns eine Mail an team@example.org.", True),
+        (DE, "Schickt mir eine kurze Nachricht.", True),
+        (EN, "Send it to the editors and we'll print the best ones.", False),  # the answer itself is sent
+        (EN, "Send us your favourite photos!", False),
+    ],
+)
+def test_a_message_to_send_is_a_call_to_get_in_touch(lexicon, statement: str, expected: bool) -> None:
+    assert calls.is_call_to_act(statement, lexicon) is expected
+
+
+def test_questions_before_send_us_an_email_are_its_condition() -> None:
+    found = judged(
+        LEAD_EN,
+        "You can contribute too, and there is plenty of room for good material.",
+        "Do you have a topic to suggest for a future webinar? Do you want to give a webinar? "
+        "Send us an email at team@example.org.",
+    )
+    assert not found["Do you have a topic to suggest for a future webinar?"].is_poll
+    assert not found["Do you want to give a webinar?"].is_poll
+
+
+# --- teases_content: "Do you want to know …? This article presents …" ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "question", "following", "expected"),
+    [
+        (EN, "Do you want to know what it takes to run online panels?", "This article presents useful tips.", True),
+        (EN, "Want to learn how the compiler works?", "Here is a tour of its passes.", True),
+        (EN, "Curious how we built it?", "We started with a prototype in 2019.", True),
+        (DE, "Möchtest du wissen, wie das geht?", "Hier zeigen wir es Schritt für Schritt.", True),
+        (DE, "Wollt ihr mehr über das Projekt erfahren?", "Im Folgenden stellen wir es vor.", True),
+        (EN, "Do you want to know more?", "Let us know in the comments!", False),  # a call to reply follows
+        (EN, "Do you want to know what we found?", "What would you guess?", False),  # another question follows
+        (EN, "Do you want to try it?", "It takes five minutes.", False),  # wanting to do, not to know
+        (EN, "Do you know what it takes?", "This article presents tips.", False),  # knowing: familiarity, not a wish
+    ],
+)
+def test_questions_that_tease_what_the_text_tells(lexicon, question: str, following: str, expected: bool) -> None:
+    assert calls.teases_content(question, following, lexicon) is expected
+
+
+def test_a_teaser_opening_is_no_poll() -> None:
+    found = judged(
+        "Do you want to know what it takes to put on a series of online panels? This article presents useful tips.",
+        "Panels are a good way to keep a community talking when people cannot meet.",
+        "The first tip is about the technology: choose what your audience already uses.",
+    )
+    verdict = found["Do you want to know what it takes to put on a series of online panels?"]
+    assert "teases_content" in verdict.signals and not verdict.is_poll
+
+
+# --- numbered tip paragraphs are list items -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "emphasis", "expected"),
+    [
+        ("Tip #5: Recordings are persistent. Will you be proud of them?", "lead", True),
+        ("Step 3: Open the settings. Do you see the menu?", "lead", True),
+        ("Fehler 2: Zu viel Zucker. Kennt ihr das?", "lead", True),
+        ("3. Keep it short. Is your post too long?", "lead", True),
+        ("Tip #5: Recordings are persistent.", "", False),  # no bold label: a sentence that happens to start so
+        ("Recordings are persistent. Will you be proud of them?", "lead", False),
+    ],
+)
+def test_a_paragraph_with_a_bold_numbered_label_is_a_list_item(text: str, emphasis: str, expected: bool) -> None:
+    assert calls.is_numbered_item(text, emphasis) is expected
+
+
+def test_questions_in_a_numbered_tip_are_a_checklist_not_polls() -> None:
+    from bot.articles.model import Block
+
+    found = judged(
+        "Producing an online panel takes more than a video call.",
+        Block("paragraph", "Tip #1: Know your platform. Choose what your audience already uses.", emphasis="lead"),
+        Block("paragraph", "Tip #2: Make it memorable. Recordings are persistent. Will you and your panelists be "
+              "proud of your contribution over time? Did you do your best to serve your community?", emphasis="lead"),
+        "In conclusion, a panel is about responding to the audience.",
+    )
+    assert "list_item" in found["Did you do your best to serve your community?"].signals
+    assert not found["Did you do your best to serve your community?"].is_poll

@@ -92,11 +92,14 @@ def is_call_to_act(statement: str, lexicon: Lexicon) -> bool:
     return tokens[0].lower() in _ACTION_VERBS or _SEND_A_MESSAGE.match(rest) is not None
 
 
-def acts_on_yes(question: str, statement_after: str, lexicon: Lexicon) -> bool:
+def acts_on_yes(question: str, statement_after: str, lexicon: Lexicon, *, asks_opinion: bool = False) -> bool:
     """acts_on_yes: "Would you like to become a contributor? Check the repo to learn how!", "Do you have feedback for us?
-    Please email …", "Habt ihr Lust mitzumachen? Meldet euch bei …": the question is the condition of a call to act
-    elsewhere. `statement_after` is the first statement after the question (after the rest of its row of questions)."""
-    return wants_or_has(question) and is_call_to_act(statement_after, lexicon)
+    Please email …", "Habt ihr Lust mitzumachen? Meldet euch bei …", "Got a story? Contact our newsroom": the question
+    is the condition of a call to act elsewhere, or the lead-in to it. `statement_after` is the first statement after
+    the question (after the rest of its row of questions). A question of the reader's opinion or taste ("What do you
+    think of the new design? Check the changelog …") stays a question, unless it asks what the reader wants to do
+    ("Would you like to …?"): on the tuning split and the own corpus no labelled poll is followed by such a call."""
+    return (wants_or_has(question) or not asks_opinion) and is_call_to_act(statement_after, lexicon)
 
 
 LEAD_IN_WORDS = 14  # a lead-in before a colon longer than this is a sentence of its own, not a lead-in

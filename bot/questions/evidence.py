@@ -88,7 +88,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if "reader_address" in present and leadins.is_conditional_contact(candidate.next_sentence, lexicon):
         present.add("conditional_contact")
         present.discard("invitation")  # the call is to contact the writer, not to answer this question in public
-    elif calls.acts_on_yes(text, statement_after(candidate), lexicon):
+    elif calls.acts_on_yes(
+        text, statement_after(candidate), lexicon, asks_opinion=signals.asks_opinion(text, lexicon)
+    ):
         present.add("acts_on_yes")
         present.discard("invitation")  # "Do you have ideas? Email us": the call is what is asked, not a reply here
     if candidate.after and leadins.hands_over(text, candidate.after[0], lexicon):

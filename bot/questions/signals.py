@@ -83,7 +83,7 @@ SIGNALS: dict[str, Signal] = {
     "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
     "thought_experiment": Signal(-3.0, "it asks inside a scenario the writer sets up (What if you … / Imagine … / Stell dir vor …) and no call to reply stands by"),
     "hands_over": Signal(-2.5, "a generic turn to the reader that the next question fills (Wie sieht es bei euch aus? Habt ihr …? / What about you? Do you …?)"),
-    "acts_on_yes": Signal(-3.5, "a yes/no question whether the reader wants or has something, then a call to act elsewhere (Would you like to contribute? Check the repo … / Got feedback? Please email …)"),
+    "acts_on_yes": Signal(-3.5, "a call to act elsewhere follows: the question is its condition or lead-in (Would you like to contribute? Check the repo … / Got a story? Contact our newsroom)"),
     "teases_content": Signal(-3.0, "asks whether the reader wants to know what the text goes on to tell (Do you want to know what it takes …? This article presents …)"),
     "conditional_contact": Signal(-2.5, "the condition of a call to contact the writer, not left open (Habt ihr Ideen? Dann schreibt mir. / Then email us.)"),
     "familiarity_hook": Signal(-3.0, "asks whether the reader knows a thing the writer then introduces (Kennt ihr diese …? / Do you know that feeling …?)"),

@@ -288,3 +288,30 @@ def test_questions_in_a_numbered_tip_are_a_checklist_not_polls() -> None:
     )
     assert "list_item" in found["Did you do your best to serve your community?"].signals
     assert not found["Did you do your best to serve your community?"].is_poll
+
+
+@pytest.mark.parametrize(
+    ("question", "statement", "opinion", "expected"),
+    [
+        ("Got a story?", "Contact our newsroom at tips@example.org.", False, True),
+        ("Have you tried the new editor?", "Check it out on the download page.", False, True),
+        ("Es fehlt noch ein Ort?", "Meldet euch bei uns.", False, True),
+        ("Would you like to become a contributor?", "Check the repo to learn how.", True, True),  # a wish to act
+        ("What do you think of the new design?", "Check the changelog for the details.", True, False),  # opinion
+        ("Got a story?", "Tell us in the comments.", False, False),  # a call to reply
+    ],
+)
+def test_any_question_before_a_call_to_act_elsewhere_is_its_lead_in(question, statement, opinion, expected) -> None:
+    """Broadened after the second look: on the 410 tuning pages and the own corpus, every question followed by such a
+    call (49 of them) is labelled no poll; only questions of opinion or taste are left alone."""
+    lexicon = DE if question.startswith("Es ") else EN
+    assert calls.acts_on_yes(question, statement, lexicon, asks_opinion=opinion) is expected
+
+
+def test_a_tip_off_call_is_no_poll() -> None:
+    found = judged(
+        LEAD_EN,
+        "The council will decide on the plan next week.",
+        "Got a story? Contact our newsroom at tips@example.org.",
+    )
+    assert "acts_on_yes" in found["Got a story?"].signals and not found["Got a story?"].is_poll

@@ -137,14 +137,35 @@ _WANTS_TO_KNOW = re.compile(
 )
 
 
-def teases_content(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
+# A statement that announces what the text (or the next part of it) brings: "This article presents …", "Here's how …",
+# "In this post …", "Read on", "Hier zeigen wir …", "In diesem Beitrag …" — not the writer's own answer ("Here's mine")
+_ANNOUNCES_TEXT = re.compile(
+    r"\s*(?:(?:so|and|then|well|dann|also|und)\s*,?\s+)?(?:"
+    r"(?:this|the following|our|today's)\s+(?:article|post|guide|piece|tutorial|video|blog post|overview|list)"
+    r"|in\s+(?:this|today's|the following)\s+(?:article|post|guide|piece|tutorial|video|blog post)"
+    r"|here(?:'s| is| are)(?!\s+(?:mine|my|ours|our)\b)|read on|keep reading"
+    r"|(?:dieser|unser|der folgende)\s+(?:artikel|beitrag|ratgeber|leitfaden|text|blogbeitrag)"
+    r"|in\s+(?:diesem|unserem|dem folgenden)\s+(?:artikel|beitrag|ratgeber|text|blogbeitrag|video)"
+    r"|hier\s+(?:zeigen|erklären|erfährst|erfahrt|erfahren|findest|findet|finden|gibt es|stellen)"
+    r"|lies weiter|lest weiter"
+    r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def teases_content(question: str, next_sentence: str, lexicon: Lexicon, *, asks_opinion: bool = False) -> bool:
     """teases_content: "Do you want to know what it takes to run online panels? This article presents …", "Möchtest du
     wissen, wie das geht? Hier zeigen wir …": the question asks whether the reader wants to know what the text goes on
-    to tell; a statement follows, and the article is the answer. Not when a call to reply or a question follows."""
+    to tell, or any question is followed by a statement announcing the text ("Got a flat tyre? Here's how to fix it.",
+    "In this post we …"): the article is the answer. Not when a call to reply or a question follows; a question of the
+    reader's opinion or taste only in the first form (on the tuning split and the own corpus the broad form hits 14
+    questions, none labelled a poll)."""
     following = next_sentence.strip()
     if not following or following.rstrip("\"'“”»«) ").endswith("?") or grammar.is_invitation(following, lexicon):
         return False
-    return _WANTS_TO_KNOW.match(question.replace("’", "'")) is not None
+    if _WANTS_TO_KNOW.match(question.replace("’", "'")) is not None:
+        return True
+    return not asks_opinion and _ANNOUNCES_TEXT.match(following.replace("’", "'")) is not None
 
 
 # A paragraph that opens with a numbered label in bold ("Tip #5: …", "Step 3: …", "Fehler 2: …"): an item of a list the

@@ -97,7 +97,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("hands_over")
     if "reader_address" in present and leadins.familiarity_hook(text, candidate.next_sentence, lexicon):
         present.add("familiarity_hook")
-    if "invitation" not in present and calls.teases_content(text, candidate.next_sentence, lexicon):
+    if "invitation" not in present and calls.teases_content(
+        text, candidate.next_sentence, lexicon, asks_opinion=signals.asks_opinion(text, lexicon)
+    ):
         present.add("teases_content")
     if signals.has_interjection_lead(text, lexicon):
         present.add("interjection_lead")

@@ -241,7 +241,8 @@ def test_questions_before_send_us_an_email_are_its_condition() -> None:
         (EN, "Do you want to know more?", "Let us know in the comments!", False),  # a call to reply follows
         (EN, "Do you want to know what we found?", "What would you guess?", False),  # another question follows
         (EN, "Do you want to try it?", "It takes five minutes.", False),  # wanting to do, not to know
-        (EN, "Do you know what it takes?", "This article presents tips.", False),  # knowing: familiarity, not a wish
+        (EN, "Do you know what it takes?", "It takes time.", False),  # knowing, not a wish; no announcement of the text
+        (EN, "Do you know what it takes?", "This article presents tips.", True),  # the announcement makes it a teaser
     ],
 )
 def test_questions_that_tease_what_the_text_tells(lexicon, question: str, following: str, expected: bool) -> None:
@@ -315,3 +316,21 @@ def test_a_tip_off_call_is_no_poll() -> None:
         "Got a story? Contact our newsroom at tips@example.org.",
     )
     assert "acts_on_yes" in found["Got a story?"].signals and not found["Got a story?"].is_poll
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "question", "following", "opinion", "expected"),
+    [
+        (EN, "Got a flat tyre on the trail?", "Here's how to fix it in five minutes.", False, True),
+        (EN, "Why does the build take so long?", "In this post we look at three causes.", False, True),
+        (DE, "Du hast einen Defekt am Reifen?", "Hier zeigen wir, wie du ihn flickst.", False, True),
+        (DE, "Welche Variante ist die bessere?", "In diesem Beitrag vergleichen wir beide.", False, True),
+        (EN, "What's your favourite pasta shape?", "Here's mine: rigatoni, always.", True, False),  # the writer's answer
+        (EN, "Which one do you prefer?", "Here are the two side by side.", True, False),  # opinion: left alone
+        (EN, "Got a flat tyre?", "Here's how to fix it, and tell us in the comments how it went!", False, False),
+    ],
+)
+def test_a_question_before_an_announcement_of_the_text_is_a_teaser(lexicon, question, following, opinion, expected) -> None:
+    """Broadened after the second look: on the tuning split and the own corpus, the 14 questions followed by a statement
+    that announces the text ("Here's how …", "In this post …", "Hier zeigen wir …") are all labelled no poll."""
+    assert calls.teases_content(question, following, lexicon, asks_opinion=opinion) is expected

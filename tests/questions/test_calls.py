@@ -334,3 +334,22 @@ def test_a_question_before_an_announcement_of_the_text_is_a_teaser(lexicon, ques
     """Broadened after the second look: on the tuning split and the own corpus, the 14 questions followed by a statement
     that announces the text ("Here's how …", "In this post …", "Hier zeigen wir …") are all labelled no poll."""
     assert calls.teases_content(question, following, lexicon, asks_opinion=opinion) is expected
+
+
+# --- headings (seventh round: weight -1.5 -> -3.0) -----------------------------------------------------------------
+
+
+def test_a_closing_heading_that_asks_the_readers_is_no_poll() -> None:
+    """No labelled poll of the tuning split or the own corpus (163) is a heading, against 323 question headings that are
+    not; a sub-heading structures the text even when it turns to the readers and nothing answers it."""
+    from tests.questions.helpers import heading
+
+    found = {
+        v.question: v
+        for v in explain_questions(
+            article(LEAD_DE, "Die neue Regel gilt ab Montag für alle Mitglieder des Vereins.",
+                    heading("Und was haltet ihr von der neuen Regel?"), title="Ein Artikel", language="de")
+        )
+    }
+    verdict = found["Was haltet ihr von der neuen Regel?"]  # the opener "Und" is stripped
+    assert "heading" in verdict.signals and not verdict.is_poll

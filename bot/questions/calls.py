@@ -69,6 +69,9 @@ _SEND_A_MESSAGE = re.compile(
 )
 
 
+_DISCUSSION = re.compile(r"(?<!\w)(?:discussion|discuss|conversation|debate|diskussion|diskutier\w*|debatte)")
+
+
 def wants_or_has(question: str) -> bool:
     """The question asks whether the reader wants, has or is interested in something ("Would you like to …?", "Do you
     have ideas …?", "Habt ihr Lust …?"): a yes here is a condition, the answer that matters comes after it."""
@@ -84,6 +87,8 @@ def is_call_to_act(statement: str, lexicon: Lexicon) -> bool:
     lowered = stripped.lower().replace("’", "'")
     if contains_phrase(lowered, lexicon.reply_places) or any(channel in lowered for channel in lexicon.reply_channels):
         return False  # "Then tell us in the comments", "Schreibt es in die Kommentare": the public answer is asked for
+    if _DISCUSSION.search(lowered):
+        return False  # "Join the discussion on our forum", "Diskutiert mit": a place to answer it in public
     rest = stripped[_CALL_OPENER.match(stripped).end() :]
     tokens = grammar.words(rest)
     if not tokens:

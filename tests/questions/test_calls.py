@@ -65,6 +65,8 @@ def test_questions_whether_the_reader_wants_or_has_something(question: str, expe
         (DE, "Schreibt es in die Kommentare!", False),
         (DE, "Verratet es mir!", False),
         (EN, "I would love to hear about it.", False),  # a statement, no imperative
+        (EN, "Join the discussion on our forum.", False),  # a public place to answer it
+        (DE, "Diskutiert mit uns im Forum!", False),
         (EN, "Do you want to know more?", False),  # a question, no call
     ],
 )

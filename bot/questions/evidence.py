@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.articles.model import Block
-from bot.questions import answers, followups, grammar, leadins, signals
+from bot.questions import answers, calls, followups, grammar, leadins, signals
 from bot.questions.fit import dedupe_key, normalise_space
 from bot.questions.lexicon import Lexicon
 from bot.questions.model import TITLE_POSITION, PollKind
@@ -54,7 +54,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("ends_paragraph")
     # an item of a short list after a call for the readers' replies: put to them, and invited (not a checklist)
     feedback_item = block is not None and leadins.in_feedback_list(finder.blocks, candidate.position, lexicon)
-    if feedback_item or signals.addresses_reader(text, lexicon) or (
+    # a row of questions opened by a call for replies ("We'd like to hear from you: Does … help you? Any …?")
+    called = candidate.run_key in finder._runs_called
+    if feedback_item or called or signals.addresses_reader(text, lexicon) or (
         block is not None and candidate.sentence.start > 0 and signals.follows_reader_prompt(candidate.previous_sentence, lexicon)
     ) or (
         verdict.kind is PollKind.OPEN
@@ -76,6 +78,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     nearby = [candidate.next_sentence, *candidate.after[1:]]
     if (
         feedback_item
+        or called
         or candidate.run_key in finder._runs_invited
         or signals.invites_reply_in_question(text, lexicon)
         or signals.asks_for_a_vote(text)
@@ -85,10 +88,19 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if "reader_address" in present and leadins.is_conditional_contact(candidate.next_sentence, lexicon):
         present.add("conditional_contact")
         present.discard("invitation")  # the call is to contact the writer, not to answer this question in public
+    elif calls.acts_on_yes(
+        text, statement_after(candidate), lexicon, asks_opinion=signals.asks_opinion(text, lexicon)
+    ):
+        present.add("acts_on_yes")
+        present.discard("invitation")  # "Do you have ideas? Email us": the call is what is asked, not a reply here
     if candidate.after and leadins.hands_over(text, candidate.after[0], lexicon):
         present.add("hands_over")
     if "reader_address" in present and leadins.familiarity_hook(text, candidate.next_sentence, lexicon):
         present.add("familiarity_hook")
+    if "invitation" not in present and calls.teases_content(
+        text, candidate.next_sentence, lexicon, asks_opinion=signals.asks_opinion(text, lexicon)
+    ):
+        present.add("teases_content")
     if signals.has_interjection_lead(text, lexicon):
         present.add("interjection_lead")
     if is_title:
@@ -120,7 +132,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         candidate.run_key in finder._runs_invited or "invitation" in present or candidate.run_key in finder._runs_opinion
     )  # "Which do you use? Why? How often? Tell us in the comments!": the closing's questions to the readers (or
     # "What do you think …? Which would you …?": a row asking their opinions), not a checklist to ask oneself
-    if not invited_close and (
+    if not invited_close and not called and (
         candidate.run_length >= LONG_RUN or (candidate.run_length >= 3 and (not run_to_reader or "closing" not in present))
     ):  # a run in the body is a checklist; in the closing, questions to the reader may come in a row
         present.add("question_run")
@@ -132,7 +144,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("interview_structure")
     if block is not None and block.kind == "heading":
         present.add("heading")
-    if block is not None and block.kind == "list_item" and not feedback_item:
+    if block is not None and not feedback_item and (
+        block.kind == "list_item" or calls.is_numbered_item(block.text or "", block.emphasis)
+    ):
         present.add("list_item")
     if block is not None and block.emphasis == "whole":
         present.add("emphasised")
@@ -204,6 +218,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if (
         "reader_address" in present
         and "conditional_contact" not in present  # "Dann schreibt mir." is a call, not the writer's own answer
+        and "acts_on_yes" not in present
         and followups.writer_answers_too(text, following_sentences(finder, candidate), lexicon)
     ):
         present.add("writer_answers_too")
@@ -232,6 +247,15 @@ def answered_question_headings(finder: _Finder) -> int:
         if grammar.is_verb_first(text, finder.lexicon) and finder.section_answers(index):
             count += 1
     return count
+
+
+def statement_after(candidate: Candidate) -> str:
+    """The first statement after the question: past the rest of its row of questions in the paragraph ("Do you have
+    story ideas? Or edits? Open an issue!"), else the next sentence (the next paragraph's opening when it ends its own)."""
+    for sentence in candidate.after:
+        if not sentence.rstrip().rstrip("\"'“”»«) ").endswith("?"):
+            return sentence
+    return "" if candidate.after else candidate.next_sentence
 
 
 def following_sentences(finder: _Finder, candidate: Candidate) -> list[str]:

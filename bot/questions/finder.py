@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.articles.model import Article, Block
-from bot.questions import answers, followups, grammar, leadins, signals
+from bot.questions import answers, calls, followups, grammar, leadins, signals
 from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
 from bot.questions.lexicon import Lexicon, lexicon_for
 from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
@@ -290,17 +290,22 @@ class _Finder:
         self._runs_to_reader: set[tuple[int, int]] = set()
         self._runs_invited: set[tuple[int, int]] = set()
         self._runs_opinion: set[tuple[int, int]] = set()
+        self._runs_called: set[tuple[int, int]] = set()  # rows opened by a call for replies (calls.opens_with_call)
+        before_row = ""  # the statement before the row that is growing
 
         def close(following: str = "") -> None:
             texts = [self.sentences(index)[number].text for index, number in row]
-            to_reader = len(row) >= 3 and any(signals.addresses_reader(text, self.lexicon) for text in texts)
-            invited = len(row) >= 2 and bool(following) and signals.invites_reply(following, self.lexicon)
+            called = bool(row) and calls.opens_with_call(texts[0], before_row, self.lexicon)
+            to_reader = called or (len(row) >= 3 and any(signals.addresses_reader(text, self.lexicon) for text in texts))
+            invited = called or (len(row) >= 2 and bool(following) and signals.invites_reply(following, self.lexicon))
             # a row that mostly asks the readers' opinion or taste is a discussion, not a checklist to ask oneself
             opinion = to_reader and (
                 2 * sum(signals.asks_opinion(text, self.lexicon) for text in texts) >= len(row)
                 or (bool(row) and self.under_opinion_heading(row[0][0]))
             )
             for key in row:
+                if called:
+                    self._runs_called.add(key)
                 if opinion:
                     self._runs_opinion.add(key)
                 lengths[key] = len(row)
@@ -314,10 +319,12 @@ class _Finder:
             text = block.text or ""
             if "?" not in text or block.kind == "heading":
                 close(self.opening_of(index) if row and block.kind in BODY_KINDS else "")
+                before_row = self.closing_of(index) if block.kind in BODY_KINDS else ""
                 continue
             for number, sentence in enumerate(self.sentences(index)):
                 if terminal_question_mark(sentence) is None:
                     close(sentence.text if row else "")
+                    before_row = sentence.text
                 else:
                     row.append((index, number))
         close()
@@ -502,7 +509,8 @@ class _Finder:
         handed = (
             candidate.same_block_next and leadins.precedes_reader_prompt(candidate.next_sentence, lexicon)
         ) or leadins.in_feedback_list(self.blocks, position, lexicon)  # "Share your experiences: · What went well?"
-        if kind is PollKind.OPEN and not grammar.addresses_reader(text, lexicon) and not handed:
+        handed = handed or candidate.run_key in self._runs_called  # "We'd like to hear from you: … ? What …?"
+        if kind is PollKind.OPEN and kind_rule != "asks_for_input" and not grammar.addresses_reader(text, lexicon) and not handed:
             return no("expository_title" if is_title else "author_question", kind)
         answered = answers.answer_rule(candidate.next_sentence, options, lexicon)
         if not answered and answers.echoes_question(text, candidate.next_sentence, lexicon):
@@ -550,6 +558,8 @@ class _Finder:
             if leadins.asks_for_input(clause, lexicon):
                 return PollKind.OPEN, (), "asks_for_input"  # "Habt ihr Tipps?": the tips are asked for
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"
+        if leadins.asks_for_input(clause, lexicon):
+            return PollKind.OPEN, (), "asks_for_input"  # "Any suggestions to make it better?"
         return PollKind.YES_NO, lexicon.yes_no_options, "declarative_question"
 
     def with_alternative(self, verdict: QuestionVerdict, next_sentence: str) -> QuestionVerdict:

@@ -153,9 +153,10 @@ def is_noun_phrase_title(text: str, lexicon: Lexicon) -> bool:
     return all(token[:1].isupper() or token.lower() in function_words for token in tokens[1:])
 
 
+_ANY = frozenset({"any", "irgendwelche", "weitere"})
 _INPUT_NOUNS = frozenset(
-    "tipps tipp ideen idee vorschläge vorschlag empfehlungen empfehlung anregungen ratschläge "
-    "tips tip ideas idea suggestions suggestion recommendations recommendation advice "
+    "tipps tipp ideen idee vorschläge vorschlag empfehlungen empfehlung anregungen ratschläge feedback "
+    "tips tip ideas idea suggestions suggestion recommendations recommendation advice thoughts "
     "techniques tricks strategies".split()
 )
 _HAVE_DE = frozenset("habt hast haben hättet hättest hätten".split())
@@ -166,6 +167,8 @@ def asks_for_input(clause: str, lexicon: Lexicon) -> bool:
     "Hast du noch Ideen für mich?", "Do you have any suggestions?", "Have any tricks?"): the yes is worthless, the tips
     are what is asked for, so the poll is open."""
     tokens = [token.lower() for token in grammar.words(clause)]
+    if len(tokens) >= 2 and tokens[0] in _ANY and tokens[1] in _INPUT_NOUNS:
+        return True  # "Any suggestions to make it better?", "Irgendwelche Tipps?": the verb left out
     if len(tokens) < 3 or not grammar.is_verb_first(clause, lexicon):
         return False
     if tokens[0] in _HAVE_DE or (tokens[0] == "have" and tokens[2] == "got"):

@@ -119,7 +119,8 @@ LEXICON = Lexicon(
         "freuen uns auf deine", "freuen uns auf ihre meinung", "freuen uns auf ihre kommentare", "eure meinung", "deine meinung",
         "ihre meinung", "diskutiert mit", "diskutiert gerne", "diskutiert in", "diskutiert unten",
         "stimmt ab", "stimmt jetzt ab", "stimmt mit ab", "jetzt abstimmen", "hier abstimmen", "unten abstimmen", "eure erfahrungen", "deine erfahrungen", "ihre erfahrungen",
-        "schick es", "schickt es", "schick uns", "schickt uns", "schicken sie uns",
+        "schick es", "schickt es", "schick uns", "schickt uns", "schicken sie uns", "von euch hören", "von dir hören",
+        "von ihnen hören",
     ),
     interjections=_words("na und also so nun tja ok okay"),
     stock_phrases=(

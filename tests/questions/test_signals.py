@@ -69,6 +69,8 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, "Kennt ihr diese Tage, an denen nichts klappt? Gestern war so einer."),
         article(LEAD, heading("1. Ist der Test nur lokal?"), "Das ist ein Zeichen.", heading("2. Gibt es kein Review?"),
                 "Auch das.", title="Ist euer Projekt wirklich agil?"),
+        article(LEAD, "Would you like to become a contributor? Check the repo to learn how.", language="en"),
+        article("Do you want to know what it takes to run a panel? This article presents tips.", LEAD, language="en"),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
     assert set(signals.SIGNALS) - seen == set()

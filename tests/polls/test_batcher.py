@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.errors import NotFound
-from bot.polls.batcher import BatcherStopped, VoteBatcher
+from bot.polls.batcher import MAX_BATCH, BatcherStopped, VoteBatcher
 from bot.polls.retry import RetryPolicy, StorageBusy
 from bot.polls.voting import VoteOutcome, VoteReceipt, VoteRequest
 from bot.storage.database import Database
@@ -53,6 +53,8 @@ async def test_concurrent_clicks_are_grouped_and_applied_in_submission_order(dat
     assert all(isinstance(result, VoteReceipt) for result in results)
     assert batcher.stats.votes == 600
     assert batcher.stats.batches < 600 / 4, "clicks arriving together should share transactions"
+    # ...but not all in one: a batch of everything queued kept every click in flight waiting on one commit
+    assert 1 < batcher.stats.largest_batch <= MAX_BATCH < 600
     # the receipts tell each member exactly what the replay says happened to that click
     seen: dict[tuple[int, int], int] = {}
     for request, receipt in zip(requests, results, strict=True):

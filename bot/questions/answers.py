@@ -11,6 +11,7 @@ from bot.questions import grammar
 from bot.questions.lexicon import Lexicon
 
 _ANSWER_PUNCTUATION = set(",.:;!–—-")
+_BARE_REPLIES = frozenset("no nope nah yes yep yeah nein nö ja jein".split())  # a reply word alone, even "No?!"
 
 
 def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexicon: Lexicon) -> str | None:
@@ -21,6 +22,8 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
     ("Android oder iOS? iOS, ganz klar."); short_reply: a reply of one or two words ("Kaum.").
     """
     sentence = next_sentence.strip().lstrip("\"'„“»«‚‘(")
+    if sentence.rstrip("?!.").lower() in _BARE_REPLIES:
+        return "short_reply"  # "Do you ever notice outages? No?! Me either": the writer answers for the reader
     if not sentence or sentence.rstrip(grammar.TRAILING.replace("?", "")).endswith("?"):
         return None
     lowered = sentence.lower()

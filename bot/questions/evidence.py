@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.articles.model import Block
-from bot.questions import answers, calls, followups, grammar, leadins, signals
+from bot.questions import answers, audience, calls, followups, grammar, leadins, signals
 from bot.questions.fit import dedupe_key, normalise_space
 from bot.questions.lexicon import Lexicon
 from bot.questions.model import TITLE_POSITION, PollKind
@@ -65,6 +65,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and leadins.precedes_reader_prompt(candidate.after[0], lexicon)
     ):
         present.add("reader_address")
+    if audience.addresses_audience(text, lexicon):  # "those of you reading this", "For Blender users: …"
+        present.update(("reader_address", "audience_address"))
     if (
         # a lone question that asks no one in particular is as often the writer's speculation ("Wird die Regierung
         # das überstehen?"); one that asks for a verdict ("Sollten Schulen …?", "…, oder?") is put to the readers
@@ -123,7 +125,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("body_middle")
     if verdict.kind is PollKind.CHOICE:
         present.add("names_alternatives")
-    if signals.is_first_person(text, lexicon):
+    if signals.is_first_person(text, lexicon) and not audience.asks_what_writer_missed(
+        grammar.core_clause(text, lexicon), lexicon
+    ):  # "Did I miss anything?" asks the readers to complete the text
         present.add("first_person")
     if signals.is_self_ask(text, candidate.previous_sentence, lexicon):
         present.add("self_ask")
@@ -155,6 +159,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and block is not None
         and (block.kind == "heading" or block.emphasis or len(finder.sentences(candidate.position)) == 1)
         and signals.is_headline_style(text, lexicon)
+        and not audience.group_lead_in(text)  # "For Blender users: …" names whom it asks, not a topic
     ) or (is_title and leadins.is_noun_phrase_title(text, lexicon)):
         present.add("headline_style")
     if (

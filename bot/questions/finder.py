@@ -391,13 +391,14 @@ class _Finder:
         return self._headings[index] if 0 <= index < len(self._headings) else None
 
     def answered_below(self, index: int) -> bool:
-        """The next block is a paragraph of statements long enough to be an answer (an interview's)."""
+        """The next block is a paragraph of statements long enough to be an answer (an interview's); one that
+        ends with a colon announces a list or example, it does not reply."""
         if index + 1 >= len(self.blocks) or self.blocks[index + 1].kind not in ("paragraph", "quote"):
             return False
         if self.is_footnote(index + 1):  # "[^1]: …" after a closing question is no answer to it
             return False
         text = (self.blocks[index + 1].text or "").strip()
-        return len(text) >= MIN_ANSWER_CHARS and not text.endswith("?") and not signals.invites_reply(text[:200], self.lexicon)
+        return len(text) >= MIN_ANSWER_CHARS and not text.endswith(("?", ":")) and not signals.invites_reply(text[:200], self.lexicon)
 
     def is_footnote(self, index: int) -> bool:
         """A footnote or reference paragraph ("[^1]: As of 2024 …", "[2] Smith, J. (2019) …"): no answer to the

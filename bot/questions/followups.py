@@ -160,6 +160,9 @@ _WRITER_WORDS = {
 }
 
 
+WRITER_WORDS_AT_START = 4
+
+
 def writer_answers_too(question: str, following: list[str], lexicon: Lexicon) -> bool:
     """writer_answers_too: after a question about the reader's own life or taste, one of the next two sentences
     brings in the writer and not the reader ("Do you like Mondays? I know I don't.", "Have you ever had fondue
@@ -172,7 +175,9 @@ def writer_answers_too(question: str, following: list[str], lexicon: Lexicon) ->
     for sentence in following[:2]:
         if grammar.addresses_reader(sentence, lexicon):
             return False
-        if any(token.lower() in writer for token in grammar.words(sentence)):
+        # the writer comes in at the sentence's start ("I know I don't.", "Für uns ist …", "It's my favorite."), not as
+        # a later clause of an argument ("That's another thing I would like to focus on …")
+        if any(token.lower() in writer for token in grammar.words(sentence)[:WRITER_WORDS_AT_START]):
             return True
     return False
 

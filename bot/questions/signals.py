@@ -36,6 +36,7 @@ SIGNALS: dict[str, Signal] = {
     # for a poll
     "reader_address": Signal(2.0, "the question addresses the reader (du/ihr/Sie/euch, you/your)"),
     "invitation": Signal(2.5, "a call to reply stands next to it (schreibt es in die Kommentare, let me know)"),
+    "audience_address": Signal(1.5, "it names the readers as its audience (those of you reading this / Lieber Leser, … / For Blender users: …)"),
     "interjection_lead": Signal(0.5, "an interjection opens it, as closing questions do (Na, hast du …? / So, …?)"),
     "closing": Signal(1.5, "it stands in the closing paragraphs, where calls to action stand"),
     "title": Signal(1.0, "it is the article's title (and the body does not answer it at once)"),

@@ -1,0 +1,201 @@
+"""Who a question is put to and what it asks for (issue 10, eighth round; bot/questions/audience.py), and the
+small corrections made with it: a paragraph ending in a colon is no answer, a bare "No?!" is the writer's reply,
+the writer's own answer comes in at the start of a sentence. Written sentences only."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.questions import answers, audience, followups, leadins
+from bot.questions.finder import explain_questions, find_questions
+from bot.questions.lexicon import lexicon_for
+from bot.questions.model import PollKind
+
+from tests.questions.helpers import article
+
+DE = lexicon_for("de")
+EN = lexicon_for("en")
+LEAD_EN = "The team shipped a new release this week, with a long list of fixes and a new plugin system."
+LEAD_DE = "Wir haben diese Woche eine neue Version veröffentlicht, mit vielen Korrekturen und einem Pluginsystem."
+MIDDLE_EN = "The plugin system took most of the year, and it changed how the editor loads its extensions at start."
+MIDDLE_DE = "Das Pluginsystem hat fast das ganze Jahr gekostet und ändert, wie der Editor seine Erweiterungen lädt."
+
+
+def judged(*blocks, language: str = "en"):
+    return {v.question: v for v in explain_questions(article(*blocks, title="A post", language=language))}
+
+
+# --- addresses_audience: the readers named as the audience ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "expected"),
+    [
+        (EN, "What types of content would those of you reading this be interested in?", True),
+        (EN, "Have any of you tried the new build?", True),
+        (EN, "Do y'all have this recipe?", True),
+        (EN, "Dear readers, which camera do you carry?", True),
+        (EN, "For Blender users: did I miss anything?", True),
+        (EN, "To all the gardeners out there: when do you sow tomatoes?", True),
+        (DE, "Lieber Leser, welche Dinge nehmt ihr aus dem Jahrzehnt mit?", True),
+        (DE, "Wer von euch fährt im Winter Rad?", True),
+        (DE, "An alle Eltern: Wie macht ihr das mit der Bildschirmzeit?", True),
+        (EN, "What do you call a sleeping bull?", False),  # the generic "you" of a joke
+        (EN, "How do you stop a bull from charging?", False),
+        (EN, "Where are all my Texas readers?", False),  # about the readers, not a question put to them
+        (EN, "Self-checkout: better for everyone?", False),  # a headline topic
+        (DE, "Kennt ihr diese Tage, an denen nichts klappt?", False),
+        (DE, "Remote Support: Die Zukunft des Kundendienstes?", False),
+    ],
+)
+def test_a_question_that_names_its_readers_addresses_its_audience(lexicon, text: str, expected: bool) -> None:
+    assert audience.addresses_audience(text, lexicon) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("For Blender users: did I miss anything?", True),
+        ("For all the photographers: which lens do you use most?", True),
+        ("An alle Eltern: Wie macht ihr das?", True),
+        ("Für alle, die gerne backen: Welches Mehl nehmt ihr?", True),
+        ("Self-Checkout: Wirklich besser für alle?", False),
+        ("Consent Mode V2: Was ist das?", False),
+        ("Update: Is the bug fixed?", False),
+    ],
+)
+def test_a_lead_in_naming_the_readers_is_no_headline_topic(text: str, expected: bool) -> None:
+    assert audience.group_lead_in(text) is expected
+
+
+# --- requests for input: what the writer missed, things to name, remarks ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "clause", "expected"),
+    [
+        (EN, "did I miss anything?", True),
+        (EN, "Have I forgotten something?", True),
+        (EN, "Is there anything I missed?", True),
+        (EN, "Is anything missing?", True),
+        (DE, "Habe ich etwas vergessen?", True),
+        (DE, "Hab ich noch was übersehen?", True),
+        (DE, "Fehlt euch noch etwas?", True),
+        (EN, "Did I mention the price?", False),
+        (EN, "Did I miss the train?", False),
+        (DE, "Habe ich das richtig verstanden?", False),
+    ],
+)
+def test_a_question_what_the_writer_missed_asks_for_input(lexicon, clause: str, expected: bool) -> None:
+    assert audience.asks_what_writer_missed(clause, lexicon) is expected
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "clause", "expected"),
+    [
+        (DE, "Kennt ihr dafür Möglichkeiten?", True),
+        (DE, "Kennst du gute Alternativen zu Google Maps?", True),
+        (DE, "Wisst ihr Lösungen für das Problem?", True),
+        (EN, "Do you know any good tools for this?", True),
+        (EN, "Know any alternatives?", True),
+        (DE, "Kennst du die Lösung?", False),  # one thing, named: yes or no
+        (DE, "Kennt ihr diese Tage, an denen nichts klappt?", False),
+        (EN, "Do you know the way to the station?", False),
+        (EN, "Do you know what a monoid is?", False),
+    ],
+)
+def test_a_question_whether_the_reader_knows_nameable_things_asks_for_them(lexicon, clause: str, expected: bool) -> None:
+    assert audience.asks_for_known(clause, lexicon) is expected
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "clause", "expected"),
+    [
+        (EN, "Do you have any remarks?", True),
+        (EN, "Any comments?", True),
+        (DE, "Habt ihr Anmerkungen?", True),
+        (DE, "Noch Ergänzungen?", True),
+        (EN, "Do you have any pets?", False),
+        (DE, "Habt ihr Kinder?", False),
+    ],
+)
+def test_a_question_whether_the_reader_has_remarks_asks_for_them(lexicon, clause: str, expected: bool) -> None:
+    assert audience.asks_for_remarks(clause, lexicon) is expected
+    if expected:
+        assert leadins.asks_for_input(clause, lexicon)
+
+
+def test_closing_questions_that_ask_for_input_are_open_polls() -> None:
+    for language, closing in (
+        ("en", "For Blender users: did I miss anything?"),
+        ("en", "So, that's it from me. Do you have any remarks?"),
+        ("de", "Ich möchte das gern ausgleichen. Kennt ihr dafür Möglichkeiten?"),
+    ):
+        lead, middle = (LEAD_DE, MIDDLE_DE) if language == "de" else (LEAD_EN, MIDDLE_EN)
+        drafts = find_questions(article(lead, middle, closing, title="A post", language=language))
+        assert [draft.kind for draft in drafts] == [PollKind.OPEN], closing
+
+
+def test_what_the_writer_missed_is_not_the_writers_own_question() -> None:
+    verdict = judged(LEAD_EN, MIDDLE_EN, "For Blender users: did I miss anything?")["For Blender users: did I miss anything?"]
+    assert "first_person" not in verdict.signals and "headline_style" not in verdict.signals
+    assert {"reader_address", "audience_address"} <= set(verdict.signals)
+    own = judged(LEAD_EN, MIDDLE_EN, "Did I make the right call? I still wonder.")["Did I make the right call?"]
+    assert "first_person" in own.signals and not own.is_poll
+
+
+def test_a_question_to_those_reading_before_the_writers_list_of_ideas_is_a_poll() -> None:
+    verdicts = judged(
+        LEAD_EN,
+        "What types of content would those of you reading this be interested in?",
+        "At the moment I'm thinking of three main types of articles, with a possible fourth one:",
+        "Tutorials, workflows and a showcase of work by photographers who use free software.",
+        "Another paragraph about the forum software we are trying out, and how it may host comments.",
+        "Anyone with any thoughts on this, feel free to drop me a line and tell me what you think!",
+    )
+    verdict = verdicts["What types of content would those of you reading this be interested in?"]
+    assert verdict.is_poll and "answered_below" not in verdict.signals
+
+
+def test_a_paragraph_of_statements_still_answers_a_question_paragraph() -> None:
+    verdicts = judged(
+        LEAD_EN,
+        "What do you do when the build breaks on a Friday?",
+        "I stop, I write down what changed, and I roll back before I look for the cause, every single time.",
+    )
+    assert "answered_below" in verdicts["What do you do when the build breaks on a Friday?"].signals
+
+
+# --- a bare reply word, even with "?!", answers the question ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reply", ["No?!", "No?", "Nope.", "Yes!", "Nein?!", "Ja."])
+def test_a_bare_reply_word_answers_the_question(reply: str) -> None:
+    lexicon = DE if reply.startswith(("Nein", "Ja")) else EN
+    assert answers.answer_rule(reply, (), lexicon) == "short_reply"
+
+
+def test_a_rhetorical_question_answered_for_the_reader_is_no_poll() -> None:
+    drafts = find_questions(
+        article(LEAD_EN, MIDDLE_EN, "Do you ever notice outages? No?! Me either, and that is due to his diligence.",
+                title="A post", language="en")
+    )
+    assert drafts == []
+
+
+# --- writer_answers_too: the writer's answer comes in at the start of a sentence ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "following", "expected"),
+    [
+        ("Do you like Mondays?", ["I know I don't."], True),
+        ("Have you ever had fondue before?", ["Gah!", "It's my favorite."], True),
+        ("Did you have trouble reaching five?", ["That's another of the things that I would like to focus on here."], False),
+        ("Bist du auch im Team Spargel?", ["Für uns ist Spargel das Beste am Frühling."], True),
+        ("Magst du Regen?", ["Das ist eine Frage, die ich mir selbst oft stelle."], False),
+    ],
+)
+def test_the_writer_answers_too_at_the_start_of_a_sentence(question: str, following: list[str], expected: bool) -> None:
+    lexicon = DE if question.startswith(("Bist", "Magst")) else EN
+    assert followups.writer_answers_too(question, following, lexicon) is expected

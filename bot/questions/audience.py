@@ -21,6 +21,7 @@ import re
 
 from bot.questions import grammar
 from bot.questions.lexicon import Lexicon
+from bot.questions.sentences import Sentence
 
 # the readers named as the audience (a vocative or a partitive of "you"): not the generic "you" of a joke or how-to
 _AUDIENCE_EN = re.compile(
@@ -134,3 +135,12 @@ def requests_input(clause: str, lexicon: Lexicon) -> bool:
         or asks_for_known(clause, lexicon)
         or asks_for_remarks(clause, lexicon)
     )
+
+
+def aside_to_reader(sentence: Sentence, bracketed: list[bool], lexicon: Lexicon) -> bool:
+    """A whole sentence in parentheses that turns to the reader ("(Und ihr, habt ihr so eine Tour schon gemacht?)",
+    "(Where are all my Texas readers? Do y'all have this recipe?)"): an aside put to the readers, not a
+    parenthetical phrase inside the writer's sentence ("… hosted (where else?) on GitHub"). The signals weigh it."""
+    start = sentence.start + len(sentence.text) - len(sentence.text.lstrip())
+    inside = sentence.text.lstrip().startswith("(") or (0 <= start < len(bracketed) and bracketed[start])
+    return inside and (grammar.addresses_reader(sentence.text, lexicon) or addresses_audience(sentence.text, lexicon))

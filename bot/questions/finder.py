@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.articles.model import Article, Block
-from bot.questions import answers, calls, followups, grammar, leadins, signals
+from bot.questions import answers, audience, calls, followups, grammar, leadins, signals
 from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
 from bot.questions.lexicon import Lexicon, lexicon_for
 from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
@@ -429,7 +429,7 @@ class _Finder:
         if block.kind == "quote":
             return "quote_block"
         rule = _enclosure_rule(mark, quoted, bracketed)
-        if rule:
+        if rule and not (rule == "parenthetical_aside" and audience.aside_to_reader(sentence, bracketed, self.lexicon)):
             return rule
         if grammar.reported_speech_lead(sentence.text, self.lexicon):
             return "reported_speech"

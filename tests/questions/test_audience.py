@@ -199,3 +199,73 @@ def test_a_rhetorical_question_answered_for_the_reader_is_no_poll() -> None:
 def test_the_writer_answers_too_at_the_start_of_a_sentence(question: str, following: list[str], expected: bool) -> None:
     lexicon = DE if question.startswith(("Bist", "Magst")) else EN
     assert followups.writer_answers_too(question, following, lexicon) is expected
+
+
+# --- an aside in parentheses that turns to the reader, and a reader named before the question --------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "closing", "question"),
+    [
+        ("de", "Das war meine Tour. (Und ihr, habt ihr so eine Tour schon mal gemacht?)", "Und ihr, habt ihr so eine Tour schon mal gemacht?"),
+        ("en", "That's the whole story. (And you, have you ever done a trip like this?)", "And you, have you ever done a trip like this?"),
+        ("de", "Das war meine Tour. Und ihr, habt ihr so eine Tour schon mal gemacht?", "Und ihr, habt ihr so eine Tour schon mal gemacht?"),
+    ],
+)
+def test_an_aside_or_a_named_reader_before_a_question_is_put_to_the_readers(language: str, closing: str, question: str) -> None:
+    lead, middle = (LEAD_DE, MIDDLE_DE) if language == "de" else (LEAD_EN, MIDDLE_EN)
+    drafts = find_questions(article(lead, middle, closing, title="A post", language=language))
+    assert [(draft.question, draft.kind) for draft in drafts] == [(question, PollKind.YES_NO)]
+
+
+def test_an_aside_that_does_not_turn_to_the_reader_stays_an_aside() -> None:
+    verdicts = judged(LEAD_EN, MIDDLE_EN, "The forum is a year old now. (Where does the time go?)")
+    assert [verdict.rule for verdict in verdicts.values()] == ["parenthetical_aside"]
+
+
+def test_wusstet_ihr_dass_stays_a_factive_prompt() -> None:
+    verdicts = judged(LEAD_DE, MIDDLE_DE, "Wusstet ihr, dass ihr mit der richtigen Ernährung viel erreichen könnt?", language="de")
+    assert [verdict.rule for verdict in verdicts.values()] == ["factive_prompt"]
+
+
+# --- an imperative to the reader before a colon is no reported speech -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "expected"),
+    [
+        (DE, "Schreibt mir gern: Welche Etappe würdet ihr weglassen?", False),
+        (DE, "Sagt uns: Was fehlt euch noch?", False),
+        (EN, "Tell me: which stage would you skip?", False),
+        (DE, "Eine Schülerin fragte: Warum ist das so?", True),
+        (DE, "Schreibt er: Wie soll das gehen?", True),
+        (EN, "She asked: why does it matter?", True),
+    ],
+)
+def test_an_imperative_to_the_reader_before_a_colon_is_no_reported_speech(lexicon, text: str, expected: bool) -> None:
+    from bot.questions import grammar
+
+    assert grammar.reported_speech_lead(text, lexicon) is expected
+
+
+# --- choice options: the question after a colon or dash names the alternatives itself ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "options"),
+    [
+        ("en", "We want to hear from you: do you use a GPS or a paper map on tours like this?", ("a GPS", "a paper map")),
+        ("de", "Wir wollen von euch wissen: Nutzt ihr für solche Touren ein Navi oder eine Papierkarte?", ("ein Navi", "eine Papierkarte")),
+        ("de", "Wie sieht es bei euch aus – seid ihr eher Genussradler oder Kilometerfresser?", ("Genussradler", "Kilometerfresser")),
+        ("en", "How about you – are you a leisure rider or a mile-muncher?", ("a leisure rider", "a mile-muncher")),
+        ("de", "Wie würdet ihr entscheiden: Dänemark oder Schweden?", ("Dänemark", "Schweden")),
+    ],
+)
+def test_the_options_of_a_question_after_a_lead_in_are_the_named_alternatives(language: str, question: str, options) -> None:
+    lead, middle = (LEAD_DE, MIDDLE_DE) if language == "de" else (LEAD_EN, MIDDLE_EN)
+    drafts = find_questions(article(lead, middle, question, title="A post", language=language))
+    assert [(draft.kind, draft.options) for draft in drafts] == [(PollKind.CHOICE, options)]
+
+
+def test_a_bare_how_about_you_is_still_no_poll() -> None:
+    assert find_questions(article(LEAD_EN, MIDDLE_EN, "That was my trip. How about you?", title="A post", language="en")) == []

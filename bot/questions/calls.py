@@ -93,8 +93,21 @@ def is_call_to_act(statement: str, lexicon: Lexicon) -> bool:
     tokens = grammar.words(rest)
     if not tokens:
         return False
+    if tokens[0].lower() in _REPLY_VERBS and _PRIVATE_CHANNEL.search(lowered) and not _PUBLIC_PLACE.search(lowered):
+        return True  # "Lass es mich durch eine kurze Mail wissen", "Let me know by email": the answer goes to the writer
     # "Send us an email at …", "Schreibt uns eine Mail": a channel to get in touch, not the answer itself ("Send it to …")
     return tokens[0].lower() in _ACTION_VERBS or _SEND_A_MESSAGE.match(rest) is not None
+
+
+# A call to reply ("let me know", "sagt mir Bescheid") that names only a private channel: the answer is sent to the
+# writer, not given where the readers can see it (a public place named anywhere keeps it a reply, see above)
+_PUBLIC_PLACE = re.compile(r"forum|comment|kommentar|thread|community")
+_REPLY_VERBS = frozenset("let lass lasst lassen tell sag sagt sagen gib gebt give write schreib schreibt reply".split())
+_PRIVATE_CHANNEL = re.compile(
+    r"(?<!\w)(?:per|via|durch|mit|by|through|in|über)\s+(?:(?:an?|eine|einer|einen|ein|the)\s+)?"
+    r"(?:kurze[rn]?\s+|short\s+|quick\s+|private[rn]?\s+|persönliche[rn]?\s+)?"
+    r"(?:e-?mail|mail|dm|pm|pn|direktnachricht|private\s+message|nachricht|message)(?!\w)"
+)
 
 
 def acts_on_yes(question: str, statement_after: str, lexicon: Lexicon, *, asks_opinion: bool = False) -> bool:

@@ -91,7 +91,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("conditional_contact")
         present.discard("invitation")  # the call is to contact the writer, not to answer this question in public
     elif calls.acts_on_yes(
-        text, statement_after(candidate), lexicon, asks_opinion=signals.asks_opinion(text, lexicon)
+        text, statement_after(candidate, finder), lexicon, asks_opinion=signals.asks_opinion(text, lexicon)
     ):
         present.add("acts_on_yes")
         present.discard("invitation")  # "Do you have ideas? Email us": the call is what is asked, not a reply here
@@ -254,13 +254,23 @@ def answered_question_headings(finder: _Finder) -> int:
     return count
 
 
-def statement_after(candidate: Candidate) -> str:
+def statement_after(candidate: Candidate, finder: _Finder | None = None) -> str:
     """The first statement after the question: past the rest of its row of questions in the paragraph ("Do you have
-    story ideas? Or edits? Open an issue!"), else the next sentence (the next paragraph's opening when it ends its own)."""
+    story ideas? Or edits? Open an issue!"), else the next sentence (the next paragraph's opening when it ends its own);
+    past a row of question-only items or paragraphs after it ("· Kennst du weitere …? · Hast du …? Lass es mich
+    durch eine Mail wissen")."""
     for sentence in candidate.after:
         if not sentence.rstrip().rstrip("\"'“”»«) ").endswith("?"):
             return sentence
-    return "" if candidate.after else candidate.next_sentence
+    if candidate.after or finder is None or candidate.block is None:
+        return "" if candidate.after else candidate.next_sentence
+    index = candidate.position + 1
+    while index < min(len(finder.blocks), candidate.position + ROW_BLOCKS) and finder.question_only(index):
+        index += 1
+    return finder.opening_of(index) if index > candidate.position + 1 else candidate.next_sentence
+
+
+ROW_BLOCKS = 4  # how many question-only blocks after a question statement_after looks past
 
 
 def following_sentences(finder: _Finder, candidate: Candidate) -> list[str]:

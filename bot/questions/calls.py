@@ -156,7 +156,8 @@ _WANTS_TO_KNOW = re.compile(
 
 
 # A statement that announces what the text (or the next part of it) brings: "This article presents …", "Here's how …",
-# "In this post …", "Read on", "Hier zeigen wir …", "In diesem Beitrag …" — not the writer's own answer ("Here's mine")
+# "In this post …", "Read on", "Hier zeigen wir …", "In diesem Beitrag …", "Heute stelle ich euch … vor" — not the writer's
+# own answer ("Here's mine")
 _ANNOUNCES_TEXT = re.compile(
     r"\s*(?:(?:so|and|then|well|dann|also|und)\s*,?\s+)?(?:"
     r"(?:this|the following|our|today's)\s+(?:article|post|guide|piece|tutorial|video|blog post|overview|list)"
@@ -166,6 +167,9 @@ _ANNOUNCES_TEXT = re.compile(
     r"|in\s+(?:diesem|unserem|dem folgenden)\s+(?:artikel|beitrag|ratgeber|text|blogbeitrag|video)"
     r"|hier\s+(?:zeigen|erklären|erfährst|erfahrt|erfahren|findest|findet|finden|gibt es|stellen)"
     r"|lies weiter|lest weiter"
+    # the writer announcing what she is about to present: "Heute stelle ich euch … vor", "Today I'll show you …"
+    r"|(?:heute|hier|im folgenden|jetzt|nun)\s+(?:stelle|zeige|erkläre)\s+ich\s+(?:euch|dir|ihnen)"
+    r"|(?:today|below|in what follows),?\s+i(?:'ll| will| am going to|'m going to)\s+(?:show|walk|take|introduce|explain)"
     r")(?!\w)",
     re.IGNORECASE,
 )

@@ -224,7 +224,11 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         "reader_address" in present
         and "conditional_contact" not in present  # "Dann schreibt mir." is a call, not the writer's own answer
         and "acts_on_yes" not in present
-        and followups.writer_answers_too(text, following_sentences(finder, candidate), lexicon)
+        # a W-question about the reader's habits or taste counts in the article's opening ("What's your favourite …?
+        # Mine is …"); in the body it is as often an interview's or an argument's
+        and followups.writer_answers_too(
+            text, following_sentences(finder, candidate), lexicon, wh=candidate.position in finder._opening
+        )
     ):
         present.add("writer_answers_too")
         # the next paragraph is the writer's own side, not a guest's reply (an interview shows in its structure)

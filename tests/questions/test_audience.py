@@ -160,6 +160,8 @@ def test_a_question_to_those_reading_before_the_writers_list_of_ideas_is_a_poll(
 def test_a_paragraph_of_statements_still_answers_a_question_paragraph() -> None:
     verdicts = judged(
         LEAD_EN,
+        MIDDLE_EN,
+        "Our release process has changed a lot over the last two years, and most of it for the better.",
         "What do you do when the build breaks on a Friday?",
         "I stop, I write down what changed, and I roll back before I look for the cause, every single time.",
     )
@@ -269,3 +271,47 @@ def test_the_options_of_a_question_after_a_lead_in_are_the_named_alternatives(la
 
 def test_a_bare_how_about_you_is_still_no_poll() -> None:
     assert find_questions(article(LEAD_EN, MIDDLE_EN, "That was my trip. How about you?", title="A post", language="en")) == []
+
+
+# --- the writer's own answer after a question about the reader's habits or taste -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "question", "following", "wh", "expected"),
+    [
+        (DE, "Was ist euer Lieblingsgericht nach einer langen Tour?", ["Meins ist ganz klar eine große Portion Pommes."], True, True),
+        (DE, "Welche Apps nutzt ihr zum Planen von Radtouren?", ["Ich habe in diesem Sommer fünf davon ausprobiert."], True, True),
+        (EN, "Which apps do you use to plan bike tours?", ["I tried five of them this summer."], True, True),
+        (EN, "Which apps do you use to plan bike tours?", ["I tried five of them this summer."], False, False),  # not in the opening
+        (EN, "What would you do in a situation like that?", ["I decided to take the detour."], True, False),  # a modal weighs
+        (EN, "Do you love apple desserts?", ["The smell of apples is comforting, and to me, anything with apples is a treat."], False, True),
+        (EN, "What is clipping?", ["I will explain it below."], True, False),  # not about the reader
+    ],
+)
+def test_the_writer_answers_a_question_about_the_readers_habits_too(lexicon, question, following, wh, expected) -> None:
+    assert followups.writer_answers_too(question, following, lexicon, wh=wh) is expected
+
+
+def test_an_opening_question_about_the_readers_taste_then_the_writers_is_a_poll() -> None:
+    body = ["Welche Apps nutzt ihr zum Planen von Radtouren? Ich habe in diesem Sommer fünf davon ausprobiert.", LEAD_DE, MIDDLE_DE,
+            "Am Ende war ich müde, aber glücklich, und das Rad hat die ganze Strecke durchgehalten."]
+    drafts = find_questions(article(*body, title="Eine Radtour", language="de"))
+    assert [(draft.question, draft.kind) for draft in drafts] == [("Welche Apps nutzt ihr zum Planen von Radtouren?", PollKind.OPEN)]
+
+
+def test_the_writers_own_case_after_has_that_happened_to_you_is_no_echo_answer() -> None:
+    assert not answers.echoes_question("Has that ever happened to you?", "It happened to me on the second stage.", EN)
+    assert answers.echoes_question("What does this mean for you?", "It means that the price goes up.", EN)
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "question", "next_sentence"),
+    [
+        (DE, "Habt ihr schon mal von der Ostseeküstenroute gehört?", "Heute stelle ich euch die schönsten Etappen vor."),
+        (EN, "Have you heard of the coastal route?", "Today I'll show you its most beautiful stages."),
+    ],
+)
+def test_a_question_before_the_writer_announces_what_she_presents_teases_the_content(lexicon, question, next_sentence) -> None:
+    from bot.questions import calls
+
+    assert calls.teases_content(question, next_sentence, lexicon)

@@ -31,7 +31,8 @@ _AUDIENCE_EN = re.compile(
 )
 _AUDIENCE_DE = re.compile(
     r"\b(?:wer|wie viele|welche|einige|manche|viele|jemand|einer|eine) (?:von|unter) (?:euch|ihnen|dir)\b"
-    r"|\bliebe[rs]?\s+(?:leser\w*|community|follower\w*|freunde|mitlesende\w*)\b|\bihr da draußen\b|\bihr alle\b",
+    r"|\bliebe[rs]?\s+(?:leser\w*|community|follower\w*|freunde|mitlesende\w*)\b|\bihr da draußen\b|\bihr alle\b"
+    r"|\bnoch jemand(?:em|en)?\b|\bsonst noch jemand\b",
     re.IGNORECASE,
 )
 # a lead-in that names the group of readers asked, before a colon: "For Blender users:", "An alle Eltern:",
@@ -51,10 +52,15 @@ def group_lead_in(text: str) -> bool:
     return bool(match and _GROUP_LEAD_IN.fullmatch(match.group(1).strip()))
 
 
+# "Anyone else done this route?", "Has anybody else tried …?": the readers asked as a group, at the question's start
+# (not "why would you try anyone else?")
+_ANYONE_ELSE = re.compile(r"\s*(?:(?:has|have|is|does|did|was|can)\s+)?any(?:one|body) else\b", re.IGNORECASE)
+
+
 def addresses_audience(text: str, lexicon: Lexicon) -> bool:
     """audience_address: the question names the readers as its audience (see the module's docstring)."""
     pattern = _AUDIENCE_DE if lexicon.language == "de" else _AUDIENCE_EN
-    return bool(pattern.search(text)) or group_lead_in(text)
+    return bool(pattern.search(text)) or group_lead_in(text) or bool(_ANYONE_ELSE.match(text))
 
 
 _MISSED_EN = re.compile(

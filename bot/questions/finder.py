@@ -29,8 +29,7 @@ from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
 from bot.questions.evidence import BODY_KINDS, Candidate, signals_present
 from bot.questions.sentences import Sentence, enclosed_mask, first_sentence, split_sentences, terminal_question_mark
 
-RULES: dict[str, str] = {
-    # kinds
+RULES: dict[str, str] = {  # kinds, then the rules of no poll
     "named_alternatives": "choice: the question names two or more alternatives around oder/or",
     "confirmation_tag": "yes_no: a statement with a tag (…, oder? / …, right? / … or not?)",
     "wh_question": "open: an interrogative (W-/wh-word) opens the question and it addresses the reader",
@@ -597,4 +596,5 @@ def _enclosure_rule(mark: int, quoted: list[bool], bracketed: list[bool]) -> str
 
 def _is_statement(sentence: str, lexicon: Lexicon) -> bool:
     stripped = sentence.strip()
-    return bool(stripped) and not stripped.endswith("?") and not grammar.is_invitation(stripped, lexicon)
+    invites = grammar.is_invitation(stripped, lexicon) or signals.invites_reply(stripped, lexicon)  # "Share yours below."
+    return bool(stripped) and not stripped.endswith("?") and not invites

@@ -534,6 +534,9 @@ def _parallel_or_scanned(left_tokens: list[str], right: str, lexicon: Lexicon) -
                 if left_tokens[index].lower() in lexicon.articles:
                     return " ".join(left_tokens[index:])
     stops = lexicon.alternative_stops | lexicon.reader_pronouns
+    if right_tokens and not {token.lower() for token in right_tokens} & lexicon.prepositions:
+        # "ride with clipless pedals or flat pedals": "with" governs both (not "in March or wait until summer")
+        stops = stops | lexicon.prepositions
     index = len(left_tokens)
     while index > 1 and left_tokens[index - 1].lower().strip(",") not in stops:
         index -= 1

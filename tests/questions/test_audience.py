@@ -315,3 +315,30 @@ def test_a_question_before_the_writer_announces_what_she_presents_teases_the_con
     from bot.questions import calls
 
     assert calls.teases_content(question, next_sentence, lexicon)
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "expected"),
+    [
+        (EN, "Anyone else done this route?", True),
+        (EN, "Has anybody else tried the new firmware?", True),
+        (EN, "If you're happy with it, why would you try anyone else?", False),
+        (DE, "Geht es noch jemandem so?", True),
+    ],
+)
+def test_anyone_else_asks_the_readers_as_a_group(lexicon, text: str, expected: bool) -> None:
+    assert audience.addresses_audience(text, lexicon) is expected
+
+
+def test_a_call_to_share_after_a_declarative_question_leaves_it_open() -> None:
+    drafts = find_questions(
+        article(LEAD_EN, MIDDLE_EN, "Anyone else done this route? Share your stories below.", title="A post", language="en")
+    )
+    assert [draft.question for draft in drafts] == ["Anyone else done this route?"]
+
+
+def test_a_preposition_that_governs_both_alternatives_is_left_out_of_the_options() -> None:
+    drafts = find_questions(article(LEAD_EN, MIDDLE_EN, "Do you ride with clipless pedals or flat pedals?", title="A post", language="en"))
+    assert [draft.options for draft in drafts] == [("clipless pedals", "flat pedals")]
+    drafts = find_questions(article(LEAD_DE, MIDDLE_DE, "Fahrt ihr lieber mit dem Zug oder mit dem Auto?", title="A post", language="de"))
+    assert [draft.options for draft in drafts] == [("mit dem Zug", "mit dem Auto")]

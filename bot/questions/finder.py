@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.articles.model import Article, Block
-from bot.questions import answers, audience, calls, followups, grammar, leadins, signals
+from bot.questions import answers, audience, calls, followups, grammar, leadins, options, signals
 from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
 from bot.questions.lexicon import Lexicon, lexicon_for
 from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
@@ -549,7 +549,7 @@ class _Finder:
             and not grammar.alternatives_only_in_condition(body, clause, lexicon)
             and not grammar.alternatives_only_in_exception(body, lexicon)
         ):
-            return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
+            return PollKind.CHOICE, options.short_labels(alternatives, lexicon), "named_alternatives"
         if grammar.is_wh_question(clause, lexicon):
             return PollKind.OPEN, (), "wh_question"
         if grammar.asks_to_name(clause, lexicon):
@@ -569,10 +569,10 @@ class _Finder:
         alternative = leadins.alternative_after(next_sentence, self.lexicon)
         if not alternative or self.lexicon.alternative_conjunction in grammar.words(verdict.question.lower()):
             return verdict  # "Habt ihr Vorsätze oder Ziele? Oder …?": a third way after a pair, no one other side
-        options = fit_options((grammar.question_body(verdict.question).rstrip(" ?!"), alternative))
-        if len(options) < 2:
+        labels = fit_options(options.pair_labels(verdict.question, alternative, self.lexicon))
+        if len(labels) < 2:
             return verdict
-        return replace(verdict, kind=PollKind.CHOICE, options=options, rule="alternative_question")
+        return replace(verdict, kind=PollKind.CHOICE, options=labels, rule="alternative_question")
 
     def fit(self, verdict: QuestionVerdict) -> QuestionVerdict:
         question = trim_at_word(verdict.question, MAX_QUESTION_CHARS)

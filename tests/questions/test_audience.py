@@ -342,3 +342,37 @@ def test_a_preposition_that_governs_both_alternatives_is_left_out_of_the_options
     assert [draft.options for draft in drafts] == [("clipless pedals", "flat pedals")]
     drafts = find_questions(article(LEAD_DE, MIDDLE_DE, "Fahrt ihr lieber mit dem Zug oder mit dem Auto?", title="A post", language="de"))
     assert [draft.options for draft in drafts] == [("mit dem Zug", "mit dem Auto")]
+
+
+# --- short labels for the options of a choice poll (bot/questions/options.py) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "option", "label"),
+    [
+        (DE, "Geht diese Entwicklung eindeutig zu langsam voran", "zu langsam"),
+        (DE, "sind wir auf dem richtigen Weg", "auf dem richtigen Weg"),
+        (DE, "braucht ihr doch ein Auto", "ein Auto"),
+        (DE, "ein Navi", "ein Navi"),  # no clause: left as it is
+        (DE, "Dänemark", "Dänemark"),
+        (EN, "Is today's hidden gem just for fun", "just for fun"),
+        (EN, "are you a leisure rider", "a leisure rider"),
+        (EN, "do you use a GPS", "a GPS"),
+        (EN, "would you rather stay in the city", "stay in the city"),
+        (EN, "give it away", "give it away"),  # no auxiliary: not a clause of its own
+        (EN, "keep it", "keep it"),
+    ],
+)
+def test_an_option_that_is_a_clause_is_shortened_to_the_named_alternative(lexicon, option: str, label: str) -> None:
+    from bot.questions import options
+
+    assert options.short_label(option, lexicon) == label
+
+
+def test_a_question_and_its_alternative_in_the_next_sentence_get_short_labels() -> None:
+    verdicts = judged(
+        LEAD_DE, MIDDLE_DE, "Was meint ihr: Geht diese Entwicklung eindeutig zu langsam voran? Oder sind wir auf dem richtigen Weg?",
+        language="de",
+    )
+    verdict = verdicts["Was meint ihr: Geht diese Entwicklung eindeutig zu langsam voran?"]
+    assert verdict.kind is PollKind.CHOICE and verdict.options == ("zu langsam", "auf dem richtigen Weg")

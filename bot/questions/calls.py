@@ -62,7 +62,7 @@ _ACTION_VERBS = frozenset(
 
 
 _SEND_A_MESSAGE = re.compile(
-    r"(?:send|drop|shoot|write|schreibt|schreib|schreiben|schickt|schick|schicken)\s+(?:(?:us|me|uns|mir)\s+)?"
+    r"(?:send|drop|shoot|write|schreibt|schreib|schreiben|schickt|schick|schicken)\s+(?:(?:sie|ihr)\s+)?(?:(?:us|me|uns|mir)\s+)?"
     r"(?:(?:sie|ihr)\s+)?(?:an?|eine|einen|ein)\s+(?:short\s+|quick\s+|kurze\s+)?"
     r"(?:e-?mail|mail|message|note|dm|pm|line|nachricht|mail|e-mail)(?!\w)",
     re.IGNORECASE,

@@ -390,3 +390,11 @@ def test_a_row_of_question_items_before_a_call_to_mail_is_its_condition() -> Non
     )
     assert all(not verdict.is_poll for verdict in verdicts.values())
     assert all("acts_on_yes" in verdict.signals for verdict in verdicts.values())
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["Schreiben Sie uns eine E-Mail an redaktion@example.org.", "Schreibt uns eine Mail an redaktion@example.org."],
+)
+def test_a_call_to_send_a_mail_in_the_polite_form_is_a_call_to_act(statement: str) -> None:
+    assert calls.is_call_to_act(statement, DE)

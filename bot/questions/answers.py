@@ -11,6 +11,7 @@ from bot.questions import grammar
 from bot.questions.lexicon import Lexicon
 
 _ANSWER_PUNCTUATION = set(",.:;!–—-")
+_BARE_REPLIES = frozenset("no nope nah yes yep yeah nein nö ja jein".split())  # a reply word alone, even "No?!"
 
 
 def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexicon: Lexicon) -> str | None:
@@ -21,6 +22,8 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
     ("Android oder iOS? iOS, ganz klar."); short_reply: a reply of one or two words ("Kaum.").
     """
     sentence = next_sentence.strip().lstrip("\"'„“»«‚‘(")
+    if sentence.rstrip("?!.").lower() in _BARE_REPLIES:
+        return "short_reply"  # "Do you ever notice outages? No?! Me either": the writer answers for the reader
     if not sentence or sentence.rstrip(grammar.TRAILING.replace("?", "")).endswith("?"):
         return None
     lowered = sentence.lower()
@@ -57,6 +60,8 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
 
 
 _ECHO_SUBJECTS = frozenset("it this that es das dies".split())
+_WRITER_EXPERIENCER = frozenset("me i my mir mich ich mein meine".split())
+ECHO_WINDOW = 6
 
 
 def echoes_question(question: str, next_sentence: str, lexicon: Lexicon) -> bool:
@@ -65,9 +70,12 @@ def echoes_question(question: str, next_sentence: str, lexicon: Lexicon) -> bool
     if _bare_auxiliary_reply(question, next_sentence, lexicon):
         return True
     asked = [token.lower() for token in grammar.words(grammar.core_clause(question, lexicon))[:2]]
-    said = [token.lower() for token in grammar.words(next_sentence)[:2]]
+    said_all = [token.lower() for token in grammar.words(next_sentence)]
+    said = said_all[:2]
     if len(asked) < 2 or len(said) < 2 or next_sentence.rstrip().endswith("?"):
         return False
+    if set(said_all[:ECHO_WINDOW]) & _WRITER_EXPERIENCER:
+        return False  # "Has that ever happened to you? It happened to me …": the writer's own case, the reader's left open
     if said[0] in _ECHO_SUBJECTS and said[1] not in lexicon.finite_auxiliaries and len(said[1]) >= 4:
         # "What does this mean for you? It means …", "Was bedeutet das für dich? Das bedeutet …": the question's verb again
         stems = {token.lower()[:4] for token in grammar.words(question) if len(token) >= 4}

@@ -62,7 +62,7 @@ _ACTION_VERBS = frozenset(
 
 
 _SEND_A_MESSAGE = re.compile(
-    r"(?:send|drop|shoot|write|schreibt|schreib|schreiben|schickt|schick|schicken)\s+(?:(?:us|me|uns|mir)\s+)?"
+    r"(?:send|drop|shoot|write|schreibt|schreib|schreiben|schickt|schick|schicken)\s+(?:(?:sie|ihr)\s+)?(?:(?:us|me|uns|mir)\s+)?"
     r"(?:(?:sie|ihr)\s+)?(?:an?|eine|einen|ein)\s+(?:short\s+|quick\s+|kurze\s+)?"
     r"(?:e-?mail|mail|message|note|dm|pm|line|nachricht|mail|e-mail)(?!\w)",
     re.IGNORECASE,
@@ -93,8 +93,21 @@ def is_call_to_act(statement: str, lexicon: Lexicon) -> bool:
     tokens = grammar.words(rest)
     if not tokens:
         return False
+    if tokens[0].lower() in _REPLY_VERBS and _PRIVATE_CHANNEL.search(lowered) and not _PUBLIC_PLACE.search(lowered):
+        return True  # "Lass es mich durch eine kurze Mail wissen", "Let me know by email": the answer goes to the writer
     # "Send us an email at …", "Schreibt uns eine Mail": a channel to get in touch, not the answer itself ("Send it to …")
     return tokens[0].lower() in _ACTION_VERBS or _SEND_A_MESSAGE.match(rest) is not None
+
+
+# A call to reply ("let me know", "sagt mir Bescheid") that names only a private channel: the answer is sent to the
+# writer, not given where the readers can see it (a public place named anywhere keeps it a reply, see above)
+_PUBLIC_PLACE = re.compile(r"forum|comment|kommentar|thread|community")
+_REPLY_VERBS = frozenset("let lass lasst lassen tell sag sagt sagen gib gebt give write schreib schreibt reply".split())
+_PRIVATE_CHANNEL = re.compile(
+    r"(?<!\w)(?:per|via|durch|mit|by|through|in|über)\s+(?:(?:an?|eine|einer|einen|ein|the)\s+)?"
+    r"(?:kurze[rn]?\s+|short\s+|quick\s+|private[rn]?\s+|persönliche[rn]?\s+)?"
+    r"(?:e-?mail|mail|dm|pm|pn|direktnachricht|private\s+message|nachricht|message)(?!\w)"
+)
 
 
 def acts_on_yes(question: str, statement_after: str, lexicon: Lexicon, *, asks_opinion: bool = False) -> bool:
@@ -143,7 +156,8 @@ _WANTS_TO_KNOW = re.compile(
 
 
 # A statement that announces what the text (or the next part of it) brings: "This article presents …", "Here's how …",
-# "In this post …", "Read on", "Hier zeigen wir …", "In diesem Beitrag …" — not the writer's own answer ("Here's mine")
+# "In this post …", "Read on", "Hier zeigen wir …", "In diesem Beitrag …", "Heute stelle ich euch … vor" — not the writer's
+# own answer ("Here's mine")
 _ANNOUNCES_TEXT = re.compile(
     r"\s*(?:(?:so|and|then|well|dann|also|und)\s*,?\s+)?(?:"
     r"(?:this|the following|our|today's)\s+(?:article|post|guide|piece|tutorial|video|blog post|overview|list)"
@@ -153,6 +167,9 @@ _ANNOUNCES_TEXT = re.compile(
     r"|in\s+(?:diesem|unserem|dem folgenden)\s+(?:artikel|beitrag|ratgeber|text|blogbeitrag|video)"
     r"|hier\s+(?:zeigen|erklären|erfährst|erfahrt|erfahren|findest|findet|finden|gibt es|stellen)"
     r"|lies weiter|lest weiter"
+    # the writer announcing what she is about to present: "Heute stelle ich euch … vor", "Today I'll show you …"
+    r"|(?:heute|hier|im folgenden|jetzt|nun)\s+(?:stelle|zeige|erkläre)\s+ich\s+(?:euch|dir|ihnen)"
+    r"|(?:today|below|in what follows),?\s+i(?:'ll| will| am going to|'m going to)\s+(?:show|walk|take|introduce|explain)"
     r")(?!\w)",
     re.IGNORECASE,
 )

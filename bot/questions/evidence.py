@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.articles.model import Block
-from bot.questions import answers, calls, followups, grammar, leadins, signals
+from bot.questions import answers, audience, calls, followups, grammar, leadins, signals
 from bot.questions.fit import dedupe_key, normalise_space
 from bot.questions.lexicon import Lexicon
 from bot.questions.model import TITLE_POSITION, PollKind
@@ -65,6 +65,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and leadins.precedes_reader_prompt(candidate.after[0], lexicon)
     ):
         present.add("reader_address")
+    if audience.addresses_audience(text, lexicon):  # "those of you reading this", "For Blender users: …"
+        present.update(("reader_address", "audience_address"))
     if (
         # a lone question that asks no one in particular is as often the writer's speculation ("Wird die Regierung
         # das überstehen?"); one that asks for a verdict ("Sollten Schulen …?", "…, oder?") is put to the readers
@@ -89,7 +91,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("conditional_contact")
         present.discard("invitation")  # the call is to contact the writer, not to answer this question in public
     elif calls.acts_on_yes(
-        text, statement_after(candidate), lexicon, asks_opinion=signals.asks_opinion(text, lexicon)
+        text, statement_after(candidate, finder), lexicon, asks_opinion=signals.asks_opinion(text, lexicon)
     ):
         present.add("acts_on_yes")
         present.discard("invitation")  # "Do you have ideas? Email us": the call is what is asked, not a reply here
@@ -123,7 +125,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("body_middle")
     if verdict.kind is PollKind.CHOICE:
         present.add("names_alternatives")
-    if signals.is_first_person(text, lexicon):
+    if signals.is_first_person(text, lexicon) and not audience.asks_what_writer_missed(
+        grammar.core_clause(text, lexicon), lexicon
+    ):  # "Did I miss anything?" asks the readers to complete the text
         present.add("first_person")
     if signals.is_self_ask(text, candidate.previous_sentence, lexicon):
         present.add("self_ask")
@@ -155,6 +159,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and block is not None
         and (block.kind == "heading" or block.emphasis or len(finder.sentences(candidate.position)) == 1)
         and signals.is_headline_style(text, lexicon)
+        and not audience.group_lead_in(text)  # "For Blender users: …" names whom it asks, not a topic
     ) or (is_title and leadins.is_noun_phrase_title(text, lexicon)):
         present.add("headline_style")
     if (
@@ -219,7 +224,11 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         "reader_address" in present
         and "conditional_contact" not in present  # "Dann schreibt mir." is a call, not the writer's own answer
         and "acts_on_yes" not in present
-        and followups.writer_answers_too(text, following_sentences(finder, candidate), lexicon)
+        # a W-question about the reader's habits or taste counts in the article's opening ("What's your favourite …?
+        # Mine is …"); in the body it is as often an interview's or an argument's
+        and followups.writer_answers_too(
+            text, following_sentences(finder, candidate), lexicon, wh=candidate.position in finder._opening
+        )
     ):
         present.add("writer_answers_too")
         # the next paragraph is the writer's own side, not a guest's reply (an interview shows in its structure)
@@ -249,13 +258,23 @@ def answered_question_headings(finder: _Finder) -> int:
     return count
 
 
-def statement_after(candidate: Candidate) -> str:
+def statement_after(candidate: Candidate, finder: _Finder | None = None) -> str:
     """The first statement after the question: past the rest of its row of questions in the paragraph ("Do you have
-    story ideas? Or edits? Open an issue!"), else the next sentence (the next paragraph's opening when it ends its own)."""
+    story ideas? Or edits? Open an issue!"), else the next sentence (the next paragraph's opening when it ends its own);
+    past a row of question-only items or paragraphs after it ("· Kennst du weitere …? · Hast du …? Lass es mich
+    durch eine Mail wissen")."""
     for sentence in candidate.after:
         if not sentence.rstrip().rstrip("\"'“”»«) ").endswith("?"):
             return sentence
-    return "" if candidate.after else candidate.next_sentence
+    if candidate.after or finder is None or candidate.block is None:
+        return "" if candidate.after else candidate.next_sentence
+    index = candidate.position + 1
+    while index < min(len(finder.blocks), candidate.position + ROW_BLOCKS) and finder.question_only(index):
+        index += 1
+    return finder.opening_of(index) if index > candidate.position + 1 else candidate.next_sentence
+
+
+ROW_BLOCKS = 4  # how many question-only blocks after a question statement_after looks past
 
 
 def following_sentences(finder: _Finder, candidate: Candidate) -> list[str]:

@@ -22,15 +22,14 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.articles.model import Article, Block
-from bot.questions import answers, calls, followups, grammar, leadins, signals
+from bot.questions import answers, audience, calls, followups, grammar, leadins, options, signals
 from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
 from bot.questions.lexicon import Lexicon, lexicon_for
 from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
 from bot.questions.evidence import BODY_KINDS, Candidate, signals_present
 from bot.questions.sentences import Sentence, enclosed_mask, first_sentence, split_sentences, terminal_question_mark
 
-RULES: dict[str, str] = {
-    # kinds
+RULES: dict[str, str] = {  # kinds, then the rules of no poll
     "named_alternatives": "choice: the question names two or more alternatives around oder/or",
     "confirmation_tag": "yes_no: a statement with a tag (…, oder? / …, right? / … or not?)",
     "wh_question": "open: an interrogative (W-/wh-word) opens the question and it addresses the reader",
@@ -391,13 +390,14 @@ class _Finder:
         return self._headings[index] if 0 <= index < len(self._headings) else None
 
     def answered_below(self, index: int) -> bool:
-        """The next block is a paragraph of statements long enough to be an answer (an interview's)."""
+        """The next block is a paragraph of statements long enough to be an answer (an interview's); one that
+        ends with a colon announces a list or example, it does not reply."""
         if index + 1 >= len(self.blocks) or self.blocks[index + 1].kind not in ("paragraph", "quote"):
             return False
         if self.is_footnote(index + 1):  # "[^1]: …" after a closing question is no answer to it
             return False
         text = (self.blocks[index + 1].text or "").strip()
-        return len(text) >= MIN_ANSWER_CHARS and not text.endswith("?") and not signals.invites_reply(text[:200], self.lexicon)
+        return len(text) >= MIN_ANSWER_CHARS and not text.endswith(("?", ":")) and not signals.invites_reply(text[:200], self.lexicon)
 
     def is_footnote(self, index: int) -> bool:
         """A footnote or reference paragraph ("[^1]: As of 2024 …", "[2] Smith, J. (2019) …"): no answer to the
@@ -428,7 +428,7 @@ class _Finder:
         if block.kind == "quote":
             return "quote_block"
         rule = _enclosure_rule(mark, quoted, bracketed)
-        if rule:
+        if rule and not (rule == "parenthetical_aside" and audience.aside_to_reader(sentence, bracketed, self.lexicon)):
             return rule
         if grammar.reported_speech_lead(sentence.text, self.lexicon):
             return "reported_speech"
@@ -549,7 +549,7 @@ class _Finder:
             and not grammar.alternatives_only_in_condition(body, clause, lexicon)
             and not grammar.alternatives_only_in_exception(body, lexicon)
         ):
-            return PollKind.CHOICE, tuple(alternatives), "named_alternatives"
+            return PollKind.CHOICE, options.short_labels(alternatives, lexicon), "named_alternatives"
         if grammar.is_wh_question(clause, lexicon):
             return PollKind.OPEN, (), "wh_question"
         if grammar.asks_to_name(clause, lexicon):
@@ -569,10 +569,10 @@ class _Finder:
         alternative = leadins.alternative_after(next_sentence, self.lexicon)
         if not alternative or self.lexicon.alternative_conjunction in grammar.words(verdict.question.lower()):
             return verdict  # "Habt ihr Vorsätze oder Ziele? Oder …?": a third way after a pair, no one other side
-        options = fit_options((grammar.question_body(verdict.question).rstrip(" ?!"), alternative))
-        if len(options) < 2:
+        labels = fit_options(options.pair_labels(verdict.question, alternative, self.lexicon))
+        if len(labels) < 2:
             return verdict
-        return replace(verdict, kind=PollKind.CHOICE, options=options, rule="alternative_question")
+        return replace(verdict, kind=PollKind.CHOICE, options=labels, rule="alternative_question")
 
     def fit(self, verdict: QuestionVerdict) -> QuestionVerdict:
         question = trim_at_word(verdict.question, MAX_QUESTION_CHARS)
@@ -596,4 +596,5 @@ def _enclosure_rule(mark: int, quoted: list[bool], bracketed: list[bool]) -> str
 
 def _is_statement(sentence: str, lexicon: Lexicon) -> bool:
     stripped = sentence.strip()
-    return bool(stripped) and not stripped.endswith("?") and not grammar.is_invitation(stripped, lexicon)
+    invites = grammar.is_invitation(stripped, lexicon) or signals.invites_reply(stripped, lexicon)  # "Share yours below."
+    return bool(stripped) and not stripped.endswith("?") and not invites

@@ -139,7 +139,7 @@ _MODALS = frozenset(
 _READER_SUBJECTS = frozenset("you y'all du ihr".split())
 
 
-def asks_reader_about_themself(text: str, lexicon: Lexicon) -> bool:
+def asks_reader_about_themself(text: str, lexicon: Lexicon, *, wh: bool = False) -> bool:
     """For writer_answers_too: a yes/no question whose subject is the reader and whose verb is not a modal ("Do you
     like Mondays?", "Have you ever had fondue?", "Bist du auch im Team Spargel?", "Zocken Sie …?"): it asks about the
     reader's own life, taste or habits. ("Can you really ever have too many …?" and "Would you …?" weigh a
@@ -148,31 +148,58 @@ def asks_reader_about_themself(text: str, lexicon: Lexicon) -> bool:
     if "," in clause and grammar.word_count(clause.split(",", 1)[0]) <= 2:
         clause = clause.split(",", 1)[1]
     tokens = grammar.words(clause)
-    if len(tokens) < 3 or not grammar.is_verb_first(clause, lexicon) or tokens[0].lower() in _MODALS:
+    if len(tokens) < 3 or tokens[0].lower() in _MODALS:
+        return False
+    if grammar.is_wh_question(clause, lexicon):
+        return wh and _asks_reader_habit(tokens, lexicon)
+    if not grammar.is_verb_first(clause, lexicon):
         return False
     subject = tokens[1]
     return subject.lower() in _READER_SUBJECTS or subject in lexicon.polite_pronouns
 
 
+def _asks_reader_habit(tokens: list[str], lexicon: Lexicon) -> bool:
+    """A W-question about the reader's own habits or taste ("Welche Apps nutzt ihr …?", "Which apps do you use?",
+    "What's your favourite meal …?", "Wie viele Kilometer schafft ihr?"): the reader (or the reader's own thing) is
+    the subject within its first words, and no modal weighs a possibility ("Was würdet ihr tun?")."""
+    opening = [token.lower() for token in tokens[:WH_SUBJECT_WORDS]]
+    if any(token in _MODALS for token in opening):
+        return False
+    return any(token in _READER_SUBJECTS or token in _READER_POSSESSIVES for token in opening[1:])
+
+
+WH_SUBJECT_WORDS = 5
+_READER_POSSESSIVES = frozenset("your euer eure dein deine".split())
+
+
 _WRITER_WORDS = {
     "en": frozenset("i i'm i've i'd i'll me my mine myself we we're we've we'd we'll us our ours".split()),
-    "de": frozenset("ich mich mir mein meine meinen meinem meiner meines wir uns unser unsere unseren unserem unserer".split()),
+    "de": frozenset(
+        "ich mich mir mein meins meine meinen meinem meiner meines wir uns unser unsere unseren unserem unserer".split()
+    ),
 }
 
 
-def writer_answers_too(question: str, following: list[str], lexicon: Lexicon) -> bool:
+WRITER_WORDS_AT_START = 4
+_PERSONAL_TASTE = re.compile(r"(?<!\w)(?:to me|for me|für mich|in my (?:opinion|book)|meiner meinung nach)(?!\w)", re.IGNORECASE)
+
+
+def writer_answers_too(question: str, following: list[str], lexicon: Lexicon, *, wh: bool = False) -> bool:
     """writer_answers_too: after a question about the reader's own life or taste, one of the next two sentences
     brings in the writer and not the reader ("Do you like Mondays? I know I don't.", "Have you ever had fondue
     before? Gah! It's my favorite.", "Bist du auch im Team Spargel? Für uns ist Spargel …"): the writer gives
     her own answer and leaves the readers theirs — a conversation, not a hook ("Do you …? Then you'll love
     this" turns to the reader again)."""
-    if not asks_reader_about_themself(question, lexicon) or not following or following[0].rstrip().endswith("?"):
+    if not asks_reader_about_themself(question, lexicon, wh=wh) or not following or following[0].rstrip().endswith("?"):
         return False  # "Do you make jam in a pot? A pressure canner? I don't know.": a run, the beginner's voice
     writer = _WRITER_WORDS["de" if lexicon.language == "de" else "en"]
     for sentence in following[:2]:
         if grammar.addresses_reader(sentence, lexicon):
             return False
-        if any(token.lower() in writer for token in grammar.words(sentence)):
+        # the writer comes in at the sentence's start ("I know I don't.", "Für uns ist …", "It's my favorite."), not as
+        # a later clause of an argument ("That's another thing I would like to focus on …")
+        tokens = [token.lower() for token in grammar.words(sentence)]
+        if any(token in writer for token in tokens[:WRITER_WORDS_AT_START]) or _PERSONAL_TASTE.search(sentence):
             return True
     return False
 

@@ -29,15 +29,18 @@ def word_count(text: str) -> int:
 
 
 def strip_opener(text: str, lexicon: Lexicon) -> str:
-    """discourse_opener: "Und welche …?" asks "Welche …?"; "So, is X dead?" asks "Is X dead?"."""
+    """discourse_opener: "Und welche …?" asks "Welche …?"; "So, is X dead?" asks "Is X dead?". An aside's
+    parentheses go too when it turns to the reader: "(Und ihr, habt ihr …?)" asks "Und ihr, habt ihr …?"."""
     stripped = text.strip()
+    if stripped.startswith("(") and stripped.endswith(")") and stripped.count("(") == 1 and addresses_reader(stripped, lexicon):
+        stripped = stripped[1:-1].strip()  # an aside to the reader, put to them (audience.aside_to_reader)
     while True:
         match = re.match(r"([^\W\d_]+)(,?)\s+", stripped)
         if not match or match.group(1).lower() not in lexicon.discourse_openers:
             break
         rest = stripped[match.end() :]
-        if word_count(rest) < 2:
-            break
+        if word_count(rest) < 2 or re.match(r"[^\W\d_]+,", rest) and rest.split(",", 1)[0].lower() in lexicon.reader_pronouns | {"ihr", "you", "y'all"}:
+            break  # "Und ihr, habt ihr …?" keeps "Und ihr": the reader named, not an opener
         stripped = rest
     return _capitalise(stripped)
 
@@ -67,7 +70,16 @@ def core_clause(text: str, lexicon: Lexicon) -> str:
     if "," in core:  # a vocative or short lead-in: "Lieber Leser, welche Dinge nehmt ihr mit?"
         lead, rest = core.split(",", 1)
         rest = rest.strip()
-        if word_count(lead) <= 3 and rest and is_wh_question(rest, lexicon) and not is_wh_question(lead, lexicon):
+        if (
+            word_count(lead) <= 3
+            and rest
+            and (is_wh_question(rest, lexicon) or (
+                is_verb_first(rest, lexicon)
+                and addresses_reader(lead[:1].lower() + lead[1:], lexicon)
+                and not is_verb_first(lead, lexicon)  # "Wusstet ihr, dass …?" is one clause
+            ))
+            and not is_wh_question(lead, lexicon)
+        ):  # … or "Und ihr, habt ihr …?" / "And you, have you …?": the reader named, then asked
             core = rest
     tokens = words(core)
     if tokens and tokens[0].lower() in lexicon.subordinators and "," in core:
@@ -248,6 +260,8 @@ def reported_speech_lead(text: str, lexicon: Lexicon) -> bool:
         return False
     if any(token in lexicon.reflexive_objects for token in tokens):
         return False
+    if tokens[0] in lexicon.speech_verbs and not (set(tokens[1:]) - lexicon.speaker_objects) & (lexicon.subject_pronouns | lexicon.articles):
+        return False  # "Schreibt mir gern: Welche …?", "Ask me: …?": an imperative to the reader, no one else's question
     return any(token in lexicon.speech_verbs for token in tokens)
 
 
@@ -377,6 +391,12 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
         start = before[-1].end()
         end = after[0].start() if after else len(body)
         segment = body[start:end]
+        if "," not in segment and is_verb_first(segment.strip(), lexicon):
+            # "We want to hear from you: do you use a GPS or a paper map?": the lead-in asks nothing; the question
+            # after it names the alternatives as a clause of its own
+            inner = named_alternatives(segment.strip() + "?", lexicon)
+            if inner:
+                return inner
         items = _split_list(
             segment, conjunction.end() - start, conjunction.start() - start, lexicon
         )
@@ -509,7 +529,14 @@ def _parallel_or_scanned(left_tokens: list[str], right: str, lexicon: Lexicon) -
         for index in range(len(left_tokens) - 1, 0, -1):
             if left_tokens[index].lower() == lead_word:
                 return " ".join(left_tokens[index:])
+        if lead_word in lexicon.articles:  # "ein Navi oder eine Papierkarte": an article answers an article
+            for index in range(len(left_tokens) - 1, 0, -1):
+                if left_tokens[index].lower() in lexicon.articles:
+                    return " ".join(left_tokens[index:])
     stops = lexicon.alternative_stops | lexicon.reader_pronouns
+    if right_tokens and not {token.lower() for token in right_tokens} & lexicon.prepositions:
+        # "ride with clipless pedals or flat pedals": "with" governs both (not "in March or wait until summer")
+        stops = stops | lexicon.prepositions
     index = len(left_tokens)
     while index > 1 and left_tokens[index - 1].lower().strip(",") not in stops:
         index -= 1

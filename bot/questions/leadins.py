@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from bot.articles.model import Block
-from bot.questions import grammar
+from bot.questions import audience, grammar
 from bot.questions.lexicon import Lexicon
 from bot.questions.signals import contains_phrase
 
@@ -165,7 +165,10 @@ _HAVE_DE = frozenset("habt hast haben hättet hättest hätten".split())
 def asks_for_input(clause: str, lexicon: Lexicon) -> bool:
     """asks_for_input (kind): a yes/no question whether the reader has tips, ideas or suggestions ("Habt ihr Tipps?",
     "Hast du noch Ideen für mich?", "Do you have any suggestions?", "Have any tricks?"): the yes is worthless, the tips
-    are what is asked for, so the poll is open."""
+    are what is asked for, so the poll is open. Also the requests of `audience.requests_input` ("Did I miss
+    anything?", "Kennt ihr dafür Möglichkeiten?", "Do you have any remarks?")."""
+    if audience.requests_input(clause, lexicon):
+        return True
     tokens = [token.lower() for token in grammar.words(clause)]
     if len(tokens) >= 2 and tokens[0] in _ANY and tokens[1] in _INPUT_NOUNS:
         return True  # "Any suggestions to make it better?", "Irgendwelche Tipps?": the verb left out

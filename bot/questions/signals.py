@@ -36,6 +36,7 @@ SIGNALS: dict[str, Signal] = {
     # for a poll
     "reader_address": Signal(2.0, "the question addresses the reader (du/ihr/Sie/euch, you/your)"),
     "invitation": Signal(2.5, "a call to reply stands next to it (schreibt es in die Kommentare, let me know)"),
+    "audience_address": Signal(1.5, "it names the readers as its audience (those of you reading this / Lieber Leser, … / For Blender users: …)"),
     "interjection_lead": Signal(0.5, "an interjection opens it, as closing questions do (Na, hast du …? / So, …?)"),
     "closing": Signal(1.5, "it stands in the closing paragraphs, where calls to action stand"),
     "title": Signal(1.0, "it is the article's title (and the body does not answer it at once)"),
@@ -355,11 +356,12 @@ def promotes_own(text: str, lexicon: Lexicon) -> bool:
     return grammar.is_verb_first(text, lexicon) and any(token in _DISCOVERY_VERBS for token in tokens)
 
 
-_SUGGESTION = re.compile(r"(?<!\w)(?:how about|why not|wie wäre es|wie wär's|warum nicht)(?!\w)")
+_SUGGESTION = re.compile(r"(?<!\w)(?:how about(?! you\s*[–—,:-])|why not|wie wäre es|wie wär's|warum nicht)(?!\w)")
 
 
 def is_suggestion(text: str) -> bool:
-    """suggestion: "How about our other recipes?", "Why not grab it?", "Wie wäre es mit …?" propose, not ask."""
+    """suggestion: "How about our other recipes?", "Why not grab it?", "Wie wäre es mit …?" propose, not ask.
+    ("How about you – …?" turns to the reader; it proposes nothing.)"""
     return _SUGGESTION.search(text.lower().replace("’", "'")) is not None
 
 

@@ -355,3 +355,46 @@ def test_a_closing_heading_that_asks_the_readers_is_no_poll() -> None:
     }
     verdict = found["Was haltet ihr von der neuen Regel?"]  # the opener "Und" is stripped
     assert "heading" in verdict.signals and not verdict.is_poll
+
+
+# --- eighth round: a reply call by a private channel is a call to get in touch -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "statement", "expected"),
+    [
+        (DE, "Lass es mich bitte durch eine kurze Mail wissen, dann aktualisiere ich gerne die Liste!", True),
+        (DE, "Sagt mir per Mail Bescheid.", True),
+        (EN, "Let me know by email and I'll add it.", True),
+        (EN, "Tell me in a private message.", True),
+        (EN, "Let me know (in the forums or by email)!", False),  # a public place named: the answer may be public
+        (DE, "Lasst es mich in den Kommentaren wissen!", False),
+        (EN, "Let me know!", False),
+        (EN, "I got an email from a reader about it.", False),  # a statement, no call
+    ],
+)
+def test_a_reply_call_by_a_private_channel_is_a_call_to_act(lexicon, statement: str, expected: bool) -> None:
+    assert calls.is_call_to_act(statement, lexicon) is expected
+
+
+def test_a_row_of_question_items_before_a_call_to_mail_is_its_condition() -> None:
+    from bot.articles.model import Block
+
+    verdicts = judged(
+        LEAD_DE,
+        "Diese mit viel Liebe kuratierte Liste der Treffen in der Stadt ist wahrscheinlich nicht komplett.",
+        Block("list_item", "Kennst du noch weitere regelmäßig stattfindende Treffen in der Stadt?"),
+        Block("list_item", "Hast du ein Treffen gefunden, das schon länger nicht mehr stattfindet?"),
+        "Lass es mich bitte durch eine kurze Mail wissen, dann aktualisiere ich gerne die Liste!",
+        language="de",
+    )
+    assert all(not verdict.is_poll for verdict in verdicts.values())
+    assert all("acts_on_yes" in verdict.signals for verdict in verdicts.values())
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["Schreiben Sie uns eine E-Mail an redaktion@example.org.", "Schreibt uns eine Mail an redaktion@example.org."],
+)
+def test_a_call_to_send_a_mail_in_the_polite_form_is_a_call_to_act(statement: str) -> None:
+    assert calls.is_call_to_act(statement, DE)

@@ -482,9 +482,9 @@ def test_a_yes_no_question_for_tips_is_an_open_poll(language: str, text: str) ->
     ("language", "paragraph", "question", "options"),
     [
         ("de", "Reicht euch ein Lastenrad? Oder braucht ihr doch ein Auto?", "Reicht euch ein Lastenrad?",
-         ("Reicht euch ein Lastenrad", "braucht ihr doch ein Auto")),
+         ("ein Lastenrad", "ein Auto")),  # eighth round: short labels, the clauses' frame dropped (bot/questions/options.py)
         ("en", "Would you move to the coast? Or would you rather stay in the city?", "Would you move to the coast?",
-         ("Would you move to the coast", "would you rather stay in the city")),
+         ("move to the coast", "stay in the city")),
     ],
 )
 def test_a_yes_no_question_and_its_alternative_in_the_next_sentence_are_a_choice(

@@ -1,0 +1,82 @@
+"""Short labels for the options of a choice poll (issue 10, eighth round).
+
+A choice poll's options are what the reader picks from: "Zu langsam" / "Auf dem richtigen Weg", not the two whole
+clauses "Geht diese Entwicklung eindeutig zu langsam voran" / "sind wir auf dem richtigen Weg". When an option is a
+clause of its own — it opens with its finite verb — the clause's frame is dropped: the verb, its subject (a pronoun,
+or a determiner and the words up to the noun), German sentence adverbs and modal particles, and a separable verb
+particle left at its end. What remains is the named alternative. An option that is no clause ("ein Navi", "Dänemark")
+is left as it is, and so is one whose frame is all there is.
+
+`short_labels` takes the options and a `Lexicon` and returns the labels, each tested on written sentences
+(tests/questions/test_audience.py).
+"""
+
+from __future__ import annotations
+
+from bot.questions import grammar
+from bot.questions.lexicon import Lexicon
+
+_DETERMINERS = frozenset(
+    "der die das den dem des ein eine einen einem einer eines diese dieser dieses diesen diesem unsere unser unseren "
+    "unserem eure euer euren deine dein deinen meine mein meinen "
+    "the a an this that these those our your my their his her its today's".split()
+)
+# sentence adverbs and modal particles that frame rather than name (English keeps "just for fun", drops "rather")
+_FRAME_ADVERBS_DE = frozenset("eindeutig wirklich eher denn doch eigentlich etwa vielleicht tatsächlich auch schon noch".split())
+_FRAME_ADVERBS_EN = frozenset("rather".split())  # "would you rather stay in the city"
+_PARTICLES_DE = frozenset("voran an aus vor mit zu ab auf ein nach weg zurück fest hin her".split())
+
+
+def short_label(option: str, lexicon: Lexicon) -> str:
+    """The named alternative of one option (see the module's docstring)."""
+    tokens = option.split()
+    german = lexicon.language == "de"
+    if len(tokens) < 3 or not grammar.is_verb_first(option, lexicon):
+        return option
+    if not german and tokens[0].lower() not in lexicon.finite_auxiliaries:
+        return option  # "give it away": an English clause of its own opens with an auxiliary ("would you …")
+    rest = tokens[1:]  # the finite verb
+    lowered = [token.lower().strip(",") for token in rest]
+    if lowered and (lowered[0] in lexicon.subject_pronouns or lowered[0] in lexicon.reader_pronouns):
+        rest, lowered = rest[1:], lowered[1:]
+        if tokens[0].lower() in ("do", "does", "did") and len(lowered) > 1 and lowered[1] in _DETERMINERS:
+            rest, lowered = rest[1:], lowered[1:]  # "do you use a GPS": the main verb after do-support goes too
+    elif lowered and lowered[0] in _DETERMINERS:
+        # the subject: a determiner and the words up to its noun (German: the first capitalised word)
+        end = next(
+            (index for index, token in enumerate(rest[1:], start=1) if (token[:1].isupper() if german else _ends_noun(lowered, index))),
+            None,
+        )
+        if end is None:
+            return option
+        rest, lowered = rest[end + 1 :], lowered[end + 1 :]
+    else:
+        return option
+    while lowered and lowered[0] in (_FRAME_ADVERBS_DE if german else _FRAME_ADVERBS_EN):
+        rest, lowered = rest[1:], lowered[1:]
+    if german and len(rest) > 1 and lowered[-1] in _PARTICLES_DE and rest[-1].islower():  # "voran", not "Weg"
+        rest = rest[:-1]
+    label = " ".join(rest).strip(" ,")
+    return label if label and grammar.word_count(label) >= 1 else option
+
+
+def _ends_noun(lowered: list[str], index: int) -> bool:
+    """English: the subject's noun is the last word before an adverb, a preposition or an article ("today's hidden
+    gem | just for fun")."""
+    following = lowered[index + 1] if index + 1 < len(lowered) else ""
+    return following in _ADVERBS_EN or following in _PREPOSITIONS_EN or following in ("a", "an", "the")
+
+
+_ADVERBS_EN = frozenset("just only really still simply more mostly mainly merely actually".split())
+_PREPOSITIONS_EN = frozenset("for to in on at with about from by of".split())
+
+
+def short_labels(options: tuple[str, ...] | list[str], lexicon: Lexicon) -> tuple[str, ...]:
+    """`short_label` for every option."""
+    return tuple(short_label(option, lexicon) for option in options)
+
+
+def pair_labels(question: str, alternative: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """The two labels of an alternative_question: the question's own clause (its lead-in dropped: "Was meint ihr:
+    Geht …?") and the other side the next sentence offers ("Oder sind wir …?"), each shortened."""
+    return short_labels((grammar.core_clause(question, lexicon).rstrip(" ?!"), alternative), lexicon)

@@ -109,6 +109,33 @@ def feed_entry_from_seen(entry: SeenEntry) -> FeedEntry:
     return FeedEntry(entry_id=entry.entry_id, url=entry.url, title=entry.title or entry.url or "", published=entry.published)
 
 
+def _shutting_down() -> bool:
+    """This task is being cancelled (a shutdown): its unwinding does no database work (see `_claimed`)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
+def lease_holder_is_gone(owner: str | None, me: str) -> bool:
+    """The lease's holder (`process_owner()`) ran on this host and has ended. A holder elsewhere, or one whose pid
+    is alive again (reused), counts as running: its lease then simply runs out."""
+    if not owner or owner == me:
+        return False
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname()[:40] or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True  # an earlier process that had this pid
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, but not ours to signal
+        return False
+    return False
+
+
 def process_owner() -> str:
     """Who holds a lease: readable in the database (host and pid), unique even when a pid is reused."""
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -147,6 +174,9 @@ class FeedService:
         self._fetch_slots = asyncio.Semaphore(MAX_CONCURRENT_FETCHES)
         self._build_slots = asyncio.Semaphore(MAX_CONCURRENT_FETCHES)  # feeds whose articles are built at once
         self._held: Counter[int] = Counter()  # feeds this process holds a lease on (renewed while held)
+        # Feeds leased and not let go of yet. Work cancelled at shutdown does no database work while it unwinds (a
+        # unit of work cancelled again would hang in its shielded close); close() lets go of what is left here.
+        self._claimed: set[int] = set()
         # A lease keeps other processes off a feed; within this one, an admin's /feed add and the loop may both hold
         # the same feed's lease, so building its articles is serialised here (two builders would store one entry twice).
         self._building: dict[int, asyncio.Lock] = {}
@@ -200,13 +230,18 @@ class FeedService:
         return Subscribed(subscription_id, feed_url, feed.title or feed_url, len(feed.entries), len(newest))
 
     async def spread_overdue(self) -> int:
-        """At start-up: feeds that fell due while the bot was down are spread over the next interval."""
+        """At start-up: feeds that fell due while the bot was down are spread over the next interval. Leases held
+        by a process of this host that has ended (killed, crashed: nobody will let go of them) are taken back, or
+        those feeds would wait out the lease time first."""
         now = self.clock()
         moved = 0
         async with self.database.session() as session:
             for feed in await all_feeds(session):
                 if feed.lease_until is not None and feed.lease_until > now:
-                    continue  # another process is fetching it
+                    if not lease_holder_is_gone(feed.lease_owner, self.owner):
+                        continue  # another process is fetching it
+                    log.info("feed %s was leased by %s, which has ended: taken back", feed.id, feed.lease_owner)
+                    feed.lease_owner = feed.lease_until = None
                 due = self.schedule.spread_overdue(feed.id, feed.next_due_at, now)
                 if due != feed.next_due_at:
                     feed.next_due_at = due
@@ -228,14 +263,14 @@ class FeedService:
                     )
                 if not claimed:
                     break
+                self._claimed.update(feed.feed_id for feed in claimed)
                 unchanged: list[tuple[int, datetime, datetime]] = []
                 to_build: list[int] = []
                 async with self._holding([feed.feed_id for feed in claimed]):
                     try:
                         outcomes.extend(await asyncio.gather(*(self._poll_with_slot(feed, unchanged, to_build) for feed in claimed)))
                     finally:
-                        async with self.database.session() as session:
-                            await record_unchanged(session, unchanged, self.owner)
+                        await self._record_unchanged(unchanged)
                 builds.extend(asyncio.create_task(self._build_and_release(feed_id)) for feed_id in to_build)
         except BaseException:  # stopped (shutdown) or failed: the builds stop too, releasing their leases
             for task in builds:
@@ -278,13 +313,11 @@ class FeedService:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._renewer
             self._renewer = None
-        if self._held:
+        if self._claimed:
             with contextlib.suppress(Exception):
-                await self._release_all(list(self._held))
-
-    async def _release_all(self, feed_ids: Sequence[int]) -> None:
-        async with self.database.session() as session:
-            await release_feeds(session, feed_ids, self.owner)
+                async with self.database.session() as session:
+                    await release_feeds(session, sorted(self._claimed), self.owner)
+                self._claimed.clear()
 
     async def _renew_leases(self) -> None:
         while self._held:
@@ -321,13 +354,13 @@ class FeedService:
             claimed = await claim_feed(session, feed_id, now=self.clock(), owner=self.owner, lease_seconds=self.lease_seconds)
         if claimed is None:
             return FetchOutcome(feed_id, ok=False, error="leased by another process")
+        self._claimed.add(feed_id)
         unchanged: list[tuple[int, datetime, datetime]] = []
         async with self._holding([feed_id]):
             try:
                 return await self._poll_claimed(claimed, unchanged)
             finally:
-                async with self.database.session() as session:
-                    await record_unchanged(session, unchanged, self.owner)
+                await self._record_unchanged(unchanged)
 
     async def _poll_claimed(
         self, claimed: ClaimedFeed, unchanged: list[tuple[int, datetime, datetime]], to_build: list[int] | None = None
@@ -380,8 +413,19 @@ class FeedService:
         return FetchOutcome(feed_id, ok=True, new_entries=new_count)
 
     async def _release(self, feed_id: int) -> None:
+        if _shutting_down():
+            return  # close() lets go of it
         async with self.database.session() as session:
             await release_feeds(session, [feed_id], self.owner)
+        self._claimed.discard(feed_id)
+
+    async def _record_unchanged(self, unchanged: list[tuple[int, datetime, datetime]]) -> None:
+        """The batch's 304s in one statement, which also lets go of their leases."""
+        if not unchanged or _shutting_down():
+            return
+        async with self.database.session() as session:
+            await record_unchanged(session, unchanged, self.owner)
+        self._claimed.difference_update(feed_id for feed_id, _, _ in unchanged)
 
     async def _record_new_entries(self, session: Any, feed_id: int, entries: Sequence[FeedEntry], now: datetime) -> int:
         """Each subscription's new entries (those it has not seen); returns how many distinct entries are new.
@@ -418,6 +462,7 @@ class FeedService:
             failures = (feed.consecutive_failures or 0) + 1
             record_fetch_failure(feed, now=now, reason=reason, next_due_at=self.schedule.after_failure(failures, now))
             feed.lease_owner = feed.lease_until = None
+            self._claimed.discard(feed_id)
             if gone and feed.gone_since is None:
                 feed.gone_since = now
             gone_since = feed.gone_since
@@ -441,6 +486,7 @@ class FeedService:
             claimed = await claim_due_feeds(
                 session, now=self.clock(), owner=self.owner, lease_seconds=self.lease_seconds, limit=CLAIM_BATCH, unbuilt_only=True
             )
+        self._claimed.update(feed.feed_id for feed in claimed)
         built = 0
         async with self._holding([feed.feed_id for feed in claimed]):
             for feed in claimed:

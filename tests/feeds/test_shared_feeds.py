@@ -168,3 +168,36 @@ async def test_a_shutdown_in_the_middle_of_a_fetch_leaves_no_lease_behind(databa
     blog.add_post("next", "Next", ["Text."])
     outcomes = await _service(database, fetcher, clock, "new process").poll_due()
     assert [(o.ok, o.new_entries) for o in outcomes] == [(True, 1)]
+
+
+async def test_leases_of_a_killed_process_on_this_host_are_taken_back_at_start(database: Database, blog: BlogServer, fetcher: FeedFetcher) -> None:
+    """SIGKILL lets go of nothing: without this, the restarted bot waited out the 120 s lease of every feed the
+    killed one was fetching (tests/e2e/test_review.py's restart after a kill, seen once on a busy machine)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    from datetime import timedelta
+
+    from bot.ingest import lease_holder_is_gone
+
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    host = socket.gethostname()[:40]
+    dead, alive, elsewhere = f"{host}:{finished.stdout.strip()}:abc123", f"{host}:{os.getppid()}:abc123", f"other-host:{os.getpid()}:abc123"
+    assert lease_holder_is_gone(dead, "me") and lease_holder_is_gone(f"{host}:{os.getpid()}:old", "me")
+    assert not lease_holder_is_gone(alive, "me") and not lease_holder_is_gone(elsewhere, "me")
+    assert not lease_holder_is_gone(None, "me") and not lease_holder_is_gone("me", "me")
+
+    clock = Clock()
+    service = _service(database, fetcher, clock, "new process")
+    for index in range(3):
+        await service.subscribe(guild_id=index + 1, channel_id=1, url=f"{blog.feed_url}?copy={index}")
+    async with database.session() as session:
+        feeds = (await session.scalars(select(Feed).order_by(Feed.id))).all()
+        for feed, owner in zip(feeds, (dead, alive, elsewhere), strict=True):
+            feed.lease_owner, feed.lease_until = owner, clock() + timedelta(seconds=1000)
+    await service.spread_overdue()
+    async with database.session() as session:
+        assert [feed.lease_owner for feed in (await session.scalars(select(Feed).order_by(Feed.id))).all()] == [None, alive, elsewhere]
+    clock.advance(120)
+    assert len(await service.poll_due()) == 1  # the other two stay with their holders until the lease runs out

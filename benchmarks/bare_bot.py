@@ -1,9 +1,11 @@
 """The bare bots of the vote benchmark (benchmarks/votes.py starts each in its own process):
 
-    python benchmarks/bare_bot.py API_BASE GATEWAY_URL listener|dynamic TOKEN
+    python benchmarks/bare_bot.py API_BASE GATEWAY_URL listener|dynamic TOKEN [watch]
 
 They answer every button click with an ephemeral message and store nothing, so that the benchmark can show what
-reader-bot's own work on a vote costs.
+reader-bot's own work on a vote costs. With `watch` (votes.py --watch-bare-bots) a bare bot runs reader-bot's loop
+watchdog too and prints its summary when stopped with SIGTERM: how often a bot that does nothing but answer blocks
+its loop for more than 20 ms at the same load (the watchdog's own cost then slows it a little).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import sys
 
 
-def run_bare_bot(api_base: str, gateway_url: str, style: str, token: str) -> int:
+def run_bare_bot(api_base: str, gateway_url: str, style: str, token: str, watch: str = "") -> int:
     """A discord.py bot that answers every button click with an ephemeral message and stores nothing.
 
     style "listener": an `on_interaction` listener (the least discord.py does for a click);
@@ -50,8 +52,34 @@ def run_bare_bot(api_base: str, gateway_url: str, style: str, token: str) -> int
             if interaction.type == discord.InteractionType.component:
                 await interaction.response.send_message("Your click is noted.", ephemeral=True)
 
+    if watch == "watch":
+        _watch_loop(client)
     client.run(token, log_handler=None)
     return 0
+
+
+def _watch_loop(client: object) -> None:
+    """reader-bot's loop watchdog in this bot; its summary in the line votes.py reads from reader-bot's logs."""
+    import logging
+    import os
+    import signal
+
+    from bot.loop_watchdog import LoopWatchdog
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    watchdog = LoopWatchdog()
+    setup_hook = client.setup_hook  # type: ignore[attr-defined]
+
+    async def start_watching() -> None:
+        watchdog.start()
+        await setup_hook()
+
+    def stop(*_: object) -> None:
+        print(f"event loop summary: {watchdog.summary()}", flush=True)
+        os._exit(0)
+
+    client.setup_hook = start_watching  # type: ignore[attr-defined]
+    signal.signal(signal.SIGTERM, stop)
 
 
 if __name__ == "__main__":

@@ -397,7 +397,7 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
         f'[runtime]\nloop_watchdog = {"false" if args.no_loop_watchdog else "true"}\n', encoding="utf-8")
     for bot, style in ((listener, "listener"), (dynamic, "dynamic")):
         bot.command = [sys.executable, str(Path(__file__).resolve().parent / "bare_bot.py"), urls.api_base, urls.gateway_url,
-                       style, bot.account.token]
+                       style, bot.account.token, *(["watch"] if args.watch_bare_bots else [])]
     reader.command = [sys.executable, "-m", "bot", "run", "--config", str(config)]
     for bot in bots:
         bot.profile_dir = args.profile
@@ -517,6 +517,9 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
         print(line)
     for number, summary in enumerate(gc_summaries(reader.logs), 1):
         print(f"  run {number}: {summary}")
+    for bot in bots if args.watch_bare_bots else ():
+        for summary in gc_summaries(bot.logs) if bot is not reader else ():
+            print(f"  {bot.name}, watched the same way (its rates above then pay for the watchdog): {summary}")
     print()
     checks = [
         (f"ratio at saturation {ratio:.3f} (median of the rounds' ratios "
@@ -559,6 +562,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", type=Path, default=None,
                         help="sample every bot with py-spy (250 Hz) into this directory, one raw file per run")
+    parser.add_argument("--watch-bare-bots", action="store_true",
+                        help="run the loop watchdog in the bare bots too and print their summaries: how often a bot "
+                             "that only answers blocks its loop at the same load (their rates then pay for it)")
     parser.add_argument("--no-loop-watchdog", action="store_true",
                         help="run reader-bot without its loop watchdog (to measure the watchdog's own cost)")
     return parser.parse_args(argv)

@@ -272,7 +272,7 @@ class FeedService:
                     finally:
                         await self._record_unchanged(unchanged)
                 builds.extend(asyncio.create_task(self._build_and_release(feed_id)) for feed_id in to_build)
-        except BaseException:  # stopped (shutdown) or failed: the builds stop too, releasing their leases
+        except asyncio.CancelledError:  # stopped (shutdown): the builds stop too; close() lets go of their leases
             for task in builds:
                 task.cancel()
             raise
@@ -369,7 +369,7 @@ class FeedService:
         the feed to it and keep its lease (the caller builds and releases)."""
         feed_id = claimed.feed_id
         lease_passed_on = False
-        try:  # released however this ends, a cancellation at shutdown included: else the feed waits out the lease
+        try:  # let go of however this ends (cancelled at shutdown: by close()), or the feed waits out the lease
             try:
                 # With entries still to build we need their content: ask for the full document.
                 result, parsed = await self._fetch_feed(

@@ -93,12 +93,15 @@ _NAMEABLE = frozenset(
     "anlaufstellen beispiele rezepte orte adressen "
     "ways alternatives solutions tools apps resources sources books places examples recipes options".split()
 )
+# "Kennt ihr noch andere Blogs?", "Do you know any other podcasts?": asked for more of a kind, whatever the kind
+_MORE_OF_A_KIND = frozenset("weitere weiteren andere anderen other more further".split())
 
 
 def asks_for_known(clause: str, lexicon: Lexicon) -> bool:
     """Whether the reader knows things of a kind that can be named, with no definite article ("Kennt ihr dafür
     Möglichkeiten?", "Do you know any good tools for this?", "Know any alternatives?"): the answer is to name
-    them, so the poll is open. ("Kennst du die Lösung?" asks about one thing: yes or no.)"""
+    them, so the poll is open; so is asking whether the reader knows more of a kind ("Kennt ihr noch andere Blogs zum
+    Thema?", "Do you know any other good podcasts?"). ("Kennst du die Lösung?" asks about one thing: yes or no.)"""
     tokens = [token.lower() for token in grammar.words(grammar.question_body(clause))]
     if not tokens:
         return False
@@ -111,7 +114,7 @@ def asks_for_known(clause: str, lexicon: Lexicon) -> bool:
     for token in tokens[start : start + 5]:
         if token in _DEFINITE:
             return False
-        if token in _NAMEABLE:
+        if token in _NAMEABLE or token in _MORE_OF_A_KIND:
             return True
     return False
 

@@ -98,6 +98,13 @@ def test_a_question_what_the_writer_missed_asks_for_input(lexicon, clause: str, 
         (DE, "Wisst ihr Lösungen für das Problem?", True),
         (EN, "Do you know any good tools for this?", True),
         (EN, "Know any alternatives?", True),
+        (DE, "Kennt ihr noch andere Blogs zum Thema?", True),  # more of a kind, whatever the kind
+        (DE, "Kennst du weitere gute Podcasts?", True),
+        (EN, "Do you know any other good podcasts on this topic?", True),
+        (EN, "Do you know more people who work this way?", True),
+        (DE, "Kennt ihr das Gefühl?", False),
+        (DE, "Kennt ihr das?", False),
+        (EN, "Do you know the feeling?", False),
         (DE, "Kennst du die Lösung?", False),  # one thing, named: yes or no
         (DE, "Kennt ihr diese Tage, an denen nichts klappt?", False),
         (EN, "Do you know the way to the station?", False),

@@ -72,8 +72,25 @@ _PREPOSITIONS_EN = frozenset("for to in on at with about from by of".split())
 
 
 def short_labels(options: tuple[str, ...] | list[str], lexicon: Lexicon) -> tuple[str, ...]:
-    """`short_label` for every option."""
-    return tuple(short_label(option, lexicon) for option in options)
+    """`short_label` for every option, the shared verb left out of the last (`without_closing_verb`)."""
+    labels = [short_label(option, lexicon) for option in options]
+    if lexicon.language == "de" and len(labels) >= 2:
+        labels[-1] = without_closing_verb(labels[0], labels[-1])
+    return tuple(labels)
+
+
+def without_closing_verb(first: str, last: str) -> str:
+    """German puts the verb at the end of the clause, after the last alternative, where it belongs to all of them:
+    "Würdet ihr eher mehr Urlaub oder mehr Gehalt nehmen?" offers "mehr Urlaub" and "mehr Gehalt", and "am Meer oder
+    in den Bergen wohnen" "am Meer" and "in den Bergen". Dropped when the other side ends in a noun, the last side in a
+    noun and then a lower-case word with a verb's ending (-en, -n, -t); "mild oder richtig kalt" keeps its adjective."""
+    first_tokens, tokens = first.split(), last.split()
+    if len(tokens) < 2 or not first_tokens or not first_tokens[-1][:1].isupper() or not tokens[-2][:1].isupper():
+        return last
+    verb = tokens[-1]
+    if verb.isalpha() and verb.islower() and verb.endswith(("en", "n", "t")):
+        return " ".join(tokens[:-1])
+    return last
 
 
 def pair_labels(question: str, alternative: str, lexicon: Lexicon) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.questions import answers, audience, followups, leadins
+from bot.questions import answers, audience, followups, leadins, options
 from bot.questions.finder import explain_questions, find_questions
 from bot.questions.lexicon import lexicon_for
 from bot.questions.model import PollKind
@@ -383,3 +383,31 @@ def test_a_question_and_its_alternative_in_the_next_sentence_get_short_labels() 
     )
     verdict = verdicts["Was meint ihr: Geht diese Entwicklung eindeutig zu langsam voran?"]
     assert verdict.kind is PollKind.CHOICE and verdict.options == ("zu langsam", "auf dem richtigen Weg")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("mehr Urlaub", "mehr Gehalt nehmen", "mehr Gehalt"),
+        ("am Meer", "in den Bergen wohnen", "in den Bergen"),
+        ("ein E-Auto", "einen Verbrenner entschieden", "einen Verbrenner"),
+        ("per Newsletter", "per Messenger bekommen", "per Messenger"),
+        ("mild", "richtig kalt", "richtig kalt"),  # an adjective after an adverb: no verb
+        ("das Buch gelesen", "den Film gesehen", "den Film gesehen"),  # each side has its own verb
+        ("mit dem Auto", "mit der Bahn zur Arbeit", "mit der Bahn zur Arbeit"),
+        ("Kaffee", "Tee", "Tee"),
+    ],
+)
+def test_the_verb_at_the_end_of_a_german_question_is_no_part_of_its_last_option(first: str, last: str, expected: str) -> None:
+    assert options.without_closing_verb(first, last) == expected
+
+
+def test_a_german_choice_question_names_its_options_without_the_closing_verb() -> None:
+    from types import SimpleNamespace
+
+    from bot.questions.finder import _Finder
+
+    finder = SimpleNamespace(lexicon=DE)
+    assert _Finder.classify(finder, "Würdest du lieber am Meer oder in den Bergen wohnen?")[:2] == (
+        PollKind.CHOICE, ("am Meer", "in den Bergen"))
+    assert _Finder.classify(finder, "Soll die Stadt mehr Radwege oder mehr Parkplätze bauen?")[1] == ("mehr Radwege", "mehr Parkplätze")

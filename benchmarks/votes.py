@@ -517,8 +517,8 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
         print(line)
     for number, summary in enumerate(gc_summaries(reader.logs), 1):
         print(f"  run {number}: {summary}")
-    for bot in bots if args.watch_bare_bots else ():
-        for summary in gc_summaries(bot.logs) if bot is not reader else ():
+    for bot in (listener, dynamic) if args.watch_bare_bots else ():
+        for summary in gc_summaries(bot.logs):
             print(f"  {bot.name}, watched the same way (its rates above then pay for the watchdog): {summary}")
     print()
     checks = [

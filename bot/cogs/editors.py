@@ -22,6 +22,7 @@ from bot.cogs.errors import error_text, escape
 from bot.cogs.errors import reply_ephemeral as reply  # every cog answers members one way
 from bot.cogs.i18n import Language, language_for, t
 from bot.cogs.review import ReviewDesk
+from bot.cogs.routes import routes_for
 from bot.cogs.startup import after_ready_spread
 from bot.cogs.review_views import (
     DELETE_PREFIX,
@@ -96,6 +97,7 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
         self.edit_menu.default_permissions = discord.Permissions(manage_guild=True)
 
     async def cog_load(self) -> None:
+        routes_for(self.bot).add((REVIEW_PREFIX, DELETE_PREFIX, EDIT_MODAL_PREFIX), self.on_review_interaction)
         group = self.bot.tree.get_command("poll")
         if isinstance(group, app_commands.Group):
             for command in POLL_COMMANDS:
@@ -105,6 +107,7 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
         self.sweep.start()
 
     async def cog_unload(self) -> None:
+        routes_for(self.bot).remove(self.on_review_interaction)
         self.sweep.cancel()
         self.bot.tree.remove_command(self.edit_menu.name, type=self.edit_menu.type)
         group = self.bot.tree.get_command("poll")
@@ -330,12 +333,9 @@ class EditorsCog(commands.Cog, name=EDITORS_COG_NAME):
 
     # ----- forged ids and forms opened before a restart ----------------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
-        custom_id = data.get("custom_id")
-        if not isinstance(custom_id, str):
-            return
+    async def on_review_interaction(self, interaction: discord.Interaction, custom_id: str) -> None:
+        """Review buttons and edit forms (bot/cogs/routes.py): the DynamicItems answer the buttons on their
+        messages; here the forms, and a polite refusal for ids not on the message clicked (forged)."""
         if interaction.type == discord.InteractionType.modal_submit and custom_id.startswith(EDIT_MODAL_PREFIX):
             await self.handle_edit_submit(interaction)
             return

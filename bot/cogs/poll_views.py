@@ -77,14 +77,14 @@ def parse_answer_custom_id(custom_id: str, prefix: str = ANSWER_PREFIX) -> int |
 
 
 class VoteButton(discord.ui.Button[Any]):
-    """One option of a poll; `PollsCog.on_interaction` records, changes or withdraws the vote its click carries."""
+    """One option of a poll; `PollsCog.on_poll_interaction` records, changes or withdraws the vote its click carries."""
 
     def __init__(self, custom_id: str, *, label: str | None = None, disabled: bool = False, row: int | None = None) -> None:
         super().__init__(style=discord.ButtonStyle.secondary, label=label, disabled=disabled, custom_id=custom_id, row=row)
 
 
 class AnswerButton(discord.ui.Button[Any]):
-    """Opens the written-answer form of an open poll (answered by `PollsCog.on_interaction`)."""
+    """Opens the written-answer form of an open poll (answered by `PollsCog.on_poll_interaction`)."""
 
     def __init__(self, custom_id: str, *, label: str | None = None, disabled: bool = False, row: int | None = None) -> None:
         super().__init__(style=discord.ButtonStyle.primary, label=label, disabled=disabled, custom_id=custom_id, row=row)

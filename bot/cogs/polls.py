@@ -2,9 +2,10 @@
 
 Click path: gateway INTERACTION_CREATE -> the bot's one interaction listener (bot/cogs/routes.py) ->
 `PollsCog.on_poll_interaction` (by the button's custom id, so it works for every poll message ever posted, across
-restarts) -> `PollsCog.handle_vote_click` -> `VoteBatcher` (group commit; the poll is re-read from the database inside the transaction) -> after the commit, an ephemeral answer in the
-member's language. When a commit is slow (a busy database), the interaction is deferred before Discord's 3 seconds
-run out and answered with a follow-up once the vote is durable.
+restarts) -> `PollsCog.handle_vote_click` -> `VoteBatcher` (group commit; the poll is re-read from the database
+inside the transaction) -> after the commit, an ephemeral answer in the member's language. When a commit is slow
+(a busy database), the interaction is deferred before Discord's 3 seconds run out and answered with a follow-up
+once the vote is durable.
 
 The cog builds no SQL: it calls bot/polls (voting, tally, closing) in units of work.
 """

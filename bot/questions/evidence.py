@@ -194,6 +194,14 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and "invitation" not in present
     ):
         present.add("interview_structure")  # the title names or announces a guest: "Sie" in the body is the guest
+    elif (
+        finder._title_interview
+        and not is_title
+        and "reader_address" in present
+        and answered_in_paragraph(candidate, lexicon)
+    ):
+        present.add("interview_structure")  # "**What are your favourite books?** I love …": question and answer in one
+        present.discard("invitation")  # "your favourite" asks the guest here; no call to reply follows the answer
     if followups.goes_on_arguing(candidate.after, text, lexicon, to_reader="reader_address" in present):
         present.add("argued_through")
     present.update(surroundings(finder, candidate, present))
@@ -236,6 +244,21 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if "contribution_call" in present:
         present.discard("writer_answers_too")  # "… and we will do the rest" is the offer, not the writer's own answer
     return tuple(name for name in signals.SIGNALS if name in present)
+
+
+INLINE_ANSWER_CHARS = 80  # as finder.MIN_ANSWER_CHARS: this much text after the question can be its answer
+
+
+def answered_in_paragraph(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """interview_structure under a title that announces an interview: the question opens its paragraph and the rest
+    of the paragraph answers it at some length without a call to reply ("**What are your hobbies?** I enjoy hiking
+    …", the bold question and its answer rendered as one paragraph or list item). Asked of the guest, not the readers."""
+    if candidate.block is None or candidate.sentence.start > 0 or not candidate.after:
+        return False
+    statements = [sentence for sentence in candidate.after if not sentence.rstrip().endswith("?")]
+    return sum(len(sentence) for sentence in statements) >= INLINE_ANSWER_CHARS and not any(
+        signals.invites_reply(sentence, lexicon) for sentence in candidate.after
+    )
 
 
 CHECKLIST_HEADINGS = 2  # yes/no question headings whose sections answer them: the article is a self-check

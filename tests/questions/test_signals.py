@@ -603,3 +603,27 @@ def test_a_question_in_a_list_is_a_poll_only_with_more_to_show_for_it() -> None:
     assert not found["Sollten Sie jetzt Gold kaufen?"].is_poll
     invited = judged(LEAD, LEAD, LEAD, Block("list_item", "Welche Fonds habt ihr? Schreibt es in die Kommentare!"))
     assert invited["Welche Fonds habt ihr?"].is_poll
+
+
+def test_an_interview_question_answered_in_its_own_paragraph_is_the_guests() -> None:
+    """Round 11: a bold question and its answer rendered as one paragraph ("**What are your favourite books?** I …")
+    under a title that announces an interview is asked of the guest."""
+    lead = "We talked to a cartographer who has worked for thirty years on the maps of the alpine clubs."
+    question = "What are your favourite books, blogs and podcasts?"
+    qa = [
+        "How did you start drawing maps? My father took me to the survey office every summer, and after school I "
+        "simply stayed there for good.",
+        "What do you find hardest about your work? Keeping the old names of places alive while the glaciers and the "
+        "paths change every single year.",
+        question + " I read a lot of history, and the podcast I never miss is a weekly one about maps and the people "
+        "who draw them.",
+    ]
+    tail = ["The club's new maps appear in the spring, printed and as files for the phone.",
+            "The next interview of the series will be with a mountain guide from the valley."]
+    found = verdicts(lead, *qa, *tail, title="Interview with a mapmaker", language="en")
+    assert "interview_structure" in found[question].signals
+    assert not any(verdict.is_poll for verdict in found.values())
+    plain = verdicts(lead, *qa, *tail, title="Maps of the Alps", language="en")
+    assert "interview_structure" not in plain[question].signals
+    closing = verdicts(lead, lead + " " + question, title="Interview with a mapmaker", language="en")
+    assert "interview_structure" not in closing[question].signals  # nothing answers it in its paragraph

@@ -157,7 +157,7 @@ _ANY = frozenset({"any", "irgendwelche", "weitere"})
 _INPUT_NOUNS = frozenset(
     "tipps tipp ideen idee vorschläge vorschlag empfehlungen empfehlung anregungen ratschläge feedback "
     "tips tip ideas idea suggestions suggestion recommendations recommendation advice thoughts "
-    "techniques tricks strategies".split()
+    "techniques tricks strategies inspiration inspirationen".split()
 )
 _HAVE_DE = frozenset("habt hast haben hättet hättest hätten".split())
 
@@ -183,6 +183,14 @@ def asks_for_input(clause: str, lexicon: Lexicon) -> bool:
     else:
         return False
     return any(token in _INPUT_NOUNS for token in tokens[start : start + 4])
+
+
+def alternatives_are_input(alternatives: tuple[str, ...] | list[str]) -> bool:
+    """Each named alternative is a kind of input ("Do you have any inspiration or specific ideas for me?", "Habt ihr
+    Tipps oder Tricks?"): the reader is asked for the input, not to pick one of the two words, so the poll is open."""
+    return bool(alternatives) and all(
+        any(token.lower() in _INPUT_NOUNS for token in grammar.words(alternative)) for alternative in alternatives
+    )
 
 
 def alternative_after(next_sentence: str, lexicon: Lexicon) -> str | None:

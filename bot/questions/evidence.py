@@ -90,6 +90,14 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if "reader_address" in present and leadins.is_conditional_contact(candidate.next_sentence, lexicon):
         present.add("conditional_contact")
         present.discard("invitation")  # the call is to contact the writer, not to answer this question in public
+    elif (
+        block is not None
+        and verdict.kind is not PollKind.CHOICE
+        and not grammar.is_wh_question(grammar.core_clause(text, lexicon), lexicon)
+        and leadins.routes_reply_offsite(statements_after_run(finder, candidate), lexicon)
+    ):
+        present.add("conditional_contact")  # "Have an idea? Let me know by email!": sent in, not discussed
+        present.discard("invitation")
     elif calls.acts_on_yes(
         text, statement_after(candidate, finder), lexicon, asks_opinion=signals.asks_opinion(text, lexicon)
     ):
@@ -298,6 +306,18 @@ def statement_after(candidate: Candidate, finder: _Finder | None = None) -> str:
 
 
 ROW_BLOCKS = 4  # how many question-only blocks after a question statement_after looks past
+
+
+def statements_after_run(finder: _Finder, candidate: Candidate) -> list[str]:
+    """The first statements after the question and the questions that follow it in a row: the rest of its paragraph
+    without its questions, or, when nothing else is left there, the opening of the next paragraph."""
+    rest = [sentence for sentence in candidate.after if not sentence.rstrip().endswith("?")]
+    if rest:
+        return rest[:2]
+    index = candidate.position + 1
+    if candidate.block is None or index >= len(finder.blocks) or finder.blocks[index].kind not in BODY_KINDS:
+        return []
+    return [sentence.text for sentence in finder.sentences(index)[:2]]
 
 
 def following_sentences(finder: _Finder, candidate: Candidate) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.articles.model import Block
-from bot.questions import followups, signals
+from bot.questions import followups, leadins, signals
 from bot.questions.finder import explain_questions, find_questions
 from bot.questions.lexicon import lexicon_for
 from bot.questions.model import PollDraft, PollKind, best_drafts
@@ -627,3 +627,24 @@ def test_an_interview_question_answered_in_its_own_paragraph_is_the_guests() -> 
     assert "interview_structure" not in plain[question].signals
     closing = verdicts(lead, lead + " " + question, title="Interview with a mapmaker", language="en")
     assert "interview_structure" not in closing[question].signals  # nothing answers it in its paragraph
+
+
+def test_a_yes_no_question_whose_reply_goes_by_mail_or_form_is_a_contact_condition() -> None:
+    """Round 11: "Have an idea for a guest post? Let me know by email!" is the condition of a contribution sent in
+    private (e-mail, a form, a forum, a submission), not a question for the readers to discuss."""
+    en = lexicon_for("en")
+    assert leadins.routes_reply_offsite(["Let me know (in the forums or by email)!"], en)
+    assert leadins.routes_reply_offsite(["We would love to hear about it.", "Please consider submitting it to our site."], en)
+    assert not leadins.routes_reply_offsite(["Let me know in the comments or by email!"], en)  # public too
+    assert not leadins.routes_reply_offsite(["Let me know below!"], en)
+    lead = "Our little magazine is written by its readers, and every issue has a few pages for guest authors."
+    run = "Do you love to write? Do you have a story from your garden to share?"
+    found = verdicts(lead, lead, run, "We would love to hear about it. Please submit your text through the form on our site.",
+                     language="en")
+    assert not any(verdict.is_poll for verdict in found.values())
+    assert "conditional_contact" in found["Do you love to write?"].signals
+    public = verdicts(lead, lead, run, "We would love to hear about it in the comments below.", language="en")
+    assert "conditional_contact" not in public["Do you love to write?"].signals
+    wh = "What do you grow in your garden?"
+    asked = verdicts(lead, lead, wh + " Tell us by email, we read every message.", language="en")
+    assert "conditional_contact" not in asked[wh].signals  # a W-question still asks for the answer itself

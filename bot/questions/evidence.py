@@ -94,7 +94,11 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         block is not None
         and verdict.kind is not PollKind.CHOICE
         and not grammar.is_wh_question(grammar.core_clause(text, lexicon), lexicon)
-        and leadins.routes_reply_offsite(statements_after_run(finder, candidate), lexicon)
+        and leadins.routes_reply_offsite(after_run := statements_after_run(finder, candidate), lexicon)
+        and any(  # a call among them ("Let me know by email", "Please submit …"), not a report ("I submitted …")
+            signals.invites_reply(sentence, lexicon) or followups.calls_to_contribute(sentence, lexicon)
+            for sentence in after_run
+        )
     ):
         present.add("conditional_contact")  # "Have an idea? Let me know by email!": sent in, not discussed
         present.discard("invitation")

@@ -648,3 +648,12 @@ def test_a_yes_no_question_whose_reply_goes_by_mail_or_form_is_a_contact_conditi
     wh = "What do you grow in your garden?"
     asked = verdicts(lead, lead, wh + " Tell us by email, we read every message.", language="en")
     assert "conditional_contact" not in asked[wh].signals  # a W-question still asks for the answer itself
+
+
+def test_a_report_of_a_submission_is_no_call_to_send_the_reply_elsewhere() -> None:
+    """Round 11: the channel must come with a call ("Let me know by email"), not in the writer's own report."""
+    lead = "The new release of the editor came out on Monday, with a rewritten plugin system and many small fixes."
+    question = "Have you tried the new release yet?"
+    found = verdicts(lead, lead, question + " I submitted two patches for it last week and both went in by email.",
+                     language="en")
+    assert "conditional_contact" not in found[question].signals

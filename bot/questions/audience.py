@@ -57,10 +57,37 @@ def group_lead_in(text: str) -> bool:
 _ANYONE_ELSE = re.compile(r"\s*(?:(?:has|have|is|does|did|was|can)\s+)?any(?:one|body) else\b", re.IGNORECASE)
 
 
+# "Can someone hint at …?", "Could anybody recommend …?", "Kann mir jemand erklären, …?": a request for information put
+# to whoever among the readers knows, at the question's start (not "Can someone be both?", which asks no one to tell)
+_ANYONE_TELL_EN = re.compile(
+    r"\s*(?:(?:so|and|now)\s*,?\s+)?(?:can|could|would|will)\s+(?:any(?:one|body)|some(?:one|body))(?:\s+(?:here|else|out there))?"
+    r"\s+(?:please\s+)?(?:tell|explain|hint|report|recommend|suggest|share|point|shed|enlighten|clarify|name|advise)\b",
+    re.IGNORECASE,
+)
+_ANYONE_TELL_DE = re.compile(
+    r"\s*(?:(?:und|also|nun)\s*,?\s+)?(?:kann|könnte)\s+(?:mir\s+|uns\s+)?(?:jemand|irgendwer|einer)\b[^?]{0,80}?"
+    r"\b(?:erklären|sagen|empfehlen|verraten|berichten|erzählen|nennen|raten)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_anyone_to_tell(text: str, lexicon: Lexicon) -> bool:
+    """A request to whoever knows among the readers ("Can someone hint at the meaning of this habit?", "Could anybody
+    recommend a good atlas?", "Kann mir jemand erklären, warum …?"): put to the readers as a group, and what it asks for
+    is the telling, so the poll is open."""
+    pattern = _ANYONE_TELL_DE if lexicon.language == "de" else _ANYONE_TELL_EN
+    return bool(pattern.match(grammar.question_body(text)))
+
+
 def addresses_audience(text: str, lexicon: Lexicon) -> bool:
     """audience_address: the question names the readers as its audience (see the module's docstring)."""
     pattern = _AUDIENCE_DE if lexicon.language == "de" else _AUDIENCE_EN
-    return bool(pattern.search(text)) or group_lead_in(text) or bool(_ANYONE_ELSE.match(text))
+    return (
+        bool(pattern.search(text))
+        or group_lead_in(text)
+        or bool(_ANYONE_ELSE.match(text))
+        or asks_anyone_to_tell(text, lexicon)
+    )
 
 
 _MISSED_EN = re.compile(
@@ -143,6 +170,7 @@ def requests_input(clause: str, lexicon: Lexicon) -> bool:
         asks_what_writer_missed(clause, lexicon)
         or asks_for_known(clause, lexicon)
         or asks_for_remarks(clause, lexicon)
+        or asks_anyone_to_tell(clause, lexicon)
     )
 
 

@@ -90,6 +90,18 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if "reader_address" in present and leadins.is_conditional_contact(candidate.next_sentence, lexicon):
         present.add("conditional_contact")
         present.discard("invitation")  # the call is to contact the writer, not to answer this question in public
+    elif (
+        block is not None
+        and verdict.kind is not PollKind.CHOICE
+        and not grammar.is_wh_question(grammar.core_clause(text, lexicon), lexicon)
+        and leadins.routes_reply_offsite(after_run := statements_after_run(finder, candidate), lexicon)
+        and any(  # a call among them ("Let me know by email", "Please submit …"), not a report ("I submitted …")
+            signals.invites_reply(sentence, lexicon) or followups.calls_to_contribute(sentence, lexicon)
+            for sentence in after_run
+        )
+    ):
+        present.add("conditional_contact")  # "Have an idea? Let me know by email!": sent in, not discussed
+        present.discard("invitation")
     elif calls.acts_on_yes(
         text, statement_after(candidate, finder), lexicon, asks_opinion=signals.asks_opinion(text, lexicon)
     ):
@@ -194,6 +206,14 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and "invitation" not in present
     ):
         present.add("interview_structure")  # the title names or announces a guest: "Sie" in the body is the guest
+    elif (
+        finder._title_interview
+        and not is_title
+        and "reader_address" in present
+        and answered_in_paragraph(candidate, lexicon)
+    ):
+        present.add("interview_structure")  # "**What are your favourite books?** I love …": question and answer in one
+        present.discard("invitation")  # "your favourite" asks the guest here; no call to reply follows the answer
     if followups.goes_on_arguing(candidate.after, text, lexicon, to_reader="reader_address" in present):
         present.add("argued_through")
     present.update(surroundings(finder, candidate, present))
@@ -238,6 +258,21 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     return tuple(name for name in signals.SIGNALS if name in present)
 
 
+INLINE_ANSWER_CHARS = 80  # as finder.MIN_ANSWER_CHARS: this much text after the question can be its answer
+
+
+def answered_in_paragraph(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """interview_structure under a title that announces an interview: the question opens its paragraph and the rest
+    of the paragraph answers it at some length without a call to reply ("**What are your hobbies?** I enjoy hiking
+    …", the bold question and its answer rendered as one paragraph or list item). Asked of the guest, not the readers."""
+    if candidate.block is None or candidate.sentence.start > 0 or not candidate.after:
+        return False
+    statements = [sentence for sentence in candidate.after if not sentence.rstrip().endswith("?")]
+    return sum(len(sentence) for sentence in statements) >= INLINE_ANSWER_CHARS and not any(
+        signals.invites_reply(sentence, lexicon) for sentence in candidate.after
+    )
+
+
 CHECKLIST_HEADINGS = 2  # yes/no question headings whose sections answer them: the article is a self-check
 _NUMBERING = re.compile(r"\s*(?:\d+|[a-z])[.)]\s+")
 
@@ -275,6 +310,18 @@ def statement_after(candidate: Candidate, finder: _Finder | None = None) -> str:
 
 
 ROW_BLOCKS = 4  # how many question-only blocks after a question statement_after looks past
+
+
+def statements_after_run(finder: _Finder, candidate: Candidate) -> list[str]:
+    """The first statements after the question and the questions that follow it in a row: the rest of its paragraph
+    without its questions, or, when nothing else is left there, the opening of the next paragraph."""
+    rest = [sentence for sentence in candidate.after if not sentence.rstrip().endswith("?")]
+    if rest:
+        return rest[:2]
+    index = candidate.position + 1
+    if candidate.block is None or index >= len(finder.blocks) or finder.blocks[index].kind not in BODY_KINDS:
+        return []
+    return [sentence.text for sentence in finder.sentences(index)[:2]]
 
 
 def following_sentences(finder: _Finder, candidate: Candidate) -> list[str]:

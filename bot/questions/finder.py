@@ -541,6 +541,8 @@ class _Finder:
         clause = grammar.core_clause(text, lexicon)
         if alternatives and {option.casefold() for option in alternatives} <= _YES_NO_WORDS:
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Off-the-rack dresses: Yes or no?"
+        if alternatives and leadins.alternatives_are_input(alternatives) and leadins.asks_for_input(clause, lexicon):
+            return PollKind.OPEN, (), "asks_for_input"  # "Do you have any inspiration or ideas for me?": the ideas
         if alternatives and grammar.asks_for_kinds_owned(clause, alternatives, lexicon):
             return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Habt ihr Vorsätze oder Ziele?"
         if (

@@ -82,6 +82,27 @@ def is_conditional_contact(next_sentence: str, lexicon: Lexicon) -> bool:
     return _CONTACT.search(lowered) is not None
 
 
+# a channel other than the comments that a reply goes through: e-mail, a form, a forum, a submission, an issue
+_PRIVATE_CHANNEL = re.compile(
+    r"(?<!\w)(?:e-?mails?|e-?mailing|by mail|per mail|forums?|submit\w*|einreich\w*|issue tracker|(?:open|file) an issue|"
+    r"pull requests?|mailing list|(?:the|this|our) form|formular\w*)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def routes_reply_offsite(following: list[str], lexicon: Lexicon) -> bool:
+    """conditional_contact, without "then": the sentences right after a yes/no question send the reply somewhere other
+    than the comments ("Have an idea for an article? Let me know (in the forums or by email)!", "Do you love to write?
+    … We would love to hear about it. Please consider submitting it to our website."): the question is the condition
+    of a contribution sent in private, not put to the readers to discuss."""
+    window = " ".join(following[:2]).lower()
+    if not window or any(place in window for place in lexicon.reply_places):
+        return False
+    if any(channel in window for channel in lexicon.reply_channels):
+        return False  # "… by email or in the comments": the public answer is asked for too
+    return _PRIVATE_CHANNEL.search(window) is not None
+
+
 _FAMILIARITY = re.compile(
     r"\s*(?:(?:und|and|so|also|na)\s*,?\s+)?(?:kennst\s+du|kennt\s+ihr|kennen\s+sie|do\s+you\s+know|you\s+know|"
     r"know|are\s+you\s+familiar\s+with|have\s+you\s+heard\s+of)\s+(?:(?:schon|auch|noch|etwa|eigentlich)\s+)*"
@@ -157,7 +178,7 @@ _ANY = frozenset({"any", "irgendwelche", "weitere"})
 _INPUT_NOUNS = frozenset(
     "tipps tipp ideen idee vorschläge vorschlag empfehlungen empfehlung anregungen ratschläge feedback "
     "tips tip ideas idea suggestions suggestion recommendations recommendation advice thoughts "
-    "techniques tricks strategies".split()
+    "techniques tricks strategies inspiration inspirationen".split()
 )
 _HAVE_DE = frozenset("habt hast haben hättet hättest hätten".split())
 
@@ -183,6 +204,14 @@ def asks_for_input(clause: str, lexicon: Lexicon) -> bool:
     else:
         return False
     return any(token in _INPUT_NOUNS for token in tokens[start : start + 4])
+
+
+def alternatives_are_input(alternatives: tuple[str, ...] | list[str]) -> bool:
+    """Each named alternative is a kind of input ("Do you have any inspiration or specific ideas for me?", "Habt ihr
+    Tipps oder Tricks?"): the reader is asked for the input, not to pick one of the two words, so the poll is open."""
+    return bool(alternatives) and all(
+        any(token.lower() in _INPUT_NOUNS for token in grammar.words(alternative)) for alternative in alternatives
+    )
 
 
 def alternative_after(next_sentence: str, lexicon: Lexicon) -> str | None:

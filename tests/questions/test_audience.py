@@ -11,7 +11,7 @@ from bot.questions.finder import explain_questions, find_questions
 from bot.questions.lexicon import lexicon_for
 from bot.questions.model import PollKind
 
-from tests.questions.helpers import article
+from tests.questions.helpers import article, verdicts
 
 DE = lexicon_for("de")
 EN = lexicon_for("en")
@@ -411,3 +411,18 @@ def test_a_german_choice_question_names_its_options_without_the_closing_verb() -
     assert _Finder.classify(finder, "Würdest du lieber am Meer oder in den Bergen wohnen?")[:2] == (
         PollKind.CHOICE, ("am Meer", "in den Bergen"))
     assert _Finder.classify(finder, "Soll die Stadt mehr Radwege oder mehr Parkplätze bauen?")[1] == ("mehr Radwege", "mehr Parkplätze")
+
+
+def test_a_request_to_whoever_knows_among_the_readers() -> None:
+    """Round 11: "Can someone hint at …?" asks the readers as a group to tell: put to them, and open."""
+    en, de = lexicon_for("en"), lexicon_for("de")
+    assert audience.asks_anyone_to_tell("Can someone explain why the bread collapses after an hour?", en)
+    assert audience.asks_anyone_to_tell("So, could anybody recommend a sturdy tent for two?", en)
+    assert audience.asks_anyone_to_tell("Kann mir jemand erklären, warum der Teig nicht aufgeht?", de)
+    assert not audience.asks_anyone_to_tell("Can someone be a good gardener without a garden?", en)
+    assert not audience.asks_anyone_to_tell("Can you explain it to your kids?", en)
+    assert audience.addresses_audience("Could somebody point me to a good map of the valley?", en)
+    lead = "Our cat has started to carry her toys into the kitchen every night and drops them next to the fridge."
+    found = verdicts(lead, lead, "Can someone explain what she is trying to tell us?", language="en")
+    verdict = found["Can someone explain what she is trying to tell us?"]
+    assert verdict.is_poll and verdict.kind is PollKind.OPEN

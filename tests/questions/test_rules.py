@@ -570,3 +570,17 @@ def test_a_period_glued_to_a_question_splits(text: str, sentences: list[str]) ->
     from bot.questions.sentences import split_sentences
 
     assert [sentence.text for sentence in split_sentences(text, "en")] == sentences
+
+
+def test_a_request_for_input_named_in_two_words_is_open_not_a_choice() -> None:
+    """Round 11: "Do you have any inspiration or ideas for me?" asks for the input; the two words are no options."""
+    assert leadins.alternatives_are_input(("any inspiration", "specific ideas"))
+    assert not leadins.alternatives_are_input(("tips", "the finished cake"))
+    lead = "Winter is coming, and I am planning what to build and paint with the kids on the dark afternoons."
+    question = "Do you have any inspiration or specific ideas for me?"
+    verdict = only(verdicts(lead, lead, question, language="en"), question)
+    assert verdict.is_poll and verdict.kind is PollKind.OPEN and verdict.rule == "asks_for_input"
+    choice = "Do you bake with butter or with margarine?"
+    assert only(verdicts(lead, lead, choice, language="en"), choice).kind is PollKind.CHOICE
+    german = "Habt ihr Tipps oder Ideen für uns?"
+    assert only(verdicts("Wir planen den Winter mit den Kindern.", german), german).kind is PollKind.OPEN

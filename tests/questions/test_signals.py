@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.articles.model import Block
-from bot.questions import followups, signals
+from bot.questions import followups, leadins, signals
 from bot.questions.finder import explain_questions, find_questions
 from bot.questions.lexicon import lexicon_for
 from bot.questions.model import PollDraft, PollKind, best_drafts
@@ -603,3 +603,57 @@ def test_a_question_in_a_list_is_a_poll_only_with_more_to_show_for_it() -> None:
     assert not found["Sollten Sie jetzt Gold kaufen?"].is_poll
     invited = judged(LEAD, LEAD, LEAD, Block("list_item", "Welche Fonds habt ihr? Schreibt es in die Kommentare!"))
     assert invited["Welche Fonds habt ihr?"].is_poll
+
+
+def test_an_interview_question_answered_in_its_own_paragraph_is_the_guests() -> None:
+    """Round 11: a bold question and its answer rendered as one paragraph ("**What are your favourite books?** I …")
+    under a title that announces an interview is asked of the guest."""
+    lead = "We talked to a cartographer who has worked for thirty years on the maps of the alpine clubs."
+    question = "What are your favourite books, blogs and podcasts?"
+    qa = [
+        "How did you start drawing maps? My father took me to the survey office every summer, and after school I "
+        "simply stayed there for good.",
+        "What do you find hardest about your work? Keeping the old names of places alive while the glaciers and the "
+        "paths change every single year.",
+        question + " I read a lot of history, and the podcast I never miss is a weekly one about maps and the people "
+        "who draw them.",
+    ]
+    tail = ["The club's new maps appear in the spring, printed and as files for the phone.",
+            "The next interview of the series will be with a mountain guide from the valley."]
+    found = verdicts(lead, *qa, *tail, title="Interview with a mapmaker", language="en")
+    assert "interview_structure" in found[question].signals
+    assert not any(verdict.is_poll for verdict in found.values())
+    plain = verdicts(lead, *qa, *tail, title="Maps of the Alps", language="en")
+    assert "interview_structure" not in plain[question].signals
+    closing = verdicts(lead, lead + " " + question, title="Interview with a mapmaker", language="en")
+    assert "interview_structure" not in closing[question].signals  # nothing answers it in its paragraph
+
+
+def test_a_yes_no_question_whose_reply_goes_by_mail_or_form_is_a_contact_condition() -> None:
+    """Round 11: "Have an idea for a guest post? Let me know by email!" is the condition of a contribution sent in
+    private (e-mail, a form, a forum, a submission), not a question for the readers to discuss."""
+    en = lexicon_for("en")
+    assert leadins.routes_reply_offsite(["Let me know (in the forums or by email)!"], en)
+    assert leadins.routes_reply_offsite(["We would love to hear about it.", "Please consider submitting it to our site."], en)
+    assert not leadins.routes_reply_offsite(["Let me know in the comments or by email!"], en)  # public too
+    assert not leadins.routes_reply_offsite(["Let me know below!"], en)
+    lead = "Our little magazine is written by its readers, and every issue has a few pages for guest authors."
+    run = "Do you love to write? Do you have a story from your garden to share?"
+    found = verdicts(lead, lead, run, "We would love to hear about it. Please submit your text through the form on our site.",
+                     language="en")
+    assert not any(verdict.is_poll for verdict in found.values())
+    assert "conditional_contact" in found["Do you love to write?"].signals
+    public = verdicts(lead, lead, run, "We would love to hear about it in the comments below.", language="en")
+    assert "conditional_contact" not in public["Do you love to write?"].signals
+    wh = "What do you grow in your garden?"
+    asked = verdicts(lead, lead, wh + " Tell us by email, we read every message.", language="en")
+    assert "conditional_contact" not in asked[wh].signals  # a W-question still asks for the answer itself
+
+
+def test_a_report_of_a_submission_is_no_call_to_send_the_reply_elsewhere() -> None:
+    """Round 11: the channel must come with a call ("Let me know by email"), not in the writer's own report."""
+    lead = "The new release of the editor came out on Monday, with a rewritten plugin system and many small fixes."
+    question = "Have you tried the new release yet?"
+    found = verdicts(lead, lead, question + " I submitted two patches for it last week and both went in by email.",
+                     language="en")
+    assert "conditional_contact" not in found[question].signals

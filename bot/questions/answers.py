@@ -7,7 +7,7 @@ short reply or an echo of the question's own verb right after it (the rule names
 
 from __future__ import annotations
 
-from bot.questions import grammar
+from bot.questions import grammar, signals
 from bot.questions.lexicon import Lexicon
 
 _ANSWER_PUNCTUATION = set(",.:;!–—-")
@@ -26,6 +26,8 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
         return "short_reply"  # "Do you ever notice outages? No?! Me either": the writer answers for the reader
     if not sentence or sentence.rstrip(grammar.TRAILING.replace("?", "")).endswith("?"):
         return None
+    if signals.invites_reply(sentence, lexicon):
+        return None  # "I'm curious to read your answers.", "Ich bin gespannt auf eure Antworten.": asks for them
     lowered = sentence.lower()
     for phrase in lexicon.answer_phrases:
         if lowered.startswith(phrase) and not lowered[len(phrase) : len(phrase) + 1].isalnum():

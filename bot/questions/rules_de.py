@@ -114,7 +114,7 @@ LEXICON = Lexicon(
         "schreib uns", "schreib es", "schreiben sie uns", "schreiben sie mir", "verratet", "verrate mir", "verrate uns",
         "erzählt uns", "erzählt mir", "erzählt es", "erzähl mir", "erzähl uns", "erzählen sie uns",
         "erzählen sie mir", "lasst es", "lass es mich", "lasst mich", "lass mich wissen", "teilt eure", "teilt es",
-        "teilt uns", "teile deine", "teile es", "teilen sie uns", "teilen sie ihre", "bin gespannt", "sind gespannt",
+        "teilt uns", "teile deine", "teile es", "teilen sie uns", "teilen sie ihre", "bin gespannt", "sind gespannt", "eure antworten", "deine antwort",
         "freue mich auf eure", "freue mich auf deine", "freue mich auf ihre", "freuen uns auf eure",
         "freuen uns auf deine", "freuen uns auf ihre meinung", "freuen uns auf ihre kommentare", "eure meinung", "deine meinung",
         "ihre meinung", "diskutiert mit", "diskutiert gerne", "diskutiert in", "diskutiert unten",

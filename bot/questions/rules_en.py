@@ -97,7 +97,7 @@ LEXICON = Lexicon(
     invitation_phrases=(
         "let's hear", "let me know", "let us know", "tell me", "tell us", "share your", "share it", "drop me",
         "drop us", "leave a", "write to", "i'd love to hear", "i would love to hear", "we'd love to hear",
-        "love to hear", "like to hear", "hear from you", "curious to hear", "reply below", "reply in", "reply to this", "your thoughts", "your experience",
+        "love to hear", "like to hear", "hear from you", "curious to hear", "curious to read", "your answers", "reply below", "reply in", "reply to this", "your thoughts", "your experience",
         "your favourite", "your favorite", "vote below", "vote now", "vote in the", "cast your vote", "vote for your", "send it to", "send them to", "send us", "email us", "e-mail us",
         "appreciate feedback", "appreciate your feedback", "appreciate any feedback", "welcome feedback",
         "welcome your feedback", "welcome comments", "welcome your comments",

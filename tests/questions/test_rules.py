@@ -482,6 +482,17 @@ def test_invitations_to_send_feedback_or_reply_in_the_replies() -> None:
     assert not signals.invites_reply("We appreciate the work of our volunteers.", EN)
 
 
+def test_asking_for_the_readers_answers_is_no_answer() -> None:
+    """ "I'm curious to read your answers." names answers, but asks for them: the question stays the readers'."""
+    assert answers.answer_rule("I'm curious to read your answers.", (), EN) is None
+    assert answers.answer_rule("Ich bin gespannt auf eure Antworten.", (), DE) is None
+    assert answers.answer_rule("The answer is simple: more sleep.", (), EN) == "answer_marker"
+    found = verdicts("We moved the team to a four-day week and tracked it for six months.",
+                     "How would your team use a free Friday? I'm curious to read your answers.", language="en")
+    verdict = only(found, "How would your team use a free Friday?")
+    assert verdict.is_poll and verdict.kind is PollKind.OPEN
+
+
 LEAD_EN = "An opening paragraph that asks nothing at all."
 
 

@@ -367,14 +367,12 @@ def promotes_own(text: str, lexicon: Lexicon) -> bool:
     return grammar.is_verb_first(text, lexicon) and any(token in _DISCOVERY_VERBS for token in tokens)
 
 
-_SUGGESTION = re.compile(
-    r"(?<!\w)(?:how about(?!\s+(?:you|yours|you guys|your\s+\w+)\s*(?:[–—,:?-]|$))|why not|wie wäre es|wie wär's|warum nicht)(?!\w)"
-)
+_SUGGESTION = re.compile(r"(?<!\w)(?:how about(?! you\s*[–—,:-])|why not|wie wäre es|wie wär's|warum nicht)(?!\w)")
 
 
 def is_suggestion(text: str) -> bool:
     """suggestion: "How about our other recipes?", "Why not grab it?", "Wie wäre es mit …?" propose, not ask.
-    ("How about you – …?", "How about you?", "How about yours?" turn to the reader; they propose nothing.)"""
+    ("How about you – …?" turns to the reader; it proposes nothing.)"""
     return _SUGGESTION.search(text.lower().replace("’", "'")) is not None
 
 

@@ -39,6 +39,10 @@ def judged(*blocks, language: str = "en"):
         (EN, "To all the gardeners out there: when do you sow tomatoes?", True),
         (DE, "Lieber Leser, welche Dinge nehmt ihr aus dem Jahrzehnt mit?", True),
         (DE, "Wer von euch fährt im Winter Rad?", True),
+        (DE, "Wie, liebe Mitleser, verbringt ihr eure Sonntage ohne Internet?", True),  # a vocative inside the question
+        (DE, "Und ihr, liebe Hörerinnen und Hörer, welche Folge soll als Nächstes kommen?", True),
+        (EN, "So, dear listeners, which episode should we redo?", True),
+        (DE, "Die Mitleser im Forum fragten, ob das Update kommt?", False),  # readers named, not addressed
         (DE, "An alle Eltern: Wie macht ihr das mit der Bildschirmzeit?", True),
         (EN, "What do you call a sleeping bull?", False),  # the generic "you" of a joke
         (EN, "How do you stop a bull from charging?", False),

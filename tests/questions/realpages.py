@@ -132,6 +132,7 @@ def add_to_score(score: Score, result: PageResult) -> None:
                 score.options_right += 1
             else:
                 score.errors.append(f"{name}: options {list(draft.options)} != {poll.get('options')}")
+    score.beyond_cap += min(len(result.missed), max(0, len(result.page.polls) - DEFAULT_CAP))
     for poll in result.missed:
         score.false_negatives += 1
         score.errors.append(f"{name}: missed {poll['kind']} {poll['text']!r}")
@@ -167,7 +168,8 @@ def breakdown(results: list[PageResult]) -> dict[str, Score]:
 
 
 def describe(name: str, score: Score, pages: int) -> str:
-    return f"{name:8s} {pages:3d} pages  F1 {f1(score):.3f}  {score.summary()}  not_polls hit {len(score.trap_hits)}"
+    return (f"{name:8s} {pages:3d} pages  F1 {f1(score):.3f}  {score.summary()}  not_polls hit {len(score.trap_hits)}"
+            f"  recall within the cap {score.recall_within_cap:.3f} ({score.beyond_cap} misses beyond it)")
 
 
 def report(results: list[PageResult]) -> list[str]:

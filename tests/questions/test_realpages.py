@@ -82,3 +82,24 @@ def test_pages_with_many_questions_yield_at_most_the_cap_and_usually_none(capsys
               f"{len(without_polls)} without any poll, {sum(len(r.drafts) for r in many)} polls in all, "
               f"{sum(len(r.page.polls) for r in many)} labelled")
     assert len(without_polls) >= 0.75 * len(many)
+
+
+def test_recall_within_the_cap_forgives_only_the_polls_beyond_it() -> None:
+    """A page labelled with five polls can give at most three under the default cap: two of its misses are beyond
+    any finder's reach, the others count."""
+    from types import SimpleNamespace
+
+    from bot.questions.model import PollDraft, PollKind
+    from tests.questions.realpages import PageResult, score_results
+
+    polls = [{"text": f"Question {n}?", "kind": "open"} for n in range(5)]
+    page = SimpleNamespace(id="en-example", polls=polls, not_polls=[])
+
+    def found(count: int) -> PageResult:
+        matched = [(poll, PollDraft(poll["text"], PollKind.OPEN, (), n)) for n, poll in enumerate(polls[:count])]
+        return PageResult(page, drafts=[draft for _, draft in matched], matched=matched, missed=polls[count:])  # type: ignore[arg-type]
+
+    all_three = score_results([found(3)])
+    assert all_three.beyond_cap == 2 and all_three.recall_within_cap == 1.0 and all_three.recall == pytest.approx(3 / 5)
+    only_one = score_results([found(1)])
+    assert only_one.beyond_cap == 2 and only_one.recall_within_cap == pytest.approx(1 / 3)

@@ -139,7 +139,10 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("names_alternatives")
     if signals.is_first_person(text, lexicon) and not audience.asks_what_writer_missed(
         grammar.core_clause(text, lexicon), lexicon
-    ):  # "Did I miss anything?" asks the readers to complete the text
+    ) and not (  # "Did I miss anything?" asks the readers to complete the text; so does asking their advice
+        signals.asks_advice(text, lexicon)
+        and signals.call_to_reply_follows(candidate.next_sentence, candidate.same_block_next, lexicon)
+    ):  # "Which topic should I cover next? Let me know in the comments!"
         present.add("first_person")
     if signals.is_self_ask(text, candidate.previous_sentence, lexicon):
         present.add("self_ask")

@@ -510,6 +510,7 @@ class _Finder:
             candidate.same_block_next and leadins.precedes_reader_prompt(candidate.next_sentence, lexicon)
         ) or leadins.in_feedback_list(self.blocks, position, lexicon)  # "Share your experiences: · What went well?"
         handed = handed or candidate.run_key in self._runs_called  # "We'd like to hear from you: … ? What …?"
+        handed = handed or signals.call_to_reply_follows(candidate.next_sentence, candidate.same_block_next, lexicon)
         if kind is PollKind.OPEN and kind_rule != "asks_for_input" and not grammar.addresses_reader(text, lexicon) and not handed:
             return no("expository_title" if is_title else "author_question", kind)
         answered = answers.answer_rule(candidate.next_sentence, options, lexicon)

@@ -107,6 +107,30 @@ def test_leading_conjunction_is_dropped_from_the_question() -> None:
     assert only(found, "Do you cycle to work?").is_poll
 
 
+@pytest.mark.parametrize(
+    ("language", "closing", "question"),
+    [
+        ("en", "Which topic should I cover next? Let me know in the comments!", "Which topic should I cover next?"),
+        ("en", "What should we write about next? Tell us below.", "What should we write about next?"),
+        ("de", "Welche Funktion sollen wir als Nächstes bauen? Schreibt es uns in die Kommentare!",
+         "Welche Funktion sollen wir als Nächstes bauen?"),
+    ],
+)
+def test_a_call_to_reply_after_the_writers_own_question_hands_it_to_the_readers(language: str, closing: str, question: str) -> None:
+    """Asking the readers to advise the writer: the call right after it makes the W-question theirs (open)."""
+    body = ("Wir haben die neue Version einen Monat lang in drei Projekten ausprobiert." if language == "de"
+            else "We spent the last month testing the new release on three projects.")
+    verdict = only(verdicts(body, closing, language=language), question)
+    assert verdict.is_poll and verdict.kind is PollKind.OPEN
+
+
+def test_a_question_after_the_writers_own_question_does_not_hand_it_over() -> None:
+    """Another question is no call to reply, even when it names the reader's favourite: the run argues on."""
+    found = verdicts("Big studios can afford it, but what about the small ones? Or your favourite indie studio? "
+                     "We were built on the open web.", language="en")
+    assert only(found, "Big studios can afford it, but what about the small ones?").rule == "author_question"
+
+
 # --- not polls -------------------------------------------------------------------------------------
 
 

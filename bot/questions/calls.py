@@ -149,6 +149,9 @@ _WANTS_TO_KNOW = re.compile(
     r"|would\s+you\s+like\s+to\s+(?:know|learn|find\s+out|understand)"
     r"|(?:are\s+you\s+)?(?:curious|wondering)\s+(?:about|how|what|why|whether|if|which)"
     r"|(?:möchtest|willst|möchtet|wollt|möchten|wollen)\s+(?:du|ihr|sie)\s+(?:\w+\s+){0,5}?(?:wissen|erfahren|lernen|verstehen)"
+    # the same as a statement with a question mark: "Du willst wissen, wie …?", "You want to know how …?"
+    r"|(?:du|ihr|sie)\s+(?:möchtest|willst|möchtet|wollt|möchten|wollen)\s+(?:\w+\s+){0,5}?(?:wissen|erfahren|lernen|verstehen)"
+    r"|you\s+(?:want|wanted|wish)\s+to\s+(?:know|learn|find\s+out|understand|see)"
     r"|(?:seid|bist|sind)\s+(?:ihr|du|sie)\s+neugierig"
     r")(?!\w)",
     re.IGNORECASE,
@@ -164,7 +167,9 @@ _ANNOUNCES_TEXT = re.compile(
     r"|in\s+(?:this|today's|the following)\s+(?:article|post|guide|piece|tutorial|video|blog post)"
     r"|here(?:'s| is| are)(?!\s+(?:mine|my|ours|our)\b)|read on|keep reading"
     r"|(?:dieser|unser|der folgende)\s+(?:artikel|beitrag|ratgeber|leitfaden|text|blogbeitrag)"
+    r"|(?:diese|unsere|die folgende)\s+(?:anleitung|übersicht|liste)"
     r"|in\s+(?:diesem|unserem|dem folgenden)\s+(?:artikel|beitrag|ratgeber|text|blogbeitrag|video)"
+    r"|in\s+(?:dieser|unserer|der folgenden)\s+(?:anleitung|übersicht|liste)"
     r"|hier\s+(?:zeigen|erklären|erfährst|erfahrt|erfahren|findest|findet|finden|gibt es|stellen)"
     r"|lies weiter|lest weiter"
     # the writer announcing what she is about to present: "Heute stelle ich euch … vor", "Today I'll show you …"

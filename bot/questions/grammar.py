@@ -355,6 +355,23 @@ def _object_of_question_frame(lead: str, lexicon: Lexicon) -> str | None:
     return _clean_option(" ".join(rest), lexicon)
 
 
+def _parallel_tail(lead_tokens: list[str], item: str, lexicon: Lexicon) -> str | None:
+    """The first alternative at the end of a question's lead, as long as the next one and ending in the same word:
+    "Are you going to upgrade this year, next year, or not at all" -> "this year"; in German the clause's verb may
+    follow it and belongs to all of them ("Wollt ihr dieses Jahr umsteigen, nächstes Jahr …" -> "dieses Jahr")."""
+    item_tokens = item.split()
+    if not 1 <= len(item_tokens) <= 3:
+        return None
+    head = item_tokens[-1].lower()
+    ends = [len(lead_tokens)]
+    if lexicon.language == "de" and lead_tokens and lead_tokens[-1].isalpha() and lead_tokens[-1].islower():
+        ends.append(len(lead_tokens) - 1)
+    for end in ends:
+        if end - len(item_tokens) >= 2 and lead_tokens[end - 1].lower() == head:
+            return " ".join(lead_tokens[end - len(item_tokens): end])
+    return None
+
+
 def _is_question_clause(text: str, lexicon: Lexicon) -> bool:
     return is_wh_question(text, lexicon) or is_verb_first(text, lexicon) or addresses_reader(text, lexicon)
 
@@ -422,7 +439,8 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
         if _is_question_clause(lead, lexicon):
             if rest:
                 items = rest + [right_option]
-                first = None if is_wh_question(lead, lexicon) else _object_of_question_frame(lead, lexicon)
+                first = None if is_wh_question(lead, lexicon) else (
+                    _parallel_tail(lead.split(), rest[0], lexicon) or _object_of_question_frame(lead, lexicon))
                 if first:  # "Would you rather keep it, give it away or send it back?"
                     items = [first] + items
                 return items if _valid_list(items, 5, lexicon) else None

@@ -240,6 +240,11 @@ def test_questions_before_send_us_an_email_are_its_condition() -> None:
         (EN, "Curious how we built it?", "We started with a prototype in 2019.", True),
         (DE, "Möchtest du wissen, wie das geht?", "Hier zeigen wir es Schritt für Schritt.", True),
         (DE, "Wollt ihr mehr über das Projekt erfahren?", "Im Folgenden stellen wir es vor.", True),
+        # the statement order with a question mark, and a guide announced as such
+        (DE, "Du willst wissen, wie man Sauerteig ansetzt?", "In dieser Anleitung zeigen wir dir jeden Schritt.", True),
+        (EN, "You want to know how to fix it?", "Here is what worked for us.", True),
+        (DE, "Habt ihr schon einen Sauerteig angesetzt?", "Diese Anleitung hilft beim ersten Mal.", True),
+        (DE, "Ihr wollt wissen, wie es weitergeht?", "Schreibt uns in die Kommentare!", False),  # a call to reply
         (EN, "Do you want to know more?", "Let us know in the comments!", False),  # a call to reply follows
         (EN, "Do you want to know what we found?", "What would you guess?", False),  # another question follows
         (EN, "Do you want to try it?", "It takes five minutes.", False),  # wanting to do, not to know

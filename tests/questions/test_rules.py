@@ -42,6 +42,10 @@ def only(found: dict, question: str):
         ("en", "Do you prefer working mornings or evenings?", ("working mornings", "evenings")),
         ("en", "Should we publish the report in March or wait until summer?",
          ("publish the report in March", "wait until summer")),
+        # the first of a list at the end of the lead, as long as the next and ending in the same word
+        ("en", "Are you going to upgrade this year, next year, or not at all?", ("this year", "next year", "not at all")),
+        ("de", "Wollt ihr dieses Jahr umsteigen, nächstes Jahr oder gar nicht?", ("dieses Jahr", "nächstes Jahr", "gar nicht")),
+        ("en", "Would you rather keep it, give it away or send it back?", ("keep it", "give it away", "send it back")),
     ],
 )
 def test_named_alternatives_make_a_choice(language: str, text: str, options: tuple[str, ...]) -> None:

@@ -25,13 +25,13 @@ from bot.questions.sentences import Sentence
 
 # the readers named as the audience (a vocative or a partitive of "you"): not the generic "you" of a joke or how-to
 _AUDIENCE_EN = re.compile(
-    r"\b(?:those|any|all|each|some|many|who|which) of you\b|\banyone (?:out there|reading)\b|\bdear readers?\b"
+    r"\b(?:those|any|all|each|some|many|who|which) of you\b|\banyone (?:out there|reading)\b|\bdear (?:readers?|listeners?|viewers?|followers?)\b"
     r"|\bfellow \w+s\b|\by['’]all\b|\byou all\b",
     re.IGNORECASE,
 )
 _AUDIENCE_DE = re.compile(
     r"\b(?:wer|wie viele|welche|einige|manche|viele|jemand|einer|eine) (?:von|unter) (?:euch|ihnen|dir)\b"
-    r"|\bliebe[rs]?\s+(?:leser\w*|community|follower\w*|freunde|mitlesende\w*)\b|\bihr da draußen\b|\bihr alle\b"
+    r"|\bliebe[rs]?\s+(?:(?:mit)?leser\w*|community|follower\w*|freunde|mitlesende\w*|zuhörer\w*|hörer\w*|zuschauer\w*)\b|\bihr da draußen\b|\bihr alle\b"
     r"|\bnoch jemand(?:em|en)?\b|\bsonst noch jemand\b",
     re.IGNORECASE,
 )

@@ -176,7 +176,7 @@ def strip_confirmation_tag(body: str, lexicon: Lexicon) -> str | None:
 def is_factive_prompt(text: str, lexicon: Lexicon) -> bool:
     """factive_prompt: "Did you know that …?", "Wusstest du, dass …?" present a fact, they do not ask."""
     tokens = [token.lower() for token in words(text)]
-    head = tokens[:4]
+    head = tokens[:5]  # "Hast du eigentlich schon gewusst, dass …?": the perfect puts the participle fourth or fifth
     if not any(token in lexicon.knowledge_verbs for token in head):
         return False
     if not any(token in lexicon.reader_pronouns or token == "ihr" or token == "sie" for token in head):

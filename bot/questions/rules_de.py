@@ -61,7 +61,7 @@ LEXICON = Lexicon(
         "richtig",
     ),
     binomials=("mehr oder weniger", "früher oder später", "so oder so", "über kurz oder lang"),
-    knowledge_verbs=_words("wusstest wusstet wussten weißt wisst kennst kennt"),
+    knowledge_verbs=_words("wusstest wusstet wussten weißt wisst kennst kennt gewusst"),  # "Hast du gewusst, dass …?"
     speech_verbs=_words(
         "fragte fragten fragt fragen rief riefen sagte sagten sagt meinte meinten schrieb schrieben schreibt twitterte wollte"
     ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.questions import answers, audience, followups, leadins, options
+from bot.questions import answers, audience, followups, grammar, leadins, options
 from bot.questions.finder import explain_questions, find_questions
 from bot.questions.lexicon import lexicon_for
 from bot.questions.model import PollKind
@@ -39,6 +39,10 @@ def judged(*blocks, language: str = "en"):
         (EN, "To all the gardeners out there: when do you sow tomatoes?", True),
         (DE, "Lieber Leser, welche Dinge nehmt ihr aus dem Jahrzehnt mit?", True),
         (DE, "Wer von euch fährt im Winter Rad?", True),
+        (DE, "Wie, liebe Mitleser, verbringt ihr eure Sonntage ohne Internet?", True),  # a vocative inside the question
+        (DE, "Und ihr, liebe Hörerinnen und Hörer, welche Folge soll als Nächstes kommen?", True),
+        (EN, "So, dear listeners, which episode should we redo?", True),
+        (DE, "Die Mitleser im Forum fragten, ob das Update kommt?", False),  # readers named, not addressed
         (DE, "An alle Eltern: Wie macht ihr das mit der Bildschirmzeit?", True),
         (EN, "What do you call a sleeping bull?", False),  # the generic "you" of a joke
         (EN, "How do you stop a bull from charging?", False),
@@ -230,6 +234,14 @@ def test_an_aside_or_a_named_reader_before_a_question_is_put_to_the_readers(lang
 def test_an_aside_that_does_not_turn_to_the_reader_stays_an_aside() -> None:
     verdicts = judged(LEAD_EN, MIDDLE_EN, "The forum is a year old now. (Where does the time go?)")
     assert [verdict.rule for verdict in verdicts.values()] == ["parenthetical_aside"]
+
+
+def test_haben_sie_gewusst_dass_is_a_factive_prompt() -> None:
+    """The perfect tense tells a fact just as "Wussten Sie, dass …?" does; knowing a thing is still asked."""
+    verdicts = judged(LEAD_DE, MIDDLE_DE, "Haben Sie beispielsweise gewusst, dass jeder zehnte Mann Farben verwechselt?",
+                      language="de")
+    assert [verdict.rule for verdict in verdicts.values()] == ["factive_prompt"]
+    assert not grammar.is_factive_prompt("Habt ihr das gewusst?", DE)
 
 
 def test_wusstet_ihr_dass_stays_a_factive_prompt() -> None:

@@ -53,10 +53,12 @@ _CALL_OPENER = re.compile(
 _ACTION_VERBS = frozenset(
     """
     email e-mail mail ping message dm contact reach get drop open file submit join apply sign register check visit
-    head go come stop connect talk chat fill use find learn click subscribe follow see
+    head go come stop connect talk chat fill use find learn click subscribe follow see take download grab book order
+    watch listen read
     meldet melde melden kontaktiert kontaktiere kontaktieren mailt maile mailen schaut schau schauen besucht besuche
     besuchen kommt komm kommen macht mach bewerbt bewirb bewerben tragt trag registriert registriere folgt folge
-    klickt klicke nutzt nutze nutzen füllt fülle wendet wende wenden ruft ruf rufen
+    klickt klicke nutzt nutze nutzen füllt fülle wendet wende wenden ruft ruf rufen nehmt nimm ladet lade holt hol
+    bestellt bestelle lest lies hört hör
     """.split()
 )
 

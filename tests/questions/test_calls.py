@@ -58,6 +58,11 @@ def test_questions_whether_the_reader_wants_or_has_something(question: str, expe
         (DE, "Meldet euch einfach bei uns im Forum.", True),
         (DE, "Dann besucht uns beim nächsten Treffen!", True),
         (DE, "Bitte kontaktieren Sie unser Büro.", True),
+        (EN, "Take our quiz.", True),  # "Think you know the city? Take our quiz.": a quiz elsewhere, not a reply
+        (EN, "Download the checklist and read the full guide.", True),
+        (DE, "Lest dazu unseren Ratgeber.", True),
+        (DE, "Holt euch das Hörbuch in der Bibliothek.", True),
+        (EN, "Take a moment to tell us in the comments.", False),  # the reply place wins
         (EN, "Let us know in the comments!", False),  # a public reply is the answer
         (EN, "Tell us what you think.", False),  # a call to tell, which asks for the answer itself
         (EN, "Share them below.", False),

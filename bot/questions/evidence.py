@@ -56,7 +56,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     feedback_item = block is not None and leadins.in_feedback_list(finder.blocks, candidate.position, lexicon)
     # a row of questions opened by a call for replies ("We'd like to hear from you: Does … help you? Any …?")
     called = candidate.run_key in finder._runs_called
-    if feedback_item or called or signals.addresses_reader(text, lexicon) or (
+    if feedback_item or called or signals.addresses_reader(text, lexicon) or leadins.elliptic_request_for_input(
+        grammar.core_clause(text, lexicon)
+    ) or (
         block is not None and candidate.sentence.start > 0 and signals.follows_reader_prompt(candidate.previous_sentence, lexicon)
     ) or (
         verdict.kind is PollKind.OPEN

@@ -372,6 +372,16 @@ def _parallel_tail(lead_tokens: list[str], item: str, lexicon: Lexicon) -> str |
     return None
 
 
+def _bare_first_item(lead: str, lexicon: Lexicon) -> str | None:
+    """"Keep it, give it away or send it back?": a short lead with no one asked is itself the first alternative."""
+    tokens = lead.split()
+    if not tokens or len(tokens) > 3 or tokens[0].lower() in lexicon.finite_auxiliaries or (
+        {token.lower() for token in tokens} & lexicon.reader_pronouns
+    ):
+        return None  # "Do you, …", "Habt ihr, …": a question that asks someone
+    return _clean_option(lead, lexicon) or None
+
+
 def _is_question_clause(text: str, lexicon: Lexicon) -> bool:
     return is_wh_question(text, lexicon) or is_verb_first(text, lexicon) or addresses_reader(text, lexicon)
 
@@ -440,7 +450,8 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
             if rest:
                 items = rest + [right_option]
                 first = None if is_wh_question(lead, lexicon) else (
-                    _parallel_tail(lead.split(), rest[0], lexicon) or _object_of_question_frame(lead, lexicon))
+                    _parallel_tail(lead.split(), rest[0], lexicon) or _object_of_question_frame(lead, lexicon)
+                    or _bare_first_item(lead, lexicon))
                 if first:  # "Would you rather keep it, give it away or send it back?"
                     items = [first] + items
                 return items if _valid_list(items, 5, lexicon) else None

@@ -188,11 +188,9 @@ def asks_for_input(clause: str, lexicon: Lexicon) -> bool:
     "Hast du noch Ideen für mich?", "Do you have any suggestions?", "Have any tricks?"): the yes is worthless, the tips
     are what is asked for, so the poll is open. Also the requests of `audience.requests_input` ("Did I miss
     anything?", "Kennt ihr dafür Möglichkeiten?", "Do you have any remarks?")."""
-    if audience.requests_input(clause, lexicon):
+    if audience.requests_input(clause, lexicon) or elliptic_request_for_input(clause):
         return True
     tokens = [token.lower() for token in grammar.words(clause)]
-    if len(tokens) >= 2 and tokens[0] in _ANY and tokens[1] in _INPUT_NOUNS:
-        return True  # "Any suggestions to make it better?", "Irgendwelche Tipps?": the verb left out
     if len(tokens) < 3 or not grammar.is_verb_first(clause, lexicon):
         return False
     if tokens[0] in _HAVE_DE or (tokens[0] == "have" and tokens[2] == "got"):
@@ -204,6 +202,13 @@ def asks_for_input(clause: str, lexicon: Lexicon) -> bool:
     else:
         return False
     return any(token in _INPUT_NOUNS for token in tokens[start : start + 4])
+
+
+def elliptic_request_for_input(clause: str) -> bool:
+    """"Any suggestions to make it better?", "Any tips for passing on unwanted gifts?", "Irgendwelche Tipps?": the verb
+    and the reader left out, as in speech to the one asked; it asks the readers for their tips (reader_address)."""
+    tokens = [token.lower() for token in grammar.words(clause)]
+    return len(tokens) >= 2 and tokens[0] in _ANY and tokens[1] in _INPUT_NOUNS
 
 
 def alternatives_are_input(alternatives: tuple[str, ...] | list[str]) -> bool:

@@ -46,6 +46,9 @@ def only(found: dict, question: str):
         ("en", "Are you going to upgrade this year, next year, or not at all?", ("this year", "next year", "not at all")),
         ("de", "Wollt ihr dieses Jahr umsteigen, nächstes Jahr oder gar nicht?", ("dieses Jahr", "nächstes Jahr", "gar nicht")),
         ("en", "Would you rather keep it, give it away or send it back?", ("keep it", "give it away", "send it back")),
+        # a short lead that asks no one is itself the first alternative
+        ("en", "Keep it, give it away or send it back?", ("Keep it", "give it away", "send it back")),
+        ("en", "Is it red, blue or green?", ("red", "blue", "green")),
     ],
 )
 def test_named_alternatives_make_a_choice(language: str, text: str, options: tuple[str, ...]) -> None:
@@ -495,6 +498,14 @@ def test_asking_for_the_readers_answers_is_no_answer() -> None:
                      "How would your team use a free Friday? I'm curious to read your answers.", language="en")
     verdict = only(found, "How would your team use a free Friday?")
     assert verdict.is_poll and verdict.kind is PollKind.OPEN
+
+
+def test_an_elliptic_request_for_tips_is_put_to_the_readers() -> None:
+    """ "Any tips for …?" leaves out the verb and the reader, as one does when speaking to them."""
+    found = verdicts("We cleared out the spare room and found a box of gifts we never used.",
+                     "Any tips for passing on unwanted gifts?", language="en")
+    verdict = only(found, "Any tips for passing on unwanted gifts?")
+    assert verdict.is_poll and verdict.kind is PollKind.OPEN and "reader_address" in verdict.signals
 
 
 LEAD_EN = "An opening paragraph that asks nothing at all."

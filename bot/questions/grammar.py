@@ -39,8 +39,9 @@ def strip_opener(text: str, lexicon: Lexicon) -> str:
         if not match or match.group(1).lower() not in lexicon.discourse_openers:
             break
         rest = stripped[match.end() :]
-        if word_count(rest) < 2 or re.match(r"[^\W\d_]+,", rest) and rest.split(",", 1)[0].lower() in lexicon.reader_pronouns | {"ihr", "you", "y'all"}:
-            break  # "Und ihr, habt ihr …?" keeps "Und ihr": the reader named, not an opener
+        named = re.match(r"([^\W\d_]+)[,:]", rest)
+        if word_count(rest) < 2 or named and named.group(1).lower() in lexicon.reader_pronouns | {"ihr", "you", "y'all"}:
+            break  # "Und ihr, habt ihr …?", "Und ihr: Würde …?" keep "Und ihr": the reader named, not an opener
         stripped = rest
     return _capitalise(stripped)
 

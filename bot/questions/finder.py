@@ -474,7 +474,7 @@ class _Finder:
             if verdict.is_poll:
                 verdict = self.fit(verdict)
             if verdict.is_poll:
-                key = dedupe_key(verdict.question)
+                key = dedupe_key(grammar.core_clause(verdict.question, self.lexicon))  # "What do you think: …" too
                 if key in seen:
                     verdict = replace(verdict, is_poll=False, rule="duplicate", options=())
                 seen.add(key)

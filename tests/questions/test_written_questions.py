@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.articles.model import Article
+from bot.articles.model import Article, Block
 from bot.questions.finder import find_questions
 
 from tests.questions.helpers import article, heading
@@ -50,3 +50,22 @@ def test_questions_put_to_the_readers_become_polls(case: dict) -> None:
 @pytest.mark.parametrize("case", CASES["not_polls"], ids=_name)
 def test_questions_not_put_to_the_readers_make_no_poll(case: dict) -> None:
     assert find_questions(_article(case["language"], case["blocks"]), max_per_article=3) == []
+
+
+def _block(block: str | dict) -> Block:
+    if isinstance(block, str):
+        return Block("paragraph", block)
+    if "heading" in block:
+        return heading(block["heading"])
+    if "item" in block:
+        return Block("list_item", block["item"])
+    return Block("paragraph", block["bold"], emphasis="whole")  # an interviewer's question set in bold
+
+
+@pytest.mark.parametrize("case", CASES["articles"], ids=lambda case: case["title"])
+def test_structure_decides_interviews_faqs_lists_and_debate_titles(case: dict) -> None:
+    """Bold questions answered below (an interview), FAQ headings, questions inside list items: no poll; a debate
+    title asked again at the end: one poll, not two."""
+    found = Article(url="http://example.test/a/", entry_id="a", title=case["title"], language=case["language"],
+                    blocks=[_block(block) for block in case["blocks"]])
+    assert sorted(draft.question for draft in find_questions(found, max_per_article=3)) == case["polls"]

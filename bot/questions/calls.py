@@ -54,11 +54,11 @@ _ACTION_VERBS = frozenset(
     """
     email e-mail mail ping message dm contact reach get drop open file submit join apply sign register check visit
     head go come stop connect talk chat fill use find learn click subscribe follow see take download grab book order
-    watch listen read
+    watch listen read buy become donate support sponsor
     meldet melde melden kontaktiert kontaktiere kontaktieren mailt maile mailen schaut schau schauen besucht besuche
     besuchen kommt komm kommen macht mach bewerbt bewirb bewerben tragt trag registriert registriere folgt folge
     klickt klicke nutzt nutze nutzen füllt fülle wendet wende wenden ruft ruf rufen nehmt nimm ladet lade holt hol
-    bestellt bestelle lest lies hört hör
+    bestellt bestelle lest lies hört hör werdet werde unterstützt unterstütze spendet spende kauft kauf
     """.split()
 )
 
@@ -119,7 +119,21 @@ def acts_on_yes(question: str, statement_after: str, lexicon: Lexicon, *, asks_o
     the question (after the rest of its row of questions). A question of the reader's opinion or taste ("What do you
     think of the new design? Check the changelog …") stays a question, unless it asks what the reader wants to do
     ("Would you like to …?"): on the tuning split and the own corpus no labelled poll is followed by such a call."""
-    return (wants_or_has(question) or not asks_opinion) and is_call_to_act(statement_after, lexicon)
+    return (wants_or_has(question) or not asks_opinion or asks_for_support(statement_after)) and is_call_to_act(
+        statement_after, lexicon)
+
+
+_SUPPORT_CALL = re.compile(
+    r"\s*(?:(?:bitte|please|dann|then|so)\s+)?(?:unterstützt|unterstütze|unterstützen sie|spendet|spende|support|"
+    r"donate|become a (?:patron|member|supporter|sponsor)|werdet (?:mitglied|unterstützer)|buy me a coffee)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_support(statement: str) -> bool:
+    """A call for money or membership ("Gefällt euch unsere Arbeit? Unterstützt uns mit einer Spende.", "Like what we
+    do? Become a patron."): even after a question of the reader's taste, that question only leads up to the appeal."""
+    return _SUPPORT_CALL.match(statement) is not None
 
 
 LEAD_IN_WORDS = 14  # a lead-in before a colon longer than this is a sentence of its own, not a lead-in

@@ -97,13 +97,17 @@ _CALL_TO_ACT = re.compile(
 
 
 _CONSEQUENCE = re.compile(
-    r"\s*(?:then|if so|if yes|if you do|in that case|dann|wenn ja|falls ja|in diesem fall)(?!\w)", re.IGNORECASE
+    r"\s*(?:then|if so|if yes|if you do|if not|if you don't|in that case|dann|wenn ja|falls ja|wenn nicht|falls nicht|"
+    r"in diesem fall|you're not alone|you are not alone|du bist nicht allein|ihr seid nicht allein|"
+    r"sie sind nicht allein)(?!\w)",
+    re.IGNORECASE,
 )
 
 
 def states_consequence(next_sentence: str, lexicon: Lexicon) -> bool:
     """conditional_teaser: "Bist du ein Kaffeeliebhaber? Dann ist diese Maschine für dich." / "Do you want to save
-    money? Then use a press." — the next sentence goes on from a yes: the question is an if-clause, not asked.
+    money? Then use a press." / "Have you read part one? If not, start there." / "Do you struggle with it? You're not
+    alone." — the next sentence goes on from the answer: the question is an if-clause, not asked.
     ("Fallen dir weitere ein? Dann schreib mir!" invites the answer instead.)"""
     return _CONSEQUENCE.match(next_sentence) is not None and not invites_reply(next_sentence, lexicon)
 

@@ -125,6 +125,11 @@ def contains_phrase(lowered: str, phrases: Iterable[str]) -> bool:
     return _phrase_pattern(tuple(phrases)).search(lowered) is not None
 
 
+_SUPPORT_IMPERATIVES = frozenset(
+    "unterstützt unterstütze unterstützen spendet spende spenden kauft kauf kaufen support donate buy sponsor".split()
+)
+
+
 def invites_reply(text: str, lexicon: Lexicon) -> bool:
     """invitation: a sentence that asks for a reply ("Schreibt es in die Kommentare!", "Let me know below"):
     an inviting phrase among its first words, a place to reply anywhere, or an imperative to the writer."""
@@ -141,6 +146,7 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
     # invitation, nor a preposition with the writer: "Bei uns lernst du …", "With us you …" is an offer)
     return (
         len(tokens) > 1
+        and tokens[0] not in _SUPPORT_IMPERATIVES  # "Unterstützt uns mit einer Spende": money, not a reply
         and (
             tokens[1] in lexicon.speaker_objects
             or (tokens[1] in ("es", "it") and len(tokens) > 2 and tokens[2] in lexicon.speaker_objects)

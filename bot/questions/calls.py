@@ -206,6 +206,8 @@ def teases_content(question: str, next_sentence: str, lexicon: Lexicon, *, asks_
     following = next_sentence.strip()
     if not following or following.rstrip("\"'“”»«) ").endswith("?") or grammar.is_invitation(following, lexicon):
         return False
+    if is_disclosure(following):
+        return False  # "Dieser Beitrag enthält Affiliate-Links": the site's notice, not the text announcing itself
     if _WANTS_TO_KNOW.match(question.replace("’", "'")) is not None:
         return True
     return not asks_opinion and _ANNOUNCES_TEXT.match(following.replace("’", "'")) is not None
@@ -224,3 +226,16 @@ def is_numbered_item(text: str, emphasis: str) -> bool:
     """list_item: a paragraph that opens with a bold numbered label ("**Tip #5:** Recordings …") is an item of a list of
     tips or steps, whatever its markup; its questions are for the reader to consider, as in a list."""
     return emphasis == "lead" and _NUMBERED_LABEL.match(text) is not None
+
+
+_DISCLOSURE = re.compile(
+    r"\s*\*?\s*(?:(?:dieser|der|this|the)\s+(?:beitrag|artikel|blogbeitrag|post|article|blog post)\s+(?:enthält|contains"
+    r"|may contain|kann\s+\S+\s+enthalten)|(?:werbung|anzeige|disclosure|transparenzhinweis|affiliate[- ]links?)\s*[:*])",
+    re.IGNORECASE,
+)
+
+
+def is_disclosure(text: str) -> bool:
+    """The site's notice after the text ("Dieser Beitrag enthält Affiliate-Links …", "Disclosure: …", "Werbung:"): no
+    answer to the question before it, and no announcement of the text."""
+    return _DISCLOSURE.match(text) is not None

@@ -394,7 +394,7 @@ class _Finder:
         ends with a colon announces a list or example, it does not reply."""
         if index + 1 >= len(self.blocks) or self.blocks[index + 1].kind not in ("paragraph", "quote"):
             return False
-        if self.is_footnote(index + 1):  # "[^1]: …" after a closing question is no answer to it
+        if self.is_footnote(index + 1) or calls.is_disclosure(self.blocks[index + 1].text or ""):  # no answer to it
             return False
         text = (self.blocks[index + 1].text or "").strip()
         return len(text) >= MIN_ANSWER_CHARS and not text.endswith(("?", ":")) and not signals.invites_reply(text[:200], self.lexicon)

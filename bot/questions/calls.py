@@ -54,7 +54,7 @@ _ACTION_VERBS = frozenset(
     """
     email e-mail mail ping message dm contact reach get drop open file submit join apply sign register check visit
     head go come stop connect talk chat fill use find learn click subscribe follow see take download grab book order
-    watch listen read buy become donate support sponsor
+    watch listen read buy become donate support sponsor spread
     meldet melde melden kontaktiert kontaktiere kontaktieren mailt maile mailen schaut schau schauen besucht besuche
     besuchen kommt komm kommen macht mach bewerbt bewirb bewerben tragt trag registriert registriere folgt folge
     klickt klicke nutzt nutze nutzen füllt fülle wendet wende wenden ruft ruf rufen nehmt nimm ladet lade holt hol
@@ -239,3 +239,17 @@ def is_disclosure(text: str) -> bool:
     """The site's notice after the text ("Dieser Beitrag enthält Affiliate-Links …", "Disclosure: …", "Werbung:"): no
     answer to the question before it, and no announcement of the text."""
     return _DISCLOSURE.match(text) is not None
+
+
+_SURVEY_LABEL = re.compile(r"\s*(?:survey\s+|umfrage)?(?:question|frage)\s*(?:\d+\s*)?:", re.IGNORECASE)
+_THE_FOLLOWING = re.compile(r"(?<!\w)(?:of the following|der folgenden|die folgenden|folgende[nr]?)(?!\w)", re.IGNORECASE)
+
+
+def quotes_survey_item(raw_question: str, *, followed_by_list: bool) -> bool:
+    """survey_item: a report on a survey quotes its questions ("Question: Which group would you identify yourself with
+    the most?", "Which of the following would you prefer …?" with the chart of answers left out): asked of the survey's
+    respondents back then, not of the readers now. A question "of the following" that a list or more text follows
+    names its options and stays a question."""
+    if _SURVEY_LABEL.match(raw_question):
+        return True
+    return not followed_by_list and _THE_FOLLOWING.search(raw_question) is not None

@@ -191,6 +191,8 @@ def asks_for_input(clause: str, lexicon: Lexicon) -> bool:
     if audience.requests_input(clause, lexicon) or elliptic_request_for_input(clause):
         return True
     tokens = [token.lower() for token in grammar.words(clause)]
+    if tokens[:2] in (["got", "any"], ["have", "any"]) and len(tokens) > 2 and tokens[2] in _MORE_OR_BETTER:
+        return True  # "Got any better commands …?": "Do you" left out
     if len(tokens) < 3 or not grammar.is_verb_first(clause, lexicon):
         return False
     if tokens[0] in _HAVE_DE or (tokens[0] == "have" and tokens[2] == "got"):
@@ -201,7 +203,12 @@ def asks_for_input(clause: str, lexicon: Lexicon) -> bool:
         start = 1  # "Have any tips?", "Have some tricks that worked for you?": "Do you" left out
     else:
         return False
+    if tokens[start : start + 1] == ["any"] and tokens[start + 1 : start + 2] and tokens[start + 1] in _MORE_OR_BETTER:
+        return True  # "Do you have any other recipes?", "Have any good books?": name them
     return any(token in _INPUT_NOUNS for token in tokens[start : start + 4])
+
+
+_MORE_OR_BETTER = frozenset("better other others more good favourite favorite".split())
 
 
 def elliptic_request_for_input(clause: str) -> bool:

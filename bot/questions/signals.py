@@ -89,6 +89,7 @@ SIGNALS: dict[str, Signal] = {
     "conditional_contact": Signal(-2.5, "the condition of a call to contact the writer, not left open (Habt ihr Ideen? Dann schreibt mir. / Then email us.)"),
     "familiarity_hook": Signal(-3.0, "asks whether the reader knows a thing the writer then introduces (Kennt ihr diese …? / Do you know that feeling …?)"),
     "negative_question": Signal(-4.0, "a negated question that expects agreement (Isn't this the cutest idea? / Ist das nicht süß?)"),
+    "survey_item": Signal(-5.0, "a questionnaire's item quoted in a report: labelled as one (Question: …) or naming options not given (Which of the following …? with no list after it)"),
 }
 
 

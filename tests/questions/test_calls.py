@@ -408,3 +408,35 @@ def test_a_row_of_question_items_before_a_call_to_mail_is_its_condition() -> Non
 )
 def test_a_call_to_send_a_mail_in_the_polite_form_is_a_call_to_act(statement: str) -> None:
     assert calls.is_call_to_act(statement, DE)
+
+
+# --- survey_item: a questionnaire's items quoted in a report on it ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "followed_by_list", "expected"),
+    [
+        ("Question: Which group would you identify yourself with the most?", False, True),
+        ("Frage 3: Wie oft nutzt ihr das Rad?", False, True),
+        ("Which of the following would you prefer for use on a laptop?", False, True),  # the chart left out
+        ("Welche der folgenden Funktionen nutzt ihr am meisten?", False, True),
+        ("Which of the following would you pick?", True, False),  # the options follow: a question of its own
+        ("Which of these trends will matter most for your team: AI, platforms or green software?", False, False),
+    ],
+)
+def test_survey_items_quoted_in_a_report(question: str, followed_by_list: bool, expected: bool) -> None:
+    assert calls.quotes_survey_item(question, followed_by_list=followed_by_list) is expected
+
+
+def test_a_report_on_a_survey_makes_no_poll_of_its_items() -> None:
+    found = judged(
+        "We asked 600 members of our community about the next release, and here is what they told us.",
+        "Which of the following would you prefer for use on a laptop or desktop machine?",
+        "A rolling release came out on top, with a fixed release close behind.",
+    )
+    verdict = found["Which of the following would you prefer for use on a laptop or desktop machine?"]
+    assert "survey_item" in verdict.signals and not verdict.is_poll
+
+
+def test_spreading_the_word_is_a_call_to_act_elsewhere() -> None:
+    assert calls.is_call_to_act("Spread the news and feel free to join the team in our chat.", EN)

@@ -508,6 +508,15 @@ def test_an_elliptic_request_for_tips_is_put_to_the_readers() -> None:
     assert verdict.is_poll and verdict.kind is PollKind.OPEN and "reader_address" in verdict.signals
 
 
+def test_asking_for_better_or_other_things_of_a_kind_is_open() -> None:
+    """ "Got any better commands …? Leave them in the comments!": the reader is asked to name them."""
+    found = verdicts("I wrapped the whole pipeline in a single shell function.",
+                     "Got any better commands for this? Leave them in the comments!", language="en")
+    assert only(found, "Got any better commands for this?").kind is PollKind.OPEN
+    assert leadins.asks_for_input("Do you have any other recipes?", EN)
+    assert not leadins.asks_for_input("Do you have any kids?", EN)
+
+
 LEAD_EN = "An opening paragraph that asks nothing at all."
 
 

@@ -72,6 +72,7 @@ def test_every_signal_is_seen_on_real_or_written_text() -> None:
         article(LEAD, "Would you like to become a contributor? Check the repo to learn how.", language="en"),
         article("Do you want to know what it takes to run a panel? This article presents tips.", LEAD, language="en"),
         article(LEAD, "For Blender users: did I miss anything?", language="en"),
+        article(LEAD, "Question: Which group would you identify yourself with the most?", LEAD, language="en"),
     ]
     seen = {name for probe in probes for verdict in explain_questions(probe) for name in verdict.signals}
     assert set(signals.SIGNALS) - seen == set()

@@ -44,7 +44,8 @@ def test_function_words_agree_with_the_pages_on_real_sentences() -> None:
     """Every labelled question of the real-page corpus (tests/fixtures/realpages, pages nobody here wrote): where
     the function-word vote decides, it names the page's language. The exceptions allowed are lines in the other
     language, where the vote is right: on German pages a donation line, the English translation closing a
-    multilingual open letter and the English title of a linked video; on English patch notes a German forum post."""
+    multilingual open letter, the English title of a linked video, an English podcast title, a reader's English
+    comment and an English quotation; on English patch notes a German forum post."""
     import json
     from pathlib import Path
 
@@ -62,8 +63,15 @@ def test_function_words_agree_with_the_pages_on_real_sentences() -> None:
     print(f"[language] function-word vote decided {decided} labelled sentences; disagreeing: {disagreeing}")
     assert decided >= 900
     assert sorted(disagreeing) == [
+        "But what exactly is data science?",
+        "I've meanwhile subscribed to the new RSS feed (perhaps something you should mention to your many loyal "
+        "readers?) Peter",
         "If you enjoyed reading this post – would you consider supporting our work?",
         "Kann man solche Leute nicht aus den Events bannen?",
+        "Murray: „Why does the world need deaf people?“ > „Deaf Gain shifts our understanding of being deaf from a "
+        "medical perspective rooted in ‘hearing loss’ to a broader framework of biodiversity which sees deaf people "
+        "and deafness as a form of sensory and cognitive diversity that offers vital contributions to the collective "
+        "good of society.“",
         "Theories of Motivation | Part 1 of 4: What Motivates Us?",
         "What we want to do?",
     ]

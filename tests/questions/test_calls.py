@@ -261,14 +261,19 @@ def test_questions_that_tease_what_the_text_tells(lexicon, question: str, follow
     assert calls.teases_content(question, following, lexicon) is expected
 
 
+def assert_stopped_by(signal: str, question: str, *paragraphs: str) -> None:
+    """`question`, in an English article of `paragraphs`, carries `signal` and is no poll."""
+    verdict = judged(*paragraphs)[question]
+    assert signal in verdict.signals and not verdict.is_poll
+
+
 def test_a_teaser_opening_is_no_poll() -> None:
-    found = judged(
+    assert_stopped_by(
+        "teases_content", "Do you want to know what it takes to put on a series of online panels?",
         "Do you want to know what it takes to put on a series of online panels? This article presents useful tips.",
         "Panels are a good way to keep a community talking when people cannot meet.",
         "The first tip is about the technology: choose what your audience already uses.",
     )
-    verdict = found["Do you want to know what it takes to put on a series of online panels?"]
-    assert "teases_content" in verdict.signals and not verdict.is_poll
 
 
 # --- numbered tip paragraphs are list items -----------------------------------------------------------------------
@@ -429,13 +434,12 @@ def test_survey_items_quoted_in_a_report(question: str, followed_by_list: bool, 
 
 
 def test_a_report_on_a_survey_makes_no_poll_of_its_items() -> None:
-    found = judged(
+    assert_stopped_by(
+        "survey_item", "Which of the following would you prefer for use on a laptop or desktop machine?",
         "We asked 600 members of our community about the next release, and here is what they told us.",
         "Which of the following would you prefer for use on a laptop or desktop machine?",
         "A rolling release came out on top, with a fixed release close behind.",
     )
-    verdict = found["Which of the following would you prefer for use on a laptop or desktop machine?"]
-    assert "survey_item" in verdict.signals and not verdict.is_poll
 
 
 def test_spreading_the_word_is_a_call_to_act_elsewhere() -> None:

@@ -237,8 +237,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("thought_experiment")
     if verdict.kind is PollKind.YES_NO and signals.is_negative_question(text):
         present.add("negative_question")
-    following_kind = finder.blocks[candidate.position + 1].kind if 0 <= candidate.position < len(finder.blocks) - 1 else ""
-    if calls.quotes_survey_item(candidate.sentence.text, followed_by_list=bool(candidate.after) or following_kind == "list_item"):
+    position = candidate.position
+    list_follows = 0 <= position < len(finder.blocks) - 1 and finder.blocks[position + 1].kind == "list_item"
+    if calls.quotes_survey_item(candidate.sentence.text, followed_by_list=bool(candidate.after) or list_follows):
         present.add("survey_item")
     if (
         "reader_address" in present

@@ -109,7 +109,11 @@ def states_consequence(next_sentence: str, lexicon: Lexicon) -> bool:
     money? Then use a press." / "Have you read part one? If not, start there." / "Do you struggle with it? You're not
     alone." — the next sentence goes on from the answer: the question is an if-clause, not asked.
     ("Fallen dir weitere ein? Dann schreib mir!" invites the answer instead.)"""
-    return _CONSEQUENCE.match(next_sentence) is not None and not invites_reply(next_sentence, lexicon)
+    return (
+        _CONSEQUENCE.match(next_sentence) is not None
+        and not invites_reply(next_sentence, lexicon)
+        and not next_sentence.rstrip(" \"'”“»«)").endswith("?")  # "If not, what is holding you back?" asks on
+    )
 
 
 def leaves_open(sentence: str, lexicon: Lexicon) -> bool:

@@ -444,3 +444,21 @@ def test_a_report_on_a_survey_makes_no_poll_of_its_items() -> None:
 
 def test_spreading_the_word_is_a_call_to_act_elsewhere() -> None:
     assert calls.is_call_to_act("Spread the news and feel free to join the team in our chat.", EN)
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "following", "expected"),
+    [
+        (EN, "Then use a press.", True),
+        (EN, "If not, start there.", True),  # goes on from the answer, whichever it is
+        (EN, "You're not alone.", True),
+        (DE, "Wenn nicht, fangt dort an.", True),
+        (DE, "Du bist nicht allein.", True),
+        (EN, "If not, what is holding you back?", False),  # asks the reader on: the question stays theirs
+        (DE, "Dann schreib mir!", False),  # invites the answer
+    ],
+)
+def test_a_sentence_that_goes_on_from_the_answer(lexicon, following: str, expected: bool) -> None:
+    from bot.questions import followups
+
+    assert followups.states_consequence(following, lexicon) is expected

@@ -47,6 +47,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     """The names of the signals (bot/questions/signals.py) present for this question, in SIGNALS order."""
     lexicon = finder.lexicon
     text = candidate.sentence.text
+    clause = grammar.core_clause(text, lexicon)  # the question without its lead-in, asked of several signals below
     block = candidate.block
     is_title = candidate.position == TITLE_POSITION
     present: set[str] = set()
@@ -56,9 +57,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     feedback_item = block is not None and leadins.in_feedback_list(finder.blocks, candidate.position, lexicon)
     # a row of questions opened by a call for replies ("We'd like to hear from you: Does … help you? Any …?")
     called = candidate.run_key in finder._runs_called
-    if feedback_item or called or signals.addresses_reader(text, lexicon) or leadins.elliptic_request_for_input(
-        grammar.core_clause(text, lexicon)
-    ) or (
+    addressed = signals.addresses_reader(text, lexicon) or leadins.elliptic_request_for_input(clause)
+    if feedback_item or called or addressed or (
         block is not None and candidate.sentence.start > 0 and signals.follows_reader_prompt(candidate.previous_sentence, lexicon)
     ) or (
         verdict.kind is PollKind.OPEN
@@ -95,7 +95,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     elif (
         block is not None
         and verdict.kind is not PollKind.CHOICE
-        and not grammar.is_wh_question(grammar.core_clause(text, lexicon), lexicon)
+        and not grammar.is_wh_question(clause, lexicon)
         and leadins.routes_reply_offsite(after_run := statements_after_run(finder, candidate), lexicon)
         and any(  # a call among them ("Let me know by email", "Please submit …"), not a report ("I submitted …")
             signals.invites_reply(sentence, lexicon) or followups.calls_to_contribute(sentence, lexicon)
@@ -139,10 +139,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("body_middle")
     if verdict.kind is PollKind.CHOICE:
         present.add("names_alternatives")
-    if signals.is_first_person(text, lexicon) and not audience.asks_what_writer_missed(
-        grammar.core_clause(text, lexicon), lexicon
-    ) and not (  # "Did I miss anything?" asks the readers to complete the text; so does asking their advice
-        signals.asks_advice(text, lexicon)
+    if signals.is_first_person(text, lexicon) and not audience.asks_what_writer_missed(clause, lexicon) and not (
+        # "Did I miss anything?" asks the readers to complete the text; so does asking their advice
+        grammar.asks_advice(text, lexicon)
         and signals.call_to_reply_follows(candidate.next_sentence, candidate.same_block_next, lexicon)
     ):  # "Which topic should I cover next? Let me know in the comments!"
         present.add("first_person")

@@ -243,11 +243,15 @@ def strip_question_announcement(text: str, lexicon: Lexicon) -> str:
     return rest if is_wh_question(rest, lexicon) or is_verb_first(rest, lexicon) else text
 
 
+def asks_advice(text: str, lexicon: Lexicon) -> bool:
+    """A modal of advice ("should I", "sollen wir", "Wie viel solltest du sparen?")."""
+    return any(token.lower() in lexicon.advice_modals for token in words(text))
+
+
 def asks_for_advice_or_self(text: str, lexicon: Lexicon) -> bool:
-    """A W-question with a modal of advice ("Wie viel solltest du sparen?") or about the writer ("How
-    do I …?") announces the author's own explanation when a statement follows."""
-    tokens = [token.lower() for token in words(text)]
-    return any(token in lexicon.advice_modals or token in lexicon.first_person_singular for token in tokens)
+    """A W-question with a modal of advice or about the writer ("How do I …?") announces the author's own
+    explanation when a statement follows."""
+    return asks_advice(text, lexicon) or any(token.lower() in lexicon.first_person_singular for token in words(text))
 
 
 def reported_speech_lead(text: str, lexicon: Lexicon) -> bool:

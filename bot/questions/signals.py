@@ -166,11 +166,6 @@ def call_to_reply_follows(next_sentence: str, same_block: bool, lexicon: Lexicon
     return same_block and not next_sentence.rstrip(" )»“\"'").endswith("?") and invites_reply(next_sentence, lexicon)
 
 
-def asks_advice(text: str, lexicon: Lexicon) -> bool:
-    """A modal of advice ("should I", "sollen wir"): the writer asks what to do."""
-    return any(token.lower() in lexicon.advice_modals for token in grammar.words(text))
-
-
 def invites_reply_in_question(text: str, lexicon: Lexicon) -> bool:
     """invitation inside the question itself ("Was meint ihr – schreibt es in die Kommentare?")."""
     return contains_phrase(text.lower(), lexicon.invitation_phrases)

@@ -44,44 +44,56 @@ async def test_sigkill_during_a_vote_burst_keeps_every_acknowledged_vote_and_cou
     intents = plan_votes(members, polls, random.Random(11))  # 600 members x polls, ~750 clicks
     bot = await launch()
     driver = VoteDriver(sandbox, rate=600)
+    voting: asyncio.Task[None] | None = None
+    lost_in_kill: set[tuple[int, int]] = set()
+    unanswered_but_stored: set[tuple[int, int]] = set()
+    kills = 0
+    # The bot answers a click within a millisecond or two, so even a kill timed at a moment with a click unanswered
+    # can miss: an answer already written to the socket still reaches the sandbox. Such a kill tests nothing new,
+    # so the bot is started again and killed later in the burst, up to four times (one kill in five to fifteen misses).
+    while not lost_in_kill and kills < 4:
+        threshold = 250 + 100 * kills
 
-    def kill_mid_burst() -> bool:
-        # mid-burst and with a click unanswered: the bot answers a click within a millisecond or two, so at 600
-        # clicks/s a moment with none in flight is common, and a kill then would test nothing
-        if sandbox.acknowledged_count >= 250 and driver.lost_now():
-            driver.pause()  # members notice the bot is gone; checked and done inside the sandbox's change hook
-            return True
-        return False
+        def kill_mid_burst() -> bool:
+            if sandbox.acknowledged_count >= threshold and driver.lost_now():
+                driver.pause()  # members notice the bot is gone; checked and done inside the sandbox's change hook
+                return True
+            return False
 
-    killing = kill_when(sandbox, kill_mid_burst, bot)
-    voting = asyncio.create_task(driver.run(intents))
-    await killing
-    assert not bot.running
-    await asyncio.sleep(0.3)  # answers already on the wire still land
-    lost_in_kill = {attempt.intent.key for attempt in driver.lost_now()}
-    driver.bot_died()
-    assert lost_in_kill, "the kill hit no click in flight"
-    assert driver.answered < len(intents), "the burst was over before the kill"
+        killing = kill_when(sandbox, kill_mid_burst, bot)
+        if voting is None:
+            voting = asyncio.create_task(driver.run(intents))
+        await killing
+        kills += 1
+        assert not bot.running
+        await asyncio.sleep(0.3)  # answers already on the wire still land
+        lost_in_kill = {attempt.intent.key for attempt in driver.lost_now()}
+        driver.bot_died()
+        assert driver.answered < len(intents), "the burst was over before the kill"
 
-    # At the moment of the kill, every vote a member had been told about is in the database, unless the member's
-    # next click on that poll (a change or a withdrawal) was stored and its answer lost in the kill; the only other
-    # rows are clicks the bot stored but never answered.
-    told_at_kill = driver.expected_votes()
-    stored_at_kill = stored_votes(sqlite_path(bot_database_url))
-    assert all(stored_at_kill.get(key) == option or key in lost_in_kill for key, option in told_at_kill.items())
-    unanswered_but_stored = {key for key in stored_at_kill.keys() | told_at_kill.keys() if stored_at_kill.get(key) != told_at_kill.get(key)}
-    assert unanswered_but_stored <= lost_in_kill
+        # At the moment of the kill, every vote a member had been told about is in the database, unless the
+        # member's next click on that poll (a change or a withdrawal) was stored and its answer lost in the kill;
+        # the only other rows are clicks the bot stored but never answered.
+        told_at_kill = driver.expected_votes()
+        stored_at_kill = stored_votes(sqlite_path(bot_database_url))
+        assert all(stored_at_kill.get(key) == option or key in lost_in_kill for key, option in told_at_kill.items())
+        unanswered_but_stored = {
+            key for key in stored_at_kill.keys() | told_at_kill.keys() if stored_at_kill.get(key) != told_at_kill.get(key)
+        }
+        assert unanswered_but_stored <= lost_in_kill
 
-    identifies = len(sandbox.hub.identifies)
-    bot.start()
-    await wait_for_new_session(sandbox, world, identifies)
-    driver.resume()
+        identifies = len(sandbox.hub.identifies)
+        bot.start()
+        await wait_for_new_session(sandbox, world, identifies)
+        driver.resume()
+    assert lost_in_kill, f"none of {kills} kills hit a click in flight"
+    assert voting is not None
     await asyncio.wait_for(voting, 60)
 
     stored = stored_votes(sqlite_path(bot_database_url))
     assert compare(driver.expected_votes(), stored) == [], describe(driver)
     assert stored == final_targets(intents)
-    print(describe(driver), f"in flight at the kill: {len(lost_in_kill)}, of them stored unanswered: {len(unanswered_but_stored)}")
+    print(describe(driver), f"kills: {kills}, in flight at the last: {len(lost_in_kill)}, of them stored unanswered: {len(unanswered_but_stored)}")
 
 
 async def test_gateway_drop_with_resume_and_a_lost_session_lose_no_vote(

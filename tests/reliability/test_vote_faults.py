@@ -93,7 +93,8 @@ async def test_sigkill_during_a_vote_burst_keeps_every_acknowledged_vote_and_cou
     stored = stored_votes(sqlite_path(bot_database_url))
     assert compare(driver.expected_votes(), stored) == [], describe(driver)
     assert stored == final_targets(intents)
-    print(describe(driver), f"kills: {kills}, in flight at the last: {len(lost_in_kill)}, of them stored unanswered: {len(unanswered_but_stored)}")
+    print(describe(driver), f"kills: {kills}, in flight at the last: {len(lost_in_kill)},", end=" ")
+    print(f"of them stored unanswered: {len(unanswered_but_stored)}")
 
 
 async def test_gateway_drop_with_resume_and_a_lost_session_lose_no_vote(

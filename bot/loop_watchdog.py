@@ -3,23 +3,27 @@
 Every click waits as long as the loop is blocked, so a bot answering hundreds of clicks a second must never hold
 it for long, and when it does, the log must say what held it. asyncio names slow callbacks only in debug mode,
 which records a stack for every future and task and is far too costly to keep on. This watchdog is cheap enough for
-production (a timer on the loop every few milliseconds, a thread waking when the timer could be overdue, two calls
-per collection; `benchmarks/loop_watchdog.py` measured 0.5-3.6% of a busy loop's throughput on a shared 2-core
-machine whose rounds without it differed by 12-25%, i.e. within the noise):
+production: it measures every round of the loop and nothing else runs on the loop.
 
-- on the loop, a heartbeat timer notes when it last ran; when it runs late by more than `threshold`, the loop was
-  blocked at least that long, and one WARNING says so: "event loop blocked for 123 ms (CPU 118 ms) by <what>".
-  The loop thread's CPU time tells a block by the bot's own work from a process that waited for a CPU on a busy
+- An asyncio selector loop alternates between waiting in its selector's `select()` and running what became ready
+  (callbacks, task steps, due timers): a "round". The watchdog wraps the loop's selector so that each round's length
+  is the time from one `select()` returning to the next being called: two clock reads per round, no timer, no
+  wake-up of an idle loop. A round longer than `threshold` is one WARNING: "event loop blocked for 123 ms (CPU 118
+  ms) by <what>". It used to be measured by a heartbeat timer every 5 ms instead, which woke an idle loop 200 times a
+  second and, measured with py-spy in benchmarks/votes.py (issue 11), cost about as much of the bot's loop as
+  storing the votes did.
+- The loop thread's CPU time tells a block by the bot's own work from a process that waited for a CPU on a busy
   machine (then the CPU time is a fraction of the block, the thread was runnable rather than asleep in a blocking
-  call, and the warning says so);
-- meanwhile a daemon thread looks whether the heartbeat is overdue; while it is, it samples the loop thread's stack
+  call, and the warning says so).
+- A daemon thread looks, while a round has run for more than half the threshold, at the loop thread's stack
   (`sys._current_frames`), which names what runs: the callback or task step the loop is stuck in, and its
-  innermost line;
-- garbage-collector passes are timed with `gc.callbacks` (the collector holds the GIL, so no thread can look while
+  innermost line. Otherwise it sleeps until a round in progress could reach that age.
+- Garbage-collector passes are timed with `gc.callbacks` (the collector holds the GIL, so no thread can look while
   it runs): a pass longer than the threshold is named with its generation, its CPU time and the line that
   triggered it.
 
-`summary()` counts blocks and collections by generation (the bot logs it when it stops).
+`summary()` counts blocks and collections by generation (the bot logs it when it stops). The loop must be an
+asyncio selector loop (the default on Linux and macOS); on another loop `start()` logs that it cannot watch it.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
@@ -39,7 +44,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD_SECONDS = 0.020
 MAX_SAMPLES_PER_BLOCK = 3
-IDLE = "the loop waiting for events"
 
 
 @dataclass
@@ -111,53 +115,65 @@ def thread_state(native_id: int) -> str:
 class LoopWatchdog:
     """Start it on the running loop (`start()`), stop it before the loop closes (`stop()`)."""
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD_SECONDS, *, interval: float | None = None,
-                 logger: logging.Logger | None = None) -> None:
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD_SECONDS, *, logger: logging.Logger | None = None) -> None:
         self.threshold = threshold
-        # The heartbeat's period bounds how much of a block can go unmeasured (a block is measured from the
-        # heartbeat's due time), so it is a fraction of the threshold.
-        self.interval = interval if interval is not None else max(0.002, threshold / 4)
         self.log = logger or log
         self.stats = LoopStats()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._selector: Any = None  # the loop's selector, whose `select` is wrapped while watching
+        self._replaced_select: Callable[..., Any] | None = None
         self._loop_thread = 0
-        self._timer: asyncio.TimerHandle | None = None
-        self._due = 0.0  # when the heartbeat should run next (perf_counter)
-        # The loop thread's CPU time as the watching thread last read it while the heartbeat was on time, and when
-        # (perf_counter): reading it there, not in every heartbeat, keeps a system call off the loop (measured with
-        # py-spy in benchmarks/votes.py: the heartbeat's own `time.thread_time()` was most of the watchdog's cost).
+        self._round_started = 0.0  # when the loop's current round began (perf_counter): its select() returned
+        self._selecting = False  # the loop waits in select(): idle, not blocked
+        # The loop thread's CPU time as the watching thread last read it while no round was long, and when
+        # (perf_counter): reading it there keeps a system call off the loop.
         self._cpu_mark = 0.0
         self._cpu_mark_at = 0.0
         self._loop_cpu_clock: int | None = None
-        self._samples: list[str] = []  # what the thread saw running while the heartbeat was overdue
+        self._samples: list[str] = []  # what the thread saw running in the current round, once it was long
         self._asleep_samples = 0  # samples in a callback taken while the loop thread was not runnable
         self._loop_native_id = 0
-        # collector passes over the threshold since the last heartbeat: (generation, seconds, CPU seconds, freed, where)
+        # collector passes over the threshold in the current round: (generation, seconds, CPU seconds, freed, where)
         self._long_collections: list[tuple[int, float, float, int, str]] = []
         self._gc_started = 0.0
         self._gc_cpu_started = 0.0
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
+    @property
+    def watching(self) -> bool:
+        return self._selector is not None
+
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self._loop = loop or asyncio.get_running_loop()
+        selector = getattr(self._loop, "_selector", None)
+        if selector is None or not callable(getattr(selector, "select", None)):
+            self.log.warning("the loop watchdog needs an asyncio selector event loop; %s is not watched",
+                             type(self._loop).__name__)
+            return
         self._loop_thread = threading.get_ident()
         self._loop_native_id = threading.get_native_id()
         try:
             self._loop_cpu_clock = time.pthread_getcpuclockid(self._loop_thread)
-        except (AttributeError, OSError):  # not on this platform: the heartbeat reads its own CPU time instead
+        except (AttributeError, OSError):  # not on this platform: the CPU time is read when a block is reported
             self._loop_cpu_clock = None
         self._mark_cpu()
-        self._schedule()
+        self._round_started = time.perf_counter()
+        self._selector = selector
+        self._replaced_select = vars(selector).get("select")  # someone else's wrapper, put back on stop()
+        selector.select = self._timed_select(selector.select)
         gc.callbacks.append(self._on_collection)
         self._stopping.clear()
         self._thread = threading.Thread(target=self._watch, name="loop-watchdog", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        if self._selector is not None:
+            if self._replaced_select is not None:
+                self._selector.select = self._replaced_select
+            elif "select" in vars(self._selector):
+                del self._selector.select  # the selector's own method again
+            self._selector = None
         if self._on_collection in gc.callbacks:
             gc.callbacks.remove(self._on_collection)
         self._stopping.set()
@@ -179,37 +195,41 @@ class LoopWatchdog:
 
     # ----- on the loop -----------------------------------------------------------------------------------------
 
-    def _schedule(self) -> None:
-        assert self._loop is not None
-        self._due = time.perf_counter() + self.interval
-        if self._loop_cpu_clock is None:
-            self._mark_cpu()
-        self._timer = self._loop.call_later(self.interval, self._heartbeat)
+    def _timed_select(self, select: Callable[..., Any]) -> Callable[..., Any]:
+        def timed_select(timeout: float | None = None) -> Any:
+            busy = time.perf_counter() - self._round_started
+            if busy > self.threshold:
+                self._end_long_round(busy)
+            elif self._samples or self._long_collections:
+                self._samples, self._asleep_samples, self._long_collections = [], 0, []
+            self._selecting = True
+            try:
+                return select(timeout)
+            finally:
+                self._round_started = time.perf_counter()
+                self._selecting = False
 
-    def _heartbeat(self) -> None:
+        return timed_select
+
+    def _end_long_round(self, busy: float) -> None:
+        # The mark was read before the round began (at most a poll earlier) or, rarely, just after: the loop
+        # thread's share of the CPU since then, applied to the round.
         now = time.perf_counter()
-        late = now - self._due
-        if late > self.threshold:
-            # The mark was read before the block began (at most a poll earlier) or, rarely, just after: the loop
-            # thread's share of the CPU since then, applied to the block.
-            cpu = time.thread_time() - self._cpu_mark
-            since = now - self._cpu_mark_at
-            self._report(late, cpu * late / since if since > 0 else cpu)
-        self._samples = []
-        self._asleep_samples = 0
-        self._long_collections = []
-        self._schedule()
+        cpu = time.thread_time() - self._cpu_mark
+        since = now - self._cpu_mark_at
+        self._report(busy, cpu * busy / since if since > busy else cpu)
+        self._samples, self._asleep_samples, self._long_collections = [], 0, []
 
     def _report(self, blocked: float, cpu: float) -> None:
         causes = [self._describe_collections()] if self._long_collections else []
-        working = [sample for sample in self._samples if not sample.startswith(IDLE)]
+        working = list(self._samples)
         causes += working
         if len({sample.split(" at ")[0] for sample in working}) > 1 and not self._long_collections:
             causes.insert(0, "many callbacks in one loop round")  # no single one: the loop is behind
         if cpu < blocked / 2 and not self._asleep_samples:
-            # The loop thread mostly did not run, and whenever the watchdog could look it was waiting for events,
-            # or runnable in the middle of a callback (not asleep in a blocking call, which shows as state S or D):
-            # the process waited for a CPU, whatever else ran in that round.
+            # The loop thread mostly did not run, and whenever the watchdog could look it was runnable in the
+            # middle of a callback (not asleep in a blocking call, which shows as state S or D): the process waited
+            # for a CPU, whatever else ran in that round.
             causes.insert(0, "waiting for a CPU (the machine is busy)")
         what = "; ".join(causes) if causes else "callbacks each too short to be seen (a busy loop round)"
         stats = self.stats
@@ -255,24 +275,26 @@ class LoopWatchdog:
 
     def _watch(self) -> None:
         poll = max(0.002, self.threshold / 4)
-        wait = poll
+        half = self.threshold / 2
+        wait = half
         while not self._stopping.wait(wait):
-            overdue = time.perf_counter() - self._due
-            if overdue <= self.threshold / 2:
+            age = 0.0 if self._selecting else time.perf_counter() - self._round_started
+            if age <= half:
                 if self._loop_cpu_clock is not None:
                     self._mark_cpu()
-                # Sleep until the heartbeat would be overdue, not a fixed poll: every wake-up of this thread takes
-                # the GIL from the loop thread (measured: benchmarks/loop_watchdog.py).
-                wait = max(poll, self.threshold / 2 - overdue)
+                # Sleep until the round in progress (or one starting now) could be half the threshold old, not a
+                # fixed poll: every wake-up of this thread takes the GIL from the loop thread.
+                wait = max(poll, half - age)
                 continue
             wait = poll
             if len(self._samples) >= MAX_SAMPLES_PER_BLOCK:
                 continue
             frame = sys._current_frames().get(self._loop_thread)
-            idle = frame is not None and frame.f_code.co_name in ("select", "poll") and frame.f_code.co_filename.endswith("selectors.py")
-            sample = IDLE if idle else describe_stack(frame)
+            sample = describe_stack(frame)
             del frame
-            if not idle and thread_state(self._loop_native_id) != "R":
+            if self._selecting:  # the round ended while the thread looked
+                continue
+            if thread_state(self._loop_native_id) != "R":
                 self._asleep_samples += 1  # in a blocking call (or no /proc to tell): not waiting for a CPU
             if sample not in self._samples:
                 self._samples.append(sample)

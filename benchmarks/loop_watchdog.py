@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from machine import machine_info  # noqa: E402
+from machine import cpu_times, machine_info, steal_note  # noqa: E402
 
 from bot.cogs.client import GC_THRESHOLDS  # noqa: E402
 from bot.loop_watchdog import LoopWatchdog  # noqa: E402
@@ -86,15 +86,18 @@ async def main(args: argparse.Namespace) -> int:
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
     load_before = os.getloadavg()[0]
+    cpu_before = cpu_times()
     rates: dict[bool, list[float]] = {False: [], True: []}
     for round_number in range(args.rounds):
         for watched in (False, True) if round_number % 2 == 0 else (True, False):
             rates[watched].append(await steps_per_cpu_second(args.seconds, watched))
     load_after = os.getloadavg()[0]
+    cpu_after = cpu_times()
     without, with_watchdog = statistics.median(rates[False]), statistics.median(rates[True])
     overhead = 1 - with_watchdog / without
     print(machine_info())
     print(f"load average before {load_before:.2f}, after {load_after:.2f} (2 cores shared with other work)")
+    print(steal_note(cpu_before, cpu_after))
     print(f"{TASKS} tasks, {args.rounds} rounds of {args.seconds:g} s each way, steps per second of loop CPU time:")
     for watched in (False, True):
         print(f"  {'with' if watched else 'without'} the watchdog: median {statistics.median(rates[watched]):,.0f} "

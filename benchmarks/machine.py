@@ -19,3 +19,24 @@ def machine_info() -> str:
         pass
     return (f"nproc={os.cpu_count()}  CPU: {cpu}  Python {platform.python_version()}  "
             f"SQLite {sqlite3.sqlite_version}  {platform.system()} {platform.release()}")
+
+
+def cpu_times() -> tuple[int, ...]:
+    """The machine's CPU time counters (/proc/stat's first line, in clock ticks); () where there is none."""
+    try:
+        first = Path("/proc/stat").read_text().splitlines()[0].split()
+    except (OSError, IndexError):
+        return ()
+    return tuple(int(value) for value in first[1:9])  # user nice system idle iowait irq softirq steal
+
+
+def steal_note(before: tuple[int, ...], after: tuple[int, ...]) -> str:
+    """How much CPU the hypervisor took from this virtual machine between two `cpu_times()`: a host busy with
+    other guests slows every process here unevenly, so figures taken meanwhile are not quiet ones."""
+    if len(before) < 8 or len(after) < 8:
+        return "CPU steal: not known on this system"
+    deltas = [b - a for a, b in zip(before, after)]
+    total = sum(deltas)
+    share = 100 * deltas[7] / total if total else 0.0
+    verdict = "quiet" if share < 2 else "NOT quiet: the host took CPU time from this machine, figures vary more"
+    return f"CPU steal (time the hypervisor gave to other guests) during the run: {share:.1f}% ({verdict})"

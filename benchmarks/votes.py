@@ -61,7 +61,7 @@ from bot_processes import (  # noqa: E402
     start_process,
     stop_process,
 )
-from machine import machine_info  # noqa: E402
+from machine import cpu_times, machine_info, steal_note  # noqa: E402
 from vote_workload import PlannedClick, PollMessages, copy_messages, plan_clicks, seed  # noqa: E402
 from vote_checks import (  # noqa: E402
     compare, confirmed, describe_blocks, gc_summaries, loop_blocks, stored_votes, what_members_were_told,
@@ -356,6 +356,7 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
     rng = random.Random(args.seed)
     load_before = os.getloadavg()
     busy_before = busiest_processes()
+    cpu_before = cpu_times()
     option_counts = [int(part) for part in args.options.split(",")]
 
     sandbox = make_sandbox()
@@ -453,6 +454,7 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
     gc.enable()
     load_after = os.getloadavg()
     busy_after = busiest_processes()
+    cpu_after = cpu_times()
 
     assert reader.process is not None
     reader.process.kill()  # SIGKILL at the end: acknowledged means committed, so a crash must lose nothing
@@ -481,6 +483,7 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (2 cores shared with other work)")
     print(f"busiest processes before: {busy_before}")
     print(f"busiest processes after:  {busy_after}")
+    print(steal_note(cpu_before, cpu_after))
     print()
     print(f"{'':24} {'saturation (median)':>16} {'p50 @ rate':>11} {'p99 @ rate':>11} {'offered':>9} {'longest stall':>14} "
           f"{'unconfirmed':>12} {'deferred':>9} {'bot CPU/click':>14}")

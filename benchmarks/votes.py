@@ -27,6 +27,10 @@ Checked and printed: the longest stall (the largest gap in which clicks waited a
 reader-bot's event loop was blocked > 20 ms and by what (its loop watchdog's warnings, bot/loop_watchdog.py), and
 its garbage-collector passes by generation (the summary it logs when stopped with SIGTERM).
 
+To see where a figure comes from: --round-details prints each saturation round (its length, the CPU of the bot and
+of this process: which of them set the pace), --settle-after-restart how long after a restart a round begins, and
+--no-restart keeps reader-bot running between its rounds.
+
 Targets: reader-bot / bare >= 0.95 at saturation; p99 < 50 ms at 500 clicks/s; zero acknowledged votes missing.
 """
 
@@ -193,6 +197,17 @@ def saturation_rate(clicks: list[Click]) -> float:
     return (len(times) - skip - 1) / (times[-1] - times[skip])
 
 
+def round_details(name: str, clicks: list[Click], seconds: float, sandbox_cpu: float, bot_cpu: float) -> str:
+    """One saturation round: how long it took, how soon it began to be answered, and which process was busy (the
+    bot near 100% of a core means the bot sets the pace; the sandbox near 100% means this process does)."""
+    answered = [c.handle for c in clicks if c.handle is not None and c.handle.acked_at is not None]
+    first_click = min(handle.created_at for handle in answered)
+    first_answer = min(handle.acked_at for handle in answered if handle.acked_at is not None)
+    return (f"  round of {name}: {len(answered)} clicks in {seconds * 1000:.0f} ms, first answered after "
+            f"{(first_answer - first_click) * 1000:.0f} ms, longest stall {longest_stall(clicks) * 1000:.0f} ms; CPU: bot "
+            f"{100 * bot_cpu / seconds:.0f}% of a core, sandbox and driver {100 * sandbox_cpu / seconds:.0f}%")
+
+
 def longest_stall(clicks: list[Click]) -> float:
     """The largest gap (seconds) in which at least one click was waiting and none was answered."""
     answered = sorted((c.handle.acked_at, c.handle.created_at) for c in clicks
@@ -260,12 +275,16 @@ def account_cpu(bot: Contender, clicks: list[Click], cpu_before: tuple[float, fl
     bot.result.longest_stall_ms = max(bot.result.longest_stall_ms, 1000 * longest_stall(clicks))
 
 
-async def measure_saturation(sandbox: Any, bot: Contender, count: int, window: int) -> None:
+async def measure_saturation(sandbox: Any, bot: Contender, count: int, window: int, *, details: bool = False) -> None:
     clicks = bot.take(count)
     assert bot.process is not None
     cpu_before = cpu_seconds(bot.process.pid)
+    own_cpu_before, started = time.process_time(), time.perf_counter()
     await saturate(sandbox, clicks, window)
     await wait_settled(clicks, 10)
+    if details:
+        print(round_details(bot.name, clicks, time.perf_counter() - started, time.process_time() - own_cpu_before,
+                            sum(cpu_seconds(bot.process.pid)) - sum(cpu_before)))
     cpu_spent, clicks_before = bot.cpu, bot.confirmed_clicks
     account_cpu(bot, clicks, cpu_before)
     bot.saturation_cpu += bot.cpu - cpu_spent
@@ -425,14 +444,14 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
         """reader-bot is restarted (SIGTERM, then a new process) before each of its rounds after the first."""
         nonlocal reader_rounds
         reader_rounds += 1
-        if reader_rounds == 1:
+        if reader_rounds == 1 or args.no_restart:
             return
         assert reader.process is not None
         await stop_process(sandbox, reader.process, signal.SIGTERM, reader.account)
         gc.collect()
         reader.start(workdir, env)
         await connected(sandbox, reader.process, reader.logs[-1], reader.account)
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(args.settle_after_restart)
 
     quiet_driver()
     per_round = args.saturation_clicks // args.rounds
@@ -440,7 +459,7 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
         for bot in bots if round_number % 2 == 0 else list(reversed(bots)):
             if bot is reader:
                 await reader_turn()
-            await measure_saturation(sandbox, bot, per_round, args.window)
+            await measure_saturation(sandbox, bot, per_round, args.window, details=args.round_details)
             gc.collect()
             await asyncio.sleep(0.5)
     half = int(args.rate * args.rate_seconds) // 2
@@ -568,6 +587,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--watch-bare-bots", action="store_true",
                         help="run the loop watchdog in the bare bots too and print their summaries: how often a bot "
                              "that only answers blocks its loop at the same load (their rates then pay for it)")
+    parser.add_argument("--round-details", action="store_true",
+                        help="a line per saturation round: its length, first answer, longest stall, and the CPU of the "
+                             "bot and of this process (which of them set the pace)")
+    parser.add_argument("--settle-after-restart", type=float, default=1.0,
+                        help="seconds between reader-bot's reconnect (plus 1 s) and its next round; at 1 s a round "
+                             "begins before discord.py's guild_ready_timeout (2 s) has made the bot ready")
+    parser.add_argument("--no-restart", action="store_true",
+                        help="keep reader-bot running between its rounds (to tell the cost of a restart)")
     parser.add_argument("--no-loop-watchdog", action="store_true",
                         help="run reader-bot without its loop watchdog (to measure the watchdog's own cost)")
     return parser.parse_args(argv)

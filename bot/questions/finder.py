@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.articles.model import Article, Block
-from bot.questions import answers, audience, calls, followups, grammar, leadins, options, signals
+from bot.questions import answers, audience, calls, followups, grammar, kinds, leadins, options, signals
 from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
 from bot.questions.lexicon import Lexicon, lexicon_for
 from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
@@ -69,7 +69,6 @@ RULES: dict[str, str] = {  # kinds, then the rules of no poll
 _FOOTNOTE = re.compile(r"\s*(?:\[\^[\w-]{1,12}\]:?|\[\d{1,3}\])\s+\S")  # "[^1]: …", "[2] …": a footnote or reference
 _LAST_SENTENCE = re.compile(r"(?<=[.!?…:])\s+(?=\S)")
 _SPEAKER_LABEL = re.compile(r"^\s*([^\W\d_][\w.'’&\- ]{0,40}?)\s?:\s+\S")
-_YES_NO_WORDS = frozenset({"yes", "no", "ja", "nein", "not sure", "maybe", "vielleicht"})
 CLOSING_PARAGRAPHS = 4  # the last paragraphs of the body, where calls to action stand
 AFTER_SENTENCES = 6  # how far into its paragraph a question's signals look (keeps a huge paragraph linear)
 MIN_ANSWER_CHARS = 80  # a paragraph this long after a question paragraph can be its answer
@@ -496,7 +495,7 @@ class _Finder:
         if candidate.structural_rule:
             return no(candidate.structural_rule)
 
-        kind, options, kind_rule = self.classify(text)
+        kind, options, kind_rule = kinds.classify(text, self.lexicon)
         clause = grammar.core_clause(text, lexicon)
         if kind is not PollKind.CHOICE and grammar.word_count(grammar.question_body(text)) < 3:
             return no("fragment", kind)
@@ -532,38 +531,6 @@ class _Finder:
         ):
             return no("expository_question", kind)
         return QuestionVerdict(text, position, True, kind_rule, kind, options)
-
-    def classify(self, text: str) -> tuple[PollKind, tuple[str, ...], str]:
-        lexicon = self.lexicon
-        body = grammar.question_body(text)
-        if grammar.strip_confirmation_tag(body, lexicon) is not None:
-            return PollKind.YES_NO, lexicon.yes_no_options, "confirmation_tag"
-        alternatives = grammar.named_alternatives(text, lexicon)
-        clause = grammar.core_clause(text, lexicon)
-        if alternatives and {option.casefold() for option in alternatives} <= _YES_NO_WORDS:
-            return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Off-the-rack dresses: Yes or no?"
-        if alternatives and leadins.alternatives_are_input(alternatives) and leadins.asks_for_input(clause, lexicon):
-            return PollKind.OPEN, (), "asks_for_input"  # "Do you have any inspiration or ideas for me?": the ideas
-        if alternatives and grammar.asks_for_kinds_owned(clause, alternatives, lexicon):
-            return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Habt ihr Vorsätze oder Ziele?"
-        if (
-            alternatives
-            and not grammar.alternatives_only_in_topic(body, clause, lexicon)
-            and not grammar.alternatives_only_in_condition(body, clause, lexicon)
-            and not grammar.alternatives_only_in_exception(body, lexicon)
-        ):
-            return PollKind.CHOICE, options.short_labels(alternatives, lexicon), "named_alternatives"
-        if grammar.is_wh_question(clause, lexicon):
-            return PollKind.OPEN, (), "wh_question"
-        if grammar.asks_to_name(clause, lexicon):
-            return PollKind.OPEN, (), "naming_question"  # "Can you think of …?": answered by naming it
-        if grammar.is_verb_first(clause, lexicon):
-            if leadins.asks_for_input(clause, lexicon):
-                return PollKind.OPEN, (), "asks_for_input"  # "Habt ihr Tipps?": the tips are asked for
-            return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"
-        if leadins.asks_for_input(clause, lexicon):
-            return PollKind.OPEN, (), "asks_for_input"  # "Any suggestions to make it better?"
-        return PollKind.YES_NO, lexicon.yes_no_options, "declarative_question"
 
     def with_alternative(self, verdict: QuestionVerdict, next_sentence: str) -> QuestionVerdict:
         """alternative_question: the next sentence offers the other answer as a question of its own ("Geht das zu

@@ -415,14 +415,11 @@ def test_the_verb_at_the_end_of_a_german_question_is_no_part_of_its_last_option(
 
 
 def test_a_german_choice_question_names_its_options_without_the_closing_verb() -> None:
-    from types import SimpleNamespace
+    from bot.questions.kinds import classify
 
-    from bot.questions.finder import _Finder
-
-    finder = SimpleNamespace(lexicon=DE)
-    assert _Finder.classify(finder, "Würdest du lieber am Meer oder in den Bergen wohnen?")[:2] == (
+    assert classify("Würdest du lieber am Meer oder in den Bergen wohnen?", DE)[:2] == (
         PollKind.CHOICE, ("am Meer", "in den Bergen"))
-    assert _Finder.classify(finder, "Soll die Stadt mehr Radwege oder mehr Parkplätze bauen?")[1] == ("mehr Radwege", "mehr Parkplätze")
+    assert classify("Soll die Stadt mehr Radwege oder mehr Parkplätze bauen?", DE)[1] == ("mehr Radwege", "mehr Parkplätze")
 
 
 def test_a_request_to_whoever_knows_among_the_readers() -> None:

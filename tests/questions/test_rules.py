@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.articles.model import Block
-from bot.questions import answers, grammar, leadins
+from bot.questions import alternatives, answers, grammar, leadins
 from bot.questions.finder import RULES, explain_questions, find_questions
 from bot.questions.lexicon import lexicon_for
 from bot.questions.model import TITLE_POSITION, PollKind
@@ -212,8 +212,8 @@ def test_negated_second_clause_makes_a_yes_no_question() -> None:
 
 
 def test_article_after_a_number_is_no_numeric_range() -> None:
-    assert grammar.named_alternatives("Tram 28 or a tuk-tuk?", EN) == ["Tram 28", "a tuk-tuk"]
-    assert grammar.named_alternatives("Gehst du zwei oder drei Mal?", DE) is None
+    assert alternatives.named_alternatives("Tram 28 or a tuk-tuk?", EN) == ["Tram 28", "a tuk-tuk"]
+    assert alternatives.named_alternatives("Gehst du zwei oder drei Mal?", DE) is None
 
 
 def test_question_to_the_reader_stays_a_poll_when_a_remark_follows() -> None:
@@ -329,9 +329,9 @@ def test_german_ihr_before_an_article_is_the_readers() -> None:
 
 
 def test_numeric_ranges_and_binomials_name_no_alternatives() -> None:
-    assert grammar.named_alternatives("Trainierst du zwei oder drei Mal pro Woche?", DE) is None
-    assert grammar.named_alternatives("Is the plan more or less finished?", EN) is None
-    assert grammar.named_alternatives("Wie oft trainierst du pro Woche oder im Monat?", DE) is None
+    assert alternatives.named_alternatives("Trainierst du zwei oder drei Mal pro Woche?", DE) is None
+    assert alternatives.named_alternatives("Is the plan more or less finished?", EN) is None
+    assert alternatives.named_alternatives("Wie oft trainierst du pro Woche oder im Monat?", DE) is None
 
 
 def test_every_named_rule_is_exercised_by_tests_or_corpus() -> None:
@@ -460,7 +460,7 @@ def test_naming_question_is_open(text: str, expected: bool) -> None:
 def test_alternatives_in_a_conditional_lead_in_are_no_choice() -> None:
     """"If you bake or fry it, do you salt it first?" asks yes or no; the alternatives set the condition."""
     body = "If you bake or fry it, do you salt it first"
-    assert grammar.alternatives_only_in_condition(body, grammar.core_clause(body, EN), EN)
+    assert alternatives.alternatives_only_in_condition(body, grammar.core_clause(body, EN), EN)
     question = "If you bake or fry fish, do you salt it first?"
     verdict = only(verdicts(LEAD_EN, LEAD_EN, question + " Tell us below!", language="en"), question)
     assert verdict.kind is PollKind.YES_NO
@@ -597,7 +597,7 @@ def test_alternative_after() -> None:
 def test_alternatives_set_aside_are_no_choice(lexicon, body: str, expected: bool) -> None:
     """Alternatives after "besides", "other than", "außer", "statt" are set aside: the question asks about something
     else, so it is no choice between them."""
-    assert grammar.alternatives_only_in_exception(body, lexicon) is expected
+    assert alternatives.alternatives_only_in_exception(body, lexicon) is expected
 
 
 def test_a_question_beside_its_alternatives_is_yes_no() -> None:

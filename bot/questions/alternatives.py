@@ -1,0 +1,345 @@
+"""The alternatives a question names ("A, B oder C?"), which make it a choice, and the shapes in which named
+alternatives do not (a range, a condition, an exception, kinds of things owned).
+
+Like `grammar`, every public function is one named rule from the finder's rule list (`finder.RULES`), taking plain
+strings and a `Lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.questions.grammar import (
+    CLAUSE_OPENERS,
+    addresses_reader,
+    is_verb_first,
+    is_wh_question,
+    question_body,
+    strip_confirmation_tag,
+    word_count,
+    words,
+)
+from bot.questions.lexicon import Lexicon
+from bot.questions.sentences import enclosed_mask
+
+_SEPARATORS = re.compile(r":\s|\s[–—-]\s")  # "Lead: A or B", "A or B – which …"
+
+
+def _top_level(text: str) -> list[bool]:
+    quoted, bracketed = enclosed_mask(text)
+    return [not (q or b) for q, b in zip(quoted, bracketed)]
+
+
+def _disjunctions(body: str, lexicon: Lexicon) -> list[re.Match[str]]:
+    # match on the original text (case-insensitively): lowercasing can change lengths ("İ") and offsets
+    conjunction = lexicon.alternative_conjunction
+    blanked = body
+    for binomial in lexicon.binomials:
+        pattern = r"(?<![\w-])" + re.escape(binomial) + r"(?![\w-])"
+        blanked = re.sub(pattern, lambda m: "_" * len(m.group(0)), blanked, flags=re.IGNORECASE)
+    top = _top_level(body)
+    found = []
+    for match in re.finditer(r"(?<![\w-])" + conjunction + r"(?![\w-])", blanked, flags=re.IGNORECASE):
+        if not top[match.start()]:
+            continue
+        before = words(body[max(0, match.start() - 60) : match.start()])  # the neighbouring words only
+        after = words(body[match.end() : match.end() + 60])
+        if not before or not after:
+            continue
+        if body[max(0, match.start() - 8) : match.start()].rstrip().endswith("-"):  # "zwei- oder dreimal"
+            continue
+        if _is_numeral(before[-1], lexicon) and _is_numeral(after[0], lexicon):
+            continue  # numeric_range: "two or three times", not a choice
+        found.append(match)
+    return found
+
+
+def _is_numeral(token: str, lexicon: Lexicon) -> bool:
+    return token.lower() in lexicon.numerals or bool(re.fullmatch(r"\d+([.,]\d+)?%?", token))
+
+
+def _clean_option(text: str, lexicon: Lexicon) -> str:
+    option = text.strip().strip(",;").strip()
+    option = re.sub(r"^" + lexicon.correlative + r"\s+", "", option, flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", option).strip(" ,;")
+
+
+def _split_list(text: str, conjunction_end: int, conjunction_start: int, lexicon: Lexicon) -> list[str]:
+    left = text[:conjunction_start]
+    right = text[conjunction_end:]
+    items = [_clean_option(part, lexicon) for part in left.split(",")]
+    return [item for item in items if item] + [_clean_option(right, lexicon)]  # "A, B, or C"
+
+
+def _valid_item(item: str, max_words: int, lexicon: Lexicon) -> bool:
+    tokens = words(item)
+    if not tokens or len(tokens) > max_words:
+        return False
+    return tokens[0].lower() not in CLAUSE_OPENERS and tokens[0].lower() not in lexicon.wh_words
+
+
+def _valid(items: list[str], max_words: int, lexicon: Lexicon) -> bool:
+    if len(items) < 2 or any(not _valid_item(item, max_words, lexicon) for item in items):
+        return False
+    return len({item.casefold() for item in items}) == len(items)
+
+
+def _valid_list(items: list[str], max_words: int, lexicon: Lexicon) -> bool:
+    """A list of three or more may end in a longer alternative ("Behalten, verschenken oder zurückschicken
+    und nie wieder daran denken?")."""
+    if len(items) < 3:
+        return _valid(items, max_words, lexicon)
+    limits = [max_words] * (len(items) - 1) + [max_words + 4]
+    if not all(_valid_item(item, limit, lexicon) for item, limit in zip(items, limits, strict=True)):
+        return False
+    return len({item.casefold() for item in items}) == len(items)
+
+
+_PREFERENCE_ADVERBS = frozenset("lieber eher rather".split())
+
+
+def _object_of_question_frame(lead: str, lexicon: Lexicon) -> str | None:
+    """ "Would you rather keep it" -> "keep it", "Trinkt ihr lieber Tee" -> "Tee": the first alternative
+    of a list that a verb-first question opens; None unless a short remainder is left."""
+    tokens = lead.split()
+    if len(tokens) < 3 or tokens[1].lower() not in (lexicon.subject_pronouns | lexicon.reader_pronouns):
+        return None
+    rest = tokens[2:]
+    while rest and rest[0].lower() in _PREFERENCE_ADVERBS:
+        rest = rest[1:]
+    if not 1 <= len(rest) <= 3:
+        return None
+    return _clean_option(" ".join(rest), lexicon)
+
+
+def _parallel_tail(lead_tokens: list[str], item: str, lexicon: Lexicon) -> str | None:
+    """The first alternative at the end of a question's lead, as long as the next one and ending in the same word:
+    "Are you going to upgrade this year, next year, or not at all" -> "this year"; in German the clause's verb may
+    follow it and belongs to all of them ("Wollt ihr dieses Jahr umsteigen, nächstes Jahr …" -> "dieses Jahr")."""
+    item_tokens = item.split()
+    if not 1 <= len(item_tokens) <= 3:
+        return None
+    head = item_tokens[-1].lower()
+    ends = [len(lead_tokens)]
+    if lexicon.language == "de" and lead_tokens and lead_tokens[-1].isalpha() and lead_tokens[-1].islower():
+        ends.append(len(lead_tokens) - 1)
+    for end in ends:
+        if end - len(item_tokens) >= 2 and lead_tokens[end - 1].lower() == head:
+            return " ".join(lead_tokens[end - len(item_tokens): end])
+    return None
+
+
+def _bare_first_item(lead: str, lexicon: Lexicon) -> str | None:
+    """"Keep it, give it away or send it back?": a short lead with no one asked is itself the first alternative."""
+    tokens = lead.split()
+    if not tokens or len(tokens) > 3 or tokens[0].lower() in lexicon.finite_auxiliaries or (
+        {token.lower() for token in tokens} & lexicon.reader_pronouns
+    ):
+        return None  # "Do you, …", "Habt ihr, …": a question that asks someone
+    return _clean_option(lead, lexicon) or None
+
+
+def _is_question_clause(text: str, lexicon: Lexicon) -> bool:
+    return is_wh_question(text, lexicon) or is_verb_first(text, lexicon) or addresses_reader(text, lexicon)
+
+
+def _trim_trailing_clause(right: str, lexicon: Lexicon) -> str:
+    """"Tee oder Kaffee, was trinkt ihr lieber?": the clause after the last alternative is not part of it."""
+    if "," in right:
+        head, tail = right.split(",", 1)
+        if _is_question_clause(tail.strip(), lexicon):
+            return head
+    return right
+
+
+def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
+    """named_alternatives: the alternatives a question names around "oder"/"or", as worded.
+
+    Shapes: "Lead: A, B oder C", "A oder B – was …", "Lead, A oder B", "A oder B" (a fragment), and a
+    verb-first clause whose disjuncts are found by parallelism ("mit dem Zug oder mit dem Auto") or
+    by scanning back to the subject ("Hast du das Buch gelesen oder nur die Serie gesehen").
+    """
+    body = question_body(question)
+    if strip_confirmation_tag(body, lexicon) is not None:
+        return None
+    disjunctions = _disjunctions(body, lexicon)
+    if not disjunctions:
+        return None
+    conjunction = disjunctions[-1]
+    top = _top_level(body)
+    separators = [m for m in _SEPARATORS.finditer(body) if top[m.start()]]
+    before = [m for m in separators if m.end() <= conjunction.start()]
+    after = [m for m in separators if m.start() >= conjunction.end()]
+
+    if before:  # "Welche Plattform nutzt ihr: A, B oder C"
+        start = before[-1].end()
+        end = after[0].start() if after else len(body)
+        segment = body[start:end]
+        if "," not in segment and is_verb_first(segment.strip(), lexicon):
+            # "We want to hear from you: do you use a GPS or a paper map?": the lead-in asks nothing; the question
+            # after it names the alternatives as a clause of its own
+            inner = named_alternatives(segment.strip() + "?", lexicon)
+            if inner:
+                return inner
+        items = _split_list(
+            segment, conjunction.end() - start, conjunction.start() - start, lexicon
+        )
+        items[-1] = _clean_option(_trim_trailing_clause(items[-1], lexicon), lexicon)
+        if _valid(items, 10, lexicon):
+            return items
+    if after:  # "Pizza, Pasta oder Curry – was kochst du am liebsten"
+        segment = body[: after[0].start()]
+        items = _split_list(segment, conjunction.end(), conjunction.start(), lexicon)
+        if _valid(items, 6, lexicon):
+            return items
+        return None
+    if before:
+        return None
+
+    left = body[: conjunction.start()]
+    right = _trim_trailing_clause(body[conjunction.end() :], lexicon)
+    right_option = _clean_option(right, lexicon)
+    if "," in left:
+        pieces = left.split(",")
+        lead, rest = pieces[0].strip(), [_clean_option(piece, lexicon) for piece in pieces[1:]]
+        rest = [piece for piece in rest if piece]
+        if _is_question_clause(lead, lexicon):
+            if rest:
+                items = rest + [right_option]
+                first = None if is_wh_question(lead, lexicon) else (
+                    _parallel_tail(lead.split(), rest[0], lexicon) or _object_of_question_frame(lead, lexicon)
+                    or _bare_first_item(lead, lexicon))
+                if first:  # "Would you rather keep it, give it away or send it back?"
+                    items = [first] + items
+                return items if _valid_list(items, 5, lexicon) else None
+            if is_wh_question(lead, lexicon):
+                return None
+            if _is_negated(right_option, lexicon):
+                return None  # "Nutzt ihr Linux, oder ist das keine Option?": yes or no, not two alternatives
+            # "Does it still meet every day, or have you moved …": drop the shared question frame
+            items = [_drop_question_frame(lead, lexicon), _drop_question_frame(right_option, lexicon)]
+            return items if _valid(items, 12, lexicon) else None
+        items = [_clean_option(lead, lexicon)] + rest + [right_option]
+        return items if _valid_list(items, 5, lexicon) else None
+
+    if is_wh_question(body, lexicon):
+        return None  # "Wie oft trainierst du pro Woche oder im Monat?": no named alternatives
+    left_tokens = left.split()
+    if is_verb_first(body, lexicon):
+        first_option = _parallel_or_scanned(left_tokens, right_option, lexicon)
+        if not first_option and len(left_tokens) >= 2 and left_tokens[-2].lower() in lexicon.prepositions:
+            # "Would you buy one for yourself or a family member": the preposition belongs to both
+            first_option = " ".join(left_tokens[-2:])
+            if right_option and right_option.split()[0].lower() not in lexicon.prepositions:
+                right_option = f"{left_tokens[-2]} {right_option}"
+        right_option = _without_shared_complement(first_option, right_option, lexicon)
+    else:
+        first_option = " ".join(left_tokens)
+    items = [_clean_option(first_option, lexicon), right_option]
+    return items if _valid(items, 12, lexicon) else None
+
+
+def alternatives_only_in_condition(body: str, clause: str, lexicon: Lexicon) -> bool:
+    """ "If you bake or fry it, do you salt it first?": the alternatives stand in the conditional lead-in; the
+    question proper (after the comma) names none, so the reader is not asked to choose between them."""
+    tokens = words(body)
+    return (
+        clause != body
+        and bool(tokens)
+        and tokens[0].lower() in lexicon.subordinators
+        and lexicon.alternative_conjunction not in words(clause.lower())
+    )
+
+
+def alternatives_only_in_topic(body: str, clause: str, lexicon: Lexicon) -> bool:
+    """ "3G, 2G oder 2G Plus: Was gilt jetzt?": the alternatives name the topic; the question is the
+    W-question after the colon, and it does not ask the reader to choose."""
+    return (
+        clause != body
+        and ":" in body
+        and is_wh_question(clause, lexicon)
+        and not addresses_reader(clause, lexicon)
+        and lexicon.alternative_conjunction not in words(clause.lower())
+    )
+
+
+_EXCEPTION_PHRASE = re.compile(
+    r"(?<!\w)(?:besides|apart from|aside from|other than|except(?: for)?|instead of|außer|ausser|abgesehen von|"
+    r"(?:an)?statt|anstelle von)(?!\w)[^,;:]*",
+    re.IGNORECASE,
+)
+
+
+def alternatives_only_in_exception(body: str, lexicon: Lexicon) -> bool:
+    """ "Have you tried anything else, besides changing the time or the subject line?": the alternatives stand in a
+    phrase that sets them aside (besides, other than, außer, statt …); the question asks about something else."""
+    conjunction = lexicon.alternative_conjunction
+    if conjunction not in words(body.lower()) or not _EXCEPTION_PHRASE.search(body):
+        return False
+    return conjunction not in words(_EXCEPTION_PHRASE.sub(" ", body).lower())
+
+
+def _without_shared_complement(first: str, last: str, lexicon: Lexicon) -> str:
+    """shared_complement: "Is Python or JavaScript the better first language?" names "Python" and
+    "JavaScript"; what follows the last alternative, from a new article or preposition on, belongs
+    to both. Only when the last alternative is longer than the first."""
+    first_tokens, last_tokens = first.split(), last.split()
+    for index in range(max(1, len(first_tokens)), len(last_tokens)):
+        token = last_tokens[index].lower()
+        if token in lexicon.articles or token in lexicon.prepositions:
+            return " ".join(last_tokens[:index])
+    return last
+
+
+def _is_negated(clause: str, lexicon: Lexicon) -> bool:
+    lowered = clause.lower()
+    return any(token.lower() in lexicon.negations for token in words(clause)) or "n't" in lowered
+
+
+def _drop_question_frame(clause: str, lexicon: Lexicon) -> str:
+    """"have you moved to written updates" -> "moved to written updates" (auxiliary + subject dropped)."""
+    tokens = clause.split()
+    if (
+        len(tokens) > 2
+        and tokens[0].lower() in lexicon.finite_auxiliaries
+        and tokens[1].lower() in (lexicon.subject_pronouns | lexicon.reader_pronouns)
+    ):
+        tokens = tokens[2:]
+    return _clean_option(" ".join(tokens), lexicon)
+
+
+def _parallel_or_scanned(left_tokens: list[str], right: str, lexicon: Lexicon) -> str:
+    right_tokens = right.split()
+    if right_tokens:
+        lead_word = right_tokens[0].lower()
+        for index in range(len(left_tokens) - 1, 0, -1):
+            if left_tokens[index].lower() == lead_word:
+                return " ".join(left_tokens[index:])
+        if lead_word in lexicon.articles:  # "ein Navi oder eine Papierkarte": an article answers an article
+            for index in range(len(left_tokens) - 1, 0, -1):
+                if left_tokens[index].lower() in lexicon.articles:
+                    return " ".join(left_tokens[index:])
+    stops = lexicon.alternative_stops | lexicon.reader_pronouns
+    if right_tokens and not {token.lower() for token in right_tokens} & lexicon.prepositions:
+        # "ride with clipless pedals or flat pedals": "with" governs both (not "in March or wait until summer")
+        stops = stops | lexicon.prepositions
+    index = len(left_tokens)
+    while index > 1 and left_tokens[index - 1].lower().strip(",") not in stops:
+        index -= 1
+    return " ".join(left_tokens[index:])
+
+
+_POSSESSION = frozenset("habt hast haben have got".split())
+
+
+def asks_for_kinds_owned(clause: str, alternatives: list[str], lexicon: Lexicon) -> bool:
+    """ "Habt ihr Vorsätze oder spezielle Ziele für das neue Jahr?": having either kind of thing, named by bare
+    nouns, is one yes or no; "Hast du das Buch gelesen oder nur die Serie gesehen?" names two things to choose."""
+    tokens = [token.lower() for token in words(clause)]
+    if len(tokens) < 3 or tokens[0] not in _POSSESSION or tokens[1] not in lexicon.reader_pronouns | {"ihr"}:
+        return False
+    determiners = lexicon.articles | lexicon.numerals
+    return all(
+        not ({token.lower() for token in words(option)} & determiners) and word_count(option) <= 3
+        for option in alternatives
+    )

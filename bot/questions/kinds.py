@@ -1,0 +1,44 @@
+"""What kind of poll a question makes: yes/no, a choice between the alternatives it names, or open (the reader's own
+words), with the options to show.
+"""
+
+from __future__ import annotations
+
+from bot.questions import alternatives, grammar, leadins, options
+from bot.questions.lexicon import Lexicon
+from bot.questions.model import PollKind
+
+_YES_NO_WORDS = frozenset({"yes", "no", "ja", "nein", "not sure", "maybe", "vielleicht"})
+
+
+def classify(text: str, lexicon: Lexicon) -> tuple[PollKind, tuple[str, ...], str]:
+    """The kind of poll a question makes, its options, and the rule that decided (named in `finder.RULES`)."""
+    body = grammar.question_body(text)
+    if grammar.strip_confirmation_tag(body, lexicon) is not None:
+        return PollKind.YES_NO, lexicon.yes_no_options, "confirmation_tag"
+    named = alternatives.named_alternatives(text, lexicon)
+    clause = grammar.core_clause(text, lexicon)
+    if named and {option.casefold() for option in named} <= _YES_NO_WORDS:
+        return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Off-the-rack dresses: Yes or no?"
+    if named and leadins.alternatives_are_input(named) and leadins.asks_for_input(clause, lexicon):
+        return PollKind.OPEN, (), "asks_for_input"  # "Do you have any inspiration or ideas for me?": the ideas
+    if named and alternatives.asks_for_kinds_owned(clause, named, lexicon):
+        return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Habt ihr Vorsätze oder Ziele?"
+    if (
+        named
+        and not alternatives.alternatives_only_in_topic(body, clause, lexicon)
+        and not alternatives.alternatives_only_in_condition(body, clause, lexicon)
+        and not alternatives.alternatives_only_in_exception(body, lexicon)
+    ):
+        return PollKind.CHOICE, options.short_labels(named, lexicon), "named_alternatives"
+    if grammar.is_wh_question(clause, lexicon):
+        return PollKind.OPEN, (), "wh_question"
+    if grammar.asks_to_name(clause, lexicon):
+        return PollKind.OPEN, (), "naming_question"  # "Can you think of …?": answered by naming it
+    if grammar.is_verb_first(clause, lexicon):
+        if leadins.asks_for_input(clause, lexicon):
+            return PollKind.OPEN, (), "asks_for_input"  # "Habt ihr Tipps?": the tips are asked for
+        return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"
+    if leadins.asks_for_input(clause, lexicon):
+        return PollKind.OPEN, (), "asks_for_input"  # "Any suggestions to make it better?"
+    return PollKind.YES_NO, lexicon.yes_no_options, "declarative_question"

@@ -29,7 +29,7 @@ its garbage-collector passes by generation (the summary it logs when stopped wit
 
 To see where a figure comes from: --round-details prints each saturation round (its length, the CPU of the bot and
 of this process: which of them set the pace), --settle-after-restart how long after a restart a round begins, and
---no-restart keeps reader-bot running between its rounds.
+--no-restart keeps reader-bot running between its rounds, --restart-bare-bots restarts the bare bots as well.
 
 Targets: reader-bot / bare >= 0.95 at saturation; p99 < 50 ms at 500 clicks/s; zero acknowledged votes missing.
 """
@@ -390,35 +390,34 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
     idle_cpu = {bot.name: 100 * (sum(cpu_seconds(bot.process.pid)) - sum(idle_before[bot.name])) / IDLE_SECONDS
                 for bot in bots if bot.process is not None}
 
-    reader_rounds = 0
+    turns: dict[str, int] = {}
 
-    async def reader_turn() -> None:
-        """reader-bot is restarted (SIGTERM, then a new process) before each of its rounds after the first."""
-        nonlocal reader_rounds
-        reader_rounds += 1
-        if reader_rounds == 1 or args.no_restart:
+    async def take_turn(bot: Contender) -> None:
+        """reader-bot is restarted (SIGTERM, then a new process) before each of its rounds after the first; with
+        --restart-bare-bots the bare bots are too, so that what a fresh process costs falls on both sides."""
+        turns[bot.name] = turns.get(bot.name, 0) + 1
+        restarts = (not args.no_restart) if bot is reader else args.restart_bare_bots
+        if turns[bot.name] == 1 or not restarts:
             return
-        assert reader.process is not None
-        await stop_process(sandbox, reader.process, signal.SIGTERM, reader.account)
+        assert bot.process is not None
+        await stop_process(sandbox, bot.process, signal.SIGTERM, bot.account)
         gc.collect()
-        reader.start(workdir, env)
-        await connected(sandbox, reader.process, reader.logs[-1], reader.account)
+        bot.start(workdir, env)
+        await connected(sandbox, bot.process, bot.logs[-1], bot.account)
         await asyncio.sleep(args.settle_after_restart)
 
     quiet_driver()
     per_round = args.saturation_clicks // args.rounds
     for round_number in range(args.rounds):
         for bot in bots if round_number % 2 == 0 else list(reversed(bots)):
-            if bot is reader:
-                await reader_turn()
+            await take_turn(bot)
             await measure_saturation(sandbox, bot, per_round, args.window, details=args.round_details)
             gc.collect()
             await asyncio.sleep(0.5)
     half = int(args.rate * args.rate_seconds) // 2
     for turn in range(2):  # two halves in opposite orders, so no bot always goes first or last
         for bot in bots if turn == 0 else list(reversed(bots)):
-            if bot is reader:
-                await reader_turn()
+            await take_turn(bot)
             await measure_rate(sandbox, bot, args.rate, half)
             gc.collect()
             await asyncio.sleep(0.5)
@@ -545,6 +544,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--settle-after-restart", type=float, default=1.0,
                         help="seconds between reader-bot's reconnect (plus 1 s) and its next round; at 1 s a round "
                              "begins before discord.py's guild_ready_timeout (2 s) has made the bot ready")
+    parser.add_argument("--restart-bare-bots", action="store_true",
+                        help="restart the bare bots before their rounds too, as reader-bot is (what a fresh process costs, "
+                             "whatever it runs)")
     parser.add_argument("--no-restart", action="store_true",
                         help="keep reader-bot running between its rounds (to tell the cost of a restart)")
     parser.add_argument("--no-loop-watchdog", action="store_true",

@@ -1,16 +1,19 @@
 """How far two careful labellers agree on the real-page corpus, and what that means for the finder's figures.
 
 A second labeller labelled a sample of TUNING-split pages blind (tests/fixtures/realpages/second_labels: the
-extracted text only, the guide in the corpus README, no first label and no finder output seen). Scored with the
-same matching as the finder (tests/questions/realpages.py), this prints:
+extracted text only, the guide in the corpus README, no first label and no finder output seen), and later every
+TEST-split page the same way (second_labels_test). Scored with the same matching as the finder
+(tests/questions/realpages.py), this prints:
 
 - the second labeller against the first: the ceiling that one editor's labels put on any finder's figures;
 - the finder against the first labeller (whose labels it was tuned on) and against the second (who it never saw)
   on the same pages: how much of the tuning split's figure is fitted to one editor's taste.
 
-    python -m tests.questions.agreement [--mistakes]
+    python -m tests.questions.agreement [--mistakes]     # the tuning sample
+    python -m tests.questions.agreement --split test     # the test split: figures only, never its disagreements
 
-Only tuning-split pages may be second-labelled (the loader refuses others), so nothing here reads the test split.
+Each directory holds the pages of one split only (the loader refuses others), and the test split's disagreements
+are never printed, so that nobody tunes on them.
 """
 
 from __future__ import annotations
@@ -32,23 +35,26 @@ from tests.questions.realpages import (
     describe,
     judge_page,
     load_page,
+    same_question,
 )
 
 SECOND_LABELS_DIR = REALPAGES_DIR / "second_labels"
+SECOND_TEST_LABELS_DIR = REALPAGES_DIR / "second_labels_test"
+SECOND_LABELS = {"tune": SECOND_LABELS_DIR, "test": SECOND_TEST_LABELS_DIR}
 
 
 def second_label_paths(directory: Path = SECOND_LABELS_DIR) -> list[Path]:
     return sorted(directory.glob("*.json"))
 
 
-def load_second_labels(directory: Path = SECOND_LABELS_DIR) -> list[tuple[RealPage, list[dict]]]:
-    """(the page with its first labels, the second labeller's polls) for every second-labelled page."""
+def load_second_labels(directory: Path = SECOND_LABELS_DIR, split: str = "tune") -> list[tuple[RealPage, list[dict]]]:
+    """(the page with its first labels, the second labeller's polls) for every second-labelled page of `split`."""
     pairs = []
     for path in second_label_paths(directory):
         second = json.loads(path.read_text(encoding="utf-8"))
         page = load_page(REALPAGES_DIR / "labels" / f"{second['id']}.json")
-        if page.split != "tune":
-            raise ValueError(f"{page.id} is a test-split page: only tuning pages may be second-labelled")
+        if page.split != split:
+            raise ValueError(f"{page.id} is a {page.split}-split page: this directory holds {split}-split pages only")
         pairs.append((page, list(second["polls"])))
     return pairs
 
@@ -84,16 +90,40 @@ def agreement(
     return dict(sorted(comparisons.items()))
 
 
+def lenient_and_strict(
+    pairs: list[tuple[RealPage, list[dict]]], find: Callable[[Article], list[PollDraft]]
+) -> tuple[float, float, int, int]:
+    """The finder judged against both labellers without an adjudication: a poll it makes counts as right when either
+    labeller has it (precision against the union), and its recall is over the polls both labellers have (the
+    intersection). Returns (precision, recall, polls found, polls both have)."""
+    found = right = agreed = agreed_found = 0
+    for page, second in pairs:
+        drafts = find(page.article)
+        either = page.polls + [poll for poll in second if not any(same_question(poll["text"], p["text"]) for p in page.polls)]
+        both = [poll for poll in page.polls if any(same_question(other["text"], poll["text"]) for other in second)]
+        found += len(drafts)
+        right += sum(1 for draft in drafts if any(same_question(draft.question, poll["text"]) for poll in either))
+        agreed += len(both)
+        agreed_found += sum(1 for poll in both if any(same_question(draft.question, poll["text"]) for draft in drafts))
+    return right / found if found else 1.0, agreed_found / agreed if agreed else 1.0, found, agreed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mistakes", action="store_true", help="also the disagreements, page by page")
+    parser.add_argument("--split", choices=sorted(SECOND_LABELS), default="tune")
+    parser.add_argument("--mistakes", action="store_true", help="also the disagreements, page by page (tuning only)")
     args = parser.parse_args(argv)
-    pairs = load_second_labels()
+    if args.mistakes and args.split != "tune":
+        parser.error("the test split's disagreements are not shown: nobody tunes on them")
+    pairs = load_second_labels(SECOND_LABELS[args.split], args.split)
     for name, (score, pages) in agreement(pairs, default_finder()).items():
         print(describe(name[:20].ljust(20), score, pages))
         if args.mistakes and "/" not in name:
             for error in score.errors:
                 print("    " + error)
+    precision, recall, found, agreed = lenient_and_strict(pairs, default_finder())
+    print(f"finder vs both labellers: precision {precision:.3f} counting a poll either labeller has ({found} found), "
+          f"recall {recall:.3f} of the {agreed} polls both labellers have")
     return 0
 
 

@@ -1,5 +1,6 @@
-"""The second labels (tests/fixtures/realpages/second_labels, a blind second labelling of tuning pages) are
-well-formed, so that the agreement figures in BASELINE.md measure the labellers and not typos in the labels."""
+"""The second labels (tests/fixtures/realpages/second_labels and second_labels_test, a blind second labelling of
+tuning pages and of the test split) are well-formed, so that the agreement figures in BASELINE.md measure the
+labellers and not typos in the labels."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.questions.agreement import as_drafts, load_second_labels, second_label_paths
+from tests.questions.agreement import SECOND_LABELS, as_drafts, lenient_and_strict, load_second_labels, second_label_paths
 from tests.questions.realpages import REALPAGES_DIR, load_page
 
 KINDS = {"yes_no", "choice", "open"}
@@ -31,16 +32,45 @@ def test_only_tuning_pages_are_second_labelled_and_a_test_page_is_refused(tmp_pa
         load_second_labels(tmp_path)
 
 
-@pytest.mark.parametrize("path", second_label_paths(), ids=lambda path: path.stem)
-def test_second_label_quotes_its_page(path: Path) -> None:
+def test_the_second_labelling_of_the_test_split_covers_it_all() -> None:
+    test_ids = {
+        path.stem for path in (REALPAGES_DIR / "labels").glob("*.json")
+        if json.loads(path.read_text(encoding="utf-8"))["split"] == "test"
+    }
+    assert {path.stem for path in second_label_paths(SECOND_LABELS["test"])} == test_ids
+    assert all(page.split == "test" for page, _ in load_second_labels(SECOND_LABELS["test"], "test"))
+
+
+@pytest.mark.parametrize(
+    ("split", "path"),
+    [(split, path) for split, directory in SECOND_LABELS.items() for path in second_label_paths(directory)],
+    ids=lambda value: value if isinstance(value, str) else value.stem,
+)
+def test_second_label_quotes_its_page(split: str, path: Path) -> None:
     label = json.loads(path.read_text(encoding="utf-8"))
     assert label["id"] == path.stem and set(label) <= {"id", "polls", "borderline"}
     page = load_page(REALPAGES_DIR / "labels" / f"{label['id']}.json")
     polls = label["polls"]
-    assert page.split == "tune"
+    assert page.split == split
     text = _normalised(" \n ".join([page.article.title, *(block.text for block in page.article.blocks)]))
     for poll in polls:
         assert poll["kind"] in KINDS and poll["text"].rstrip().endswith("?")
         assert (len(poll.get("options", [])) >= 2) == (poll["kind"] == "choice")
         assert _normalised(poll["text"]) in text, f"not in the extracted text: {poll['text']!r}"
     assert [draft.question for draft in as_drafts(polls)] == [poll["text"] for poll in polls]
+
+
+def test_lenient_precision_and_strict_recall_count_what_they_say() -> None:
+    """Precision against either labeller, recall over what both have: a finder that makes every poll either labeller
+    has is right on all of them but is only judged for recall on the agreed ones; one that finds nothing recalls none."""
+    pairs = [pair for pair in load_second_labels() if pair[0].polls and pair[1]][:5]
+    agreed = sum(1 for page, second in pairs for poll in page.polls if any(s["text"] == poll["text"] for s in second))
+
+    def everything(article):  # the union of both labellers' polls on the page
+        page, second = next(pair for pair in pairs if pair[0].article is article)
+        return as_drafts(page.polls + second)
+
+    precision, recall, found, both = lenient_and_strict(pairs, everything)
+    assert precision == 1.0 and recall == 1.0 and found == sum(len(p.polls) + len(s) for p, s in pairs)
+    assert both >= agreed > 0
+    assert lenient_and_strict(pairs, lambda article: [])[1:] == (0.0, 0, both)

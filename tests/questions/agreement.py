@@ -7,7 +7,9 @@ TEST-split page the same way (second_labels_test). Scored with the same matching
 
 - the second labeller against the first: the ceiling that one editor's labels put on any finder's figures;
 - the finder against the first labeller (whose labels it was tuned on) and against the second (who it never saw)
-  on the same pages: how much of the tuning split's figure is fitted to one editor's taste.
+  on the same pages: how much of the tuning split's figure is fitted to one editor's taste;
+- everyone against the adjudicated labels (the polls both labellers have, and the disputed ones a third reader
+  judged polls: tests/fixtures/realpages/adjudication.json).
 
     python -m tests.questions.agreement [--mistakes]     # the tuning sample
     python -m tests.questions.agreement --split test     # the test split: figures only, never its disagreements
@@ -41,6 +43,9 @@ from tests.questions.realpages import (
 SECOND_LABELS_DIR = REALPAGES_DIR / "second_labels"
 SECOND_TEST_LABELS_DIR = REALPAGES_DIR / "second_labels_test"
 SECOND_LABELS = {"tune": SECOND_LABELS_DIR, "test": SECOND_TEST_LABELS_DIR}
+# A third reader's decision on every question one labeller listed as a poll and the other did not (the whole
+# article, the guide, and neither labeller's name; no finder output)
+ADJUDICATION = REALPAGES_DIR / "adjudication.json"
 
 
 def second_label_paths(directory: Path = SECOND_LABELS_DIR) -> list[Path]:
@@ -71,6 +76,26 @@ def with_polls(page: RealPage, polls: list[dict]) -> RealPage:
     return RealPage(page.id, page.language, page.site, page.split, page.genre, page.article, polls, page.not_polls)
 
 
+def disputed(page: RealPage, second: list[dict]) -> list[dict]:
+    """The polls one labeller has and the other has not."""
+    return ([poll for poll in page.polls if not any(same_question(other["text"], poll["text"]) for other in second)]
+            + [poll for poll in second if not any(same_question(other["text"], poll["text"]) for other in page.polls)])
+
+
+def load_adjudication(path: Path = ADJUDICATION) -> dict[tuple[str, str], dict]:
+    return {(entry["page"], entry["text"]): entry for entry in json.loads(path.read_text(encoding="utf-8"))}
+
+
+def adjudicated_polls(page: RealPage, second: list[dict], decisions: dict[tuple[str, str], dict]) -> list[dict]:
+    """The polls both labellers have, and the disputed ones the third reader judged polls (with its kind)."""
+    agreed = [poll for poll in page.polls if any(same_question(other["text"], poll["text"]) for other in second)]
+    settled = [decisions[(page.id, poll["text"])] for poll in disputed(page, second)]
+    return agreed + [
+        {"text": entry["text"], "kind": entry["kind"], **({"options": entry["options"]} if entry["kind"] == "choice" else {})}
+        for entry in settled if entry["poll"]
+    ]
+
+
 def agreement(
     pairs: list[tuple[RealPage, list[dict]]], find: Callable[[Article], list[PollDraft]]
 ) -> dict[str, tuple[Score, int]]:
@@ -83,10 +108,15 @@ def agreement(
             add_to_score(score, judge_page(page, found))
             comparisons[key] = (score, pages + 1)
 
+    decisions = load_adjudication()
     for page, second in pairs:
         add("second vs first", page.language, page, lambda _article, polls=second: as_drafts(polls))
         add("finder vs first", page.language, page, find)
         add("finder vs second", page.language, with_polls(page, second), find)
+        settled = with_polls(page, adjudicated_polls(page, second, decisions))
+        add("finder vs adjudicated", page.language, settled, find)
+        add("first vs adjudicated", page.language, settled, lambda _article, polls=page.polls: as_drafts(polls))
+        add("second vs adjudicated", page.language, settled, lambda _article, polls=second: as_drafts(polls))
     return dict(sorted(comparisons.items()))
 
 
@@ -117,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("the test split's disagreements are not shown: nobody tunes on them")
     pairs = load_second_labels(SECOND_LABELS[args.split], args.split)
     for name, (score, pages) in agreement(pairs, default_finder()).items():
-        print(describe(name[:20].ljust(20), score, pages))
+        print(describe(name[:24].ljust(24), score, pages))
         if args.mistakes and "/" not in name:
             for error in score.errors:
                 print("    " + error)

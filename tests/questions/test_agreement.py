@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.questions.agreement import SECOND_LABELS, as_drafts, lenient_and_strict, load_second_labels, second_label_paths
+from tests.questions.agreement import (
+    SECOND_LABELS, as_drafts, disputed, lenient_and_strict, load_adjudication, load_second_labels, second_label_paths,
+)
 from tests.questions.realpages import REALPAGES_DIR, load_page
 
 KINDS = {"yes_no", "choice", "open"}
@@ -74,3 +76,22 @@ def test_lenient_precision_and_strict_recall_count_what_they_say() -> None:
     assert precision == 1.0 and recall == 1.0 and found == sum(len(p.polls) + len(s) for p, s in pairs)
     assert both >= agreed > 0
     assert lenient_and_strict(pairs, lambda article: [])[1:] == (0.0, 0, both)
+
+
+def test_every_disagreement_has_the_third_readers_decision() -> None:
+    """The adjudicated labels are complete: each poll one labeller has and the other has not was decided, and a
+    decision is only about such a poll (a changed label would otherwise leave a stale or a missing decision)."""
+    decisions = load_adjudication()
+    disputes = {
+        (page.id, poll["text"])
+        for split, directory in SECOND_LABELS.items()
+        for page, second in load_second_labels(directory, split)
+        for poll in disputed(page, second)
+    }
+    assert disputes == set(decisions)
+    for entry in decisions.values():
+        assert set(entry) <= {"page", "text", "poll", "kind", "options", "why"} and entry["why"].strip()
+        if entry["poll"]:
+            assert entry["kind"] in KINDS and (len(entry.get("options", [])) >= 2) == (entry["kind"] == "choice")
+        else:
+            assert "kind" not in entry

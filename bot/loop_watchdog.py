@@ -155,7 +155,7 @@ class LoopWatchdog:
         self._loop_native_id = threading.get_native_id()
         try:
             self._loop_cpu_clock = time.pthread_getcpuclockid(self._loop_thread)
-        except (AttributeError, OSError):  # not on this platform: the CPU time is read when a block is reported
+        except (AttributeError, OSError):  # not on this platform: a block's CPU time is not known
             self._loop_cpu_clock = None
         self._mark_cpu()
         self._round_started = time.perf_counter()
@@ -214,10 +214,12 @@ class LoopWatchdog:
     def _end_long_round(self, busy: float) -> None:
         # The mark was read before the round began (at most a poll earlier) or, rarely, just after: the loop
         # thread's share of the CPU since then, applied to the round.
-        now = time.perf_counter()
-        cpu = time.thread_time() - self._cpu_mark
-        since = now - self._cpu_mark_at
-        self._report(busy, cpu * busy / since if since > busy else cpu)
+        if self._loop_cpu_clock is None:  # no marks without the loop thread's CPU clock: counted as the loop's own
+            self._report(busy, busy)
+        else:
+            cpu = time.thread_time() - self._cpu_mark
+            since = time.perf_counter() - self._cpu_mark_at
+            self._report(busy, cpu * busy / since if since > busy else cpu)
         self._samples, self._asleep_samples, self._long_collections = [], 0, []
 
     def _report(self, blocked: float, cpu: float) -> None:

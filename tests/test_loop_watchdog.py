@@ -26,12 +26,12 @@ async def wait_for_rounds(count: int = 5) -> None:
 
 
 async def block_warnings(block: Callable[[], None], caplog: pytest.LogCaptureFixture,
-                         beats_before: int = 5) -> tuple[list[str], LoopWatchdog]:
+                         rounds_before: int = 5) -> tuple[list[str], LoopWatchdog]:
     """Run `block` on a watched loop (20 ms threshold); the "event loop blocked" warnings it gave, and the watchdog."""
     watchdog = LoopWatchdog(threshold=0.02)
     watchdog.start()
     try:
-        await wait_for_rounds(beats_before)
+        await wait_for_rounds(rounds_before)
         asyncio.get_running_loop().call_soon(block)
         with caplog.at_level(logging.WARNING, logger="bot.loop_watchdog"):
             await wait_for_rounds()
@@ -61,7 +61,7 @@ def compute_for_a_while() -> None:
 async def test_the_warning_tells_the_loops_own_cpu_time(block, computing: bool, caplog: pytest.LogCaptureFixture) -> None:
     """The CPU time is read by the watching thread, not in each round: a computing block still shows about its
     length in CPU, a sleeping one next to none."""
-    warnings, watchdog = await block_warnings(block, caplog, beats_before=10)
+    warnings, watchdog = await block_warnings(block, caplog, rounds_before=10)
     assert len(warnings) == 1, warnings
     cpu_ms = float(warnings[0].split("(CPU ")[1].split(" ms")[0])
     if computing:

@@ -1,5 +1,6 @@
 """How fast a bot answered in the vote benchmark (benchmarks/votes.py): acknowledgements per second at saturation,
-the longest stall, one line per saturation round, and latency percentiles around a restart.
+the longest stall, one line per saturation round, latency percentiles around a restart, and how far a median of
+rounds can be trusted.
 
 `clicks` are benchmarks/votes.py's `Click`s: the sandbox's handle of each interaction says when it was made and
 when the bot acknowledged it.
@@ -7,6 +8,7 @@ when the bot acknowledged it.
 
 from __future__ import annotations
 
+import random
 import statistics
 from typing import Any
 
@@ -60,3 +62,14 @@ def split_latencies(offsets: list[tuple[float, float]], first_second: bool) -> s
     p99 = latencies[min(len(latencies) - 1, int(round(0.99 * len(latencies))) - 1)]
     return (f"p50 {statistics.median(latencies):.1f} ms, p99 {p99:.1f} ms, max {latencies[-1]:.1f} ms "
             f"({len(latencies)} clicks)")
+
+
+def median_interval(values: list[float], confidence: float = 0.9, resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """A bootstrap interval for the median of `values` (the rounds' ratios): how far one run's median can be trusted
+    on a machine whose rounds differ by tens of percent. Six rounds give a crude interval, which is the point."""
+    if not values:
+        return 0.0, 0.0
+    rng = random.Random(seed)
+    medians = sorted(statistics.median(rng.choices(values, k=len(values))) for _ in range(resamples))
+    tail = (1 - confidence) / 2
+    return medians[int(tail * (resamples - 1))], medians[int((1 - tail) * (resamples - 1))]

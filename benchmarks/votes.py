@@ -70,7 +70,7 @@ from vote_workload import PlannedClick, PollMessages, copy_messages, plan_clicks
 from vote_checks import (  # noqa: E402
     compare, confirmed, describe_blocks, gc_summaries, loop_blocks, stored_votes, what_members_were_told,
 )
-from vote_timing import longest_stall, round_details, saturation_rate, split_latencies  # noqa: E402
+from vote_timing import longest_stall, median_interval, round_details, saturation_rate, split_latencies  # noqa: E402
 
 TOKEN = "benchmark-bot-token"
 TARGET_RATIO = 0.95
@@ -494,9 +494,11 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
         for summary in gc_summaries(bot.logs):
             print(f"  {bot.name}, watched the same way (its rates above then pay for the watchdog): {summary}")
     print()
+    low, high = median_interval(round_ratios)
     checks = [
         (f"ratio at saturation {ratio:.3f} (median of the rounds' ratios "
-         f"{'/'.join(f'{r:.2f}' for r in round_ratios)}, lowest {min(round_ratios, default=0):.3f}; medians of the "
+         f"{'/'.join(f'{r:.2f}' for r in round_ratios)}, lowest {min(round_ratios, default=0):.3f}, 90% bootstrap "
+         f"interval of the median {low:.2f}-{high:.2f}; medians of the "
          f"rates: reader-bot {reader_result.saturation_per_s:.0f}/s vs bare listener bot "
          f"{bare_result.saturation_per_s:.0f}/s), target >= {TARGET_RATIO}", ratio >= TARGET_RATIO),
         (f"p99 click->ack at {args.rate:g} clicks/s: {reader_result.p99_ms:.1f} ms (longest stall "

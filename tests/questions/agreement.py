@@ -76,10 +76,18 @@ def with_polls(page: RealPage, polls: list[dict]) -> RealPage:
     return RealPage(page.id, page.language, page.site, page.split, page.genre, page.article, polls, page.not_polls)
 
 
+def _among(poll: dict, polls: list[dict]) -> bool:
+    return any(same_question(other["text"], poll["text"]) for other in polls)
+
+
+def agreed_polls(page: RealPage, second: list[dict]) -> list[dict]:
+    """The polls both labellers have (as the first labeller wrote them)."""
+    return [poll for poll in page.polls if _among(poll, second)]
+
+
 def disputed(page: RealPage, second: list[dict]) -> list[dict]:
     """The polls one labeller has and the other has not."""
-    return ([poll for poll in page.polls if not any(same_question(other["text"], poll["text"]) for other in second)]
-            + [poll for poll in second if not any(same_question(other["text"], poll["text"]) for other in page.polls)])
+    return [poll for poll in page.polls if not _among(poll, second)] + [poll for poll in second if not _among(poll, page.polls)]
 
 
 def load_adjudication(path: Path = ADJUDICATION) -> dict[tuple[str, str], dict]:
@@ -88,9 +96,8 @@ def load_adjudication(path: Path = ADJUDICATION) -> dict[tuple[str, str], dict]:
 
 def adjudicated_polls(page: RealPage, second: list[dict], decisions: dict[tuple[str, str], dict]) -> list[dict]:
     """The polls both labellers have, and the disputed ones the third reader judged polls (with its kind)."""
-    agreed = [poll for poll in page.polls if any(same_question(other["text"], poll["text"]) for other in second)]
     settled = [decisions[(page.id, poll["text"])] for poll in disputed(page, second)]
-    return agreed + [
+    return agreed_polls(page, second) + [
         {"text": entry["text"], "kind": entry["kind"], **({"options": entry["options"]} if entry["kind"] == "choice" else {})}
         for entry in settled if entry["poll"]
     ]
@@ -110,11 +117,16 @@ def agreement(
 
     decisions = load_adjudication()
     for page, second in pairs:
+        drafts = find(page.article)  # once per page, judged against each set of labels
+
+        def found(_article: Article, drafts: list[PollDraft] = drafts) -> list[PollDraft]:
+            return drafts
+
         add("second vs first", page.language, page, lambda _article, polls=second: as_drafts(polls))
-        add("finder vs first", page.language, page, find)
-        add("finder vs second", page.language, with_polls(page, second), find)
+        add("finder vs first", page.language, page, found)
+        add("finder vs second", page.language, with_polls(page, second), found)
         settled = with_polls(page, adjudicated_polls(page, second, decisions))
-        add("finder vs adjudicated", page.language, settled, find)
+        add("finder vs adjudicated", page.language, settled, found)
         add("first vs adjudicated", page.language, settled, lambda _article, polls=page.polls: as_drafts(polls))
         add("second vs adjudicated", page.language, settled, lambda _article, polls=second: as_drafts(polls))
     return dict(sorted(comparisons.items()))
@@ -129,8 +141,8 @@ def lenient_and_strict(
     found = right = agreed = agreed_found = 0
     for page, second in pairs:
         drafts = find(page.article)
-        either = page.polls + [poll for poll in second if not any(same_question(poll["text"], p["text"]) for p in page.polls)]
-        both = [poll for poll in page.polls if any(same_question(other["text"], poll["text"]) for other in second)]
+        either = page.polls + [poll for poll in second if not _among(poll, page.polls)]
+        both = agreed_polls(page, second)
         found += len(drafts)
         right += sum(1 for draft in drafts if any(same_question(draft.question, poll["text"]) for poll in either))
         agreed += len(both)

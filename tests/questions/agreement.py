@@ -158,13 +158,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.mistakes and args.split != "tune":
         parser.error("the test split's disagreements are not shown: nobody tunes on them")
     pairs = load_second_labels(SECOND_LABELS[args.split], args.split)
-    for name, (score, pages) in agreement(pairs, default_finder()).items():
+    finder, found = default_finder(), {}  # each page's drafts, for both figures
+
+    def find(article: Article) -> list[PollDraft]:
+        return found[id(article)] if id(article) in found else found.setdefault(id(article), finder(article))
+
+    for name, (score, pages) in agreement(pairs, find).items():
         print(describe(name[:24].ljust(24), score, pages))
         if args.mistakes and "/" not in name:
             for error in score.errors:
                 print("    " + error)
-    precision, recall, found, agreed = lenient_and_strict(pairs, default_finder())
-    print(f"finder vs both labellers: precision {precision:.3f} counting a poll either labeller has ({found} found), "
+    precision, recall, made, agreed = lenient_and_strict(pairs, find)
+    print(f"finder vs both labellers: precision {precision:.3f} counting a poll either labeller has ({made} found), "
           f"recall {recall:.3f} of the {agreed} polls both labellers have")
     return 0
 

@@ -366,7 +366,8 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
     config.write_text(
         f'[discord]\ntoken = "{TOKEN}"\napi_base = "{urls.api_base}"\ngateway_url = "{urls.gateway_url}"\n'
         f'[database]\nurl = "{database_url}"\n[feeds]\npoll_interval = "1h"\n'
-        f'[runtime]\nloop_watchdog = {"false" if args.no_loop_watchdog else "true"}\n', encoding="utf-8")
+        f'[runtime]\nloop_watchdog = {"false" if args.no_loop_watchdog else "true"}\n'
+        + "".join(f"{setting}\n" for setting in args.runtime), encoding="utf-8")
     for bot, style in ((listener, "listener"), (dynamic, "dynamic")):
         bot.command = [sys.executable, str(Path(__file__).resolve().parent / "bare_bot.py"), urls.api_base, urls.gateway_url,
                        style, bot.account.token, *(["watch"] if args.watch_bare_bots else [])]
@@ -551,6 +552,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "whatever it runs)")
     parser.add_argument("--no-restart", action="store_true",
                         help="keep reader-bot running between its rounds (to tell the cost of a restart)")
+    parser.add_argument("--runtime", action="append", default=[], metavar="KEY=VALUE",
+                        help="a line for reader-bot's [runtime] settings, in TOML (e.g. warm_http_connections = 128); "
+                             "repeatable")
     parser.add_argument("--no-loop-watchdog", action="store_true",
                         help="run reader-bot without its loop watchdog (to measure the watchdog's own cost)")
     return parser.parse_args(argv)

@@ -129,6 +129,50 @@ def _parallel_tail(lead_tokens: list[str], item: str, lexicon: Lexicon) -> str |
     return None
 
 
+_POSSESSIVES_EN = frozenset("my your our their his her its".split())
+_CATCH_ALL_EN = frozenset({"something else", "anything else", "neither", "both", "none", "none of them", "other",
+                           "another", "none of the above", "all of them", "something different"})
+
+
+def _names_a_thing(option: str, lexicon: Lexicon) -> bool:
+    """A proper name ("Linux", "macOS", "Disney+") or a noun phrase opened by an article, a numeral or a
+    possessive ("a Kindle", "my own"): what a shared verb takes as its object, never a verb phrase of its own."""
+    tokens = option.split()
+    if not tokens or len(tokens) > 3:
+        return False
+    first = tokens[0]
+    return (any(character.isupper() for character in first) or first.lower() in lexicon.articles
+            or first.lower() in lexicon.numerals or first.lower() in _POSSESSIVES_EN or first[0].isdigit())
+
+
+def _without_shared_verb(first: str, others: list[str], lead: str, lexicon: Lexicon) -> str:
+    """ "Do you use Linux, Windows or macOS?" -> "Linux", not "use Linux": in an English question that opens with
+    an auxiliary and the reader ("Do you", "Would you", "Are you"), the main verb after the reader is shared by
+    every alternative when the alternatives are names or noun phrases. A verb that opens each alternative stays
+    ("Would you rather keep it, give it away or send it back?"). German puts the verb before the reader, where
+    the first alternative never includes it."""
+    lead_tokens = lead.split()
+    first_tokens = first.split()
+    if (
+        lexicon.language != "en"
+        or len(lead_tokens) < 4
+        or lead_tokens[0].lower() not in lexicon.finite_auxiliaries
+        or lead_tokens[1].lower() not in lexicon.reader_pronouns
+        or len(first_tokens) < 2
+        or first_tokens[0] != lead_tokens[2]
+        or not first_tokens[0].isalpha()
+        or not first_tokens[0].islower()
+    ):
+        return first
+    rest = " ".join(first_tokens[1:])
+    others = [other for other in others if other]
+    closing = others[-1] if others else ""
+    named = [other for other in others[:-1]] + ([] if closing.casefold() in _CATCH_ALL_EN else [closing])
+    if not named or not _names_a_thing(rest, lexicon) or not all(_names_a_thing(other, lexicon) for other in named):
+        return first
+    return rest
+
+
 def _bare_first_item(lead: str, lexicon: Lexicon) -> str | None:
     """"Keep it, give it away or send it back?": a short lead with no one asked is itself the first alternative."""
     tokens = lead.split()
@@ -208,9 +252,10 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
                 items = rest + [right_option]
                 first = None if is_wh_question(lead, lexicon) else (
                     _parallel_tail(lead.split(), rest[0], lexicon) or _object_of_question_frame(lead, lexicon)
-                    or _bare_first_item(lead, lexicon))
+                    or _bare_first_item(lead, lexicon)
+                    or _first_by_article(lead, rest[0], lexicon))
                 if first:  # "Would you rather keep it, give it away or send it back?"
-                    items = [first] + items
+                    items = [_without_shared_verb(first, items, lead, lexicon)] + items
                 return items if _valid_list(items, 5, lexicon) else None
             if is_wh_question(lead, lexicon):
                 return None
@@ -233,6 +278,7 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
             if right_option and right_option.split()[0].lower() not in lexicon.prepositions:
                 right_option = f"{left_tokens[-2]} {right_option}"
         right_option = _without_shared_complement(first_option, right_option, lexicon)
+        first_option = _without_shared_verb(first_option, [right_option], left, lexicon)
     else:
         first_option = " ".join(left_tokens)
     items = [_clean_option(first_option, lexicon), right_option]
@@ -308,17 +354,41 @@ def _drop_question_frame(clause: str, lexicon: Lexicon) -> str:
     return _clean_option(" ".join(tokens), lexicon)
 
 
-def _parallel_or_scanned(left_tokens: list[str], right: str, lexicon: Lexicon) -> str:
+def _same_opening(left_tokens: list[str], right: str, lexicon: Lexicon) -> str | None:
+    """The first alternative found by parallelism: from the last word of the lead that also opens the next
+    alternative ("mit dem Zug oder mit dem Auto"), or from an article answering its article ("ein Navi oder eine
+    Papierkarte", "on a Kindle, a Kobo or …")."""
     right_tokens = right.split()
-    if right_tokens:
-        lead_word = right_tokens[0].lower()
+    if not right_tokens:
+        return None
+    lead_word = right_tokens[0].lower()
+    for index in range(len(left_tokens) - 1, 0, -1):
+        if left_tokens[index].lower() == lead_word:
+            return " ".join(left_tokens[index:])
+    if lead_word in lexicon.articles:
         for index in range(len(left_tokens) - 1, 0, -1):
-            if left_tokens[index].lower() == lead_word:
+            if left_tokens[index].lower() in lexicon.articles:
                 return " ".join(left_tokens[index:])
-        if lead_word in lexicon.articles:  # "ein Navi oder eine Papierkarte": an article answers an article
-            for index in range(len(left_tokens) - 1, 0, -1):
-                if left_tokens[index].lower() in lexicon.articles:
-                    return " ".join(left_tokens[index:])
+    return None
+
+
+def _first_by_article(lead: str, second: str, lexicon: Lexicon) -> str | None:
+    """"Do you read on a Kindle, a Kobo or paper books?": a first alternative too long for the question frame,
+    found where its article answers the next one's (English; without it the list would lose its first
+    alternative)."""
+    if lexicon.language != "en" or not is_verb_first(lead, lexicon) or not second.split():
+        return None
+    if second.split()[0].lower() not in lexicon.articles:
+        return None
+    first = _same_opening(lead.split(), second, lexicon)
+    return first if first and word_count(first) <= 4 else None
+
+
+def _parallel_or_scanned(left_tokens: list[str], right: str, lexicon: Lexicon) -> str:
+    same = _same_opening(left_tokens, right, lexicon)
+    if same:
+        return same
+    right_tokens = right.split()
     stops = lexicon.alternative_stops | lexicon.reader_pronouns
     if right_tokens and not {token.lower() for token in right_tokens} & lexicon.prepositions:
         # "ride with clipless pedals or flat pedals": "with" governs both (not "in March or wait until summer")

@@ -100,7 +100,9 @@ _MISSED_EN = re.compile(
 _MISSED_DE = re.compile(
     r"(?:habe|hab|haben) (?:ich|wir) (?:\w+ ){0,2}(?:etwas|was|irgendwas|irgendetwas|noch etwas|noch was|etwas wichtiges)"
     r" (?:\w+ )?(?:vergessen|übersehen|ausgelassen|verpasst)\b"
-    r"|fehlt (?:euch |dir |ihnen )?(?:noch )?(?:etwas|was|irgendwas|irgendetwas)\b",
+    r"|fehlt (?:euch |dir |ihnen )?(?:noch )?(?:etwas|was|irgendwas|irgendetwas)\b"
+    r"|gibt es (?:noch )?(?:etwas|was|irgendwas|irgendetwas),? (?:das|was) (?:ich|wir) (?:\w+ )?"
+    r"(?:vergessen|übersehen|ausgelassen|verpasst) (?:habe|haben)\b",
     re.IGNORECASE,
 )
 

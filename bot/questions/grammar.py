@@ -220,11 +220,24 @@ def asks_to_name(clause: str, lexicon: Lexicon) -> bool:
     a yes/no frame whose real answer is the thing the reader names, so the poll is open."""
     if not lexicon.naming_frames:
         return False
+    clauses = [clause]
     lead, comma, rest = clause.partition(",")
     if comma and word_count(lead) <= 3 and rest.strip():  # "In particular, can you think of …?"
-        clause = rest
-    lowered = " ".join(token.lower() for token in words(clause))
-    return any(lowered.startswith(frame + " ") for frame in lexicon.naming_frames)
+        clauses.append(rest)  # (and "Gibt es etwas, das ich übersehen habe?" whole)
+    for text in clauses:
+        lowered = " ".join(token.lower() for token in words(text))
+        if any(lowered.startswith(frame + " ") for frame in lexicon.naming_frames) or (
+                lexicon.language == "de" and _RECOMMEND_DE.match(lowered) is not None):
+            return True
+    return False
+
+
+# "Könnt ihr mir ein gutes Buch empfehlen?", "Kannst du uns weitere Blogs nennen?": the verb comes last in German, and an
+# indefinite object says that the reader is to name something ("Könnt ihr das empfehlen?" stays a yes or no)
+_RECOMMEND_DE = re.compile(
+    r"(?:kannst|könnt|können|könntest|könntet|könnten) (?:du|ihr|sie)(?: (?:mir|uns))?(?: noch)?"
+    r" (?:ein|eine|einen|einige|welche|weitere|andere|gute|ein paar)\b.* (?:empfehlen|vorschlagen|nennen)$"
+)
 
 
 def strip_question_announcement(text: str, lexicon: Lexicon) -> str:

@@ -150,6 +150,13 @@ LEXICON = Lexicon(
         "offenen stellen", "karriere", "teil unseres teams", "teil des teams", "unser team verstärken",
         "neue herausforderung", "neuen job", "neue stelle", "wir suchen dich", "wir suchen sie", "(m/w/d)",
     ),
+    # yes/no frames whose answer is what the reader names ("Gibt es noch andere Tools, die ihr nutzt?", "Fällt euch
+    # noch etwas ein?"); "Könnt ihr mir ein gutes Buch empfehlen?" is grammar.asks_to_name's own (verb at the end)
+    naming_frames=(
+        "gibt es noch andere", "gibt es andere", "gibt es weitere", "gibt es noch weitere", "gibt es noch etwas",
+        "gibt es etwas das", "gibt es etwas was", "gibt es sonst noch", "gibt es noch mehr", "fällt euch noch",
+        "fällt dir noch", "fällt ihnen noch", "fallen euch noch", "fallen dir noch", "fallen ihnen noch",
+    ),
     left_open_phrases=(
         "frage bleibt offen", "frage ist offen", "bleibt eine offene frage", "eine offene frage",
         "man darf gespannt", "darf man gespannt",

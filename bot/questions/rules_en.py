@@ -133,6 +133,9 @@ LEXICON = Lexicon(
         "can you think of", "could you think of", "can you name", "could you name", "are there other",
         "are there any other", "are there particular", "are there specific", "is there another", "is there any other",
         "is there anything else",
+        # "Can you recommend a good book?": the answer is the book (not "Would you recommend it?", a yes or no)
+        *(f"{modal} you {verb} {what}" for modal in ("can", "could") for verb in ("recommend", "suggest")
+          for what in ("a", "an", "any", "some", "other", "good", "me", "us", "your")),
     ),
     fact_teasers=("did you know", "did you also know", "did you ever know"),
     hedges=_words("maybe perhaps possibly"),

@@ -85,6 +85,9 @@ def test_a_lead_in_naming_the_readers_is_no_headline_topic(text: str, expected: 
         (DE, "Habe ich etwas vergessen?", True),
         (DE, "Hab ich noch was übersehen?", True),
         (DE, "Fehlt euch noch etwas?", True),
+        (DE, "Gibt es etwas, das ich übersehen habe?", True),  # as "Is there anything I missed?"
+        (DE, "Gibt es noch was, was wir vergessen haben?", True),
+        (DE, "Gibt es etwas, das ich tun kann?", False),
         (EN, "Did I mention the price?", False),
         (EN, "Did I miss the train?", False),
         (DE, "Habe ich das richtig verstanden?", False),

@@ -49,6 +49,14 @@ def only(found: dict, question: str):
         # a short lead that asks no one is itself the first alternative
         ("en", "Keep it, give it away or send it back?", ("Keep it", "give it away", "send it back")),
         ("en", "Is it red, blue or green?", ("red", "blue", "green")),
+        # the verb after "Do you" is shared by named alternatives, not part of the first
+        ("en", "Do you use Linux, Windows or macOS?", ("Linux", "Windows", "macOS")),
+        ("en", "Do you use Vim or Emacs?", ("Vim", "Emacs")),
+        ("en", "Are you using Firefox, Chrome or Safari?", ("Firefox", "Chrome", "Safari")),
+        ("en", "Do you watch Netflix, Disney+ or something else?", ("Netflix", "Disney+", "something else")),
+        ("en", "Do you buy a new phone or repair the old one?", ("buy a new phone", "repair the old one")),
+        # a first alternative too long for the question frame is found by its article
+        ("en", "Do you read on a Kindle, a Kobo or paper books?", ("a Kindle", "a Kobo", "paper books")),
     ],
 )
 def test_named_alternatives_make_a_choice(language: str, text: str, options: tuple[str, ...]) -> None:
@@ -448,6 +456,9 @@ def test_a_guess_after_the_closing_question_is_no_poll() -> None:
         ("Above all, can you name a teacher who shaped you?", True),  # a short lead-in before the frame
         ("Are there enough parking spaces in your town?", False),
         ("Can you ride a bike?", False),
+        ("Can you recommend a good book about gardening?", True),  # the answer is the book
+        ("Could you suggest any other tools for this?", True),
+        ("Can you recommend it to a friend?", False),
     ],
 )
 def test_naming_question_is_open(text: str, expected: bool) -> None:
@@ -518,6 +529,7 @@ def test_asking_for_better_or_other_things_of_a_kind_is_open() -> None:
 
 
 LEAD_EN = "An opening paragraph that asks nothing at all."
+LEAD_DE = "Ein erster Absatz, der nichts fragt."
 
 
 def test_a_label_with_a_colon_after_a_question_is_no_short_reply() -> None:
@@ -647,3 +659,22 @@ def test_a_request_for_input_named_in_two_words_is_open_not_a_choice() -> None:
     assert only(verdicts(lead, lead, choice, language="en"), choice).kind is PollKind.CHOICE
     german = "Habt ihr Tipps oder Ideen für uns?"
     assert only(verdicts("Wir planen den Winter mit den Kindern.", german), german).kind is PollKind.OPEN
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Könnt ihr mir ein gutes Buch über Gartenarbeit empfehlen?", True),  # the verb comes last in German
+        ("Kannst du uns weitere Blogs zum Thema nennen?", True),
+        ("Gibt es noch andere Tools, die ihr nutzt?", True),
+        ("Gibt es etwas, das ich übersehen habe?", True),  # the frame before the comma, not only after it
+        ("Fällt euch noch etwas ein?", True),
+        ("Könnt ihr das empfehlen?", False),  # one thing: yes or no
+        ("Gibt es eine Lösung?", False),
+    ],
+)
+def test_german_naming_question_is_open(text: str, expected: bool) -> None:
+    question = grammar.strip_opener(text, DE)
+    verdict = only(verdicts(LEAD_DE, text + " Schreibt es in die Kommentare!", language="de"), question)
+    assert (verdict.kind is PollKind.OPEN and verdict.rule == "naming_question") is expected
+    assert grammar.asks_to_name(question, DE) is expected

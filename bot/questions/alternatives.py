@@ -166,6 +166,8 @@ def _without_shared_verb(first: str, others: list[str], lead: str, lexicon: Lexi
         return first
     rest = " ".join(first_tokens[1:])
     others = [other for other in others if other]
+    if others and others[0].split()[0].lower() == first_tokens[1].lower():
+        return rest  # "Do you work from home, from the office, or both?": the same opening word after the verb
     closing = others[-1] if others else ""
     named = [other for other in others[:-1]] + ([] if closing.casefold() in _CATCH_ALL_EN else [closing])
     if not named or not _names_a_thing(rest, lexicon) or not all(_names_a_thing(other, lexicon) for other in named):
@@ -259,6 +261,8 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
                 return items if _valid_list(items, 5, lexicon) else None
             if is_wh_question(lead, lexicon):
                 return None
+            if _writer_doubts_after_reader(lead, right_option, lexicon):
+                return None
             if _is_negated(right_option, lexicon):
                 return None  # "Nutzt ihr Linux, oder ist das keine Option?": yes or no, not two alternatives
             # "Does it still meet every day, or have you moved …": drop the shared question frame
@@ -269,6 +273,8 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
 
     if is_wh_question(body, lexicon):
         return None  # "Wie oft trainierst du pro Woche oder im Monat?": no named alternatives
+    if _writer_doubts_after_reader(left, right_option, lexicon):
+        return None
     left_tokens = left.split()
     if is_verb_first(body, lexicon):
         first_option = _parallel_or_scanned(left_tokens, right_option, lexicon)
@@ -335,6 +341,22 @@ def _without_shared_complement(first: str, last: str, lexicon: Lexicon) -> str:
         if token in lexicon.articles or token in lexicon.prepositions:
             return " ".join(last_tokens[:index])
     return last
+
+
+def _subject_after_verb(clause: str, lexicon: Lexicon) -> str | None:
+    """The pronoun after the opening verb of a verb-first clause ("Seht ihr …" -> "ihr", "am I …" -> "i")."""
+    tokens = [token.lower() for token in words(clause)]
+    if len(tokens) < 2 or not is_verb_first(clause.strip(), lexicon):
+        return None
+    return tokens[1]
+
+
+def _writer_doubts_after_reader(left: str, right: str, lexicon: Lexicon) -> bool:
+    """ "Do you agree, or am I missing something?", "Seht ihr das auch so, oder irre ich mich?": the reader is asked,
+    then the writer doubts themself; that is one yes or no, not two alternatives to pick from."""
+    asked = _subject_after_verb(left, lexicon)
+    doubting = _subject_after_verb(right, lexicon)
+    return (asked in lexicon.reader_pronouns or asked == "ihr") and doubting in lexicon.first_person_singular
 
 
 def _is_negated(clause: str, lexicon: Lexicon) -> bool:

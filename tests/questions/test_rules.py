@@ -55,6 +55,7 @@ def only(found: dict, question: str):
         ("en", "Are you using Firefox, Chrome or Safari?", ("Firefox", "Chrome", "Safari")),
         ("en", "Do you watch Netflix, Disney+ or something else?", ("Netflix", "Disney+", "something else")),
         ("en", "Do you buy a new phone or repair the old one?", ("buy a new phone", "repair the old one")),
+        ("en", "Do you work from home, from the office, or both?", ("from home", "from the office", "both")),
         # a first alternative too long for the question frame is found by its article
         ("en", "Do you read on a Kindle, a Kobo or paper books?", ("a Kindle", "a Kobo", "paper books")),
     ],
@@ -678,3 +679,27 @@ def test_german_naming_question_is_open(text: str, expected: bool) -> None:
     verdict = only(verdicts(LEAD_DE, text + " Schreibt es in die Kommentare!", language="de"), question)
     assert (verdict.kind is PollKind.OPEN and verdict.rule == "naming_question") is expected
     assert grammar.asks_to_name(question, DE) is expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Do you agree, or am I missing something?"),
+        ("en", "Do you agree or am I wrong?"),
+        ("de", "Seht ihr das auch so, oder bin ich da allein?"),
+        ("de", "Seht ihr das auch so oder irre ich mich?"),
+    ],
+)
+def test_the_writer_doubting_after_asking_the_reader_is_one_yes_or_no(language: str, text: str) -> None:
+    """The second clause turns from the reader to the writer: no second alternative to pick."""
+    lexicon = lexicon_for(language)
+    assert alternatives.named_alternatives(text, lexicon) is None
+    lead = LEAD_DE if language == "de" else LEAD_EN
+    invitation = " Schreibt es in die Kommentare!" if language == "de" else " Tell us in the comments!"
+    verdict = only(verdicts(lead, text + invitation, language=language), text)
+    assert verdict.kind is PollKind.YES_NO
+
+
+def test_two_alternatives_of_the_writer_stay_a_choice() -> None:
+    """"Should I buy the red one, or should I wait?" asks the readers to pick for the writer: both clauses are the writer's."""
+    assert alternatives.named_alternatives("Should I buy the red one, or should I wait?", EN) == ["buy the red one", "wait"]

@@ -278,6 +278,8 @@ def reported_speech_lead(text: str, lexicon: Lexicon) -> bool:
         return False
     if tokens[0] in lexicon.speech_verbs and not (set(tokens[1:]) - lexicon.speaker_objects) & (lexicon.subject_pronouns | lexicon.articles):
         return False  # "Schreibt mir gern: Welche …?", "Ask me: …?": an imperative to the reader, no one else's question
+    if tokens[0] in lexicon.speech_verbs and any(channel in " ".join(tokens) for channel in lexicon.reply_channels):
+        return False  # "Schreibt es in die Kommentare: Würdet ihr …?": the imperative names where to reply
     return any(token in lexicon.speech_verbs for token in tokens)
 
 

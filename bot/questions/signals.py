@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.questions import grammar
+from bot.questions import audience, grammar
 from bot.questions.lexicon import Lexicon
 
 
@@ -241,10 +241,10 @@ def _bare_tag_pattern(tags: tuple[str, ...]) -> re.Pattern[str]:
 def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
     """tag_question: a tag that checks a claim just made ("Oder etwa nicht?", "Klingt kompliziert, oder?",
     "Right?") or a short check of one's own claim right after it ("Did it pay off?"), without addressing
-    the reader."""
+    the reader (nor the readers as a group: "Anyone else tried this?")."""
     body = grammar.question_body(text)
     lowered = body.lower()
-    if grammar.addresses_reader(body, lexicon):
+    if grammar.addresses_reader(body, lexicon) or audience.addresses_audience(body, lexicon):
         return False
     if _bare_tag_pattern(lexicon.confirmation_tags).fullmatch(lowered):
         return True

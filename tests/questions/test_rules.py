@@ -703,3 +703,24 @@ def test_the_writer_doubting_after_asking_the_reader_is_one_yes_or_no(language: 
 def test_two_alternatives_of_the_writer_stay_a_choice() -> None:
     """"Should I buy the red one, or should I wait?" asks the readers to pick for the writer: both clauses are the writer's."""
     assert alternatives.named_alternatives("Should I buy the red one, or should I wait?", EN) == ["buy the red one", "wait"]
+
+
+def test_an_imperative_that_names_the_comments_before_a_colon_is_no_reported_speech() -> None:
+    """"Schreibt es in die Kommentare: Würdet ihr …?" asks the readers (as "Let me know in the comments: would you …?");
+    "Ein Leser schrieb in den Kommentaren: Warum …?" quotes someone else."""
+    asked = "Schreibt es in die Kommentare: Würdet ihr für eine Vier-Tage-Woche auf Gehalt verzichten?"
+    assert not grammar.reported_speech_lead(asked, DE)
+    assert only(verdicts(LEAD_DE, asked, language="de"), asked).is_poll
+    assert grammar.reported_speech_lead("Ein Leser schrieb in den Kommentaren: Warum macht ihr das?", DE)
+
+
+def test_a_short_question_to_the_readers_as_a_group_is_no_tag() -> None:
+    """"Anyone else tried this?" after a claim asks the readers, as "Hat das noch jemand ausprobiert?" does; a short
+    check of the writer's own claim ("Did it pay off?") stays a tag."""
+    from bot.questions import signals
+
+    claim = "After three months, the numbers look good."
+    assert not signals.is_tag_question("Anyone else tried this?", claim, EN)
+    assert signals.is_tag_question("Did it pay off?", claim, EN)
+    found = verdicts(LEAD_EN, claim, "Anyone else tried this?", language="en")
+    assert only(found, "Anyone else tried this?").is_poll

@@ -249,7 +249,12 @@ def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
     if _bare_tag_pattern(lexicon.confirmation_tags).fullmatch(lowered):
         return True
     statement = grammar.strip_confirmation_tag(body, lexicon)
-    if statement is not None and grammar.word_count(statement) <= 3:
+    if statement is not None and (
+        grammar.word_count(statement) <= 3
+        # "Forty hours for thirty dollars is a bargain, right?": a claim with its tag, however long the claim; not
+        # "Should we do it, or not?", which asks for a verdict
+        or not (grammar.is_verb_first(statement, lexicon) or grammar.is_wh_question(statement, lexicon))
+    ):
         return True
     previous = previous.strip()
     follows_claim = bool(previous) and not previous.endswith("?") and not previous.endswith(":")

@@ -77,9 +77,15 @@ def test_named_alternatives_make_a_choice(language: str, text: str, options: tup
     ],
 )
 def test_confirmation_tag_is_not_an_alternative(language: str, text: str) -> None:
+    """The kind: "oder?", "or not?" make a yes or no, never a choice with "nicht" as its second option. A claim with
+    its tag ("Das ist doch übertrieben, oder?") is a tag, no poll (the question to decide, "… or not?", is one)."""
     verdict = only(verdicts(text, language=language), text)
-    assert verdict.is_poll and verdict.kind is PollKind.YES_NO and verdict.rule == "confirmation_tag"
+    assert verdict.kind is PollKind.YES_NO
     assert verdict.options == lexicon_for(language).yes_no_options
+    claim_with_tag = text.endswith((", oder?", ", right?"))
+    assert verdict.is_poll is not claim_with_tag
+    assert verdict.rule == ("low_confidence" if claim_with_tag else "confirmation_tag")
+    assert ("tag_question" in verdict.signals) is claim_with_tag
 
 
 @pytest.mark.parametrize(
@@ -724,3 +730,23 @@ def test_a_short_question_to_the_readers_as_a_group_is_no_tag() -> None:
     assert signals.is_tag_question("Did it pay off?", claim, EN)
     found = verdicts(LEAD_EN, claim, "Anyone else tried this?", language="en")
     assert only(found, "Anyone else tried this?").is_poll
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "Forty hours of battery for thirty dollars is a bargain, right?", True),  # a claim with its tag
+        ("de", "Vierzig Stunden Akku für dreißig Euro sind ein Schnäppchen, oder?", True),
+        ("en", "Should we ship it this week, or not?", False),  # asks for a verdict
+        ("de", "Sollen wir das noch diese Woche machen oder nicht?", False),
+    ],
+)
+def test_a_claim_of_any_length_with_a_confirmation_tag_is_a_tag(language: str, text: str, expected: bool) -> None:
+    from bot.questions import signals
+
+    lexicon = lexicon_for(language)
+    claim = "Wir haben fünf Kopfhörer getestet." if language == "de" else "We tested five headphones."
+    assert signals.is_tag_question(text, claim, lexicon) is expected
+    if expected:
+        lead = LEAD_DE if language == "de" else LEAD_EN
+        assert not only(verdicts(lead, claim, text, language=language), text).is_poll

@@ -261,8 +261,9 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("writer_answers_too")
         # the next paragraph is the writer's own side, not a guest's reply (an interview shows in its structure)
         present.discard("answered_below")
-    if "contribution_call" in present:
-        present.discard("writer_answers_too")  # "… and we will do the rest" is the offer, not the writer's own answer
+    if "contribution_call" in present or "recruiting" in present:
+        # "… and we will do the rest" is the offer, "We're hiring" the advert: not the writer's own answer
+        present.discard("writer_answers_too")
     return tuple(name for name in signals.SIGNALS if name in present)
 
 

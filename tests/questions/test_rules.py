@@ -750,3 +750,13 @@ def test_a_claim_of_any_length_with_a_confirmation_tag_is_a_tag(language: str, t
     if expected:
         lead = LEAD_DE if language == "de" else LEAD_EN
         assert not only(verdicts(lead, claim, text, language=language), text).is_poll
+
+
+def test_a_job_advert_after_a_question_is_not_the_writers_own_answer() -> None:
+    """"Do you love testing gadgets? We're hiring …": the advert recruits; it does not tell the writer's own taste."""
+    question = "Do you love testing gadgets?"
+    found = verdicts(LEAD_EN, "We tested five headphones for a month.",
+                     f"{question} We're hiring a reviewer, apply on our careers page.", language="en")
+    verdict = only(found, question)
+    assert "recruiting" in verdict.signals and "writer_answers_too" not in verdict.signals
+    assert not verdict.is_poll

@@ -7,6 +7,8 @@ short reply or an echo of the question's own verb right after it (the rule names
 
 from __future__ import annotations
 
+import re
+
 from bot.questions import grammar, signals
 from bot.questions.lexicon import Lexicon
 
@@ -41,6 +43,8 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
     first = tokens[0].lower()
     if first in lexicon.answer_openers:
         return "answer_marker"
+    if first in lexicon.subordinators and _CONDITIONAL_REPLY.search(sentence):
+        return "answer_marker"  # "If you commute every day, yes; otherwise …", "Wenn ihr viel pendelt, ja.""
     if first in lexicon.answer_particles:
         following = sentence[len(tokens[0]) : len(tokens[0]) + 2].strip()
         if not following or following[0] in _ANSWER_PUNCTUATION:
@@ -60,6 +64,10 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
         return "short_reply"
     return None
 
+
+# a reply word right after the condition's clause: "If you commute by train, yes;", "Wenn ihr viel pendelt: ja."
+_CONDITIONAL_REPLY = re.compile(r"[,:;–—-]\s*(?:then\s+|dann\s+)?(?:yes|no|ja|nein|definitely|absolutely|unbedingt|auf jeden fall)\b"
+                                r"(?!\s+(?:one|ones|way|more|longer|matter|problem))", re.IGNORECASE)
 
 _ECHO_SUBJECTS = frozenset("it this that es das dies".split())
 _WRITER_EXPERIENCER = frozenset("me i my mir mich ich mein meine".split())

@@ -229,8 +229,11 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         block is not None
         and "invitation" not in present
         # the scenario is set up a few sentences before (a window, so that a huge paragraph stays linear)
-        and signals.in_thought_experiment(
-            (block.text or "")[max(0, candidate.sentence.start - THOUGHT_WINDOW) : candidate.sentence.start]
+        and (
+            signals.in_thought_experiment(
+                (block.text or "")[max(0, candidate.sentence.start - THOUGHT_WINDOW) : candidate.sentence.start]
+            )
+            or signals.asks_a_scenario(text)
         )
     ):
         present.add("thought_experiment")

@@ -125,6 +125,7 @@ LEXICON = Lexicon(
     interjections=_words("na und also so nun tja ok okay"),
     stock_phrases=(
         "artikel hilfreich", "beitrag hilfreich", "seite hilfreich", "beitrag nützlich", "artikel nützlich", "war das hilfreich", "war dies hilfreich",
+        "test hilfreich", "ratgeber hilfreich", "anleitung hilfreich",
         "hat dir der artikel", "hat ihnen der artikel", "hat euch der artikel", "hat dir der beitrag",
         "hat ihnen der beitrag", "hat euch der beitrag", "artikel gefallen", "beitrag gefallen", "hast du fragen", "habt ihr fragen", "haben sie fragen",
         "hast du noch fragen", "du hast fragen", "ihr habt fragen", "sie haben fragen", "habt ihr noch fragen", "haben sie noch fragen", "fragen oder anregungen",
@@ -144,6 +145,7 @@ LEXICON = Lexicon(
         "hier finden sie", "zur verfügung", "jetzt bestellen", "jetzt buchen", "kostenlos testen", "wir helfen",
         "helpline", "hotline", "beratungsstelle", "wir suchen", "dann bist du bei uns", "dann sind sie bei uns", "helfen gern", "hilft gern",
         "hilft euch gern", "hilft dir gern", "helfen euch gern", "helfen dir gern",
+        "% rabatt", "rabattcode", "gutscheincode", "mit dem code", "mit dem gutschein",
     ),
     recruiting_words=(
         "bewerbung", "bewirb", "bewerbt", "bewerben sie", "stellenangebot", "stellenanzeige", "offene stelle",

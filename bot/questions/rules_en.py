@@ -105,7 +105,8 @@ LEXICON = Lexicon(
     interjections=_words("so well now ok okay and"),
     stock_phrases=(
         "article helpful", "post helpful", "page helpful", "was this helpful", "find this helpful", "did you find this useful",
-        "found this useful", "post useful", "article useful",
+        "found this useful", "post useful", "article useful", "review useful", "review helpful", "guide useful",
+        "guide helpful", "tutorial useful", "tutorial helpful",
         "did you like this", "did you enjoy this", "enjoy this article", "enjoy this post", "enjoyed this article",
         "enjoyed this post", "like this article", "have any questions",
         "got any questions", "have questions", "got questions", "any questions", "something to add",
@@ -123,6 +124,7 @@ LEXICON = Lexicon(
         "book now", "book a", "download", "learn more", "find out more", "read more", "more info", "order now",
         "shop now", "free trial", "try it free", "we can help", "we offer", "helpline", "hotline", "visit our",
         "check out our", "here's how", "look no further", "happy to help", "glad to help", "here to help",
+        "% off", "discount", "coupon", "promo code", "with the code", "use the code", "use code",
     ),
     recruiting_words=(
         "hiring", "apply now", "apply today", "apply here", "your application", "job opening", "open position",

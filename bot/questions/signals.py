@@ -497,6 +497,18 @@ _THOUGHT_EXPERIMENT = re.compile(
 )
 
 
+_SCENARIO_QUESTION = re.compile(
+    r"\s*(?:(?:and|but|so|und|aber|also)\s*,?\s+)?(?:what if|was wäre,? wenn|was ist,? wenn|was,? wenn)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def asks_a_scenario(question: str) -> bool:
+    """thought_experiment, in the question itself: "What if you lose one earbud?", "Und was, wenn doch?" puts a
+    scenario that the text goes on to answer or argue (all twelve on the tuning pages are no polls)."""
+    return _SCENARIO_QUESTION.match(question) is not None
+
+
 def in_thought_experiment(before: str) -> bool:
     """thought_experiment: the paragraph sets up a scenario before the question ("What if you needed to build it from
     scratch? What choices would you make?", "Imagine … Would you tell her …?"): the writer's frame for what she did or

@@ -760,3 +760,53 @@ def test_a_job_advert_after_a_question_is_not_the_writers_own_answer() -> None:
     verdict = only(found, question)
     assert "recruiting" in verdict.signals and "writer_answers_too" not in verdict.signals
     assert not verdict.is_poll
+
+
+BODY_EN = (
+    "We tested five budget headphones for a month, on trains, in offices and at the gym.",
+    "Battery life ranged from 18 to 40 hours, and only two models kept their seal during runs.",
+    "The Anker was the surprise of the test: light, comfortable and cheap.",
+)
+
+
+@pytest.mark.parametrize(
+    ("closing", "question", "marker"),
+    [
+        # the writer answers for the reader after a condition
+        ("Do you need noise cancelling? If you commute by train every day, yes; otherwise save the money.",
+         "Do you need noise cancelling?", "answer_marker"),
+        # a scenario the text answers (all twelve "What if …?" of the tuning pages are no polls)
+        ("What if you lose one earbud? Most brands sell single replacements for about twenty dollars.",
+         "What if you lose one earbud?", "thought_experiment"),
+        # an offer for those who answer yes
+        ("Are you a student? You get 10% off with the code STUDENT10.", "Are you a student?", "service_offer"),
+        # the site's feedback prompt
+        ("Did you find this review useful? Share it with a friend!", "Did you find this review useful?", "stock_phrase"),
+    ],
+)
+def test_questions_the_text_answers_or_sells_with_are_no_polls(closing: str, question: str, marker: str) -> None:
+    verdict = only(verdicts(*BODY_EN, closing, language="en"), question)
+    assert not verdict.is_poll
+    assert marker in (verdict.rule, *verdict.signals)
+
+
+@pytest.mark.parametrize(
+    ("closing", "question", "marker"),
+    [
+        ("Braucht ihr Geräuschunterdrückung? Wenn ihr jeden Tag Zug fahrt, ja; sonst spart euch das Geld.",
+         "Braucht ihr Geräuschunterdrückung?", "answer_marker"),
+        ("Und was, wenn ein Ohrhörer verloren geht? Die meisten Hersteller verkaufen einzelne Ersatzteile.",
+         "Und was, wenn ein Ohrhörer verloren geht?", "thought_experiment"),
+        ("Du studierst? Mit dem Code STUDI10 bekommst du 10 % Rabatt.", "Du studierst?", "service_offer"),
+    ],
+)
+def test_german_questions_the_text_answers_or_sells_with_are_no_polls(closing: str, question: str, marker: str) -> None:
+    body = ("Wir haben fünf günstige Kopfhörer einen Monat lang getestet.", "Die Akkulaufzeit lag zwischen 18 und 40 Stunden.")
+    verdict = only(verdicts(*body, closing, language="de"), grammar.strip_opener(question, DE))
+    assert not verdict.is_poll
+    assert marker in (verdict.rule, *verdict.signals)
+
+
+def test_a_reply_word_that_starts_a_noun_phrase_after_a_condition_is_no_answer() -> None:
+    assert answers.answer_rule("If you ask me, no one should pay that much.", (), EN) is None
+    assert answers.answer_rule("If you commute every day, yes.", (), EN) == "answer_marker"

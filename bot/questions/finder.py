@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.articles.model import Article, Block
-from bot.questions import answers, audience, calls, followups, grammar, kinds, leadins, options, signals
+from bot.questions import alternatives, answers, audience, calls, followups, grammar, kinds, leadins, options, signals
 from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
 from bot.questions.lexicon import Lexicon, lexicon_for
 from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
@@ -38,6 +38,8 @@ RULES: dict[str, str] = {  # kinds, then the rules of no poll
     "alternative_question": "choice: a yes/no question and, as the next sentence, its alternative (Ist das zu langsam? "
     "Oder sind wir auf dem richtigen Weg?)",
     "declarative_question": "yes_no: a statement or phrase said as a question (Vier Tage arbeiten, fünf bezahlt?)",
+    "listed_options": "choice: a W-question and, as the next sentence, the alternatives to pick from (What would make "
+    "you switch? Price, sound, or something else?)",
     "naming_question": "open: a yes/no frame that asks the reader to name something (Can you think of …? / Are there other …?)",
     # not polls
     "quote_block": "the question stands in a block quotation",
@@ -61,6 +63,7 @@ RULES: dict[str, str] = {  # kinds, then the rules of no poll
     "(Ever tried …? Then you know …): it presupposes its answer",
     "expository_question": "a W-question of advice (should you …?) or about the writer, followed by the explanation",
     "duplicate": "the same question was already found (e.g. the title repeated in the body)",
+    "options_of_question": "the alternatives that the W-question before it offers (they are that poll's options)",
     "does_not_fit": "nothing of the question or its options fits Discord's limits without cutting a word",
     "low_confidence": "the signals do not show a question put to the readers (confidence below the minimum)",
     "over_cap": "the article has more confident polls than the cap (max_per_article)",
@@ -457,8 +460,11 @@ class _Finder:
         self._title_interview = signals.announces_interview(title)
         verdicts: list[QuestionVerdict] = []
         seen: set[str] = set()
+        listed: tuple[int, str] | None = None  # the sentence a W-question took its options from
         for candidate in self.candidates():
             verdict = self.judge(candidate)
+            if listed == (candidate.position, candidate.sentence.text.strip()) and verdict.is_poll:
+                verdict = replace(verdict, is_poll=False, rule="options_of_question", options=())
             if verdict.is_poll or self.explain_all:
                 present = signals_present(self, candidate, verdict)
                 verdict = replace(verdict, confidence=round(signals.confidence(present), 3), signals=present)
@@ -466,6 +472,10 @@ class _Finder:
                 verdict = replace(verdict, kind=PollKind.OPEN, options=())  # "Fallen dir weitere ein? Dann schreib …"
             if verdict.is_poll and verdict.kind is PollKind.YES_NO and candidate.same_block_next:
                 verdict = self.with_alternative(verdict, candidate.next_sentence)
+            if verdict.is_poll and verdict.rule == "wh_question" and candidate.same_block_next:
+                verdict = self.with_listed_options(verdict, candidate.next_sentence)
+                if verdict.rule == "listed_options":
+                    listed = (candidate.position, candidate.next_sentence.strip())
             if verdict.is_poll and verdict.confidence < signals.MIN_CONFIDENCE:
                 verdict = replace(verdict, is_poll=False, rule="low_confidence")
             if candidate.position == TITLE_POSITION and verdict.is_poll:
@@ -543,6 +553,22 @@ class _Finder:
         if len(labels) < 2:
             return verdict
         return replace(verdict, kind=PollKind.CHOICE, options=labels, rule="alternative_question")
+
+    def with_listed_options(self, verdict: QuestionVerdict, next_sentence: str) -> QuestionVerdict:
+        """listed_options: the next sentence lists the answers to pick from as a question of its own, with no frame
+        ("What would make you switch brands? Price, sound, or something else?", "Welche Plattform nutzt ihr? Android,
+        iOS oder etwas anderes?"): one choice poll with those options, not an open poll and a second poll."""
+        following = next_sentence.strip()
+        if not following.endswith("?") or grammar.is_wh_question(following, self.lexicon) or grammar.is_verb_first(
+                following, self.lexicon) or grammar.addresses_reader(following, self.lexicon):
+            return verdict
+        named = alternatives.named_alternatives(following, self.lexicon)
+        if not named:
+            return verdict
+        labels = fit_options(options.short_labels(named, self.lexicon))
+        if len(labels) < 2:
+            return verdict
+        return replace(verdict, kind=PollKind.CHOICE, options=labels, rule="listed_options")
 
     def fit(self, verdict: QuestionVerdict) -> QuestionVerdict:
         question = trim_at_word(verdict.question, MAX_QUESTION_CHARS)

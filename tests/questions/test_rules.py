@@ -367,6 +367,7 @@ def test_every_named_rule_is_exercised_by_tests_or_corpus() -> None:
         article("Could it be your pillows? It could also be the air conditioner.", language="en"),
         article("We ran our first marathon last spring.", "Do you have any tips for a first marathon?", language="en"),
         article("Ein Absatz ohne Frage.", "Reicht euch ein Rad? Oder braucht ihr doch ein Auto?"),
+        article("Ein Absatz ohne Frage.", "Welche Plattform nutzt ihr? Android, iOS oder etwas anderes?"),
     ]
     for probe in probes:
         used |= {verdict.rule for verdict in explain_questions(probe)}
@@ -810,3 +811,25 @@ def test_german_questions_the_text_answers_or_sells_with_are_no_polls(closing: s
 def test_a_reply_word_that_starts_a_noun_phrase_after_a_condition_is_no_answer() -> None:
     assert answers.answer_rule("If you ask me, no one should pay that much.", (), EN) is None
     assert answers.answer_rule("If you commute every day, yes.", (), EN) == "answer_marker"
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "listed", "options"),
+    [
+        ("en", "What would make you switch brands?", "Price, sound, or something else?", ("Price", "sound", "something else")),
+        ("en", "Which do you prefer?", "The red one or the blue one?", ("The red one", "the blue one")),
+        ("de", "Welche Plattform nutzt ihr?", "Android, iOS oder etwas anderes?", ("Android", "iOS", "etwas anderes")),
+    ],
+)
+def test_a_w_question_followed_by_its_alternatives_is_one_choice_poll(language, question, listed, options) -> None:
+    lead = LEAD_DE if language == "de" else LEAD_EN
+    found = verdicts(lead, f"{question} {listed}", language=language)
+    poll = only(found, question)
+    assert poll.is_poll and poll.kind is PollKind.CHOICE and poll.rule == "listed_options" and poll.options == options
+    assert only(found, listed).rule == "options_of_question" and not only(found, listed).is_poll
+
+
+def test_a_question_of_its_own_after_a_w_question_is_no_list_of_options() -> None:
+    found = verdicts(LEAD_EN, "What do you think? Is it worth it?", language="en")
+    assert only(found, "What do you think?").kind is PollKind.OPEN
+    assert only(found, "Is it worth it?").rule != "options_of_question"

@@ -226,10 +226,23 @@ def asks_to_name(clause: str, lexicon: Lexicon) -> bool:
         clauses.append(rest)  # (and "Gibt es etwas, das ich übersehen habe?" whole)
     for text in clauses:
         lowered = " ".join(token.lower() for token in words(text))
-        if any(lowered.startswith(frame + " ") for frame in lexicon.naming_frames) or (
-                lexicon.language == "de" and _RECOMMEND_DE.match(lowered) is not None):
+        if any(lowered.startswith(frame + " ") for frame in lexicon.naming_frames):
+            return True
+        wished = _WISHED_THING_DE if lexicon.language == "de" else _WISHED_THING_EN
+        if wished.match(lowered) is not None or (lexicon.language == "de" and _RECOMMEND_DE.match(lowered) is not None):
             return True
     return False
+
+
+# "Is there a topic you'd like us to cover?", "Any pair you'd recommend?", "Gibt es ein Thema, das ihr euch wünscht?":
+# whether there is a thing the reader would like or recommend; the answer is to name it
+_WISHED_THING_EN = re.compile(
+    r"(?:is there|are there|got|have you got|do you have|any)\b.*\byou(?:'d| would)? (?:like|love|recommend|suggest|swear by|wish)\b"
+)
+_WISHED_THING_DE = re.compile(
+    r"(?:gibt es|habt ihr|hast du|haben sie|kennt ihr|kennst du|kennen sie)\b.*\b(?:ihr|du|sie)\b.*"
+    r"\b(?:empfehlen|empfehlt|empfiehlst|wünscht|wünschst|wünschen|gern(?:e)? (?:sehen|lesen|hören) (?:würdet|würdest|würden))\b"
+)
 
 
 # "Könnt ihr mir ein gutes Buch empfehlen?", "Kannst du uns weitere Blogs nennen?": the verb comes last in German, and an

@@ -467,6 +467,9 @@ def test_a_guess_after_the_closing_question_is_no_poll() -> None:
         ("Can you recommend a good book about gardening?", True),  # the answer is the book
         ("Could you suggest any other tools for this?", True),
         ("Can you recommend it to a friend?", False),
+        ("Is there a topic you'd like us to cover?", True),  # a thing the reader would like: name it
+        ("Any pair you would recommend for running?", True),
+        ("Are there any features missing in the API you used?", False),
     ],
 )
 def test_naming_question_is_open(text: str, expected: bool) -> None:
@@ -677,6 +680,8 @@ def test_a_request_for_input_named_in_two_words_is_open_not_a_choice() -> None:
         ("Gibt es noch andere Tools, die ihr nutzt?", True),
         ("Gibt es etwas, das ich übersehen habe?", True),  # the frame before the comma, not only after it
         ("Fällt euch noch etwas ein?", True),
+        ("Gibt es ein Thema, das ihr euch wünscht?", True),
+        ("Gibt es ein Modell, das ihr empfehlen würdet?", True),
         ("Könnt ihr das empfehlen?", False),  # one thing: yes or no
         ("Gibt es eine Lösung?", False),
     ],

@@ -100,7 +100,7 @@ LEXICON = Lexicon(
         "love to hear", "like to hear", "hear from you", "curious to hear", "curious to read", "your answers", "reply below", "reply in", "reply to this", "your thoughts", "your experience",
         "your favourite", "your favorite", "vote below", "vote now", "vote in the", "cast your vote", "vote for your", "send it to", "send them to", "send us", "email us", "e-mail us",
         "appreciate feedback", "appreciate your feedback", "appreciate any feedback", "welcome feedback",
-        "welcome your feedback", "welcome comments", "welcome your comments",
+        "welcome your feedback", "welcome comments", "welcome your comments", "love to know", "like to know",
     ),
     interjections=_words("so well now ok okay and"),
     stock_phrases=(

@@ -197,9 +197,13 @@ def is_first_person(text: str, lexicon: Lexicon) -> bool:
         return False
     tokens = grammar.words(text)
     lowered = [token.lower() for token in tokens]
+    if len(lowered) > 2 and lowered[0] in ("have", "got", "any") and lowered[1] in ("a", "an", "any", "some"):
+        return False  # "Have a favourite pair we missed?": "Do you" left out; the reader is asked
     for index, lower in enumerate(lowered):
         if lower in ("we", "wir") and _DELIBERATIVE & set(lowered[max(0, index - 1) : index + 2]):
             return False  # "Should we …?", "Sollen wir …?": the writer asks the readers for advice
+        if lower == "wir" and _DELIBERATIVE & set(lowered[-1:]):
+            return False  # "Gibt es ein Modell, das wir als Nächstes testen sollen?": the modal ends the clause
     for lower in lowered:
         if lower in lexicon.first_person_subjects:
             return True

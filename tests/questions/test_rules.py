@@ -838,3 +838,24 @@ def test_a_question_of_its_own_after_a_w_question_is_no_list_of_options() -> Non
     found = verdicts(LEAD_EN, "What do you think? Is it worth it?", language="en")
     assert only(found, "What do you think?").kind is PollKind.OPEN
     assert only(found, "Is it worth it?").rule != "options_of_question"
+
+
+@pytest.mark.parametrize(
+    ("language", "closing", "question"),
+    [
+        ("en", "Have a favourite pair we missed? We'd love to know.", "Have a favourite pair we missed?"),
+        ("de", "Gibt es ein Modell, das wir als Nächstes testen sollen? Sagt Bescheid!",
+         "Gibt es ein Modell, das wir als Nächstes testen sollen?"),
+    ],
+)
+def test_the_writers_we_inside_a_question_to_the_readers_is_no_self_question(language, closing, question) -> None:
+    """"we" in a relative clause about the writers' own work ("a pair we missed", "das wir testen sollen") does not make
+    the question the writer's own; "We'd love to know" and "Sagt Bescheid" invite the answer."""
+    from bot.questions import signals
+
+    lexicon = lexicon_for(language)
+    assert not signals.is_first_person(question, lexicon)
+    lead = LEAD_DE if language == "de" else LEAD_EN
+    verdict = only(verdicts(lead, closing, language=language), question)
+    assert verdict.is_poll and "invitation" in verdict.signals
+    assert signals.is_first_person("Was I wrong to trust the reviews?", EN)

@@ -152,9 +152,10 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         candidate.run_key in finder._runs_invited or "invitation" in present or candidate.run_key in finder._runs_opinion
     )  # "Which do you use? Why? How often? Tell us in the comments!": the closing's questions to the readers (or
     # "What do you think …? Which would you …?": a row asking their opinions), not a checklist to ask oneself
-    if not invited_close and not called and (
+    if candidate.run_key in finder._runs_scored or (not invited_close and not called and (
         candidate.run_length >= LONG_RUN or (candidate.run_length >= 3 and (not run_to_reader or "closing" not in present))
-    ):  # a run in the body is a checklist; in the closing, questions to the reader may come in a row
+    )):  # a run in the body is a checklist; in the closing, questions to the reader may come in a row, unless the
+        # text goes on to score their answers ("If you answered yes to two or more, …"): a self-test
         present.add("question_run")
     if signals.continues_previous(text, candidate.previous_sentence, lexicon):
         present.add("continues_previous")

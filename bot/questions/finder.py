@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.articles.model import Article, Block
-from bot.questions import alternatives, answers, audience, calls, followups, grammar, kinds, leadins, options, signals
+from bot.questions import answers, audience, calls, followups, grammar, kinds, leadins, signals
 from bot.questions.fit import MAX_QUESTION_CHARS, dedupe_key, fit_options, normalise_space, trim_at_word
 from bot.questions.lexicon import Lexicon, lexicon_for
 from bot.questions.model import TITLE_POSITION, PollDraft, PollKind
@@ -292,6 +292,7 @@ class _Finder:
         self._runs_invited: set[tuple[int, int]] = set()
         self._runs_opinion: set[tuple[int, int]] = set()
         self._runs_called: set[tuple[int, int]] = set()  # rows opened by a call for replies (calls.opens_with_call)
+        self._runs_scored: set[tuple[int, int]] = set()  # self-tests: the statement after says what the answers mean
         before_row = ""  # the statement before the row that is growing
 
         def close(following: str = "") -> None:
@@ -304,7 +305,10 @@ class _Finder:
                 2 * sum(signals.asks_opinion(text, self.lexicon) for text in texts) >= len(row)
                 or (bool(row) and self.under_opinion_heading(row[0][0]))
             )
+            scored = len(row) >= 2 and signals.scores_answers(following)
             for key in row:
+                if scored:
+                    self._runs_scored.add(key)
                 if called:
                     self._runs_called.add(key)
                 if opinion:
@@ -471,10 +475,13 @@ class _Finder:
             if verdict.is_poll and verdict.kind is PollKind.YES_NO and followups.asks_to_write(candidate.next_sentence, self.lexicon):
                 verdict = replace(verdict, kind=PollKind.OPEN, options=())  # "Fallen dir weitere ein? Dann schreib …"
             if verdict.is_poll and verdict.kind is PollKind.YES_NO and candidate.same_block_next:
-                verdict = self.with_alternative(verdict, candidate.next_sentence)
+                labels = kinds.alternative_after(verdict.question, candidate.next_sentence, self.lexicon)
+                if labels:
+                    verdict = replace(verdict, kind=PollKind.CHOICE, options=labels, rule="alternative_question")
             if verdict.is_poll and verdict.rule == "wh_question" and candidate.same_block_next:
-                verdict = self.with_listed_options(verdict, candidate.next_sentence)
-                if verdict.rule == "listed_options":
+                labels = kinds.options_listed_after(candidate.next_sentence, self.lexicon)
+                if labels:
+                    verdict = replace(verdict, kind=PollKind.CHOICE, options=labels, rule="listed_options")
                     listed = (candidate.position, candidate.next_sentence.strip())
             if verdict.is_poll and verdict.confidence < signals.MIN_CONFIDENCE:
                 verdict = replace(verdict, is_poll=False, rule="low_confidence")
@@ -541,34 +548,6 @@ class _Finder:
         ):
             return no("expository_question", kind)
         return QuestionVerdict(text, position, True, kind_rule, kind, options)
-
-    def with_alternative(self, verdict: QuestionVerdict, next_sentence: str) -> QuestionVerdict:
-        """alternative_question: the next sentence offers the other answer as a question of its own ("Geht das zu
-        langsam? Oder sind wir auf dem richtigen Weg?", "Would you wear a gown? Or does it have to be bridal?"): the
-        pair is a choice between the two, not a yes or no. Kept a yes/no poll when the options do not fit Discord."""
-        alternative = leadins.alternative_after(next_sentence, self.lexicon)
-        if not alternative or self.lexicon.alternative_conjunction in grammar.words(verdict.question.lower()):
-            return verdict  # "Habt ihr Vorsätze oder Ziele? Oder …?": a third way after a pair, no one other side
-        labels = fit_options(options.pair_labels(verdict.question, alternative, self.lexicon))
-        if len(labels) < 2:
-            return verdict
-        return replace(verdict, kind=PollKind.CHOICE, options=labels, rule="alternative_question")
-
-    def with_listed_options(self, verdict: QuestionVerdict, next_sentence: str) -> QuestionVerdict:
-        """listed_options: the next sentence lists the answers to pick from as a question of its own, with no frame
-        ("What would make you switch brands? Price, sound, or something else?", "Welche Plattform nutzt ihr? Android,
-        iOS oder etwas anderes?"): one choice poll with those options, not an open poll and a second poll."""
-        following = next_sentence.strip()
-        if not following.endswith("?") or grammar.is_wh_question(following, self.lexicon) or grammar.is_verb_first(
-                following, self.lexicon) or grammar.addresses_reader(following, self.lexicon):
-            return verdict
-        named = alternatives.named_alternatives(following, self.lexicon)
-        if not named:
-            return verdict
-        labels = fit_options(options.short_labels(named, self.lexicon))
-        if len(labels) < 2:
-            return verdict
-        return replace(verdict, kind=PollKind.CHOICE, options=labels, rule="listed_options")
 
     def fit(self, verdict: QuestionVerdict) -> QuestionVerdict:
         question = trim_at_word(verdict.question, MAX_QUESTION_CHARS)

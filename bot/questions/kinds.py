@@ -5,6 +5,7 @@ words), with the options to show.
 from __future__ import annotations
 
 from bot.questions import alternatives, grammar, leadins, options
+from bot.questions.fit import fit_options
 from bot.questions.lexicon import Lexicon
 from bot.questions.model import PollKind
 
@@ -42,3 +43,27 @@ def classify(text: str, lexicon: Lexicon) -> tuple[PollKind, tuple[str, ...], st
     if leadins.asks_for_input(clause, lexicon):
         return PollKind.OPEN, (), "asks_for_input"  # "Any suggestions to make it better?"
     return PollKind.YES_NO, lexicon.yes_no_options, "declarative_question"
+
+
+def alternative_after(question: str, next_sentence: str, lexicon: Lexicon) -> tuple[str, ...] | None:
+    """alternative_question: the next sentence offers the other answer as a question of its own ("Geht das zu
+    langsam? Oder sind wir auf dem richtigen Weg?", "Would you wear a gown? Or does it have to be bridal?"): the
+    pair is a choice between the two, not a yes or no. None (a yes/no poll stays) when the options do not fit Discord."""
+    alternative = leadins.alternative_after(next_sentence, lexicon)
+    if not alternative or lexicon.alternative_conjunction in grammar.words(question.lower()):
+        return None  # "Habt ihr Vorsätze oder Ziele? Oder …?": a third way after a pair, no one other side
+    labels = fit_options(options.pair_labels(question, alternative, lexicon))
+    return labels if len(labels) >= 2 else None
+
+
+def options_listed_after(next_sentence: str, lexicon: Lexicon) -> tuple[str, ...] | None:
+    """listed_options: the next sentence lists the answers to pick from as a question of its own, with no frame
+    ("What would make you switch brands? Price, sound, or something else?", "Welche Plattform nutzt ihr? Android,
+    iOS oder etwas anderes?"): the W-question before it is one choice poll with those options."""
+    following = next_sentence.strip()
+    if (not following.endswith("?") or grammar.is_wh_question(following, lexicon)
+            or grammar.is_verb_first(following, lexicon) or grammar.addresses_reader(following, lexicon)):
+        return None
+    named = alternatives.named_alternatives(following, lexicon)
+    labels = fit_options(options.short_labels(named, lexicon)) if named else ()
+    return labels if len(labels) >= 2 else None

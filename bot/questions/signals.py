@@ -507,6 +507,23 @@ _SCENARIO_QUESTION = re.compile(
 )
 
 
+_SCORES_ANSWERS = re.compile(
+    r"\b(?:if|when) (?:you|you've|you have) (?:answered|said|replied|nodded|ticked|checked)\b"
+    r"|\bif (?:most|any|all|some|one|two|three|several) of (?:your answers|these|the questions|them)\b"
+    r"|\bif you (?:recogni[sz]e|see|found) yourself\b"
+    r"|\b(?:wenn|falls) (?:du|ihr|sie)\b[^.?!]{0,60}?\b(?:mit ja|ja gesagt|ja geantwortet|beantwortet|angekreuzt|"
+    r"wiedererkennst|wiedererkennt|wiedererkennen)\b",
+    re.IGNORECASE,
+)
+
+
+def scores_answers(statement: str) -> bool:
+    """The statement after a row of questions tells the reader what their own answers mean ("If you answered yes to
+    two or more, …", "Wenn du mehr als zwei Fragen mit Ja beantwortet hast, …"): the row is a self-test, a
+    checklist to ask oneself, however it is addressed and wherever it stands."""
+    return _SCORES_ANSWERS.search(statement) is not None
+
+
 def asks_a_scenario(question: str) -> bool:
     """thought_experiment, in the question itself: "What if you lose one earbud?", "Und was, wenn doch?" puts a
     scenario that the text goes on to answer or argue (all twelve on the tuning pages are no polls)."""

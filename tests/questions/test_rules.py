@@ -859,3 +859,29 @@ def test_the_writers_we_inside_a_question_to_the_readers_is_no_self_question(lan
     verdict = only(verdicts(lead, closing, language=language), question)
     assert verdict.is_poll and "invitation" in verdict.signals
     assert signals.is_first_person("Was I wrong to trust the reviews?", EN)
+
+
+@pytest.mark.parametrize(
+    ("language", "blocks", "checklist", "closing"),
+    [
+        ("en", ("Burnout creeps up slowly. These questions can help you notice it early.",
+                "Do you dread Monday mornings? Do you feel tired even after a weekend off? Have you stopped enjoying things?",
+                "If you answered yes to two or more, it may be time to talk to someone.",
+                "Have you ever been close to burnout? Tell us in the comments."),
+         ("Do you dread Monday mornings?", "Do you feel tired even after a weekend off?", "Have you stopped enjoying things?"),
+         "Have you ever been close to burnout?"),
+        ("de", ("Burnout kommt schleichend. Diese Fragen helfen, es früh zu bemerken.",
+                "Graut dir vor dem Montag? Bist du nach dem Wochenende noch müde? Hast du die Freude verloren?",
+                "Wenn du mehr als zwei Fragen mit Ja beantwortet hast, sprich mit jemandem darüber.",
+                "Warst du schon einmal kurz vor einem Burnout? Schreib es in die Kommentare."),
+         ("Graut dir vor dem Montag?", "Bist du nach dem Wochenende noch müde?", "Hast du die Freude verloren?"),
+         "Warst du schon einmal kurz vor einem Burnout?"),
+    ],
+)
+def test_a_self_test_is_no_poll_even_in_a_short_closing(language, blocks, checklist, closing) -> None:
+    """"If you answered yes to two or more, …" scores the reader's own answers: the row before it is a self-test."""
+    found = verdicts(*blocks, language=language)
+    for question in checklist:
+        verdict = only(found, question)
+        assert not verdict.is_poll and "question_run" in verdict.signals
+    assert only(found, closing).is_poll

@@ -253,3 +253,19 @@ def quotes_survey_item(raw_question: str, *, followed_by_list: bool) -> bool:
     if _SURVEY_LABEL.match(raw_question):
         return True
     return not followed_by_list and _THE_FOLLOWING.search(raw_question) is not None
+
+
+_VOLUNTEER_CALL = re.compile(
+    r"\s*(?:(?:so|and|und|also)\s*,?\s+)?(?:would you like to|do you want to|want to|are you interested in|interested in|"
+    r"möchtest du|möchtet ihr|möchten sie|wollt ihr|willst du|hast du lust|habt ihr lust|haben sie lust)\b"
+    r"[^?]{0,40}?\b(?:help(?:ing)?|contribut\w*|volunteer\w*|get involved|getting involved|join(?:ing)? (?:us|the team|our)|"
+    r"mithelfen|mitzuhelfen|helfen|mitmachen|mitzumachen|unterstützen|zu unterstützen|beitragen|beizutragen|engagieren)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_to_volunteer(question: str) -> bool:
+    """contribution_call, in the question itself: "Would you like to help translate the editor?", "Want to help
+    aspiring speakers …?", "Möchtest du uns beim Übersetzen helfen?" recruit helpers; the yes is a sign-up, not an
+    answer for a poll (both such questions on the tuning pages are labelled no poll)."""
+    return _VOLUNTEER_CALL.match(question.replace("’", "'")) is not None

@@ -197,6 +197,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("widget_prompt")
     if "reader_address" in present and followups.calls_to_contribute(candidate.next_sentence, lexicon):
         present.add("contribution_call")
+    if calls.asks_to_volunteer(text):
+        present.add("contribution_call")
     if block is not None and signals.opens_reflection(candidate.previous_sentence, candidate.after, lexicon):
         present.add("reflection_prompt")
     if verdict.kind is PollKind.YES_NO and signals.follows_up(text, candidate.previous_sentence, lexicon):

@@ -70,7 +70,7 @@ SIGNALS: dict[str, Signal] = {
     "own_promotion": Signal(-3.0, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),
     "stock_phrase": Signal(-5.0, "a stock formula of the site, not a question about the article (Fandest du den Artikel hilfreich? / Any questions?)"),
     "widget_prompt": Signal(-7.0, "a recipe card's or post's own prompt (Did you make this? / Want to save this recipe? / Did you enjoy this recipe?)"),
-    "contribution_call": Signal(-4.5, "the next sentence sends the reader to a form, a chat or a meeting place (Please use this form / Drop by our chat)"),
+    "contribution_call": Signal(-4.5, "the next sentence sends the reader to a form, a chat or a meeting place (Please use this form / Drop by our chat), or the question recruits helpers (Would you like to help translate …?)"),
     "reflection_prompt": Signal(-4.0, "it opens a run of questions after a call to reflect (Think about your own … / Ask yourself …)"),
     "follow_up": Signal(-4.0, "a yes/no question about 'that' right after a question: it hangs on that one's answer (Did that help?)"),
     "named_addressee": Signal(-3.0, "it names whom it asks, and that is not the reader (…, Herr Müller? / …, Kevin Kühnert?)"),

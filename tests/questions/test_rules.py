@@ -885,3 +885,25 @@ def test_a_self_test_is_no_poll_even_in_a_short_closing(language, blocks, checkl
         verdict = only(found, question)
         assert not verdict.is_poll and "question_run" in verdict.signals
     assert only(found, closing).is_poll
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "expected"),
+    [
+        ("en", "Would you like to help translate the editor?", True),
+        ("en", "Want to help aspiring speakers craft their abstracts?", True),
+        ("de", "Möchtest du uns beim Übersetzen helfen?", True),
+        ("de", "Habt ihr Lust, mitzumachen?", True),
+        ("en", "Would you like to see more posts like this?", False),  # a wish, not a sign-up
+        ("de", "Möchtet ihr mehr solche Beiträge lesen?", False),
+    ],
+)
+def test_a_question_that_recruits_helpers_is_a_contribution_call(language: str, question: str, expected: bool) -> None:
+    from bot.questions import calls
+
+    assert calls.asks_to_volunteer(question) is expected
+    if expected:
+        lead = LEAD_DE if language == "de" else LEAD_EN
+        statement = "Die Plattform steht allen offen." if language == "de" else "The platform is open to everyone."
+        verdict = only(verdicts(lead, f"{question} {statement}", language=language), question)
+        assert "contribution_call" in verdict.signals and not verdict.is_poll

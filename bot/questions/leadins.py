@@ -111,6 +111,16 @@ _FAMILIARITY = re.compile(
 )
 
 
+# "Habt ihr schon mal von der Vier-Tage-Woche gehört?", "Have you ever heard of Zettelkasten?": whether the reader
+# has heard of the thing the text then introduces
+_HEARD_OF = re.compile(
+    r"\s*(?:(?:und|and|so|also|na)\s*,?\s+)?(?:(?:have|did)\s+you\s+(?:ever\s+|already\s+)?heard\s+(?:of|about)|"
+    r"ever\s+heard\s+(?:of|about)|(?:habt\s+ihr|hast\s+du|haben\s+sie)\s+(?:\w+\s+){0,2}?"
+    r"(?:schon|jemals|schon\s+mal|schon\s+einmal)\s+(?:\w+\s+){0,2}?von\b[^?]*\bgehört)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def familiarity_hook(text: str, next_sentence: str, lexicon: Lexicon) -> bool:
     """familiarity_hook: the question asks only whether the reader knows a thing it points at ("Kennt ihr diese Briefe,
     die …?", "Kennst du schon den Begriff …?", "Do you know that feeling when …?") and the writer goes straight on
@@ -119,7 +129,8 @@ def familiarity_hook(text: str, next_sentence: str, lexicon: Lexicon) -> bool:
     following = next_sentence.strip()
     if not following or following.rstrip(_TRAILING).endswith("?") or grammar.is_invitation(following, lexicon):
         return False
-    return _FAMILIARITY.match(text.replace("’", "'")) is not None
+    text = text.replace("’", "'")
+    return _FAMILIARITY.match(text) is not None or _HEARD_OF.match(text) is not None
 
 
 def precedes_reader_prompt(next_in_paragraph: str, lexicon: Lexicon) -> bool:

@@ -121,7 +121,7 @@ LEXICON = Lexicon(
         "stimmt ab", "stimmt jetzt ab", "stimmt mit ab", "jetzt abstimmen", "hier abstimmen", "unten abstimmen", "eure erfahrungen", "deine erfahrungen", "ihre erfahrungen",
         "schick es", "schickt es", "schick uns", "schickt uns", "schicken sie uns", "von euch hören", "von dir hören",
         "von ihnen hören", "sagt bescheid", "sag bescheid", "sagen sie bescheid", "gebt bescheid", "gib bescheid",
-        "geben sie bescheid", "gerne wissen", "gern wissen",
+        "geben sie bescheid", "gerne wissen", "gern wissen", "von euch wissen", "von dir wissen", "von ihnen wissen",
     ),
     interjections=_words("na und also so nun tja ok okay"),
     stock_phrases=(

@@ -907,3 +907,25 @@ def test_a_question_that_recruits_helpers_is_a_contribution_call(language: str, 
         statement = "Die Plattform steht allen offen." if language == "de" else "The platform is open to everyone."
         verdict = only(verdicts(lead, f"{question} {statement}", language=language), question)
         assert "contribution_call" in verdict.signals and not verdict.is_poll
+
+
+@pytest.mark.parametrize(
+    ("language", "lead", "question", "is_poll"),
+    [
+        # whether the reader has heard of the thing the text then introduces: a hook
+        ("de", "Habt ihr schon mal von der Vier-Tage-Woche gehört? Immer mehr Firmen probieren sie aus.",
+         "Habt ihr schon mal von der Vier-Tage-Woche gehört?", False),
+        ("en", "Have you ever heard of the four-day week? More and more firms are trying it.",
+         "Have you ever heard of the four-day week?", False),
+        # a question the writer wants the readers' answers to, announced as such
+        ("de", "Heute will ich von euch wissen: Würdet ihr für einen freien Freitag auf Gehalt verzichten?",
+         "Heute will ich von euch wissen: Würdet ihr für einen freien Freitag auf Gehalt verzichten?", True),
+    ],
+)
+def test_questions_in_the_lead(language: str, lead: str, question: str, is_poll: bool) -> None:
+    body = (("Die Ergebnisse der ersten Versuche sind gemischt.", "Im Herbst soll eine große Studie folgen.")
+            if language == "de" else ("The first results are mixed.", "A large study is due in the autumn."))
+    verdict = only(verdicts(lead, *body, language=language), question)
+    assert verdict.is_poll is is_poll
+    if not is_poll:
+        assert "familiarity_hook" in verdict.signals

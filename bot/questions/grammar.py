@@ -231,7 +231,12 @@ def asks_to_name(clause: str, lexicon: Lexicon) -> bool:
         wished = _WISHED_THING_DE if lexicon.language == "de" else _WISHED_THING_EN
         if wished.match(lowered) is not None or (lexicon.language == "de" and _RECOMMEND_DE.match(lowered) is not None):
             return True
-    return False
+    return _IF_SO_WHICH.search(" ".join(token.lower() for token in words(clause))) is not None
+
+
+# "Do you use a password manager, and if so, which one?", "Nutzt ihr einen und wenn ja, welchen?": the yes leads on to
+# the thing to name
+_IF_SO_WHICH = re.compile(r"\bif so (?:which|what|how|where|who|why)\b|\b(?:wenn|falls) ja (?:welche\w*|was|wie|wo|wer|warum)\b")
 
 
 # "Is there a topic you'd like us to cover?", "Any pair you'd recommend?", "Gibt es ein Thema, das ihr euch wünscht?":

@@ -189,7 +189,8 @@ _ANY = frozenset({"any", "irgendwelche", "weitere"})
 _INPUT_NOUNS = frozenset(
     "tipps tipp ideen idee vorschläge vorschlag empfehlungen empfehlung anregungen ratschläge feedback "
     "tips tip ideas idea suggestions suggestion recommendations recommendation advice thoughts "
-    "techniques tricks strategies inspiration inspirationen".split()
+    "techniques tricks strategies inspiration inspirationen "
+    "erfahrungen erfahrung wünsche experiences experience favourites favorites favourite favorite favoriten".split()
 )
 _HAVE_DE = frozenset("habt hast haben hättet hättest hätten".split())
 

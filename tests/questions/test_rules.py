@@ -929,3 +929,21 @@ def test_questions_in_the_lead(language: str, lead: str, question: str, is_poll:
     assert verdict.is_poll is is_poll
     if not is_poll:
         assert "familiarity_hook" in verdict.signals
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("de", "Habt ihr Erfahrungen mit Bambusrädern?"),  # the experiences are asked for, as tips are
+        ("en", "Do you have any experience with bamboo bikes?"),
+        ("de", "Habt ihr Anregungen oder Wünsche?"),  # two kinds of input, not two options
+        ("en", "Do you have a favourite?"),
+        ("en", "Do you use a password manager, and if so, which one?"),  # the yes leads on to the thing to name
+        ("de", "Nutzt ihr einen Passwortmanager und wenn ja, welchen?"),
+    ],
+)
+def test_yes_no_frames_that_ask_for_the_readers_words_are_open(language: str, text: str) -> None:
+    from bot.questions import kinds
+
+    kind, options, _rule = kinds.classify(text, lexicon_for(language))
+    assert kind is PollKind.OPEN and options == ()

@@ -190,7 +190,7 @@ _INPUT_NOUNS = frozenset(
     "tipps tipp ideen idee vorschläge vorschlag empfehlungen empfehlung anregungen ratschläge feedback "
     "tips tip ideas idea suggestions suggestion recommendations recommendation advice thoughts "
     "techniques tricks strategies inspiration inspirationen "
-    "erfahrungen erfahrung wünsche experiences experience favourites favorites favourite favorite favoriten".split()
+    "erfahrungen erfahrung wünsche experiences experience".split()
 )
 _HAVE_DE = frozenset("habt hast haben hättet hättest hätten".split())
 

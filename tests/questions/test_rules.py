@@ -937,7 +937,6 @@ def test_questions_in_the_lead(language: str, lead: str, question: str, is_poll:
         ("de", "Habt ihr Erfahrungen mit Bambusrädern?"),  # the experiences are asked for, as tips are
         ("en", "Do you have any experience with bamboo bikes?"),
         ("de", "Habt ihr Anregungen oder Wünsche?"),  # two kinds of input, not two options
-        ("en", "Do you have a favourite?"),
         ("en", "Do you use a password manager, and if so, which one?"),  # the yes leads on to the thing to name
         ("de", "Nutzt ihr einen Passwortmanager und wenn ja, welchen?"),
     ],

@@ -469,7 +469,9 @@ _RHETORICAL_FORMULA = re.compile(
     r"worauf warten sie|(?:so )?(?:have you )?ever wondered|have you (?:ever )?wondered|"
     r"(?:hast du dich|habt ihr euch|haben sie sich) (?:auch )?(?:schon )?(?:mal |einmal |jemals )?gefragt|"
     r"wer weiß|wer weiss|wer hätte das gedacht|wer hätte gedacht|was soll's|was will man mehr|was kann da schon "
-    r"schiefgehen|wie cool ist das)(?!\w)",
+    r"schiefgehen|wie cool ist das|what more (?:could|can|do|would) (?:you|one|anyone) (?:want|ask for|need)|"
+    r"(?:könnt ihr euch|kannst du dir|können sie sich) das vorstellen\s*\?|(?:könnt ihr|kannst du|können sie) das glauben\s*\?|"
+    r"was braucht man mehr)(?!\w)",
     re.IGNORECASE,
 )
 

@@ -946,3 +946,13 @@ def test_yes_no_frames_that_ask_for_the_readers_words_are_open(language: str, te
 
     kind, options, _rule = kinds.classify(text, lexicon_for(language))
     assert kind is PollKind.OPEN and options == ()
+
+
+def test_more_rhetorical_formulas() -> None:
+    from bot.questions import signals
+
+    assert signals.is_rhetorical_formula("What more could you want?")
+    assert signals.is_rhetorical_formula("Könnt ihr euch das vorstellen?")
+    assert not signals.is_rhetorical_formula("Könnt ihr euch vorstellen, in einem Tiny House zu leben?")  # a real question
+    body = ("Wir haben fünf günstige Kopfhörer getestet.", "Der Anker war die Überraschung des Tests.")
+    assert not only(verdicts(*body, "Könnt ihr euch das vorstellen?", language="de"), "Könnt ihr euch das vorstellen?").is_poll

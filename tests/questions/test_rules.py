@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.articles.model import Block
-from bot.questions import alternatives, answers, grammar, leadins
+from bot.questions import alternatives, answers, calls, grammar, kinds, leadins, signals
 from bot.questions.finder import RULES, explain_questions, find_questions
 from bot.questions.lexicon import lexicon_for
 from bot.questions.model import TITLE_POSITION, PollKind
@@ -456,27 +456,40 @@ def test_a_guess_after_the_closing_question_is_no_poll() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("language", "text", "expected"),
     [
-        ("Can you think of a song that always cheers you up?", True),
-        ("Are there other board games you would recommend?", True),
-        ("So, are there particular topics you'd like us to cover?", True),
-        ("Above all, can you name a teacher who shaped you?", True),  # a short lead-in before the frame
-        ("Are there enough parking spaces in your town?", False),
-        ("Can you ride a bike?", False),
-        ("Can you recommend a good book about gardening?", True),  # the answer is the book
-        ("Could you suggest any other tools for this?", True),
-        ("Can you recommend it to a friend?", False),
-        ("Is there a topic you'd like us to cover?", True),  # a thing the reader would like: name it
-        ("Any pair you would recommend for running?", True),
-        ("Are there any features missing in the API you used?", False),
+        ("en", "Can you think of a song that always cheers you up?", True),
+        ("en", "Are there other board games you would recommend?", True),
+        ("en", "So, are there particular topics you'd like us to cover?", True),
+        ("en", "Above all, can you name a teacher who shaped you?", True),  # a short lead-in before the frame
+        ("en", "Are there enough parking spaces in your town?", False),
+        ("en", "Can you ride a bike?", False),
+        ("en", "Can you recommend a good book about gardening?", True),  # the answer is the book
+        ("en", "Could you suggest any other tools for this?", True),
+        ("en", "Can you recommend it to a friend?", False),
+        ("en", "Is there a topic you'd like us to cover?", True),  # a thing the reader would like: name it
+        ("en", "Any pair you would recommend for running?", True),
+        ("en", "Are there any features missing in the API you used?", False),
+        ("de", "Könnt ihr mir ein gutes Buch über Gartenarbeit empfehlen?", True),  # the verb comes last in German
+        ("de", "Kannst du uns weitere Blogs zum Thema nennen?", True),
+        ("de", "Gibt es noch andere Tools, die ihr nutzt?", True),
+        ("de", "Gibt es etwas, das ich übersehen habe?", True),  # the frame before the comma, not only after it
+        ("de", "Fällt euch noch etwas ein?", True),
+        ("de", "Gibt es ein Thema, das ihr euch wünscht?", True),
+        ("de", "Gibt es ein Modell, das ihr empfehlen würdet?", True),
+        ("de", "Könnt ihr das empfehlen?", False),  # one thing: yes or no
+        ("de", "Gibt es eine Lösung?", False),
     ],
 )
-def test_naming_question_is_open(text: str, expected: bool) -> None:
-    question = grammar.strip_opener(text, EN)
-    verdict = only(verdicts(LEAD_EN, text + " Tell us in the comments!", language="en"), question)
+def test_naming_question_is_open(language: str, text: str, expected: bool) -> None:
+    """A yes/no frame whose answer is the thing the reader names ("Can you think of …?"); German puts the verb last
+    ("Könnt ihr mir ein gutes Buch empfehlen?")."""
+    lexicon = lexicon_for(language)
+    question = grammar.strip_opener(text, lexicon)
+    lead, invitation = (LEAD_DE, " Schreibt es in die Kommentare!") if language == "de" else (LEAD_EN, " Tell us in the comments!")
+    verdict = only(verdicts(lead, text + invitation, language=language), question)
     assert (verdict.kind is PollKind.OPEN and verdict.rule == "naming_question") is expected
-    assert grammar.asks_to_name(question, EN) is expected
+    assert grammar.asks_to_name(question, lexicon) is expected
 
 
 def test_alternatives_in_a_conditional_lead_in_are_no_choice() -> None:
@@ -503,8 +516,6 @@ def test_a_lead_in_that_announces_questions_is_no_part_of_the_poll() -> None:
 
 def test_invitations_to_send_feedback_or_reply_in_the_replies() -> None:
     """"We'd really appreciate your feedback" and "… in the replies" ask for replies as "let us know" does."""
-    from bot.questions import signals
-
     assert signals.invites_reply("We'd really appreciate your feedback on the forum.", EN)
     assert signals.invites_reply("We welcome comments from everyone.", EN)
     assert signals.invites_reply("Post your answer in the replies to our announcement.", EN)
@@ -673,27 +684,6 @@ def test_a_request_for_input_named_in_two_words_is_open_not_a_choice() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Könnt ihr mir ein gutes Buch über Gartenarbeit empfehlen?", True),  # the verb comes last in German
-        ("Kannst du uns weitere Blogs zum Thema nennen?", True),
-        ("Gibt es noch andere Tools, die ihr nutzt?", True),
-        ("Gibt es etwas, das ich übersehen habe?", True),  # the frame before the comma, not only after it
-        ("Fällt euch noch etwas ein?", True),
-        ("Gibt es ein Thema, das ihr euch wünscht?", True),
-        ("Gibt es ein Modell, das ihr empfehlen würdet?", True),
-        ("Könnt ihr das empfehlen?", False),  # one thing: yes or no
-        ("Gibt es eine Lösung?", False),
-    ],
-)
-def test_german_naming_question_is_open(text: str, expected: bool) -> None:
-    question = grammar.strip_opener(text, DE)
-    verdict = only(verdicts(LEAD_DE, text + " Schreibt es in die Kommentare!", language="de"), question)
-    assert (verdict.kind is PollKind.OPEN and verdict.rule == "naming_question") is expected
-    assert grammar.asks_to_name(question, DE) is expected
-
-
-@pytest.mark.parametrize(
     ("language", "text"),
     [
         ("en", "Do you agree, or am I missing something?"),
@@ -729,8 +719,6 @@ def test_an_imperative_that_names_the_comments_before_a_colon_is_no_reported_spe
 def test_a_short_question_to_the_readers_as_a_group_is_no_tag() -> None:
     """"Anyone else tried this?" after a claim asks the readers, as "Hat das noch jemand ausprobiert?" does; a short
     check of the writer's own claim ("Did it pay off?") stays a tag."""
-    from bot.questions import signals
-
     claim = "After three months, the numbers look good."
     assert not signals.is_tag_question("Anyone else tried this?", claim, EN)
     assert signals.is_tag_question("Did it pay off?", claim, EN)
@@ -748,8 +736,6 @@ def test_a_short_question_to_the_readers_as_a_group_is_no_tag() -> None:
     ],
 )
 def test_a_claim_of_any_length_with_a_confirmation_tag_is_a_tag(language: str, text: str, expected: bool) -> None:
-    from bot.questions import signals
-
     lexicon = lexicon_for(language)
     claim = "Wir haben fünf Kopfhörer getestet." if language == "de" else "We tested five headphones."
     assert signals.is_tag_question(text, claim, lexicon) is expected
@@ -768,47 +754,39 @@ def test_a_job_advert_after_a_question_is_not_the_writers_own_answer() -> None:
     assert not verdict.is_poll
 
 
-BODY_EN = (
-    "We tested five budget headphones for a month, on trains, in offices and at the gym.",
-    "Battery life ranged from 18 to 40 hours, and only two models kept their seal during runs.",
-    "The Anker was the surprise of the test: light, comfortable and cheap.",
-)
+BODIES = {
+    "en": ("We tested five budget headphones for a month, on trains, in offices and at the gym.",
+           "Battery life ranged from 18 to 40 hours, and only two models kept their seal during runs."),
+    "de": ("Wir haben fünf günstige Kopfhörer einen Monat lang getestet.",
+           "Die Akkulaufzeit lag zwischen 18 und 40 Stunden."),
+}
 
 
 @pytest.mark.parametrize(
-    ("closing", "question", "marker"),
+    ("language", "closing", "question", "marker"),
     [
         # the writer answers for the reader after a condition
-        ("Do you need noise cancelling? If you commute by train every day, yes; otherwise save the money.",
+        ("en", "Do you need noise cancelling? If you commute by train every day, yes; otherwise save the money.",
          "Do you need noise cancelling?", "answer_marker"),
-        # a scenario the text answers (all twelve "What if …?" of the tuning pages are no polls)
-        ("What if you lose one earbud? Most brands sell single replacements for about twenty dollars.",
-         "What if you lose one earbud?", "thought_experiment"),
-        # an offer for those who answer yes
-        ("Are you a student? You get 10% off with the code STUDENT10.", "Are you a student?", "service_offer"),
-        # the site's feedback prompt
-        ("Did you find this review useful? Share it with a friend!", "Did you find this review useful?", "stock_phrase"),
-    ],
-)
-def test_questions_the_text_answers_or_sells_with_are_no_polls(closing: str, question: str, marker: str) -> None:
-    verdict = only(verdicts(*BODY_EN, closing, language="en"), question)
-    assert not verdict.is_poll
-    assert marker in (verdict.rule, *verdict.signals)
-
-
-@pytest.mark.parametrize(
-    ("closing", "question", "marker"),
-    [
-        ("Braucht ihr Geräuschunterdrückung? Wenn ihr jeden Tag Zug fahrt, ja; sonst spart euch das Geld.",
+        ("de", "Braucht ihr Geräuschunterdrückung? Wenn ihr jeden Tag Zug fahrt, ja; sonst spart euch das Geld.",
          "Braucht ihr Geräuschunterdrückung?", "answer_marker"),
-        ("Und was, wenn ein Ohrhörer verloren geht? Die meisten Hersteller verkaufen einzelne Ersatzteile.",
+        # a scenario the text answers (all twelve "What if …?" of the tuning pages are no polls)
+        ("en", "What if you lose one earbud? Most brands sell single replacements for about twenty dollars.",
+         "What if you lose one earbud?", "thought_experiment"),
+        ("de", "Und was, wenn ein Ohrhörer verloren geht? Die meisten Hersteller verkaufen einzelne Ersatzteile.",
          "Und was, wenn ein Ohrhörer verloren geht?", "thought_experiment"),
-        ("Du studierst? Mit dem Code STUDI10 bekommst du 10 % Rabatt.", "Du studierst?", "service_offer"),
+        # an offer for those who answer yes
+        ("en", "Are you a student? You get 10% off with the code STUDENT10.", "Are you a student?", "service_offer"),
+        ("de", "Du studierst? Mit dem Code STUDI10 bekommst du 10 % Rabatt.", "Du studierst?", "service_offer"),
+        # the site's feedback prompt
+        ("en", "Did you find this review useful? Share it with a friend!", "Did you find this review useful?",
+         "stock_phrase"),
     ],
 )
-def test_german_questions_the_text_answers_or_sells_with_are_no_polls(closing: str, question: str, marker: str) -> None:
-    body = ("Wir haben fünf günstige Kopfhörer einen Monat lang getestet.", "Die Akkulaufzeit lag zwischen 18 und 40 Stunden.")
-    verdict = only(verdicts(*body, closing, language="de"), grammar.strip_opener(question, DE))
+def test_questions_the_text_answers_or_sells_with_are_no_polls(language: str, closing: str, question: str,
+                                                              marker: str) -> None:
+    lexicon = lexicon_for(language)
+    verdict = only(verdicts(*BODIES[language], closing, language=language), grammar.strip_opener(question, lexicon))
     assert not verdict.is_poll
     assert marker in (verdict.rule, *verdict.signals)
 
@@ -851,8 +829,6 @@ def test_a_question_of_its_own_after_a_w_question_is_no_list_of_options() -> Non
 def test_the_writers_we_inside_a_question_to_the_readers_is_no_self_question(language, closing, question) -> None:
     """"we" in a relative clause about the writers' own work ("a pair we missed", "das wir testen sollen") does not make
     the question the writer's own; "We'd love to know" and "Sagt Bescheid" invite the answer."""
-    from bot.questions import signals
-
     lexicon = lexicon_for(language)
     assert not signals.is_first_person(question, lexicon)
     lead = LEAD_DE if language == "de" else LEAD_EN
@@ -899,8 +875,6 @@ def test_a_self_test_is_no_poll_even_in_a_short_closing(language, blocks, checkl
     ],
 )
 def test_a_question_that_recruits_helpers_is_a_contribution_call(language: str, question: str, expected: bool) -> None:
-    from bot.questions import calls
-
     assert calls.asks_to_volunteer(question) is expected
     if expected:
         lead = LEAD_DE if language == "de" else LEAD_EN
@@ -942,15 +916,11 @@ def test_questions_in_the_lead(language: str, lead: str, question: str, is_poll:
     ],
 )
 def test_yes_no_frames_that_ask_for_the_readers_words_are_open(language: str, text: str) -> None:
-    from bot.questions import kinds
-
     kind, options, _rule = kinds.classify(text, lexicon_for(language))
     assert kind is PollKind.OPEN and options == ()
 
 
 def test_more_rhetorical_formulas() -> None:
-    from bot.questions import signals
-
     assert signals.is_rhetorical_formula("What more could you want?")
     assert signals.is_rhetorical_formula("Könnt ihr euch das vorstellen?")
     assert not signals.is_rhetorical_formula("Könnt ihr euch vorstellen, in einem Tiny House zu leben?")  # a real question

@@ -82,7 +82,7 @@ def echoes_question(question: str, next_sentence: str, lexicon: Lexicon) -> bool
     asked = [token.lower() for token in grammar.words(grammar.core_clause(question, lexicon))[:2]]
     said_all = [token.lower() for token in grammar.words(next_sentence)]
     said = said_all[:2]
-    if len(asked) < 2 or len(said) < 2 or next_sentence.rstrip().endswith("?"):
+    if len(asked) < 2 or len(said) < 2 or grammar.ends_with_question_mark(next_sentence):
         return False
     if set(said_all[:ECHO_WINDOW]) & _WRITER_EXPERIENCER:
         return False  # "Has that ever happened to you? It happened to me …": the writer's own case, the reader's left open
@@ -105,7 +105,7 @@ def _bare_auxiliary_reply(question: str, next_sentence: str, lexicon: Lexicon) -
     do this? You wouldn't.", "Do you need it? You don't."): the writer answers for the reader. ("You could, but
     why would you?" goes on, and is left to the reader.)"""
     said = [token.lower() for token in grammar.words(next_sentence)]
-    if not 2 <= len(said) <= 3 or next_sentence.rstrip().endswith("?"):
+    if not 2 <= len(said) <= 3 or grammar.ends_with_question_mark(next_sentence):
         return False
     asked = [token.lower() for token in grammar.words(grammar.core_clause(question, lexicon))]
     if asked and asked[0] in lexicon.wh_words:

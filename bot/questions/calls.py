@@ -84,7 +84,7 @@ def is_call_to_act(statement: str, lexicon: Lexicon) -> bool:
     """The sentence opens with an imperative that sends the reader elsewhere ("Please email …", "Check the repo …",
     "Stop on by and open an issue", "Meldet euch bei …", "Besuchen Sie …"), not to a public reply ("… in the comments")."""
     stripped = statement.strip()
-    if not stripped or stripped.rstrip("\"'“”»«) ").endswith("?"):
+    if not stripped or grammar.ends_asking(stripped):
         return False
     lowered = stripped.lower().replace("’", "'")
     if contains_phrase(lowered, lexicon.reply_places) or any(channel in lowered for channel in lexicon.reply_channels):
@@ -204,7 +204,7 @@ def teases_content(question: str, next_sentence: str, lexicon: Lexicon, *, asks_
     reader's opinion or taste only in the first form (on the tuning split and the own corpus the broad form hits 14
     questions, none labelled a poll)."""
     following = next_sentence.strip()
-    if not following or following.rstrip("\"'“”»«) ").endswith("?") or grammar.is_invitation(following, lexicon):
+    if not following or grammar.ends_asking(following) or grammar.is_invitation(following, lexicon):
         return False
     if is_disclosure(following):
         return False  # "Dieser Beitrag enthält Affiliate-Links": the site's notice, not the text announcing itself

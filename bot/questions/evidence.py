@@ -282,7 +282,7 @@ def answered_in_paragraph(candidate: Candidate, lexicon: Lexicon) -> bool:
     …", the bold question and its answer rendered as one paragraph or list item). Asked of the guest, not the readers."""
     if candidate.block is None or candidate.sentence.start > 0 or not candidate.after:
         return False
-    statements = [sentence for sentence in candidate.after if not sentence.rstrip().endswith("?")]
+    statements = [sentence for sentence in candidate.after if not grammar.ends_with_question_mark(sentence)]
     return sum(len(sentence) for sentence in statements) >= INLINE_ANSWER_CHARS and not any(
         signals.invites_reply(sentence, lexicon) for sentence in candidate.after
     )
@@ -314,7 +314,7 @@ def statement_after(candidate: Candidate, finder: _Finder | None = None) -> str:
     past a row of question-only items or paragraphs after it ("· Kennst du weitere …? · Hast du …? Lass es mich
     durch eine Mail wissen")."""
     for sentence in candidate.after:
-        if not sentence.rstrip().rstrip("\"'“”»«) ").endswith("?"):
+        if not grammar.ends_asking(sentence):
             return sentence
     if candidate.after or finder is None or candidate.block is None:
         return "" if candidate.after else candidate.next_sentence
@@ -330,7 +330,7 @@ ROW_BLOCKS = 4  # how many question-only blocks after a question statement_after
 def statements_after_run(finder: _Finder, candidate: Candidate) -> list[str]:
     """The first statements after the question and the questions that follow it in a row: the rest of its paragraph
     without its questions, or, when nothing else is left there, the opening of the next paragraph."""
-    rest = [sentence for sentence in candidate.after if not sentence.rstrip().endswith("?")]
+    rest = [sentence for sentence in candidate.after if not grammar.ends_with_question_mark(sentence)]
     if rest:
         return rest[:2]
     index = candidate.position + 1
@@ -380,7 +380,7 @@ def surroundings(finder: _Finder, candidate: Candidate, present: set[str]) -> se
     following = None
     if block is not None and candidate.position + 1 < len(finder.blocks):
         following = finder.blocks[candidate.position + 1]
-    closes_block = all(sentence.rstrip().endswith("?") for sentence in candidate.after)  # none, or only questions
+    closes_block = all(grammar.ends_with_question_mark(sentence) for sentence in candidate.after)  # none, or only questions
     if opinion and closes_block and following is not None and following.kind == "heading":
         found.add("ends_section")  # a listicle's item that ends by asking the readers about it
     if opinion and ("body_middle" not in present or "ends_section" in found):

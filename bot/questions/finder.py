@@ -372,14 +372,14 @@ class _Finder:
         deuten Sie das?"), or an argument that asks and answers as it goes."""
         prompts: set[int] = set()
         for index, block in enumerate(self.blocks[:-1]):
-            if block.kind != "paragraph" or not (block.text or "").rstrip().endswith("?"):
+            if block.kind != "paragraph" or not grammar.ends_with_question_mark(block.text or ""):
                 continue
             following = self.blocks[index + 1]
             text = following.text or ""
             if following.kind not in ("paragraph", "quote") or len(text) < MIN_ANSWER_CHARS:
                 continue
             opening = "" if following.kind == "quote" else self.opening_of(index + 1)
-            if opening.rstrip().endswith("?") or signals.invites_reply(opening, self.lexicon):
+            if grammar.ends_with_question_mark(opening) or signals.invites_reply(opening, self.lexicon):
                 continue
             prompts.add(index)
         return prompts if len(prompts) >= 3 else set()

@@ -53,10 +53,10 @@ def goes_on_arguing(after: list[str], question: str, lexicon: Lexicon, *, to_rea
     . Nobody …" is an argument). `to_reader`: the question was found to address the reader by what stands around it."""
     if not after or any(invites_reply(sentence, lexicon) for sentence in after) or leaves_open(after[0], lexicon):
         return False
-    statements = [sentence for sentence in after if not sentence.rstrip().endswith("?")]
+    statements = [sentence for sentence in after if not grammar.ends_with_question_mark(sentence)]
     if not (grammar.addresses_reader(question, lexicon) if to_reader is None else to_reader):
         return bool(statements)
-    if statements and after[-1].rstrip().endswith("?") and sum(len(sentence) for sentence in statements) >= ARGUMENT_CHARS / 2:
+    if statements and grammar.ends_with_question_mark(after[-1]) and sum(len(sentence) for sentence in statements) >= ARGUMENT_CHARS / 2:
         return True  # "Do you …? If so, why? Doing so would be like … . Who suffers more?": the writer argues on
     return len(statements) >= 2 and sum(len(sentence) for sentence in after) >= ARGUMENT_CHARS
 
@@ -112,7 +112,7 @@ def states_consequence(next_sentence: str, lexicon: Lexicon) -> bool:
     return (
         _CONSEQUENCE.match(next_sentence) is not None
         and not invites_reply(next_sentence, lexicon)
-        and not next_sentence.rstrip(" \"'”“»«)").endswith("?")  # "If not, what is holding you back?" asks on
+        and not grammar.ends_asking(next_sentence)  # "If not, what is holding you back?" asks on
     )
 
 
@@ -198,7 +198,7 @@ def writer_answers_too(question: str, following: list[str], lexicon: Lexicon, *,
     before? Gah! It's my favorite.", "Bist du auch im Team Spargel? Für uns ist Spargel …"): the writer gives
     her own answer and leaves the readers theirs — a conversation, not a hook ("Do you …? Then you'll love
     this" turns to the reader again)."""
-    if not asks_reader_about_themself(question, lexicon, wh=wh) or not following or following[0].rstrip().endswith("?"):
+    if not asks_reader_about_themself(question, lexicon, wh=wh) or not following or grammar.ends_with_question_mark(following[0]):
         return False  # "Do you make jam in a pot? A pressure canner? I don't know.": a run, the beginner's voice
     writer = _WRITER_WORDS["de" if lexicon.language == "de" else "en"]
     for sentence in following[:2]:
@@ -219,6 +219,6 @@ def opens_with_reader(question: str, next_sentence: str, lexicon: Lexicon) -> bo
     Sie auch Fifa? Oder Ihre Kinder? Wenn ja, …" sets up a condition — nor when the next sentence draws a
     consequence: conditional_teaser.)"""
     stripped = next_sentence.strip()
-    if not stripped or stripped.rstrip("\"'“”»«)").endswith("?"):
+    if not stripped or grammar.ends_asking(stripped):
         return False
     return asks_reader_about_themself(question, lexicon) and not states_consequence(stripped, lexicon)

@@ -13,6 +13,17 @@ from bot.questions.lexicon import Lexicon
 _WORD = re.compile(r"[^\W_][\w'’&%+.-]*", re.UNICODE)
 TRAILING = " \t\n\"'“”„»«’‘)]!?.…,;:"
 CLAUSE_OPENERS = frozenset("dass ob that whether wie how".split())  # words that open a subordinate clause
+_CLOSERS = " \t\n\"'“”»«)"  # what may follow a question mark at the end of a sentence: quotes, a bracket, space
+
+
+def ends_with_question_mark(text: str) -> bool:
+    """The text ends with a question mark (trailing space aside): a question sentence, or a block that ends asking."""
+    return text.rstrip().endswith("?")
+
+
+def ends_asking(text: str) -> bool:
+    """Like `ends_with_question_mark`, also when a closing quote or bracket follows the mark ("… ?“", "(… ?)")."""
+    return text.rstrip(_CLOSERS).endswith("?")
 
 
 def words(text: str) -> list[str]:

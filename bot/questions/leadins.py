@@ -127,7 +127,7 @@ def familiarity_hook(text: str, next_sentence: str, lexicon: Lexicon) -> bool:
     to introduce or describe it: a hook into her own text, whose yes or no nobody needs. Not when a call to reply or
     another question follows ("Kennt ihr diese Briefe? Habt ihr auch welche bekommen?")."""
     following = next_sentence.strip()
-    if not following or following.rstrip(_TRAILING).endswith("?") or grammar.is_invitation(following, lexicon):
+    if not following or grammar.ends_asking(following) or grammar.is_invitation(following, lexicon):
         return False
     text = text.replace("’", "'")
     return _FAMILIARITY.match(text) is not None or _HEARD_OF.match(text) is not None
@@ -141,7 +141,7 @@ def precedes_reader_prompt(next_in_paragraph: str, lexicon: Lexicon) -> bool:
     only: after a yes/no question the prompt is as often the writer's next thought ("Läuft es noch? Hört ihr es?")."""
     following = next_in_paragraph.strip()
     return (
-        following.rstrip(_TRAILING).endswith("?")
+        grammar.ends_asking(following)
         and grammar.word_count(following) <= 5
         and grammar.addresses_reader(following, lexicon)
         # a question of its own ("Habt ihr Tipps?"), not the first one's continuation ("Or your favourite blog?")

@@ -313,7 +313,7 @@ def opens_reflection(previous: str, following: list[str], lexicon: Lexicon) -> b
     if not lexicon.reflection_openers:
         return False
     lowered = previous.strip().lower().replace("’", "'")
-    if not lowered or not following or not following[0].rstrip().endswith("?"):
+    if not lowered or not following or not grammar.ends_with_question_mark(following[0]):
         return False
     lowered = re.sub(r"^(?:now|so|first|and|but)\s*,?\s+", "", lowered)
     if invites_reply(previous, lexicon):  # "Take a moment to tell us: …?" asks for the replies
@@ -329,7 +329,7 @@ def follows_up(text: str, previous: str, lexicon: Lexicon) -> bool:
     right after a question: it asks about the answer to the question before and means nothing as a poll on its own.
     ("Has this ever happened to you?" points into the article and stands alone; English only: German "das" stands
     first in statements too.)"""
-    if lexicon.language != "en" or not previous.rstrip().rstrip("\"'“”»«)").endswith("?"):
+    if lexicon.language != "en" or not grammar.ends_asking(previous):
         return False
     tokens = [token.lower() for token in grammar.words(grammar.strip_opener(text, lexicon))[:2]]
     return len(tokens) == 2 and tokens[0] in lexicon.finite_auxiliaries and tokens[1] in _ANAPHORIC_SUBJECTS
@@ -393,7 +393,7 @@ def continues_previous(text: str, previous: str, lexicon: Lexicon) -> bool:
     return (
         first is not None
         and first.group(1).lower() == lexicon.alternative_conjunction
-        and previous.rstrip().rstrip("\"'“”»«)").endswith("?")
+        and grammar.ends_asking(previous)
     )
 
 

@@ -88,3 +88,12 @@ def test_ambiguous_periods_go_to_pysbd() -> None:
     assert _is_clear("Das Wetter war schlecht. Hast du Regenschirme? Wir hatten keine!")
     for ambiguous in ("Am 1. März geht es los.", "Das gilt z. B. für Tomaten.", "Dr. Smith agrees.", "Ja. Sicher."):
         assert not _is_clear(ambiguous)
+
+
+def test_a_sentence_ends_asking_also_before_a_closing_quote_or_bracket() -> None:
+    from bot.questions import grammar
+
+    assert grammar.ends_with_question_mark("Was meint ihr?  ")
+    assert not grammar.ends_with_question_mark("„Was meint ihr?“")
+    assert grammar.ends_asking("„Was meint ihr?“") and grammar.ends_asking("(What do you think?) ")
+    assert not grammar.ends_asking("Tell us (in the comments).")

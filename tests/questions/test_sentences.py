@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.questions import grammar
 from bot.questions.sentences import enclosed_mask, first_sentence, split_sentences
 
 
@@ -91,8 +92,6 @@ def test_ambiguous_periods_go_to_pysbd() -> None:
 
 
 def test_a_sentence_ends_asking_also_before_a_closing_quote_or_bracket() -> None:
-    from bot.questions import grammar
-
     assert grammar.ends_with_question_mark("Was meint ihr?  ")
     assert not grammar.ends_with_question_mark("„Was meint ihr?“")
     assert grammar.ends_asking("„Was meint ihr?“") and grammar.ends_asking("(What do you think?) ")

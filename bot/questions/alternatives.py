@@ -169,7 +169,7 @@ def _without_shared_verb(first: str, others: list[str], lead: str, lexicon: Lexi
     if others and others[0].split()[0].lower() == first_tokens[1].lower():
         return rest  # "Do you work from home, from the office, or both?": the same opening word after the verb
     closing = others[-1] if others else ""
-    named = [other for other in others[:-1]] + ([] if closing.casefold() in _CATCH_ALL_EN else [closing])
+    named = others[:-1] + ([] if closing.casefold() in _CATCH_ALL_EN else [closing])
     if not named or not _names_a_thing(rest, lexicon) or not all(_names_a_thing(other, lexicon) for other in named):
         return first
     return rest

@@ -44,7 +44,7 @@ def answer_rule(next_sentence: str, options: tuple[str, ...] | list[str], lexico
     if first in lexicon.answer_openers:
         return "answer_marker"
     if first in lexicon.subordinators and _CONDITIONAL_REPLY.search(sentence):
-        return "answer_marker"  # "If you commute every day, yes; otherwise …", "Wenn ihr viel pendelt, ja.""
+        return "answer_marker"  # "If you commute every day, yes; otherwise …", "Wenn ihr viel pendelt, ja."
     if first in lexicon.answer_particles:
         following = sentence[len(tokens[0]) : len(tokens[0]) + 2].strip()
         if not following or following[0] in _ANSWER_PUNCTUATION:

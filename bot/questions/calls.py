@@ -259,6 +259,7 @@ _VOLUNTEER_CALL = re.compile(
     r"\s*(?:(?:so|and|und|also)\s*,?\s+)?(?:would you like to|do you want to|want to|are you interested in|interested in|"
     r"möchtest du|möchtet ihr|möchten sie|wollt ihr|willst du|hast du lust|habt ihr lust|haben sie lust)\b"
     r"[^?]{0,40}?\b(?:help(?:ing)?|contribut\w*|volunteer\w*|get involved|getting involved|join(?:ing)? (?:us|the team|our)|"
+    r"partner\w*|collaborat\w*|"
     r"mithelfen|mitzuhelfen|helfen|mitmachen|mitzumachen|unterstützen|zu unterstützen|beitragen|beizutragen|engagieren)\b",
     re.IGNORECASE,
 )

@@ -145,7 +145,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         and signals.call_to_reply_follows(candidate.next_sentence, candidate.same_block_next, lexicon)
     ):  # "Which topic should I cover next? Let me know in the comments!"
         present.add("first_person")
-    if signals.is_self_ask(text, candidate.previous_sentence, lexicon):
+    if signals.is_self_ask(text, candidate.previous_sentence, lexicon) or candidate.run_key in finder._runs_kept:
         present.add("self_ask")
     run_to_reader = "reader_address" in present or candidate.run_key in finder._runs_to_reader
     invited_close = "closing" in present and run_to_reader and (

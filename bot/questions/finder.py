@@ -293,6 +293,7 @@ class _Finder:
         self._runs_opinion: set[tuple[int, int]] = set()
         self._runs_called: set[tuple[int, int]] = set()  # rows opened by a call for replies (calls.opens_with_call)
         self._runs_scored: set[tuple[int, int]] = set()  # self-tests: the statement after says what the answers mean
+        self._runs_kept: set[tuple[int, int]] = set()  # the writer's own: the statement after keeps them for herself
         before_row = ""  # the statement before the row that is growing
 
         def close(following: str = "") -> None:
@@ -306,9 +307,12 @@ class _Finder:
                 or (bool(row) and self.under_opinion_heading(row[0][0]))
             )
             scored = len(row) >= 2 and signals.scores_answers(following)
+            kept = len(row) >= 2 and signals.keeps_for_self(following)
             for key in row:
                 if scored:
                     self._runs_scored.add(key)
+                if kept:
+                    self._runs_kept.add(key)
                 if called:
                     self._runs_called.add(key)
                 if opinion:
@@ -485,6 +489,12 @@ class _Finder:
                     listed = (candidate.position, candidate.next_sentence.strip())
             if verdict.is_poll and verdict.confidence < signals.MIN_CONFIDENCE:
                 verdict = replace(verdict, is_poll=False, rule="low_confidence")
+            if (candidate.position == TITLE_POSITION and verdict.is_poll
+                    and not {"reader_address", "debate_article"} & set(verdict.signals)):
+                # a title that asks no one and whose closing asks the readers nothing is the question the article
+                # takes up ("Which role has priority: Chair or Advisor?"); the one title poll of the tuning split
+                # asks the readers ("What's In Your Bag?")
+                verdict = replace(verdict, is_poll=False, rule="expository_title")
             if candidate.position == TITLE_POSITION and verdict.is_poll:
                 self._title_asks = True  # a debate title: the body's open questions belong to the debate
             if verdict.is_poll:

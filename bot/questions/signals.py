@@ -519,6 +519,22 @@ _SCORES_ANSWERS = re.compile(
 )
 
 
+_KEPT_FOR_SELF = re.compile(
+    r"\b(?:these|those|that|das|dies)\s+(?:are|is|sind|ist)\s+(?:(?:the|die)\s+)?(?:things|questions|issues|fragen|dinge)\b"
+    r"[^.?!]{0,30}?\b(?:i|we|ich|wir)\b[^.?!]{0,25}?\b(?:reflect|think|ponder|consider|answer|figure out|nachdenken|"
+    r"beantworten|überlegen|klären)"
+    r"|\b(?:i|we)(?:'ll| will)? (?:need|have|must) to (?:reflect|think|ponder) (?:more|further|on (?:this|that|them))\b"
+    r"|\b(?:darüber|über diese fragen) (?:muss|müssen|werde|werden) (?:ich|wir) (?:noch )?(?:nachdenken|nachdenken\.)",
+    re.IGNORECASE,
+)
+
+
+def keeps_for_self(statement: str) -> bool:
+    """self_ask, said after a row of questions: "These are things I must reflect on.", "Darüber muss ich noch
+    nachdenken.": the writer keeps the questions for herself, whoever they named."""
+    return _KEPT_FOR_SELF.search(statement) is not None
+
+
 def scores_answers(statement: str) -> bool:
     """The statement after a row of questions tells the reader what their own answers mean ("If you answered yes to
     two or more, …", "Wenn du mehr als zwei Fragen mit Ja beantwortet hast, …"): the row is a self-test, a

@@ -870,6 +870,7 @@ def test_a_self_test_is_no_poll_even_in_a_short_closing(language, blocks, checkl
         ("en", "Want to help aspiring speakers craft their abstracts?", True),
         ("de", "Möchtest du uns beim Übersetzen helfen?", True),
         ("de", "Habt ihr Lust, mitzumachen?", True),
+        ("en", "Are you interested in partnering with us on the next release?", True),
         ("en", "Would you like to see more posts like this?", False),  # a wish, not a sign-up
         ("de", "Möchtet ihr mehr solche Beiträge lesen?", False),
     ],
@@ -926,3 +927,27 @@ def test_more_rhetorical_formulas() -> None:
     assert not signals.is_rhetorical_formula("Könnt ihr euch vorstellen, in einem Tiny House zu leben?")  # a real question
     body = ("Wir haben fünf günstige Kopfhörer getestet.", "Der Anker war die Überraschung des Tests.")
     assert not only(verdicts(*body, "Könnt ihr euch das vorstellen?", language="de"), "Könnt ihr euch das vorstellen?").is_poll
+
+
+def test_a_title_question_that_asks_no_one_is_the_articles_own() -> None:
+    """"Which role has priority: Department Chair or Tutorial Advisor?" over an essay that argues it, with a closing
+    that asks the readers nothing: the article's topic. A title that asks the readers stays a poll."""
+    body = ("Both roles take time, and both matter to students.", "In the end, advising wins: students come first.")
+    title = "Which role has priority: Department Chair or Tutorial Advisor?"
+    assert only(verdicts(*body, title=title, language="en"), title).rule == "expository_title"
+    asking = "What's in your bag?"
+    body = ("Photographers carry more than cameras.", "Here is what we carry.", "Tell us below!")
+    assert only(verdicts(*body, title=asking, language="en"), asking).is_poll
+
+
+def test_a_row_the_writer_keeps_for_herself_is_self_asked() -> None:
+    """"Do some of you read …? Will I pick up other readers …? These are things I must reflect on.": the statement
+    after the row claims the questions, even the one that names the readers."""
+    assert signals.keeps_for_self("These are things I must reflect on.")
+    assert signals.keeps_for_self("Darüber muss ich noch nachdenken.")
+    assert not signals.keeps_for_self("These are things you should try.")
+    text = ("Do some of you read because you like the predictability? Will I pick up other readers if I vary my style? "
+            "These are things I must reflect on.")
+    verdict = only(verdicts(LEAD_EN, "A middle paragraph.", text, "Another paragraph.", "A closing paragraph.",
+                            language="en"), "Do some of you read because you like the predictability?")
+    assert "self_ask" in verdict.signals and not verdict.is_poll

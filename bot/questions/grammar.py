@@ -253,7 +253,8 @@ _IF_SO_WHICH = re.compile(r"\bif so (?:which|what|how|where|who|why)\b|\b(?:wenn
 # "Is there a topic you'd like us to cover?", "Any pair you'd recommend?", "Gibt es ein Thema, das ihr euch wünscht?":
 # whether there is a thing the reader would like or recommend; the answer is to name it
 _WISHED_THING_EN = re.compile(
-    r"(?:is there|are there|got|have you got|do you have|any)\b.*\byou(?:'d| would)? (?:like|love|recommend|suggest|swear by|wish)\b"
+    r"(?:is there|are there|got|have you got|do you have|any|have (?:a|an|another|any|some))\b.*"
+    r"\byou(?:'d| would)? (?:like|love|recommend|suggest|swear by|wish)\b"
 )
 _WISHED_THING_DE = re.compile(
     r"(?:gibt es|habt ihr|hast du|haben sie|kennt ihr|kennst du|kennen sie)\b.*\b(?:ihr|du|sie)\b.*"

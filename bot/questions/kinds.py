@@ -23,6 +23,8 @@ def classify(text: str, lexicon: Lexicon) -> tuple[PollKind, tuple[str, ...], st
         return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Off-the-rack dresses: Yes or no?"
     if named and leadins.alternatives_are_input(named) and leadins.asks_for_input(clause, lexicon):
         return PollKind.OPEN, (), "asks_for_input"  # "Do you have any inspiration or ideas for me?": the ideas
+    if named and leadins.asks_for_input(clause, lexicon) and leadins.input_named_before(clause, named[0]):
+        return PollKind.OPEN, (), "asks_for_input"  # "Have thoughts on these or my analysis?": the thoughts
     if named and alternatives.asks_for_kinds_owned(clause, named, lexicon):
         return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Habt ihr Vorsätze oder Ziele?"
     if (

@@ -213,11 +213,21 @@ def asks_for_input(clause: str, lexicon: Lexicon) -> bool:
         start = 3  # "Do you have any tips?", not "Do you love beef tips?"
     elif tokens[0] in ("have", "got") and tokens[1] in ("any", "some"):
         start = 1  # "Have any tips?", "Have some tricks that worked for you?": "Do you" left out
+    elif tokens[0] in ("have", "got") and tokens[1] not in lexicon.subject_pronouns | lexicon.reader_pronouns:
+        start = 1  # "Have critical thoughts on these?": "Do you" left out, an adjective before the input
     else:
         return False
     if tokens[start : start + 1] == ["any"] and tokens[start + 1 : start + 2] and tokens[start + 1] in _MORE_OR_BETTER:
         return True  # "Do you have any other recipes?", "Have any good books?": name them
     return any(token in _INPUT_NOUNS for token in tokens[start : start + 4])
+
+
+def input_named_before(clause: str, first_alternative: str) -> bool:
+    """The input asked for stands before the alternatives, which name its topic ("Habt ihr Tipps für Anfänger oder
+    Profis?", "Have thoughts on these or my analysis?"): the tips are asked for, not a pick between the topics."""
+    lowered = clause.lower()
+    at = lowered.find(first_alternative.lower())
+    return at > 0 and any(token in _INPUT_NOUNS for token in grammar.words(lowered[:at]))
 
 
 _MORE_OR_BETTER = frozenset("better other others more good favourite favorite".split())

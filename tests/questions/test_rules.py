@@ -914,6 +914,9 @@ def test_questions_in_the_lead(language: str, lead: str, question: str, is_poll:
         ("de", "Habt ihr Anregungen oder Wünsche?"),  # two kinds of input, not two options
         ("en", "Do you use a password manager, and if so, which one?"),  # the yes leads on to the thing to name
         ("de", "Nutzt ihr einen Passwortmanager und wenn ja, welchen?"),
+        ("en", "Have critical thoughts on these or my analysis?"),  # the thoughts, not a pick between the topics
+        ("de", "Habt ihr Tipps für Anfänger oder Profis?"),
+        ("en", "Have another article you love that I missed?"),  # a thing the reader loves: name it
     ],
 )
 def test_yes_no_frames_that_ask_for_the_readers_words_are_open(language: str, text: str) -> None:

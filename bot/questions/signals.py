@@ -524,7 +524,7 @@ _KEPT_FOR_SELF = re.compile(
     r"[^.?!]{0,30}?\b(?:i|we|ich|wir)\b[^.?!]{0,25}?\b(?:reflect|think|ponder|consider|answer|figure out|nachdenken|"
     r"beantworten|überlegen|klären)"
     r"|\b(?:i|we)(?:'ll| will)? (?:need|have|must) to (?:reflect|think|ponder) (?:more|further|on (?:this|that|them))\b"
-    r"|\b(?:darüber|über diese fragen) (?:muss|müssen|werde|werden) (?:ich|wir) (?:noch )?(?:nachdenken|nachdenken\.)",
+    r"|\b(?:darüber|über diese fragen) (?:muss|müssen|werde|werden) (?:ich|wir) (?:noch )?nachdenken",
     re.IGNORECASE,
 )
 

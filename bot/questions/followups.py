@@ -163,7 +163,15 @@ def asks_reader_about_themself(text: str, lexicon: Lexicon, *, wh: bool = False)
     if not grammar.is_verb_first(clause, lexicon):
         return False
     subject = tokens[1]
+    lowered = [token.lower() for token in tokens]
+    if (len(lowered) > 3 and lowered[2] in _JUDGING_VERBS and lowered[3] in _BACK_REFERENCES) or (
+            lowered[0] in _JUDGING_VERBS and lowered[2] in _BACK_REFERENCES):
+        return False  # "Do you find that strange?", "Findest du das seltsam?": a judgement of what was just said
     return subject.lower() in _READER_SUBJECTS or subject in lexicon.polite_pronouns
+
+
+_JUDGING_VERBS = frozenset("find consider finde findest findet finden haltet hältst halten".split())
+_BACK_REFERENCES = frozenset("that this it das dies es".split())
 
 
 def _asks_reader_habit(tokens: list[str], lexicon: Lexicon) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.articles.model import Block
-from bot.questions import alternatives, answers, calls, grammar, kinds, leadins, signals
+from bot.questions import alternatives, answers, calls, followups, grammar, kinds, leadins, signals
 from bot.questions.finder import RULES, explain_questions, find_questions
 from bot.questions.lexicon import lexicon_for
 from bot.questions.model import TITLE_POSITION, PollKind
@@ -954,3 +954,13 @@ def test_a_row_the_writer_keeps_for_herself_is_self_asked() -> None:
     verdict = only(verdicts(LEAD_EN, "A middle paragraph.", text, "Another paragraph.", "A closing paragraph.",
                             language="en"), "Do some of you read because you like the predictability?")
     assert "self_ask" in verdict.signals and not verdict.is_poll
+
+
+def test_the_readers_judgement_of_what_was_just_said_is_not_about_their_life() -> None:
+    """writer_answers_too is for the reader's own life or taste ("Do you like Mondays? I know I don't."); "Do you find
+    that strange? As with everything I am not the only one …" asks the reader to judge the writer's claim, and the
+    writer's next sentence is no answer of his own to it."""
+    assert not followups.asks_reader_about_themself("Do you find that strange?", EN)
+    assert not followups.asks_reader_about_themself("Findet ihr das seltsam?", DE)
+    assert followups.asks_reader_about_themself("Do you find time to read?", EN)
+    assert followups.asks_reader_about_themself("Do you like Mondays?", EN)

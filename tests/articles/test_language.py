@@ -45,7 +45,8 @@ def test_function_words_agree_with_the_pages_on_real_sentences() -> None:
     the function-word vote decides, it names the page's language. The exceptions allowed are lines in the other
     language, where the vote is right: on German pages a donation line, the English translation closing a
     multilingual open letter, the English title of a linked video, an English podcast title, a reader's English
-    comment and an English quotation; on English patch notes a German forum post."""
+    comment, an English quotation and a seminar heading that opens in English; on English patch notes a German forum
+    post."""
     import json
     from pathlib import Path
 
@@ -66,6 +67,7 @@ def test_function_words_agree_with_the_pages_on_real_sentences() -> None:
         "But what exactly is data science?",
         "I've meanwhile subscribed to the new RSS feed (perhaps something you should mention to your many loyal "
         "readers?) Peter",
+        "Looking back on the Action (Rückblick) – was ist passiert, was war auffällig?",
         "If you enjoyed reading this post – would you consider supporting our work?",
         "Kann man solche Leute nicht aus den Events bannen?",
         "Murray: „Why does the world need deaf people?“ > „Deaf Gain shifts our understanding of being deaf from a "

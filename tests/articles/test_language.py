@@ -67,9 +67,9 @@ def test_function_words_agree_with_the_pages_on_real_sentences() -> None:
         "But what exactly is data science?",
         "I've meanwhile subscribed to the new RSS feed (perhaps something you should mention to your many loyal "
         "readers?) Peter",
-        "Looking back on the Action (Rückblick) – was ist passiert, was war auffällig?",
         "If you enjoyed reading this post – would you consider supporting our work?",
         "Kann man solche Leute nicht aus den Events bannen?",
+        "Looking back on the Action (Rückblick) – was ist passiert, was war auffällig?",
         "Murray: „Why does the world need deaf people?“ > „Deaf Gain shifts our understanding of being deaf from a "
         "medical perspective rooted in ‘hearing loss’ to a broader framework of biodiversity which sees deaf people "
         "and deafness as a form of sensory and cognitive diversity that offers vital contributions to the collective "

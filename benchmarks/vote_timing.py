@@ -53,14 +53,18 @@ def longest_stall(clicks: list[Any]) -> float:
     return longest
 
 
+def p99(latencies: list[float]) -> float:
+    """The 99th percentile of sorted, non-empty latencies (nearest rank)."""
+    return latencies[min(len(latencies) - 1, int(round(0.99 * len(latencies))) - 1)]
+
+
 def split_latencies(offsets: list[tuple[float, float]], first_second: bool) -> str:
     """p50/p99/max of the click latencies in (or after) the first second of each fixed-rate half: for
     reader-bot the first second after a restart (each of its halves follows one)."""
     latencies = sorted(latency for latency, offset in offsets if (offset < 1.0) == first_second)
     if not latencies:
         return "no clicks"
-    p99 = latencies[min(len(latencies) - 1, int(round(0.99 * len(latencies))) - 1)]
-    return (f"p50 {statistics.median(latencies):.1f} ms, p99 {p99:.1f} ms, max {latencies[-1]:.1f} ms "
+    return (f"p50 {statistics.median(latencies):.1f} ms, p99 {p99(latencies):.1f} ms, max {latencies[-1]:.1f} ms "
             f"({len(latencies)} clicks)")
 
 

@@ -70,7 +70,7 @@ from vote_workload import PlannedClick, PollMessages, copy_messages, plan_clicks
 from vote_checks import (  # noqa: E402
     compare, confirmed, describe_blocks, gc_summaries, loop_blocks, stored_votes, what_members_were_told,
 )
-from vote_timing import longest_stall, median_interval, round_details, saturation_rate, split_latencies  # noqa: E402
+from vote_timing import longest_stall, median_interval, p99, round_details, saturation_rate, split_latencies  # noqa: E402
 
 TOKEN = "benchmark-bot-token"
 TARGET_RATIO = 0.95
@@ -274,7 +274,7 @@ async def measure_rate(sandbox: Any, bot: Contender, rate: float, count: int) ->
     result.rate_clicks += len(offered)
     if latencies:
         result.p50_ms = statistics.median(latencies)
-        result.p99_ms = latencies[min(len(latencies) - 1, int(round(0.99 * len(latencies))) - 1)]
+        result.p99_ms = p99(latencies)
 
 
 # ----- the database -------------------------------------------------------------------------------------------------

@@ -237,7 +237,14 @@ class LoopWatchdog:
         if not self._looked_at:
             self._looked_at = time.perf_counter()
             self._usage_at_look = resource.getrusage(resource.RUSAGE_THREAD)
-        sample = describe_stack(frame) if frame is not None and not _in_loop_machinery(frame) else _returned(frame)
+        if frame is not None and frame.f_code is _COLLECTION_CALLBACK:  # just after a collector pass
+            info = frame.f_locals.get("info") or {}
+            sample = (f"garbage collection of generation {info.get('generation', '?')} triggered in "
+                      f"{describe_stack(frame.f_back)}")
+        elif frame is not None and not _in_loop_machinery(frame):
+            sample = describe_stack(frame)
+        else:
+            sample = _returned(frame)
         if sample and sample not in self._samples:
             self._samples.append(sample)
         if len(self._samples) < MAX_SAMPLES_PER_BLOCK:
@@ -299,3 +306,6 @@ class LoopWatchdog:
             trigger = sys._getframe(1)
             self._long_collections.append((generation, seconds, cpu, int(info.get("collected", 0)), describe_stack(trigger)))
 
+
+# The collector's callback is the first bytecode after a pass: a signal that came during the pass is handled there.
+_COLLECTION_CALLBACK = LoopWatchdog._on_collection.__code__

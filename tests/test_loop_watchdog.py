@@ -95,6 +95,24 @@ async def test_a_long_collector_pass_is_named_with_its_generation(caplog: pytest
     assert watchdog.stats.collector[2].count >= 1
 
 
+def collect_then_sleep() -> None:
+    gc.collect()
+    time.sleep(0.03)
+
+
+async def test_a_signal_during_a_collector_pass_names_the_pass(caplog: pytest.LogCaptureFixture) -> None:
+    """The handler's first chance after a pass is the collector's callback: the sample names the pass and the line
+    that started it, not the watchdog's own callback."""
+    heap = [[index] for index in range(1_000_000)]  # a full pass well over half the threshold
+    try:
+        warnings, _ = await block_warnings(collect_then_sleep, caplog)
+    finally:
+        del heap
+    assert len(warnings) == 1, warnings
+    assert "garbage collection of generation 2 triggered in collect_then_sleep (tests/test_loop_watchdog.py:" in warnings[0]
+    assert "_on_collection" not in warnings[0]
+
+
 async def test_an_idle_loop_gives_no_warning(caplog: pytest.LogCaptureFixture) -> None:
     watchdog = LoopWatchdog(threshold=0.2)  # generous: the test machine is shared
     watchdog.start()

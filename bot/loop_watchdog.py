@@ -14,10 +14,11 @@ production: it measures every round of the loop, and nothing but a round that is
   that long, the signal handler runs on the loop thread between two bytecodes of whatever holds it (or interrupts
   the system call it sleeps in) and notes that frame: the callback or task step the loop is stuck in and its
   innermost line; then it looks again every quarter threshold, a few times. No other thread is involved.
-  A watching thread did this before, waking every 10 ms: each wake-up took the GIL from the loop, and on a busy
-  2-core machine the loop then waited for that thread to be scheduled. Measured in benchmarks/votes.py (issue 11,
-  SQLite, 4,000-click rounds) it cost the bot about a sixth of its clicks per second at saturation (ratio to the
-  bare bot 0.81 with it, 0.97 without it); the timer costs two system calls per round.
+  A watching thread did this before, waking every 10 ms to look. Measured in benchmarks/votes.py (issue 11,
+  SQLite, 4,000-click rounds, two runs each), the bot spent 1.19-1.22 times the bare bot's CPU per click with that
+  thread and answered 0.81-0.91 of its clicks per second; with the timer 1.05-1.13 and 0.92-0.97; with no watchdog
+  1.03 and 0.97 (one run). Why a thread that woke 100 times a second cost that much is not pinned down (each
+  wake-up takes the GIL from the loop); benchmarks/loop_watchdog.py, a loop without I/O, does not show it.
 - The loop thread's resource usage (`getrusage(RUSAGE_THREAD)`), read when the timer first fires in a round and
   when the round ends, gives the block's CPU time (scaled to the whole round) and tells a block by the bot's own
   work from one spent waiting: switches the thread made itself mean a blocking call, none while it got little CPU

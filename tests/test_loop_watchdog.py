@@ -108,9 +108,10 @@ async def test_a_signal_during_a_collector_pass_names_the_pass(caplog: pytest.Lo
         warnings, _ = await block_warnings(collect_then_sleep, caplog)
     finally:
         del heap
-    assert len(warnings) == 1, warnings
-    assert "garbage collection of generation 2 triggered in collect_then_sleep (tests/test_loop_watchdog.py:" in warnings[0]
-    assert "_on_collection" not in warnings[0]
+    # one warning for the round; on a loaded machine another busy round may warn as well
+    assert any("garbage collection of generation 2 triggered in collect_then_sleep (tests/test_loop_watchdog.py:" in warning
+               for warning in warnings), warnings
+    assert not any("_on_collection" in warning for warning in warnings), warnings
 
 
 async def test_an_idle_loop_gives_no_warning(caplog: pytest.LogCaptureFixture) -> None:

@@ -13,15 +13,15 @@ production: it measures every round of the loop, and nothing but a round that is
   (`setitimer`, SIGALRM) for half the threshold, and disarms it when the round ends. In the few rounds that last
   that long, the signal handler runs on the loop thread between two bytecodes of whatever holds it (or interrupts
   the system call it sleeps in) and notes that frame: the callback or task step the loop is stuck in and its
-  innermost line; then it looks again every quarter threshold, a few times. No other thread is involved.
+  innermost line; then it looks again every quarter threshold, a few times. No other thread is involved; each
+  round costs two `setitimer` calls and one `getrusage`, about 1.8 µs.
   A watching thread did this before, waking every 10 ms to look. Measured in benchmarks/votes.py (issue 11,
   SQLite, 4,000-click rounds, two runs each), the bot spent 1.19-1.22 times the bare bot's CPU per click with that
   thread and answered 0.81-0.91 of its clicks per second; with the timer 1.05-1.13 and 0.92-0.97; with no watchdog
   1.03 and 0.97 (one run). Why a thread that woke 100 times a second cost that much is not pinned down (each
   wake-up takes the GIL from the loop); benchmarks/loop_watchdog.py, a loop without I/O, does not show it.
-- The loop thread's resource usage (`getrusage(RUSAGE_THREAD)`), read when the timer first fires in a round and
-  when the round ends, gives the block's CPU time (scaled to the whole round) and tells a block by the bot's own
-  work from one spent waiting: switches the thread made itself mean a blocking call, none while it got little CPU
+- The loop thread's resource usage (`getrusage(RUSAGE_THREAD)`), read when each round begins and when a long one
+  ends, gives the block's CPU time and tells a block by the bot's own work from one spent waiting: switches the thread made itself mean a blocking call, none while it got little CPU
   means it was runnable and the machine had no CPU for it (the warning then says so).
 - Garbage-collector passes are timed with `gc.callbacks`: a pass longer than the threshold is named with its
   generation, its CPU time and the line that triggered it.
@@ -111,6 +111,15 @@ def describe_stack(frame: FrameType | None) -> str:
     return f"{_where(callback)} at {_where(innermost)}"
 
 
+def _is_collector_callback(frame: FrameType) -> bool:
+    """The collector's callbacks (ours, and any library's) are the first bytecode after a pass: a signal that came
+    during the pass is handled in one of them."""
+    for callback in gc.callbacks:
+        if getattr(getattr(callback, "__func__", callback), "__code__", None) is frame.f_code:
+            return True
+    return False
+
+
 def _in_loop_machinery(frame: FrameType) -> bool:
     code = frame.f_code
     return (code.co_name == "_run" and code.co_filename.endswith("events.py")) or (
@@ -149,8 +158,7 @@ class LoopWatchdog:
         self._loop_thread = 0
         self._round_started = 0.0  # when the loop's current round began (perf_counter): its select() returned
         self._selecting = False  # the loop waits in select(): idle, not blocked
-        self._looked_at = 0.0  # when the timer first fired in this round (0: it did not)
-        self._usage_at_look: resource.struct_rusage | None = None
+        self._usage_at_start: resource.struct_rusage | None = None  # the loop thread's, when the round began
         self._samples: list[str] = []  # what the handler saw running in the current round
         # collector passes over the threshold in the current round: (generation, seconds, CPU seconds, freed, where)
         self._long_collections: list[tuple[int, float, float, int, str]] = []
@@ -181,6 +189,7 @@ class LoopWatchdog:
         signal.signal(_SIGNAL, self._look)
         self._loop_thread = threading.get_ident()
         self._round_started = time.perf_counter()
+        self._usage_at_start = resource.getrusage(resource.RUSAGE_THREAD)
         self._selector = selector
         self._replaced_select = vars(selector).get("select")  # someone else's wrapper, put back on stop()
         selector.select = self._timed_select(selector.select)
@@ -219,13 +228,14 @@ class LoopWatchdog:
             busy = time.perf_counter() - self._round_started
             if busy > self.threshold:
                 self._end_long_round(busy)
-            if self._looked_at or self._long_collections:
-                self._samples, self._looked_at, self._long_collections = [], 0.0, []
+            if self._samples or self._long_collections:
+                self._samples, self._long_collections = [], []
             self._selecting = True
             try:
                 return select(timeout)
             finally:
                 self._round_started = time.perf_counter()
+                self._usage_at_start = resource.getrusage(resource.RUSAGE_THREAD)
                 self._selecting = False
                 signal.setitimer(_TIMER, self._first_look)
 
@@ -235,10 +245,7 @@ class LoopWatchdog:
         """SIGALRM, on the loop thread, in a round older than half the threshold: note what runs (`frame`)."""
         if self._selecting or self._selector is None:
             return
-        if not self._looked_at:
-            self._looked_at = time.perf_counter()
-            self._usage_at_look = resource.getrusage(resource.RUSAGE_THREAD)
-        if frame is not None and frame.f_code is _COLLECTION_CALLBACK:  # just after a collector pass
+        if frame is not None and _is_collector_callback(frame):  # just after a collector pass
             info = frame.f_locals.get("info") or {}
             sample = (f"garbage collection of generation {info.get('generation', '?')} triggered in "
                       f"{describe_stack(frame.f_back)}")
@@ -253,17 +260,14 @@ class LoopWatchdog:
 
     def _end_long_round(self, busy: float) -> None:
         waited_for_cpu = False
-        cpu = busy  # not looked at (the handler could not run before now): counted as the loop's own
-        usage_before = self._usage_at_look
-        since = time.perf_counter() - self._looked_at if self._looked_at else 0.0
-        if usage_before is not None and since > self._next_look:
+        cpu = busy  # no reading at the round's start: counted as the loop's own
+        before = self._usage_at_start
+        if before is not None:
             usage = resource.getrusage(resource.RUSAGE_THREAD)
-            used = (usage.ru_utime - usage_before.ru_utime) + (usage.ru_stime - usage_before.ru_stime)
-            cpu = min(busy, used * busy / since)
+            cpu = min(busy, (usage.ru_utime - before.ru_utime) + (usage.ru_stime - before.ru_stime))
             # Little CPU and no switch of its own (no sleeping system call): the thread was runnable and waited.
-            waited_for_cpu = cpu < busy / 2 and usage.ru_nvcsw == usage_before.ru_nvcsw
+            waited_for_cpu = cpu < busy / 2 and usage.ru_nvcsw == before.ru_nvcsw
         self._report(busy, cpu, waited_for_cpu)
-        self._usage_at_look = None
 
     def _report(self, blocked: float, cpu: float, waited_for_cpu: bool) -> None:
         causes = [self._describe_collections()] if self._long_collections else []
@@ -307,6 +311,3 @@ class LoopWatchdog:
             trigger = sys._getframe(1)
             self._long_collections.append((generation, seconds, cpu, int(info.get("collected", 0)), describe_stack(trigger)))
 
-
-# The collector's callback is the first bytecode after a pass: a signal that came during the pass is handled there.
-_COLLECTION_CALLBACK = LoopWatchdog._on_collection.__code__

@@ -21,8 +21,9 @@ production: it measures every round of the loop, and nothing but a round that is
   1.03 and 0.97 (one run). Why a thread that woke 100 times a second cost that much is not pinned down (each
   wake-up takes the GIL from the loop); benchmarks/loop_watchdog.py, a loop without I/O, does not show it.
 - The loop thread's resource usage (`getrusage(RUSAGE_THREAD)`), read when each round begins and when a long one
-  ends, gives the block's CPU time and tells a block by the bot's own work from one spent waiting: switches the thread made itself mean a blocking call, none while it got little CPU
-  means it was runnable and the machine had no CPU for it (the warning then says so).
+  ends, gives the block's CPU time and tells a block by the bot's own work from one spent waiting: switches the
+  thread made itself mean a blocking call, none while it got little CPU means it was runnable and the machine had no
+  CPU for it (the warning then says so).
 - Garbage-collector passes are timed with `gc.callbacks`: a pass longer than the threshold is named with its
   generation, its CPU time and the line that triggered it.
 
@@ -253,7 +254,7 @@ class LoopWatchdog:
             sample = describe_stack(frame)
         else:
             sample = _returned(frame)
-        if sample and sample not in self._samples:
+        if sample not in self._samples:
             self._samples.append(sample)
         if len(self._samples) < MAX_SAMPLES_PER_BLOCK:
             signal.setitimer(_TIMER, self._next_look)

@@ -10,9 +10,9 @@ watchdog's own work costs) and steps per second of the wall clock, while busy pr
 occupied (by default one per core but one), as the sandbox, the clickers and the database do in
 benchmarks/votes.py. Target: the watchdog costs less than 2% of the loop's throughput, by both figures.
 
-Unflattering: this loop does no I/O, and neither figure showed what the watching thread the watchdog had before
-(waking every 10 ms) cost the bot in benchmarks/votes.py (issue 11: -1.0% and -1.3% here, while the bot answered
-a sixth fewer clicks per second with it). What the bot's loop pays is measured there, with --no-loop-watchdog.
+Unflattering: this loop does no I/O, and neither figure shows what the watchdog's watching thread costs the bot in
+benchmarks/votes.py (issue 11: -1.0% and -1.3% here, while on SQLite the bot answered 0.81-0.91 of the bare bot's
+clicks per second with it and 0.97 without it). What the bot's loop pays is measured there, with --no-loop-watchdog.
 """
 
 from __future__ import annotations

@@ -93,7 +93,7 @@ class PollSettings:
 @dataclass(frozen=True)
 class RuntimeSettings:
     # A WARNING naming what blocked the event loop whenever it is blocked longer than loop_block_warning
-    # (bot/loop_watchdog.py, which uses SIGALRM); cheap enough to keep on in production.
+    # (bot/loop_watchdog.py); cheap enough to keep on in production.
     loop_watchdog: bool = True
     loop_block_warning: float = field(default=0.020, metadata={"duration": True})
     # Keep-alive connections to Discord's REST host opened before the gateway connects, so that the first burst of

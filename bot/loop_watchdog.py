@@ -3,33 +3,33 @@
 Every click waits as long as the loop is blocked, so a bot answering hundreds of clicks a second must never hold
 it for long, and when it does, the log must say what held it. asyncio names slow callbacks only in debug mode,
 which records a stack for every future and task and is far too costly to keep on. This watchdog is cheap enough for
-production: it measures every round of the loop, and nothing but a round that is already long costs more.
+production: it measures every round of the loop and nothing else runs on the loop.
 
 - An asyncio selector loop alternates between waiting in its selector's `select()` and running what became ready
   (callbacks, task steps, due timers): a "round". The watchdog wraps the loop's selector so that each round's length
-  is the time from one `select()` returning to the next being called. A round longer than `threshold` is one
-  WARNING: "event loop blocked for 123 ms (CPU 118 ms) by <what>".
-- What runs in a long round is seen by the loop thread itself: each round arms a one-shot real-time timer
-  (`setitimer`, SIGALRM) for half the threshold, and disarms it when the round ends. In the few rounds that last
-  that long, the signal handler runs on the loop thread between two bytecodes of whatever holds it (or interrupts
-  the system call it sleeps in) and notes that frame: the callback or task step the loop is stuck in and its
-  innermost line; then it looks again every quarter threshold, a few times. No other thread is involved; each
-  round costs two `setitimer` calls and one `getrusage`, about 1.8 µs.
-  A watching thread did this before, waking every 10 ms to look. Measured in benchmarks/votes.py (issue 11,
-  SQLite, 4,000-click rounds, two runs each), the bot spent 1.19-1.22 times the bare bot's CPU per click with that
-  thread and answered 0.81-0.91 of its clicks per second; with the timer 1.05-1.13 and 0.92-0.97; with no watchdog
-  1.03 and 0.97 (one run). Why a thread that woke 100 times a second cost that much is not pinned down (each
-  wake-up takes the GIL from the loop); benchmarks/loop_watchdog.py, a loop without I/O, does not show it.
-- The loop thread's resource usage (`getrusage(RUSAGE_THREAD)`), read when each round begins and when a long one
-  ends, gives the block's CPU time and tells a block by the bot's own work from one spent waiting: switches the
-  thread made itself mean a blocking call, none while it got little CPU means it was runnable and the machine had no
-  CPU for it (the warning then says so).
-- Garbage-collector passes are timed with `gc.callbacks`: a pass longer than the threshold is named with its
-  generation, its CPU time and the line that triggered it.
+  is the time from one `select()` returning to the next being called: two clock reads per round, no timer, no
+  wake-up of an idle loop. A round longer than `threshold` is one WARNING: "event loop blocked for 123 ms (CPU 118
+  ms) by <what>". It used to be measured by a heartbeat timer every 5 ms instead, which woke an idle loop 200 times a
+  second and, measured with py-spy in benchmarks/votes.py (issue 11), cost about as much of the bot's loop as
+  storing the votes did.
+- The loop thread's CPU time tells a block by the bot's own work from a process that waited for a CPU on a busy
+  machine (then the CPU time is a fraction of the block, the thread was runnable rather than asleep in a blocking
+  call, and the warning says so).
+- A daemon thread looks, while a round has run for more than half the threshold, at the loop thread's stack
+  (`sys._current_frames`), which names what runs: the callback or task step the loop is stuck in, and its
+  innermost line. Otherwise it sleeps until a round in progress could reach that age.
+- Garbage-collector passes are timed with `gc.callbacks` (the collector holds the GIL, so no thread can look while
+  it runs): a pass longer than the threshold is named with its generation, its CPU time and the line that
+  triggered it.
+
+Tried instead and taken out (issue 11): no thread, but a one-shot SIGALRM timer armed in each round and disarmed
+at its end, its handler noting the frame it interrupted. On SQLite (benchmarks/votes.py, 4,000-click rounds) the bot
+then spent 1.05-1.13 times the bare bot's CPU per click instead of 1.19-1.22, and answered 0.92-1.00 of its clicks
+per second instead of 0.81-0.91; on PostgreSQL the median acknowledgement at 500 clicks/s doubled (3 ms to 6-8 ms)
+and all 3 runs had a stall of 290-750 ms (none in 5 runs with the thread or without a watchdog). Why was not found.
 
 `summary()` counts blocks and collections by generation (the bot logs it when it stops). The loop must be an
-asyncio selector loop (the default on Linux and macOS) in the main thread, where Python runs signal handlers, and
-SIGALRM must be free; otherwise `start()` logs why it cannot watch and the loop runs unwatched.
+asyncio selector loop (the default on Linux and macOS); on another loop `start()` logs that it cannot watch it.
 """
 
 from __future__ import annotations
@@ -37,8 +37,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import resource
-import signal
 import sys
 import threading
 import time
@@ -52,8 +50,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD_SECONDS = 0.020
 MAX_SAMPLES_PER_BLOCK = 3
-_TIMER = signal.ITIMER_REAL
-_SIGNAL = signal.SIGALRM
 
 
 @dataclass
@@ -112,35 +108,14 @@ def describe_stack(frame: FrameType | None) -> str:
     return f"{_where(callback)} at {_where(innermost)}"
 
 
-def _is_collector_callback(frame: FrameType) -> bool:
-    """The collector's callbacks (ours, and any library's) are the first bytecode after a pass: a signal that came
-    during the pass is handled in one of them."""
-    for callback in gc.callbacks:
-        if getattr(getattr(callback, "__func__", callback), "__code__", None) is frame.f_code:
-            return True
-    return False
-
-
-def _in_loop_machinery(frame: FrameType) -> bool:
-    code = frame.f_code
-    return (code.co_name == "_run" and code.co_filename.endswith("events.py")) or (
-        code.co_name == "timed_select" and code.co_filename == __file__)
-
-
-def _returned(frame: FrameType | None) -> str:
-    """The signal could be handled only once the loop was back in its own code: the callback was one long call into
-    C (no bytecode of its own ran meanwhile). Named from the loop's handle when it is still there."""
-    handle = frame.f_locals.get("self") if frame is not None and frame.f_code.co_name == "_run" else None
-    callback = getattr(handle, "_callback", None)
-    if callback is None:
-        return "a long call into C (seen only when it returned)"
-    task = getattr(callback, "__self__", None)
-    if isinstance(task, asyncio.Task):
-        name = getattr(task.get_coro(), "__qualname__", task.get_name())
-    else:
-        function = getattr(callback, "func", callback)  # functools.partial
-        name = getattr(function, "__qualname__", type(function).__name__)
-    return f"{name} (a long call into C, seen only when it returned)"
+def thread_state(native_id: int) -> str:
+    """The scheduler's state of a thread of this process (Linux: R running or runnable, S sleeping, D in I/O);
+    "?" where /proc is not available."""
+    try:
+        with open(f"/proc/self/task/{native_id}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0].decode()
+    except (OSError, IndexError, ValueError):
+        return "?"
 
 
 class LoopWatchdog:
@@ -150,21 +125,26 @@ class LoopWatchdog:
         self.threshold = threshold
         self.log = logger or log
         self.stats = LoopStats()
-        self._first_look = threshold / 2
-        self._next_look = max(0.002, threshold / 4)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._selector: Any = None  # the loop's selector, whose `select` is wrapped while watching
         self._replaced_select: Callable[..., Any] | None = None
-        self._previous_handler: Any = None
         self._loop_thread = 0
         self._round_started = 0.0  # when the loop's current round began (perf_counter): its select() returned
         self._selecting = False  # the loop waits in select(): idle, not blocked
-        self._usage_at_start: resource.struct_rusage | None = None  # the loop thread's, when the round began
-        self._samples: list[str] = []  # what the handler saw running in the current round
+        # The loop thread's CPU time as the watching thread last read it while no round was long, and when
+        # (perf_counter): reading it there keeps a system call off the loop.
+        self._cpu_mark = 0.0
+        self._cpu_mark_at = 0.0
+        self._loop_cpu_clock: int | None = None
+        self._samples: list[str] = []  # what the thread saw running in the current round, once it was long
+        self._asleep_samples = 0  # samples in a callback taken while the loop thread was not runnable
+        self._loop_native_id = 0
         # collector passes over the threshold in the current round: (generation, seconds, CPU seconds, freed, where)
         self._long_collections: list[tuple[int, float, float, int, str]] = []
         self._gc_started = 0.0
         self._gc_cpu_started = 0.0
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
 
     @property
     def watching(self) -> bool:
@@ -177,30 +157,24 @@ class LoopWatchdog:
             self.log.warning("the loop watchdog needs an asyncio selector event loop; %s is not watched",
                              type(self._loop).__name__)
             return
-        if threading.current_thread() is not threading.main_thread():
-            self.log.warning("the loop watchdog needs the loop in the main thread (signal handlers run there); "
-                             "the loop is not watched")
-            return
-        previous = signal.getsignal(_SIGNAL)
-        if callable(previous):
-            self.log.warning("the loop watchdog needs SIGALRM, which %r handles already; the loop is not watched",
-                             previous)
-            return
-        self._previous_handler = previous
-        signal.signal(_SIGNAL, self._look)
         self._loop_thread = threading.get_ident()
+        self._loop_native_id = threading.get_native_id()
+        try:
+            self._loop_cpu_clock = time.pthread_getcpuclockid(self._loop_thread)
+        except (AttributeError, OSError):  # not on this platform: a block's CPU time is not known
+            self._loop_cpu_clock = None
+        self._mark_cpu()
         self._round_started = time.perf_counter()
-        self._usage_at_start = resource.getrusage(resource.RUSAGE_THREAD)
         self._selector = selector
         self._replaced_select = vars(selector).get("select")  # someone else's wrapper, put back on stop()
         selector.select = self._timed_select(selector.select)
         gc.callbacks.append(self._on_collection)
-        signal.setitimer(_TIMER, self._first_look)  # the round in progress is watched too
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._watch, name="loop-watchdog", daemon=True)
+        self._thread.start()
 
     def stop(self) -> None:
         if self._selector is not None:
-            signal.setitimer(_TIMER, 0)
-            signal.signal(_SIGNAL, self._previous_handler if self._previous_handler is not None else signal.SIG_DFL)
             if self._replaced_select is not None:
                 self._selector.select = self._replaced_select
             elif "select" in vars(self._selector):
@@ -208,6 +182,10 @@ class LoopWatchdog:
             self._selector = None
         if self._on_collection in gc.callbacks:
             gc.callbacks.remove(self._on_collection)
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=1.0)
+            self._thread = None
 
     def summary(self) -> str:
         stats = self.stats
@@ -225,58 +203,41 @@ class LoopWatchdog:
 
     def _timed_select(self, select: Callable[..., Any]) -> Callable[..., Any]:
         def timed_select(timeout: float | None = None) -> Any:
-            signal.setitimer(_TIMER, 0)
             busy = time.perf_counter() - self._round_started
             if busy > self.threshold:
                 self._end_long_round(busy)
-            if self._samples or self._long_collections:
-                self._samples, self._long_collections = [], []
+            elif self._samples or self._long_collections:
+                self._samples, self._asleep_samples, self._long_collections = [], 0, []
             self._selecting = True
             try:
                 return select(timeout)
             finally:
                 self._round_started = time.perf_counter()
-                self._usage_at_start = resource.getrusage(resource.RUSAGE_THREAD)
                 self._selecting = False
-                signal.setitimer(_TIMER, self._first_look)
 
         return timed_select
 
-    def _look(self, signum: int, frame: FrameType | None) -> None:
-        """SIGALRM, on the loop thread, in a round older than half the threshold: note what runs (`frame`)."""
-        if self._selecting or self._selector is None:
-            return
-        if frame is not None and _is_collector_callback(frame):  # just after a collector pass
-            info = frame.f_locals.get("info") or {}
-            sample = (f"garbage collection of generation {info.get('generation', '?')} triggered in "
-                      f"{describe_stack(frame.f_back)}")
-        elif frame is not None and not _in_loop_machinery(frame):
-            sample = describe_stack(frame)
-        else:
-            sample = _returned(frame)
-        if sample not in self._samples:
-            self._samples.append(sample)
-        if len(self._samples) < MAX_SAMPLES_PER_BLOCK:
-            signal.setitimer(_TIMER, self._next_look)
-
     def _end_long_round(self, busy: float) -> None:
-        waited_for_cpu = False
-        cpu = busy  # no reading at the round's start: counted as the loop's own
-        before = self._usage_at_start
-        if before is not None:
-            usage = resource.getrusage(resource.RUSAGE_THREAD)
-            cpu = min(busy, (usage.ru_utime - before.ru_utime) + (usage.ru_stime - before.ru_stime))
-            # Little CPU and no switch of its own (no sleeping system call): the thread was runnable and waited.
-            waited_for_cpu = cpu < busy / 2 and usage.ru_nvcsw == before.ru_nvcsw
-        self._report(busy, cpu, waited_for_cpu)
+        # The mark was read before the round began (at most a poll earlier) or, rarely, just after: the loop
+        # thread's share of the CPU since then, applied to the round.
+        if self._loop_cpu_clock is None:  # no marks without the loop thread's CPU clock: counted as the loop's own
+            self._report(busy, busy)
+        else:
+            cpu = time.thread_time() - self._cpu_mark
+            since = time.perf_counter() - self._cpu_mark_at
+            self._report(busy, cpu * busy / since if since > busy else cpu)
+        self._samples, self._asleep_samples, self._long_collections = [], 0, []
 
-    def _report(self, blocked: float, cpu: float, waited_for_cpu: bool) -> None:
+    def _report(self, blocked: float, cpu: float) -> None:
         causes = [self._describe_collections()] if self._long_collections else []
         working = list(self._samples)
         causes += working
         if len({sample.split(" at ")[0] for sample in working}) > 1 and not self._long_collections:
             causes.insert(0, "many callbacks in one loop round")  # no single one: the loop is behind
-        if waited_for_cpu:
+        if cpu < blocked / 2 and not self._asleep_samples:
+            # The loop thread mostly did not run, and whenever the watchdog could look it was runnable in the
+            # middle of a callback (not asleep in a blocking call, which shows as state S or D): the process waited
+            # for a CPU, whatever else ran in that round.
             causes.insert(0, "waiting for a CPU (the machine is busy)")
         what = "; ".join(causes) if causes else "callbacks each too short to be seen (a busy loop round)"
         stats = self.stats
@@ -312,3 +273,41 @@ class LoopWatchdog:
             trigger = sys._getframe(1)
             self._long_collections.append((generation, seconds, cpu, int(info.get("collected", 0)), describe_stack(trigger)))
 
+    def _mark_cpu(self) -> None:
+        """Note the loop thread's CPU time now (from any thread)."""
+        clock = self._loop_cpu_clock
+        self._cpu_mark = time.clock_gettime(clock) if clock is not None else time.thread_time()
+        self._cpu_mark_at = time.perf_counter()
+
+    # ----- the watching thread ---------------------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        poll = max(0.002, self.threshold / 4)
+        half = self.threshold / 2
+        wait = half
+        while True:
+            # A plain sleep, not an Event's wait: a wake-up of this thread costs the loop the GIL, and an Event's
+            # Python-level condition variable made each one several times dearer (py-spy, benchmarks/votes.py).
+            time.sleep(wait)
+            if self._stopping.is_set():
+                return
+            age = 0.0 if self._selecting else time.perf_counter() - self._round_started
+            if age <= half:
+                if self._loop_cpu_clock is not None:
+                    self._mark_cpu()
+                # Sleep until the round in progress (or one starting now) could be half the threshold old, not a
+                # fixed poll: every wake-up of this thread takes the GIL from the loop thread.
+                wait = max(poll, half - age)
+                continue
+            wait = poll
+            if len(self._samples) >= MAX_SAMPLES_PER_BLOCK:
+                continue
+            frame = sys._current_frames().get(self._loop_thread)
+            sample = describe_stack(frame)
+            del frame
+            if self._selecting:  # the round ended while the thread looked
+                continue
+            if thread_state(self._loop_native_id) != "R":
+                self._asleep_samples += 1  # in a blocking call (or no /proc to tell): not waiting for a CPU
+            if sample not in self._samples:
+                self._samples.append(sample)

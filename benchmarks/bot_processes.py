@@ -23,6 +23,16 @@ def cpu_seconds(pid: int) -> tuple[float, float]:
         return 0.0, 0.0
 
 
+def main_thread_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process's main thread, which runs the bot's event loop: what sets its pace
+    when the process's other threads (a commit, a checkpoint, the loop watchdog) run on another core."""
+    try:
+        fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def busiest_processes(count: int = 5) -> str:
     """What else is using the cores (the machine may be shared)."""
     try:

@@ -30,6 +30,15 @@ def cpu_times() -> tuple[int, ...]:
     return tuple(int(value) for value in first[1:9])  # user nice system idle iowait irq softirq steal
 
 
+def idle_share(before: tuple[int, ...], after: tuple[int, ...]) -> float | None:
+    """The share of the machine's CPU time (all cores) that was idle between two `cpu_times()`; None where unknown."""
+    if len(before) < 8 or len(after) < 8:
+        return None
+    deltas = [b - a for a, b in zip(before, after)]
+    total = sum(deltas)
+    return deltas[3] / total if total else None
+
+
 def steal_note(before: tuple[int, ...], after: tuple[int, ...]) -> str:
     """How much CPU the hypervisor took from this virtual machine between two `cpu_times()`: a host busy with
     other guests slows every process here unevenly, so figures taken meanwhile are not quiet ones."""

@@ -24,15 +24,18 @@ def saturation_rate(clicks: list[Any]) -> float:
     return (len(times) - skip - 1) / (times[-1] - times[skip])
 
 
-def round_details(name: str, clicks: list[Any], seconds: float, sandbox_cpu: float, bot_cpu: float) -> str:
+def round_details(name: str, clicks: list[Any], seconds: float, sandbox_cpu: float, bot_cpu: float,
+                  machine_idle: float | None = None) -> str:
     """One saturation round: how long it took, how soon it began to be answered, and which process was busy (the
-    bot near 100% of a core means the bot sets the pace; the sandbox near 100% means this process does)."""
+    bot near 100% of a core means the bot sets the pace; the sandbox near 100% means this process does; a machine
+    without idle time means every process, a database server's too, waited for a CPU)."""
     answered = [c.handle for c in clicks if c.handle is not None and c.handle.acked_at is not None]
     first_click = min(handle.created_at for handle in answered)
     first_answer = min(handle.acked_at for handle in answered if handle.acked_at is not None)
     return (f"  round of {name}: {len(answered)} clicks in {seconds * 1000:.0f} ms, first answered after "
             f"{(first_answer - first_click) * 1000:.0f} ms, longest stall {longest_stall(clicks) * 1000:.0f} ms; CPU: bot "
-            f"{100 * bot_cpu / seconds:.0f}% of a core, sandbox and driver {100 * sandbox_cpu / seconds:.0f}%")
+            f"{100 * bot_cpu / seconds:.0f}% of a core, sandbox and driver {100 * sandbox_cpu / seconds:.0f}%"
+            + (f"; machine idle {100 * machine_idle:.0f}% of its CPU time" if machine_idle is not None else ""))
 
 
 def longest_stall(clicks: list[Any]) -> float:

@@ -62,10 +62,11 @@ from bot_processes import (  # noqa: E402
     children,
     connected,
     cpu_seconds,
+    main_thread_cpu_seconds,
     start_process,
     stop_process,
 )
-from machine import cpu_times, machine_info, steal_note  # noqa: E402
+from machine import cpu_times, idle_share, machine_info, steal_note  # noqa: E402
 from vote_workload import PlannedClick, PollMessages, copy_messages, plan_clicks, seed  # noqa: E402
 from vote_checks import (  # noqa: E402
     compare, confirmed, describe_blocks, gc_summaries, loop_blocks, stored_votes, what_members_were_told,
@@ -204,6 +205,7 @@ class Contender:
     confirmed_clicks: int = 0
     saturation_cpu: float = 0.0  # CPU and confirmed clicks of the saturation rounds alone (what sets the ratio)
     saturation_clicks: int = 0
+    saturation_loop_cpu: float = 0.0  # of which the main thread's (the event loop's)
     latencies: list[float] = field(default_factory=list)
     offsets: list[tuple[float, float]] = field(default_factory=list)  # (latency ms, seconds into its half)
 
@@ -242,15 +244,17 @@ async def measure_saturation(sandbox: Any, bot: Contender, count: int, window: i
     clicks = bot.take(count)
     assert bot.process is not None
     cpu_before = cpu_seconds(bot.process.pid)
-    own_cpu_before, started = time.process_time(), time.perf_counter()
+    loop_cpu_before = main_thread_cpu_seconds(bot.process.pid)
+    own_cpu_before, started, machine_before = time.process_time(), time.perf_counter(), cpu_times()
     await saturate(sandbox, clicks, window)
     await wait_settled(clicks, 10)
     if details:
         print(round_details(bot.name, clicks, time.perf_counter() - started, time.process_time() - own_cpu_before,
-                            sum(cpu_seconds(bot.process.pid)) - sum(cpu_before)))
+                            sum(cpu_seconds(bot.process.pid)) - sum(cpu_before), idle_share(machine_before, cpu_times())))
     cpu_spent, clicks_before = bot.cpu, bot.confirmed_clicks
     account_cpu(bot, clicks, cpu_before)
     bot.saturation_cpu += bot.cpu - cpu_spent
+    bot.saturation_loop_cpu += main_thread_cpu_seconds(bot.process.pid) - loop_cpu_before
     bot.saturation_clicks += bot.confirmed_clicks - clicks_before
     bot.saturation.append(saturation_rate(clicks))
 
@@ -480,6 +484,8 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
         f"{bot.name} {1000 * bot.system_cpu / max(1, bot.confirmed_clicks):.2f} ms" for bot in bots))
     print("bot CPU per click in the saturation rounds alone: " + ", ".join(
         f"{bot.name} {1000 * bot.saturation_cpu / max(1, bot.saturation_clicks):.2f} ms" for bot in bots))
+    print("of which the event loop's thread: " + ", ".join(
+        f"{bot.name} {1000 * bot.saturation_loop_cpu / max(1, bot.saturation_clicks):.2f} ms" for bot in bots))
     print("bot CPU with nothing to do (after the warm-up, before the rounds): " + ", ".join(
         f"{name} {percent:.1f}% of a core" for name, percent in idle_cpu.items()))
     print(f"ratio at saturation against the bare DynamicItem bot (median of the rounds): "

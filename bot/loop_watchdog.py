@@ -15,9 +15,11 @@ production: it measures every round of the loop and nothing else runs on the loo
 - The loop thread's CPU time tells a block by the bot's own work from a process that waited for a CPU on a busy
   machine (then the CPU time is a fraction of the block, the thread was runnable rather than asleep in a blocking
   call, and the warning says so).
-- A daemon thread looks, while a round has run for more than half the threshold, at the loop thread's stack
+- A daemon thread looks, once a round has run for the threshold, at the loop thread's stack
   (`sys._current_frames`), which names what runs: the callback or task step the loop is stuck in, and its
-  innermost line. Otherwise it sleeps until a round in progress could reach that age.
+  innermost line. Otherwise it sleeps until a round in progress could reach that age: about 50 wake-ups a second,
+  each of which takes the GIL from the loop thread. It used to look from half the threshold on, twice as often,
+  which cost an idle bot 1.3 % of a core (benchmarks/votes.py, issue 11).
 - Garbage-collector passes are timed with `gc.callbacks` (the collector holds the GIL, so no thread can look while
   it runs): a pass longer than the threshold is named with its generation, its CPU time and the line that
   triggered it.
@@ -283,8 +285,7 @@ class LoopWatchdog:
 
     def _watch(self) -> None:
         poll = max(0.002, self.threshold / 4)
-        half = self.threshold / 2
-        wait = half
+        wait = self.threshold
         while True:
             # A plain sleep, not an Event's wait: a wake-up of this thread costs the loop the GIL, and an Event's
             # Python-level condition variable made each one several times dearer (py-spy, benchmarks/votes.py).
@@ -292,12 +293,12 @@ class LoopWatchdog:
             if self._stopping.is_set():
                 return
             age = 0.0 if self._selecting else time.perf_counter() - self._round_started
-            if age <= half:
+            if age < self.threshold:
                 if self._loop_cpu_clock is not None:
                     self._mark_cpu()
-                # Sleep until the round in progress (or one starting now) could be half the threshold old, not a
+                # Sleep until the round in progress (or one starting now) could be over the threshold, not a
                 # fixed poll: every wake-up of this thread takes the GIL from the loop thread.
-                wait = max(poll, half - age)
+                wait = max(poll, self.threshold - age)
                 continue
             wait = poll
             if len(self._samples) >= MAX_SAMPLES_PER_BLOCK:

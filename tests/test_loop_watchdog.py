@@ -183,3 +183,29 @@ def test_the_thread_state_tells_a_sleeping_thread_from_a_runnable_one() -> None:
     finally:
         release.set()
         thread.join()
+
+
+def voluntary_switches(native_id: int) -> int:
+    for line in Path(f"/proc/self/task/{native_id}/status").read_text().splitlines():
+        if line.startswith("voluntary_ctxt_switches:"):
+            return int(line.split()[1])
+    raise AssertionError("no voluntary_ctxt_switches line")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+async def test_the_watching_thread_wakes_about_once_per_threshold_on_an_idle_loop() -> None:
+    """Every wake-up of the watching thread takes the GIL from the loop thread (under load, several hand-offs each),
+    so it sleeps until a round could be over the threshold: about 50 wake-ups a second at 20 ms, where looking from
+    half the threshold on woke it twice as often."""
+    watchdog = LoopWatchdog(threshold=0.02)
+    watchdog.start()
+    try:
+        assert watchdog._thread is not None and watchdog._thread.native_id is not None
+        native_id = watchdog._thread.native_id
+        await asyncio.sleep(0.1)
+        before, started = voluntary_switches(native_id), time.perf_counter()
+        await asyncio.sleep(1.0)
+        wakes_per_second = (voluntary_switches(native_id) - before) / (time.perf_counter() - started)
+    finally:
+        watchdog.stop()
+    assert 10 <= wakes_per_second <= 70, wakes_per_second

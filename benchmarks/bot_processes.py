@@ -33,6 +33,19 @@ def main_thread_cpu_seconds(pid: int) -> float:
         return 0.0
 
 
+def children_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of the processes a process started and that still run (reader-bot's vote writer),
+    and of theirs: a bot that hands work to a child spends that CPU too, on another core."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for child in children:
+        total += sum(cpu_seconds(int(child))) + children_cpu_seconds(int(child))
+    return total
+
+
 def busiest_processes(count: int = 5) -> str:
     """What else is using the cores (the machine may be shared)."""
     try:

@@ -61,6 +61,7 @@ from bot_processes import (  # noqa: E402
     busiest_processes,
     children,
     connected,
+    children_cpu_seconds,
     cpu_seconds,
     main_thread_cpu_seconds,
     start_process,
@@ -206,6 +207,7 @@ class Contender:
     saturation_cpu: float = 0.0  # CPU and confirmed clicks of the saturation rounds alone (what sets the ratio)
     saturation_clicks: int = 0
     saturation_loop_cpu: float = 0.0  # of which the main thread's (the event loop's)
+    saturation_children_cpu: float = 0.0  # and besides, the CPU of the processes it started (the vote writer)
     latencies: list[float] = field(default_factory=list)
     offsets: list[tuple[float, float]] = field(default_factory=list)  # (latency ms, seconds into its half)
 
@@ -245,6 +247,7 @@ async def measure_saturation(sandbox: Any, bot: Contender, count: int, window: i
     assert bot.process is not None
     cpu_before = cpu_seconds(bot.process.pid)
     loop_cpu_before = main_thread_cpu_seconds(bot.process.pid)
+    children_cpu_before = children_cpu_seconds(bot.process.pid)
     own_cpu_before, started, machine_before = time.process_time(), time.perf_counter(), cpu_times()
     await saturate(sandbox, clicks, window)
     await wait_settled(clicks, 10)
@@ -255,6 +258,7 @@ async def measure_saturation(sandbox: Any, bot: Contender, count: int, window: i
     account_cpu(bot, clicks, cpu_before)
     bot.saturation_cpu += bot.cpu - cpu_spent
     bot.saturation_loop_cpu += main_thread_cpu_seconds(bot.process.pid) - loop_cpu_before
+    bot.saturation_children_cpu += children_cpu_seconds(bot.process.pid) - children_cpu_before
     bot.saturation_clicks += bot.confirmed_clicks - clicks_before
     bot.saturation.append(saturation_rate(clicks))
 
@@ -486,6 +490,8 @@ async def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int
         f"{bot.name} {1000 * bot.saturation_cpu / max(1, bot.saturation_clicks):.2f} ms" for bot in bots))
     print("of which the event loop's thread: " + ", ".join(
         f"{bot.name} {1000 * bot.saturation_loop_cpu / max(1, bot.saturation_clicks):.2f} ms" for bot in bots))
+    print("and besides, in the processes the bot started (reader-bot's vote writer): " + ", ".join(
+        f"{bot.name} {1000 * bot.saturation_children_cpu / max(1, bot.saturation_clicks):.2f} ms" for bot in bots))
     print("bot CPU with nothing to do (after the warm-up, before the rounds): " + ", ".join(
         f"{name} {percent:.1f}% of a core" for name, percent in idle_cpu.items()))
     print(f"ratio at saturation against the bare DynamicItem bot (median of the rounds): "

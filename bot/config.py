@@ -102,6 +102,9 @@ class RuntimeSettings:
     # The periodic background rounds (feed poll, review sweep, closing check, summaries) begin at random moments
     # within this long after READY, not all at once on the first clicks after a restart (bot/cogs/startup.py).
     background_start_spread: float = field(default=2.0, metadata={"duration": True})
+    # Votes are stored by a process of the bot's own, so that a busy bot's event loop waits for one message per
+    # batch of clicks instead of doing the writing itself (bot/polls/writer_process.py).
+    vote_writer_process: bool = True
 
 
 @dataclass(frozen=True)

@@ -246,13 +246,13 @@ class PollsCog(commands.Cog, name="Polls"):
     def __init__(self, bot: commands.Bot, database: Database, *, refresh_interval: float = REFRESH_INTERVAL_SECONDS,
                  channel_edit_spacing: float = CHANNEL_EDIT_SPACING_SECONDS,
                  close_check_seconds: float = CLOSE_CHECK_SECONDS, defer_after: float = DEFER_AFTER_SECONDS,
-                 start_spread: float = 0.0) -> None:
+                 start_spread: float = 0.0, vote_writer_process: bool = False) -> None:
         self.bot = bot
         self.start_spread = start_spread  # see bot/cogs/startup.py
         self.database = database
         self.refresher = PollRefresher(self, refresh_interval, channel_edit_spacing)
         self.deadlines = DeadlineWatch(defer_after, sweep_every=min(0.25, defer_after / 4))
-        self.batcher = VoteBatcher(database, on_committed=self._votes_committed)
+        self.batcher = VoteBatcher(database, writer_process=vote_writer_process, on_committed=self._votes_committed)
         self._closing_lock = asyncio.Lock()
         self.close_due_polls.change_interval(seconds=close_check_seconds)
         self.close_check_seconds = close_check_seconds
@@ -560,6 +560,7 @@ class PollsCog(commands.Cog, name="Polls"):
 
 async def setup(bot: commands.Bot) -> None:
     """Registers the cog (`bot.database` is the bot's Database); its listener answers the poll buttons."""
+    runtime = bot.settings.runtime  # type: ignore[attr-defined]
     await bot.add_cog(PollsCog(bot, bot.database,  # type: ignore[attr-defined]
-                               start_spread=bot.settings.runtime.background_start_spread))  # type: ignore[attr-defined]
+                               start_spread=runtime.background_start_spread, vote_writer_process=runtime.vote_writer_process))
 

@@ -59,11 +59,12 @@ class VoteBatcher:
         max_batch: int = MAX_BATCH,
         policy: RetryPolicy = RetryPolicy(),
         writer: VoteWriter | None = None,
+        writer_process: bool = False,
         on_committed: Callable[[list[VoteReceipt]], None] | None = None,
     ) -> None:
         self.database = database
         self.max_batch = max_batch
-        self.writer = writer or vote_writer_for(database, policy)
+        self.writer = writer or vote_writer_for(database, policy, separate_process=writer_process)
         self.on_committed = on_committed  # e.g. schedule message refreshes for the polls that changed
         self.stats = BatcherStats()
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()

@@ -217,13 +217,20 @@ def passive_checkpoint(path: str) -> None:
         connection.close()
 
 
-def vote_writer_for(database: Database, policy: RetryPolicy = RetryPolicy()) -> VoteWriter:
+def vote_writer_for(database: Database, policy: RetryPolicy = RetryPolicy(), *, separate_process: bool = False) -> VoteWriter:
     """The dedicated SQLite writer for a SQLite file, the PostgreSQL writer (bot/polls/pg_writer.py) on
-    PostgreSQL with asyncpg, the session writer otherwise (in-memory SQLite)."""
+    PostgreSQL with asyncpg, the session writer otherwise (in-memory SQLite). With `separate_process`, either of
+    the first two runs in a process of its own (bot/polls/writer_process.py)."""
     url = make_url(database.url)
-    if database.is_sqlite and url.database not in (None, "", ":memory:") and "mode=memory" not in str(url):
+    sqlite_file = database.is_sqlite and url.database not in (None, "", ":memory:") and "mode=memory" not in str(url)
+    asyncpg = database.engine.dialect.name == "postgresql" and database.engine.dialect.driver == "asyncpg"
+    if separate_process and (sqlite_file or asyncpg):
+        from bot.polls.writer_process import ProcessVoteWriter
+
+        return ProcessVoteWriter(database.url, policy, database.engine_kwargs)
+    if sqlite_file:
         return SqliteVoteWriter(database.url, policy)
-    if database.engine.dialect.name == "postgresql" and database.engine.dialect.driver == "asyncpg":
+    if asyncpg:
         from bot.polls.pg_writer import PostgresVoteWriter
 
         return PostgresVoteWriter(database, policy)

@@ -60,6 +60,7 @@ class Database:
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
+        self.engine_kwargs = engine_kwargs  # for another process that opens the same database (the vote writer)
         self.engine = create_engine(url, **engine_kwargs)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 

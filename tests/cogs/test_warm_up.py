@@ -31,7 +31,8 @@ class IdentifyWatchingBot(ReaderBot):
             self.warm_at_identify = self.warmed_up_at
             self.identified_at = time.monotonic()
             writer = self.get_cog("Polls").batcher.writer  # type: ignore[union-attr]
-            self.writer_connected_at_identify = writer._connection is not None  # SQLite file or PostgreSQL writer
+            # the writer's process started and answered its warm-up (it opened its connection to answer)
+            self.writer_connected_at_identify = writer._process is not None and writer._process.returncode is None
         await super().before_identify_hook(shard_id, initial=initial)
 
 

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
 
 from sqlalchemy import delete, select
 
 from bot.errors import NotFound
+from bot.polls.retry import StorageBusy
 from bot.polls.writer import SessionVoteWriter, vote_writer_for
+from bot.polls.writer_process import ProcessVoteWriter, VoteStoreRestarted, portable
 from bot.polls.voting import VoteOutcome, VoteReceipt, VoteRequest
 from bot.storage.database import Database
 from bot.storage.models import PollState, Vote, utcnow
@@ -23,7 +34,8 @@ async def _rows(database: Database) -> dict[tuple[int, int], tuple[int, int]]:
 
 
 async def test_the_backends_writer_and_the_session_writer_agree(database: Database, make_poll: MakePoll) -> None:
-    """Same clicks (changes, withdrawals, closed and foreign polls, forged ids), same receipts, same rows."""
+    """Same clicks (changes, withdrawals, closed and foreign polls, forged ids), same receipts, same rows: the
+    backend's writer in the bot's process, in a process of its own, and the session writer."""
     polls = [await make_poll(position=n) for n in range(2)]
     closed = await make_poll(position=2, state=PollState.CLOSED)
     foreign = await make_poll(position=3, guild_id=OTHER_GUILD)
@@ -37,7 +49,8 @@ async def test_the_backends_writer_and_the_session_writer_agree(database: Databa
         batches.append(batch)
     batches.append([VoteRequest(GUILD, polls[0].poll_id, 2**62, 1)])  # a forged option id
     stored, receipts = [], []
-    for writer in (vote_writer_for(database), SessionVoteWriter(database)):
+    writers = (vote_writer_for(database), vote_writer_for(database, separate_process=True), SessionVoteWriter(database))
+    for writer in writers:
         outcomes = []
         for batch in batches:
             outcomes += [r.outcome if isinstance(r, VoteReceipt) else type(r).__name__ for r in await writer.write(batch)]
@@ -46,9 +59,9 @@ async def test_the_backends_writer_and_the_session_writer_agree(database: Databa
         receipts.append(outcomes)
         async with database.session() as session:
             await session.execute(delete(Vote))
-    assert type(vote_writer_for(database)).__name__ != "SessionVoteWriter"
-    assert stored[0] == stored[1] and len(stored[0]) > 5
-    assert receipts[0] == receipts[1]
+    assert type(writers[0]).__name__ != "SessionVoteWriter" and isinstance(writers[1], ProcessVoteWriter)
+    assert stored[0] == stored[1] == stored[2] and len(stored[0]) > 5
+    assert receipts[0] == receipts[1] == receipts[2]
     assert {"PollClosed", "NotFound", VoteOutcome.CHANGED, VoteOutcome.WITHDRAWN} <= set(receipts[0])
 
 
@@ -99,3 +112,95 @@ async def test_a_forged_poll_id_beyond_the_columns_range_is_refused_without_fail
         await writer.close()
     assert isinstance(forged, NotFound)
     assert isinstance(real, VoteReceipt) and real.outcome == VoteOutcome.RECORDED
+
+
+async def test_the_vote_writer_process_is_started_again_after_it_died(database: Database, make_poll: MakePoll) -> None:
+    poll = await make_poll()
+    writer = vote_writer_for(database, separate_process=True)
+    assert isinstance(writer, ProcessVoteWriter)
+    try:
+        await writer.write([VoteRequest(GUILD, poll.poll_id, poll.option_ids[0], 1)])
+        assert writer._process is not None
+        writer._process.kill()
+        await writer._process.wait()
+        (second,) = await writer.write([VoteRequest(GUILD, poll.poll_id, poll.option_ids[1], 2)])
+    finally:
+        await writer.close()
+    assert isinstance(second, VoteReceipt) and second.outcome == VoteOutcome.RECORDED
+    assert writer.restarts == 1
+    assert await _rows(database) == {(poll.poll_id, 1): (poll.option_ids[0], GUILD), (poll.poll_id, 2): (poll.option_ids[1], GUILD)}
+
+
+async def test_a_click_held_by_a_writer_process_that_dies_is_refused_and_not_applied_again(
+    database: Database, make_poll: MakePoll
+) -> None:
+    """Whether the dead process stored it is not known, so the click is refused rather than sent again (a second
+    "vote for A" would withdraw the first); the next click is stored by a new process."""
+    poll = await make_poll()
+    writer = vote_writer_for(database, separate_process=True)
+    assert isinstance(writer, ProcessVoteWriter)
+    try:
+        await writer.warm_up()
+        assert writer._process is not None
+        os.kill(writer._process.pid, signal.SIGSTOP)  # it cannot read the click before it dies
+        held = asyncio.create_task(writer.write([VoteRequest(GUILD, poll.poll_id, poll.option_ids[0], 1)]))
+        await asyncio.sleep(0.2)
+        assert not held.done()
+        writer._process.kill()
+        with pytest.raises(VoteStoreRestarted):
+            await held
+        (later,) = await writer.write([VoteRequest(GUILD, poll.poll_id, poll.option_ids[1], 2)])
+    finally:
+        await writer.close()
+    assert isinstance(later, VoteReceipt) and later.outcome == VoteOutcome.RECORDED
+    assert await _rows(database) == {(poll.poll_id, 2): (poll.option_ids[1], GUILD)}
+
+
+async def test_the_vote_writer_process_ends_when_the_bot_closes_it(database: Database) -> None:
+    writer = vote_writer_for(database, separate_process=True)
+    assert isinstance(writer, ProcessVoteWriter)
+    await writer.warm_up()
+    process = writer._process
+    assert process is not None and process.returncode is None
+    await writer.close()
+    assert process.returncode == 0  # it closed its connection and exited on its own, not killed
+
+
+def test_errors_cross_the_pipe_as_the_bot_can_read_them() -> None:
+    busy = StorageBusy("the database is busy")
+    assert portable(busy) is busy  # the batcher refuses a whole batch on this one
+    driver_error = portable(ValueError("a driver's own error"))
+    assert isinstance(driver_error, RuntimeError) and str(driver_error) == "ValueError: a driver's own error"
+
+
+def test_the_vote_writer_process_dies_with_the_bot(tmp_path: Path) -> None:
+    """A bot killed with SIGKILL cannot close the pipe in time to matter: the writer must not live on and commit the
+    batch it holds after a restarted bot has stored that member's later clicks."""
+    script = tmp_path / "bot.py"
+    script.write_text(
+        "import os, subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-m', 'bot.polls.writer_process', str(os.getpid())],"
+        " stdin=subprocess.PIPE, stdout=subprocess.PIPE)\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(60)\n", encoding="utf-8")
+    bot = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2])
+    assert bot.stdout is not None
+    writer_pid = int(bot.stdout.readline())
+    time.sleep(0.5)  # the writer is up and waiting for its first message
+    assert _alive(writer_pid)
+    os.kill(writer_pid, signal.SIGSTOP)  # as if busy with a batch: it will not read the end of its stdin
+    bot.kill()
+    bot.wait()
+    deadline = time.monotonic() + 5
+    while _alive(writer_pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not _alive(writer_pid)
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped by whoever adopted it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"

@@ -227,7 +227,7 @@ def vote_writer_for(database: Database, policy: RetryPolicy = RetryPolicy(), *, 
     if separate_process and (sqlite_file or asyncpg):
         from bot.polls.writer_process import ProcessVoteWriter
 
-        return ProcessVoteWriter(database.url, policy, database.engine_kwargs)
+        return ProcessVoteWriter(database, policy)
     if sqlite_file:
         return SqliteVoteWriter(database.url, policy)
     if asyncpg:

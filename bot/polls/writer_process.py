@@ -32,11 +32,15 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import astuple
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from bot.errors import ReaderBotError
 from bot.polls.retry import RetryPolicy, RetryStats, StorageBusy
 from bot.polls.voting import WARM_UP_CLICK, VoteRequest, VoteResult
+from bot.storage.database import Database
+
+if TYPE_CHECKING:
+    from bot.polls.writer import VoteWriter
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +71,13 @@ def portable(error: Exception) -> Exception:
 class ProcessVoteWriter:
     """A VoteWriter whose work is done by `python -m bot.polls.writer_process` (see the module docstring)."""
 
-    def __init__(self, url: str, policy: RetryPolicy = RetryPolicy(), engine_kwargs: dict[str, Any] | None = None) -> None:
-        self.url = url
+    def __init__(self, database: Database, policy: RetryPolicy = RetryPolicy()) -> None:
+        self.database = database
+        self.url = database.url
         self.policy = policy
-        self.engine_kwargs = engine_kwargs or {}
+        self.engine_kwargs = dict(database.engine_kwargs)
         self.stats = RetryStats()
+        self.in_process: VoteWriter | None = None  # the writer used instead when the process cannot start
         self.restarts = 0
         self._process: asyncio.subprocess.Process | None = None
         self._child_stats = RetryStats()  # the current child's, already added to `stats`
@@ -130,10 +136,25 @@ class ProcessVoteWriter:
         self._child_stats = child
 
     async def write(self, requests: Sequence[VoteRequest]) -> list[VoteResult]:
+        if self.in_process is not None:
+            return await self.in_process.write(requests)
         return await self._call("write", requests)
 
     async def warm_up(self, requests: Sequence[VoteRequest] = (WARM_UP_CLICK,)) -> list[VoteResult]:
-        return await self._call("warm_up", requests)
+        """The process started and its connection opened. If it cannot start (it died before answering), votes are
+        stored in the bot's own process instead, as they were before there was one: slower under load, but stored."""
+        if self.in_process is not None:
+            return await self.in_process.warm_up(requests)
+        try:
+            return await self._call("warm_up", requests)
+        except VoteStoreRestarted:
+            from bot.polls.writer import vote_writer_for
+
+            log.error("the vote writer's process could not start (its error is in the log above); votes are stored "
+                      "in the bot's own process instead")
+            self.in_process = vote_writer_for(self.database, self.policy)
+            self.stats = self.in_process.stats
+            return await self.in_process.warm_up(requests)
 
     async def _stop_child(self, process: asyncio.subprocess.Process, timeout: float = 10.0) -> None:
         """Close its stdin (it finishes what it holds, closes its connection and exits); kill it if it will not."""
@@ -148,6 +169,8 @@ class ProcessVoteWriter:
                 raise
 
     async def close(self) -> None:
+        if self.in_process is not None:
+            await self.in_process.close()
         async with self._one_at_a_time:
             if self._process is not None:
                 try:
@@ -161,7 +184,6 @@ class ProcessVoteWriter:
 
 async def serve(stdout: BinaryIO) -> None:
     from bot.polls.writer import vote_writer_for
-    from bot.storage.database import Database
 
     loop = asyncio.get_running_loop()
     stdin = asyncio.StreamReader()

@@ -204,3 +204,21 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+async def test_votes_are_stored_in_the_bots_process_when_the_writer_process_cannot_start(
+    database: Database, make_poll: MakePoll, caplog: pytest.LogCaptureFixture
+) -> None:
+    poll = await make_poll()
+    writer = vote_writer_for(database, separate_process=True)
+    assert isinstance(writer, ProcessVoteWriter)
+    writer.engine_kwargs = {"no_such_engine_argument": 1}  # the child's engine cannot be made: it dies at start
+    try:
+        await writer.warm_up()
+        (stored,) = await writer.write([VoteRequest(GUILD, poll.poll_id, poll.option_ids[0], 3)])
+    finally:
+        await writer.close()
+    assert writer.in_process is not None and not isinstance(writer.in_process, ProcessVoteWriter)
+    assert isinstance(stored, VoteReceipt) and stored.outcome == VoteOutcome.RECORDED
+    assert await _rows(database) == {(poll.poll_id, 3): (poll.option_ids[0], GUILD)}
+    assert "could not start" in caplog.text

@@ -169,7 +169,7 @@ async def main(args: argparse.Namespace) -> int:
 
         cpu_start = cpu_seconds(bot.pid)
         alone = await vote_phase(sandbox, baseline, args.rate)
-        cpu_alone = cpu_seconds(bot.pid) - cpu_start
+        cpu_alone = sum(cpu_seconds(bot.pid)) - sum(cpu_start)
         await asyncio.sleep(0.5)
 
         # The reports alone, no clicks: what they cost the bot process in CPU time.
@@ -180,7 +180,7 @@ async def main(args: argparse.Namespace) -> int:
         await asyncio.wait_for(loader.stdout.readline(), 60)
         cpu_start = cpu_seconds(bot.pid)
         stdout, _ = await loader.communicate()
-        cpu_reports = cpu_seconds(bot.pid) - cpu_start
+        cpu_reports = sum(cpu_seconds(bot.pid)) - sum(cpu_start)
         reports_alone = json.loads(stdout.decode().strip().splitlines()[-1])
         await asyncio.sleep(0.5)
 
@@ -193,7 +193,7 @@ async def main(args: argparse.Namespace) -> int:
         cpu_start = cpu_seconds(bot.pid)
         under_load = await vote_phase(sandbox, loaded, args.rate)
         stdout, _ = await loader.communicate()
-        cpu_loaded = cpu_seconds(bot.pid) - cpu_start
+        cpu_loaded = sum(cpu_seconds(bot.pid)) - sum(cpu_start)
         gc.enable()
         load_after = os.getloadavg()
         web = json.loads(stdout.decode().strip().splitlines()[-1])

@@ -112,8 +112,9 @@ class ProcessVoteWriter:
                 await self._forget(process)
                 raise VoteStoreRestarted("the vote store stopped while storing this click") from error
             finally:
-                if not answered and process.returncode is None:
-                    process.kill()  # this wait was cancelled: the pipe may yet hold its answer, so start afresh
+                if not answered and self._process is process:  # this wait was cancelled: the pipe may yet hold its
+                    process.kill()  # answer, so the next batch starts afresh
+                    self._process = None
         self._add_stats(RetryStats(*stats))
         if outcome == "error":
             raise payload

@@ -222,3 +222,28 @@ async def test_votes_are_stored_in_the_bots_process_when_the_writer_process_cann
     assert isinstance(stored, VoteReceipt) and stored.outcome == VoteOutcome.RECORDED
     assert await _rows(database) == {(poll.poll_id, 3): (poll.option_ids[0], GUILD)}
     assert "could not start" in caplog.text
+
+
+async def test_a_cancelled_wait_for_the_writer_process_leaves_the_next_batch_a_fresh_one(
+    database: Database, make_poll: MakePoll
+) -> None:
+    """Cancelled while the child held a batch (the bot stopping mid-click), its answer may still come down the pipe:
+    the next batch must not read it as its own."""
+    poll = await make_poll()
+    writer = vote_writer_for(database, separate_process=True)
+    assert isinstance(writer, ProcessVoteWriter)
+    try:
+        await writer.warm_up()
+        first = writer._process
+        assert first is not None
+        os.kill(first.pid, signal.SIGSTOP)
+        held = asyncio.create_task(writer.write([VoteRequest(GUILD, poll.poll_id, poll.option_ids[0], 1)]))
+        await asyncio.sleep(0.2)
+        held.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await held
+        (later,) = await writer.write([VoteRequest(GUILD, poll.poll_id, poll.option_ids[1], 2)])
+    finally:
+        await writer.close()
+    assert writer._process is not first
+    assert isinstance(later, VoteReceipt) and later.outcome == VoteOutcome.RECORDED and later.request.member_id == 2

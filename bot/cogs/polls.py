@@ -55,7 +55,7 @@ from bot.polls.closing import (
     result_channel,
 )
 from bot.polls.retry import StorageBusy, run_write
-from bot.polls.tally import OptionTally, PollSnapshot, load_poll_snapshot
+from bot.polls.tally import OptionTally, PollSnapshot, load_poll_snapshot, option_tallies
 from bot.polls.voting import (
     ANSWER_MAX_LENGTH,
     AnswerOutcome,
@@ -279,11 +279,12 @@ class PollsCog(commands.Cog, name="Polls"):
         """Before the gateway connects (the client's setup_hook): everything the first clicks would otherwise pay
         for while other clicks wait (issue 11). The vote writer's connection opened and its statements prepared
         (in a transaction rolled back: nothing is written), the refresher's reads run once on a poll that does not
-        exist, and a poll message and every kind of reply drawn once (discord.py's embed and view machinery,
-        the texts)."""
+        exist (SQLAlchemy compiles each statement on its first run: 1-3 ms each on a busy loop), and a poll
+        message and every kind of reply drawn once (discord.py's embed and view machinery, the texts)."""
         await self.batcher.warm_up()
         async with self.database.session() as session:
             await load_poll_snapshot(session, 0)
+            await option_tallies(session, 0)  # the snapshot of a poll that does not exist stops before its tallies
             await poll_message(session, 0)
         for language in ("en", "de"):
             render_poll_message(_WARM_UP_SNAPSHOT, language)

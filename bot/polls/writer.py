@@ -9,6 +9,9 @@ about a millisecond and nothing else. To keep that bound: SQLite never waits for
 locked database is retried after an `await asyncio.sleep`), and this connection never checkpoints the WAL itself
 (the fsync of a checkpoint runs in a worker thread on a separate connection). Commits in WAL mode with
 synchronous=NORMAL survive the process being killed, which is the durability the acknowledgement promises.
+
+By default the bot runs these writers in a process of its own (bot/polls/writer_process.py): "the event loop" here
+is then that process's, which does nothing else, and the bot's own loop only sends the batch and reads the results.
 """
 
 from __future__ import annotations

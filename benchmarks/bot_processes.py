@@ -13,24 +13,25 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cpu_seconds(pid: int) -> tuple[float, float]:
-    """User and system CPU time of a process so far (Linux), zeros where /proc is not available."""
+def _stat_cpu_seconds(stat: Path) -> tuple[float, float]:
+    """User and system CPU time from a /proc stat file, zeros where it cannot be read."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = stat.read_text().rsplit(")", 1)[1].split()
         tick = os.sysconf("SC_CLK_TCK")
         return int(fields[11]) / tick, int(fields[12]) / tick
     except (OSError, ValueError, IndexError):
         return 0.0, 0.0
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system CPU time of a process so far (Linux), zeros where /proc is not available."""
+    return _stat_cpu_seconds(Path(f"/proc/{pid}/stat"))
+
+
 def main_thread_cpu_seconds(pid: int) -> float:
     """CPU time (user and system) of a process's main thread, which runs the bot's event loop: what sets its pace
     when the process's other threads (a commit, a checkpoint, the loop watchdog) run on another core."""
-    try:
-        fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return 0.0
+    return sum(_stat_cpu_seconds(Path(f"/proc/{pid}/task/{pid}/stat")))
 
 
 def children_cpu_seconds(pid: int) -> float:

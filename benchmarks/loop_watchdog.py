@@ -11,8 +11,10 @@ occupied (by default one per core but one), as the sandbox, the clickers and the
 benchmarks/votes.py. Target: the watchdog costs less than 2% of the loop's throughput, by both figures.
 
 Unflattering: this loop does no I/O, and neither figure shows what the watchdog's watching thread costs the bot in
-benchmarks/votes.py (issue 11: -1.0% and -1.3% here, while on SQLite the bot answered 0.81-0.91 of the bare bot's
-clicks per second with it and 0.97 without it). What the bot's loop pays is measured there, with --no-loop-watchdog.
+benchmarks/votes.py (issue 11: -1.0% and -1.3% here; there, its thread made about 960 futex calls a second under
+load, GIL hand-offs, and an idle bot spent 1.0-1.3% of a core on its wake-ups before they were halved; a single run
+without it that answered 0.97 of the bare bot's clicks per second against 0.81-0.91 with it was not borne out by
+the next: 0.89). What the bot's loop pays is measured there, with --no-loop-watchdog.
 """
 
 from __future__ import annotations

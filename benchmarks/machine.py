@@ -30,13 +30,21 @@ def cpu_times() -> tuple[int, ...]:
     return tuple(int(value) for value in first[1:9])  # user nice system idle iowait irq softirq steal
 
 
-def idle_share(before: tuple[int, ...], after: tuple[int, ...]) -> float | None:
-    """The share of the machine's CPU time (all cores) that was idle between two `cpu_times()`; None where unknown."""
+IDLE, STEAL = 3, 7  # columns of `cpu_times()`
+
+
+def share_of(column: int, before: tuple[int, ...], after: tuple[int, ...]) -> float | None:
+    """The share of the machine's CPU time (all cores) in one column of `cpu_times()` between two readings; None
+    where /proc/stat is not available or no time passed."""
     if len(before) < 8 or len(after) < 8:
         return None
     deltas = [b - a for a, b in zip(before, after)]
     total = sum(deltas)
-    return deltas[3] / total if total else None
+    return deltas[column] / total if total else None
+
+
+def idle_share(before: tuple[int, ...], after: tuple[int, ...]) -> float | None:
+    return share_of(IDLE, before, after)
 
 
 def steal_note(before: tuple[int, ...], after: tuple[int, ...]) -> str:
@@ -44,8 +52,6 @@ def steal_note(before: tuple[int, ...], after: tuple[int, ...]) -> str:
     other guests slows every process here unevenly, so figures taken meanwhile are not quiet ones."""
     if len(before) < 8 or len(after) < 8:
         return "CPU steal: not known on this system"
-    deltas = [b - a for a, b in zip(before, after)]
-    total = sum(deltas)
-    share = 100 * deltas[7] / total if total else 0.0
+    share = 100 * (share_of(STEAL, before, after) or 0.0)
     verdict = "quiet" if share < 2 else "NOT quiet: the host took CPU time from this machine, figures vary more"
     return f"CPU steal (time the hypervisor gave to other guests) during the run: {share:.1f}% ({verdict})"

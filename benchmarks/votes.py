@@ -12,7 +12,7 @@ already voted on, so most clicks after the first round change or withdraw a vote
    acknowledgements per second;
 2. a fixed offered rate: 4,000 clicks at 500 clicks/s: p50/p99 time from click to acknowledgement.
 
-The rounds were 666 clicks (4,000 in all) until issue 11's twentieth session. A round of 666 lasts about 0.2 s right
+The rounds were 666 clicks (4,000 in all) until 2026-11-30. A round of 666 lasts about 0.2 s right
 after a restart, so it measures the first batches after the bot's start more than its pace: within one run the
 rounds' ratios spread from 0.54 to 1.23, and reader-bot with its vote writer process had 0.78-0.95 on SQLite and
 0.83-0.95 on PostgreSQL with them (0.99 when not restarted), against 0.93-1.05 with rounds of 4,000.

@@ -175,6 +175,33 @@ def _without_shared_verb(first: str, others: list[str], lead: str, lexicon: Lexi
     return rest
 
 
+def _first_in_lead(lead: str, second: str, lexicon: Lexicon) -> str | None:
+    """The first alternative of a list at the end of a question's lead, when the frames above found none (the list
+    would otherwise lose it: "Schaut ihr die EM lieber zu Hause, in der Kneipe oder …?"): from the word that opens the
+    next alternative too ("in ETFs, in Einzelaktien"), after a preference adverb ("lieber zu Hause"), the last word
+    after a preposition the next alternative leaves out ("über Booking, Airbnb"), or as many words as the next one
+    ("monthly, weekly"). At most four words, and never the question's opening verb or its reader."""
+    tokens = lead.split()
+    if not is_verb_first(lead, lexicon) or len(tokens) < 3:
+        return None
+    frame = 2  # the verb and its subject
+    second_tokens = second.split()
+    found = _same_opening(tokens[frame:], second, lexicon)
+    if found is None:
+        adverb = max((index for index, token in enumerate(tokens) if token.lower() in _PREFERENCE_ADVERBS), default=-1)
+        if adverb >= frame and len(tokens) - adverb - 1 >= 1:
+            found = " ".join(tokens[adverb + 1 :])
+        elif len(tokens) - frame >= 2 and tokens[-2].lower() in lexicon.prepositions and _names_a_thing(second, lexicon) and (
+            second_tokens[0].lower() not in lexicon.prepositions
+        ):
+            found = tokens[-1]
+        elif second_tokens and len(tokens) - frame > len(second_tokens):
+            found = " ".join(tokens[-len(second_tokens) :])
+    if not found or word_count(found) > 4:
+        return None
+    return _clean_option(found, lexicon)
+
+
 def _bare_first_item(lead: str, lexicon: Lexicon) -> str | None:
     """"Keep it, give it away or send it back?": a short lead with no one asked is itself the first alternative."""
     tokens = lead.split()
@@ -210,7 +237,7 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
         return None
     disjunctions = _disjunctions(body, lexicon)
     if not disjunctions:
-        return None
+        return _listed_before_question(body, lexicon)
     conjunction = disjunctions[-1]
     top = _top_level(body)
     separators = [m for m in _SEPARATORS.finditer(body) if top[m.start()]]
@@ -255,7 +282,8 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
                 first = None if is_wh_question(lead, lexicon) else (
                     _parallel_tail(lead.split(), rest[0], lexicon) or _object_of_question_frame(lead, lexicon)
                     or _bare_first_item(lead, lexicon)
-                    or _first_by_article(lead, rest[0], lexicon))
+                    or _first_by_article(lead, rest[0], lexicon)
+                    or _first_in_lead(lead, rest[0], lexicon))
                 if first:  # "Would you rather keep it, give it away or send it back?"
                     items = [_without_shared_verb(first, items, lead, lexicon)] + items
                 return items if _valid_list(items, 5, lexicon) else None
@@ -276,6 +304,8 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
     if _writer_doubts_after_reader(left, right_option, lexicon):
         return None
     left_tokens = left.split()
+    if is_verb_first(body, lexicon) and (clauses := two_clauses(question, lexicon)):
+        return clauses
     if is_verb_first(body, lexicon):
         first_option = _parallel_or_scanned(left_tokens, right_option, lexicon)
         if not first_option and len(left_tokens) >= 2 and left_tokens[-2].lower() in lexicon.prepositions:
@@ -289,6 +319,82 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
         first_option = " ".join(left_tokens)
     items = [_clean_option(first_option, lexicon), right_option]
     return items if _valid(items, 12, lexicon) else None
+
+
+# German verbs that frame a clause rather than name what is done ("Würdet ihr umsteigen": the choice is "umsteigen")
+_FRAMING_VERBS_DE = frozenset(
+    "würdest würdet würde würden wollt willst wollen werdet wirst werden könnt kannst können sollt sollst solltet "
+    "solltest müsst musst mögt magst möchtet möchtest dürft darfst".split()
+)
+_PERFECT_AUXILIARIES_DE = frozenset("habt hast seid bist".split())  # framing when a participle ends the clause
+
+
+def two_clauses(question: str, lexicon: Lexicon) -> list[str] | None:
+    """two_clauses: a verb-first question whose one "oder"/"or" joins two clauses, each side an alternative as a whole
+    (`_two_clauses`). Its labels are final: they keep their verbs, which `options.short_label` would drop."""
+    body = question_body(question)
+    disjunctions = _disjunctions(body, lexicon)
+    if len(disjunctions) != 1 or not is_verb_first(body, lexicon) or strip_confirmation_tag(body, lexicon) is not None:
+        return None
+    conjunction = disjunctions[0]
+    left, right = body[: conjunction.start()], _trim_trailing_clause(body[conjunction.end() :], lexicon)
+    if "," in left or any(_top_level(body)[m.start()] for m in _SEPARATORS.finditer(body)):
+        return None
+    right_option = _clean_option(right, lexicon)
+    if _is_negated(right_option, lexicon) or _writer_doubts_after_reader(left, right_option, lexicon):
+        return None
+    clauses = _two_clauses(left.split(), right_option.split(), lexicon)
+    return clauses if clauses and _valid(clauses, _CLAUSE_WORDS, lexicon) else None
+
+
+_CLAUSE_WORDS = 6  # longer sides are read by parallelism instead: a button names an alternative, it does not retell it
+
+
+def _two_clauses(left: list[str], right: list[str], lexicon: Lexicon) -> list[str] | None:
+    """"Packt ihr Geschenke selbst ein oder lasst ihr sie im Laden einpacken?", "Do you wrap gifts yourself
+    or have them wrapped in the shop?": after the reader's question the other side opens a clause of its own (its own
+    verb, and in German the same subject again), so each side is an alternative as a whole, without the reader:
+    "packt Geschenke selbst ein" / "lasst sie im Laden einpacken", "wrap gifts yourself" / "have them wrapped in the
+    shop". An auxiliary or modal that only frames the clause goes with its subject ("Würdet ihr umsteigen" ->
+    "umsteigen"). None for other shapes, which the parallelism of `_parallel_or_scanned` reads."""
+    if len(left) < 3 or len(right) < 2:
+        return None
+    subject = left[1].lower()
+    if subject not in lexicon.subject_pronouns | lexicon.reader_pronouns:
+        return None
+    verb = right[0].lower()
+    if not right[0].isalpha() or not right[0].islower() or verb in lexicon.articles or verb in lexicon.prepositions:
+        return None
+    if right[1].lower() == subject:
+        other = _without_subject(right, lexicon)
+    elif lexicon.language == "en" and verb in lexicon.finite_auxiliaries and right[1].lower() not in lexicon.subject_pronouns:
+        other = " ".join(right)  # "have them wrapped in the shop": the reader left out after "or"
+    else:
+        return None
+    return [_without_subject(left, lexicon), _clean_option(other, lexicon)]
+
+
+def _without_subject(clause: list[str], lexicon: Lexicon) -> str:
+    """A verb-first clause without its subject; the verb goes too when it only frames (English auxiliaries, German
+    modals and auxiliaries)."""
+    verb = clause[0].lower()
+    if lexicon.language == "en":
+        framing = verb in lexicon.finite_auxiliaries
+    else:  # "habt ihr … gelebt" frames, "habt ihr eine andere Meinung" names
+        framing = verb in _FRAMING_VERBS_DE or (verb in _PERFECT_AUXILIARIES_DE and clause[-1].isalpha() and clause[-1].islower())
+    kept = clause[2:] if framing else [verb, *clause[2:]]
+    return _clean_option(" ".join(kept), lexicon)
+
+
+def _listed_before_question(body: str, lexicon: Lexicon) -> list[str] | None:
+    """ "Vim, Emacs, VS Code – which one is your daily driver?": three or more short names listed without "or" before a
+    dash or colon, then the question that asks which; the names are the alternatives."""
+    top = _top_level(body)
+    separator = next((m for m in _SEPARATORS.finditer(body) if top[m.start()]), None)
+    if separator is None or not is_wh_question(body[separator.end() :].strip(), lexicon):
+        return None
+    items = [_clean_option(part, lexicon) for part in body[: separator.start()].split(",")]
+    return items if len(items) >= 3 and _valid(items, 3, lexicon) else None
 
 
 def alternatives_only_in_condition(body: str, clause: str, lexicon: Lexicon) -> bool:
@@ -356,7 +462,8 @@ def _writer_doubts_after_reader(left: str, right: str, lexicon: Lexicon) -> bool
     then the writer doubts themself; that is one yes or no, not two alternatives to pick from."""
     asked = _subject_after_verb(left, lexicon)
     doubting = _subject_after_verb(right, lexicon)
-    return (asked in lexicon.reader_pronouns or asked == "ihr") and doubting in lexicon.first_person_singular
+    readers = lexicon.reader_pronouns | {pronoun.lower() for pronoun in lexicon.polite_pronouns} | {"ihr"}  # "Sind Sie …"
+    return asked in readers and doubting in lexicon.first_person_singular
 
 
 def _is_negated(clause: str, lexicon: Lexicon) -> bool:
@@ -419,6 +526,22 @@ def _parallel_or_scanned(left_tokens: list[str], right: str, lexicon: Lexicon) -
     while index > 1 and left_tokens[index - 1].lower().strip(",") not in stops:
         index -= 1
     return " ".join(left_tokens[index:])
+
+
+_EVER = frozenset("ever jemals je".split())
+_EVER_PHRASES = ("schon mal", "schon einmal", "schon mal", "überhaupt schon")
+
+
+def asks_about_experience(clause: str, alternatives: list[str], lexicon: Lexicon) -> bool:
+    """ "Have you ever built a PC or upgraded a graphics card yourself?", "Habt ihr schon mal Sushi oder Ramen selbst
+    gemacht?": whether the reader has ever done either; the alternatives are examples of one experience, so the poll
+    is yes or no. Only when "ever"/"schon mal" stands before the first alternative, in a question to the reader."""
+    lowered = clause.lower()
+    at = lowered.find(alternatives[0].lower()) if alternatives else -1
+    if at <= 0 or not addresses_reader(clause, lexicon) or not is_verb_first(clause, lexicon):
+        return False
+    before = lowered[:at] + " " + (words(alternatives[0].lower()) or [""])[0]  # "ever built a PC" starts with it
+    return bool(set(words(before)) & _EVER) or any(phrase in before for phrase in _EVER_PHRASES)
 
 
 _POSSESSION = frozenset("habt hast haben have got".split())

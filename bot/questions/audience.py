@@ -92,7 +92,7 @@ def addresses_audience(text: str, lexicon: Lexicon) -> bool:
 
 _MISSED_EN = re.compile(
     r"(?:did|have|has) (?:i|we) (?:\w+ )?(?:miss|missed|forget|forgotten|overlook|overlooked|leave out|left out|skip|skipped)"
-    r" (?:anything|something|any|some|one|a few)\b"
+    r" (?:anything|something|any|some|one|a few|yours|your (?:favou?rites?|own)\b)\b"
     r"|(?:is there |was there )?(?:anything|something) (?:else )?(?:i|we) (?:missed|forgot|overlooked|left out|should add)\b"
     r"|(?:is )?(?:anything|something) missing\b",
     re.IGNORECASE,
@@ -100,6 +100,8 @@ _MISSED_EN = re.compile(
 _MISSED_DE = re.compile(
     r"(?:habe|hab|haben) (?:ich|wir) (?:\w+ ){0,2}(?:etwas|was|irgendwas|irgendetwas|noch etwas|noch was|etwas wichtiges)"
     r" (?:\w+ )?(?:vergessen|übersehen|ausgelassen|verpasst)\b"
+    r"|(?:habe|hab|haben) (?:ich|wir) (?:euer|eure|euren|dein|deine|deinen|ihr|ihre|ihren) (?:\w+ ){0,2}"
+    r"(?:vergessen|übersehen|ausgelassen|verpasst)\b"
     r"|fehlt (?:euch |dir |ihnen )?(?:noch )?(?:etwas|was|irgendwas|irgendetwas)\b"
     r"|gibt es (?:noch )?(?:etwas|was|irgendwas|irgendetwas),? (?:das|was) (?:ich|wir) (?:\w+ )?"
     r"(?:vergessen|übersehen|ausgelassen|verpasst) (?:habe|haben)\b",
@@ -109,7 +111,8 @@ _MISSED_DE = re.compile(
 
 def asks_what_writer_missed(clause: str, lexicon: Lexicon) -> bool:
     """The writer asks the readers what the text left out ("Did I miss anything?", "Habe ich etwas vergessen?",
-    "Fehlt noch etwas?"): a request for input, put to the readers although its subject is the writer."""
+    "Fehlt noch etwas?", "Did I miss your favourite tool?", "Habe ich euer Lieblingsspiel vergessen?"): a request for
+    input, put to the readers although its subject is the writer."""
     pattern = _MISSED_DE if lexicon.language == "de" else _MISSED_EN
     return bool(pattern.match(grammar.question_body(clause).strip().lstrip("¿¡\"'„“»«(")))
 

@@ -27,13 +27,16 @@ def classify(text: str, lexicon: Lexicon) -> tuple[PollKind, tuple[str, ...], st
         return PollKind.OPEN, (), "asks_for_input"  # "Have thoughts on these or my analysis?": the thoughts
     if named and alternatives.asks_for_kinds_owned(clause, named, lexicon):
         return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Habt ihr Vorsätze oder Ziele?"
+    if named and alternatives.asks_about_experience(clause, named, lexicon):
+        return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Have you ever built a PC or …?"
     if (
         named
         and not alternatives.alternatives_only_in_topic(body, clause, lexicon)
         and not alternatives.alternatives_only_in_condition(body, clause, lexicon)
         and not alternatives.alternatives_only_in_exception(body, lexicon)
     ):
-        return PollKind.CHOICE, options.short_labels(named, lexicon), "named_alternatives"
+        whole_clauses = named == alternatives.two_clauses(text, lexicon)  # "packt … ein" / "lasst … einpacken"
+        return PollKind.CHOICE, tuple(named) if whole_clauses else options.short_labels(named, lexicon), "named_alternatives"
     if grammar.is_wh_question(clause, lexicon):
         return PollKind.OPEN, (), "wh_question"
     if grammar.asks_to_name(clause, lexicon):

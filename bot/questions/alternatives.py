@@ -151,18 +151,8 @@ def _without_shared_verb(first: str, others: list[str], lead: str, lexicon: Lexi
     every alternative when the alternatives are names or noun phrases. A verb that opens each alternative stays
     ("Would you rather keep it, give it away or send it back?"). German puts the verb before the reader, where
     the first alternative never includes it."""
-    lead_tokens = lead.split()
     first_tokens = first.split()
-    if (
-        lexicon.language != "en"
-        or len(lead_tokens) < 4
-        or lead_tokens[0].lower() not in lexicon.finite_auxiliaries
-        or lead_tokens[1].lower() not in lexicon.reader_pronouns
-        or len(first_tokens) < 2
-        or first_tokens[0] != lead_tokens[2]
-        or not first_tokens[0].isalpha()
-        or not first_tokens[0].islower()
-    ):
+    if not _opens_with_shared_verb(first, lead, lexicon):
         return first
     rest = " ".join(first_tokens[1:])
     others = [other for other in others if other]
@@ -170,9 +160,37 @@ def _without_shared_verb(first: str, others: list[str], lead: str, lexicon: Lexi
         return rest  # "Do you work from home, from the office, or both?": the same opening word after the verb
     closing = others[-1] if others else ""
     named = others[:-1] + ([] if closing.casefold() in _CATCH_ALL_EN else [closing])
-    if not named or not _names_a_thing(rest, lexicon) or not all(_names_a_thing(other, lexicon) for other in named):
+    if not named:
         return first
-    return rest
+    if all(_names_a_thing(other, lexicon) for other in named) and _names_a_thing(rest, lexicon):
+        return rest
+    prepositions = lexicon.prepositions
+    opens_with_preposition = [other.split()[0].lower() in prepositions for other in named]
+    if first_tokens[1].lower() in prepositions:
+        if all(opens_with_preposition):
+            return rest  # "Do you prefer working from home or in the office?" -> "from home"
+        if len(first_tokens) > 2 and not any(opens_with_preposition):
+            return " ".join(first_tokens[2:])  # "Do you cook on gas, induction or …?" -> "gas": "on" governs all
+    if all(len(other.split()) == len(first_tokens) - 1 for other in named):
+        return rest  # "Do you eat meat or fish?" -> "meat": as long as the others once the verb is gone
+    return first
+
+
+def _opens_with_shared_verb(first: str, lead: str, lexicon: Lexicon) -> bool:
+    """An English first alternative that opens with the main verb after "Do you" / "Would you" …, which every
+    alternative shares ("use screws or nails")."""
+    lead_tokens, first_tokens = lead.split(), first.split()
+    return (
+        lexicon.language == "en"
+        and len(lead_tokens) >= 4
+        and lead_tokens[0].lower() in lexicon.finite_auxiliaries
+        and lead_tokens[1].lower() in lexicon.reader_pronouns
+        and len(first_tokens) >= 2
+        and first_tokens[0] == lead_tokens[2]
+        and first_tokens[0].isalpha()
+        and first_tokens[0].islower()
+        and first_tokens[0] not in lexicon.articles | lexicon.prepositions | lexicon.numerals | _POSSESSIVES_EN
+    )  # "are you a leisure rider or …": an article, no verb
 
 
 def _first_in_lead(lead: str, second: str, lexicon: Lexicon) -> str | None:
@@ -313,7 +331,8 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
             first_option = " ".join(left_tokens[-2:])
             if right_option and right_option.split()[0].lower() not in lexicon.prepositions:
                 right_option = f"{left_tokens[-2]} {right_option}"
-        right_option = _without_shared_complement(first_option, right_option, lexicon)
+        shared_verb = _opens_with_shared_verb(first_option, left, lexicon)  # "use screws or nails to build …"
+        right_option = _without_shared_complement(first_option, right_option, lexicon, shared_verb)
         first_option = _without_shared_verb(first_option, [right_option], left, lexicon)
     else:
         first_option = " ".join(left_tokens)
@@ -437,13 +456,15 @@ def alternatives_only_in_exception(body: str, lexicon: Lexicon) -> bool:
     return conjunction not in words(_EXCEPTION_PHRASE.sub(" ", body).lower())
 
 
-def _without_shared_complement(first: str, last: str, lexicon: Lexicon) -> str:
+def _without_shared_complement(first: str, last: str, lexicon: Lexicon, shared_verb: bool = False) -> str:
     """shared_complement: "Is Python or JavaScript the better first language?" names "Python" and
     "JavaScript"; what follows the last alternative, from a new article or preposition on, belongs
     to both. Only when the last alternative is longer than the first."""
     first_tokens, last_tokens = first.split(), last.split()
-    for index in range(max(1, len(first_tokens)), len(last_tokens)):
+    for index in range(max(1, len(first_tokens) - shared_verb), len(last_tokens)):
         token = last_tokens[index].lower()
+        if index < len(first_tokens) and len(last_tokens) - index < 2:
+            continue  # "go out or stay in": a particle, not a complement both share
         if token in lexicon.articles or token in lexicon.prepositions:
             return " ".join(last_tokens[:index])
     return last
@@ -519,8 +540,10 @@ def _parallel_or_scanned(left_tokens: list[str], right: str, lexicon: Lexicon) -
         return same
     right_tokens = right.split()
     stops = lexicon.alternative_stops | lexicon.reader_pronouns
-    if right_tokens and not {token.lower() for token in right_tokens} & lexicon.prepositions:
-        # "ride with clipless pedals or flat pedals": "with" governs both (not "in March or wait until summer")
+    adjective = lexicon.language == "de" and len(right_tokens) == 1 and right_tokens[0].islower()
+    if right_tokens and not {token.lower() for token in right_tokens} & lexicon.prepositions and not adjective:
+        # "ride with clipless pedals or flat pedals": "with" governs both (not "in March or wait until summer"; and
+        # not "Kaffee mit Milch oder schwarz", where the other side is no noun)
         stops = stops | lexicon.prepositions
     index = len(left_tokens)
     while index > 1 and left_tokens[index - 1].lower().strip(",") not in stops:

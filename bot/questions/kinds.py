@@ -35,8 +35,10 @@ def classify(text: str, lexicon: Lexicon) -> tuple[PollKind, tuple[str, ...], st
         and not alternatives.alternatives_only_in_condition(body, clause, lexicon)
         and not alternatives.alternatives_only_in_exception(body, lexicon)
     ):
-        whole_clauses = named == alternatives.two_clauses(text, lexicon)  # "packt … ein" / "lasst … einpacken"
-        return PollKind.CHOICE, tuple(named) if whole_clauses else options.short_labels(named, lexicon), "named_alternatives"
+        if named == alternatives.two_clauses(text, lexicon):  # "packt … ein" / "lasst … einpacken": verbs kept
+            return PollKind.CHOICE, tuple(named), "named_alternatives"
+        named = [*named[:-1], options.without_closing_infinitive(text, named[-1], lexicon)]
+        return PollKind.CHOICE, options.short_labels(named, lexicon), "named_alternatives"
     if grammar.is_wh_question(clause, lexicon):
         return PollKind.OPEN, (), "wh_question"
     if grammar.asks_to_name(clause, lexicon):

@@ -72,11 +72,26 @@ _PREPOSITIONS_EN = frozenset("for to in on at with about from by of".split())
 
 
 def short_labels(options: tuple[str, ...] | list[str], lexicon: Lexicon) -> tuple[str, ...]:
-    """`short_label` for every option, the shared verb left out of the last (`without_closing_verb`)."""
+    """`short_label` for every option, the shared verb left out of the last (`without_closing_verb`), and a first
+    option cut to the one word that answers a one-word second (`parallel_to_one_word`)."""
     labels = [short_label(option, lexicon) for option in options]
     if lexicon.language == "de" and len(labels) >= 2:
         labels[-1] = without_closing_verb(labels[0], labels[-1])
+    if len(labels) == 2:
+        labels[0] = parallel_to_one_word(labels[0], labels[1])
     return tuple(labels)
+
+
+def parallel_to_one_word(first: str, second: str) -> str:
+    """ "Gießt ihr eure Beete morgens oder abends?" offers "morgens" and "abends", and "Do you water your plants daily
+    or weekly?" "daily" and "weekly": when the second alternative is one word in lower case (no name, and in German no
+    noun), the first is the one word at its end in lower case too; what comes before it is the object both share.
+    "Kaffee mit Milch oder schwarz" keeps "Kaffee mit Milch", whose last word is a noun."""
+    tokens = first.split()
+    if len(tokens) < 2 or len(second.split()) != 1 or not second.isalpha() or not second.islower():
+        return first
+    last = tokens[-1]
+    return last if last.isalpha() and last.islower() else first
 
 
 def without_closing_verb(first: str, last: str) -> str:
@@ -91,6 +106,23 @@ def without_closing_verb(first: str, last: str) -> str:
     if verb.isalpha() and verb.islower() and verb.endswith(("en", "n", "t")):
         return " ".join(tokens[:-1])
     return last
+
+
+def without_closing_infinitive(question: str, last: str, lexicon: Lexicon) -> str:
+    """ "Sollten Kinder ihr Taschengeld wöchentlich oder monatlich bekommen?": after a modal that opens the question,
+    the infinitive at the end belongs to every alternative ("monatlich", not "monatlich bekommen")."""
+    opening = (grammar.words(question) or [""])[0].lower()
+    tokens = last.split()
+    if lexicon.language != "de" or opening not in _MODALS_DE or len(tokens) != 2:
+        return last
+    verb = tokens[-1]
+    return tokens[0] if verb.isalpha() and verb.islower() and verb.endswith("en") and not tokens[0][:1].isupper() else last
+
+
+_MODALS_DE = frozenset(
+    "sollte sollten solltest solltet soll sollt sollst würdet würdest würde würden wollt willst wollen möchtet möchtest "
+    "könnt kannst könnte könntet müsst musst dürft darfst".split()
+)
 
 
 def pair_labels(question: str, alternative: str, lexicon: Lexicon) -> tuple[str, ...]:

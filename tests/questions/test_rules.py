@@ -39,7 +39,7 @@ def only(found: dict, question: str):
         ("de", "Fährst du lieber mit dem Zug oder mit dem Auto zur Arbeit?", ("mit dem Zug", "mit dem Auto")),
         ("en", "Which do you read more: novels, comics, or non-fiction?", ("novels", "comics", "non-fiction")),
         ("en", "Cats or dogs?", ("Cats", "dogs")),
-        ("en", "Do you prefer working mornings or evenings?", ("working mornings", "evenings")),
+        ("en", "Do you prefer working mornings or evenings?", ("mornings", "evenings")),  # "working" belongs to both
         ("en", "Should we publish the report in March or wait until summer?",
          ("publish the report in March", "wait until summer")),
         # the first of a list at the end of the lead, as long as the next and ending in the same word

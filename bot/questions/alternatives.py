@@ -501,6 +501,8 @@ def _drop_question_frame(clause: str, lexicon: Lexicon) -> str:
         and tokens[1].lower() in (lexicon.subject_pronouns | lexicon.reader_pronouns)
     ):
         tokens = tokens[2:]
+        if len(tokens) > 1 and tokens[0].lower() == "ever":
+            tokens = tokens[1:]  # "have you ever fixed it" -> "fixed it"
     return _clean_option(" ".join(tokens), lexicon)
 
 
@@ -558,11 +560,16 @@ _EVER_PHRASES = ("schon mal", "schon einmal", "schon mal", "überhaupt schon")
 def asks_about_experience(clause: str, alternatives: list[str], lexicon: Lexicon) -> bool:
     """ "Have you ever built a PC or upgraded a graphics card yourself?", "Habt ihr schon mal Sushi oder Ramen selbst
     gemacht?": whether the reader has ever done either; the alternatives are examples of one experience, so the poll
-    is yes or no. Only when "ever"/"schon mal" stands before the first alternative, in a question to the reader."""
+    is yes or no. Only when "ever"/"schon mal" stands before the first alternative, in a question to the reader, and
+    the other side is no question of its own."""
     lowered = clause.lower()
     at = lowered.find(alternatives[0].lower()) if alternatives else -1
     if at <= 0 or not addresses_reader(clause, lexicon) or not is_verb_first(clause, lexicon):
         return False
+    conjunction = f" {lexicon.alternative_conjunction} "
+    after = lowered.rsplit(conjunction, 1)[1] if conjunction in lowered else ""
+    if _subject_after_verb(after, lexicon) is not None:
+        return False  # "Have you ever fixed it yourself, or did you call in a pro?": the other side asks again
     before = lowered[:at] + " " + (words(alternatives[0].lower()) or [""])[0]  # "ever built a PC" starts with it
     return bool(set(words(before)) & _EVER) or any(phrase in before for phrase in _EVER_PHRASES)
 

@@ -94,7 +94,8 @@ _MISSED_EN = re.compile(
     r"(?:did|have|has) (?:i|we) (?:\w+ )?(?:miss|missed|forget|forgotten|overlook|overlooked|leave out|left out|skip|skipped)"
     r" (?:anything|something|any|some|one|a few|yours|your (?:favou?rites?|own)\b)\b"
     r"|(?:is there |was there )?(?:anything|something) (?:else )?(?:i|we) (?:missed|forgot|overlooked|left out|should add)\b"
-    r"|(?:is )?(?:anything|something) missing\b",
+    r"|(?:is )?(?:anything|something) missing\b"
+    r"|(?:which|what) (?:\w+ ){0,2}(?:is |'s )?missing (?:from|on|in) (?:my|our|this|the) list\b",
     re.IGNORECASE,
 )
 _MISSED_DE = re.compile(
@@ -103,6 +104,7 @@ _MISSED_DE = re.compile(
     r"|(?:habe|hab|haben) (?:ich|wir) (?:euer|eure|euren|dein|deine|deinen|ihr|ihre|ihren) (?:\w+ ){0,2}"
     r"(?:vergessen|übersehen|ausgelassen|verpasst)\b"
     r"|fehlt (?:euch |dir |ihnen )?(?:noch )?(?:etwas|was|irgendwas|irgendetwas)\b"
+    r"|(?:welche|welcher|welches|was) (?:\w+ ){0,2}fehlt (?:euch |noch )*(?:auf|in) (?:meiner|unserer|dieser|der) liste\b"
     r"|gibt es (?:noch )?(?:etwas|was|irgendwas|irgendetwas),? (?:das|was) (?:ich|wir) (?:\w+ )?"
     r"(?:vergessen|übersehen|ausgelassen|verpasst) (?:habe|haben)\b",
     re.IGNORECASE,
@@ -111,7 +113,8 @@ _MISSED_DE = re.compile(
 
 def asks_what_writer_missed(clause: str, lexicon: Lexicon) -> bool:
     """The writer asks the readers what the text left out ("Did I miss anything?", "Habe ich etwas vergessen?",
-    "Fehlt noch etwas?", "Did I miss your favourite tool?", "Habe ich euer Lieblingsspiel vergessen?"): a request for
+    "Fehlt noch etwas?", "Did I miss your favourite tool?", "Habe ich euer Lieblingsspiel vergessen?", "Welche App fehlt
+    auf meiner Liste?"): a request for
     input, put to the readers although its subject is the writer."""
     pattern = _MISSED_DE if lexicon.language == "de" else _MISSED_EN
     return bool(pattern.match(grammar.question_body(clause).strip().lstrip("¿¡\"'„“»«(")))

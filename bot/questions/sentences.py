@@ -2,7 +2,8 @@
 
 pysbd knows abbreviations ("z. B.", "bzw.", "e.g.") and ordinals ("1. März"); on top of it we split after
 an ellipsis that is followed by a capital letter ("… nicht perfekt sein… Was passiert bis dahin?"),
-which pysbd leaves joined, and at a period glued to a following question ("… too.What do you think?").
+which pysbd leaves joined, at a period glued to a following question ("… too.What do you think?"), and after a
+number before a question ("Mit 53. Wer hätte das gedacht?"), which pysbd reads as an ordinal.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ _QUESTION_OPENERS = (
     "Würdest|Wollt|Willst|Macht|Machst"
 )
 _GLUED_QUESTION = re.compile(r"(?<=[a-zäöüß]{2}\.)(?=(?:" + _QUESTION_OPENERS + r")\s[^.!?]{0,200}\?)")
+# A number that ends a sentence, before a question ("Mit 53. Wer hätte das gedacht?"): pysbd takes "53." for an
+# ordinal ("1. März"); no ordinal stands before a question word or a verb that opens a question.
+_NUMBER_BEFORE_QUESTION = re.compile(r"(?<![\d.])\d{1,4}\.(\s+)(?=(?:" + _QUESTION_OPENERS + r")\s[^.!?]{0,200}\?)")
 
 
 @lru_cache(maxsize=4)
@@ -129,12 +133,14 @@ def _sentences_from(text: str, segments: list[str]) -> list[Sentence]:
 
 
 def _split_after_ellipsis(segment: str) -> list[str]:
-    """Cut after an ellipsis before a capital, and at a period glued to a question (_GLUED_QUESTION)."""
+    """Cut after an ellipsis before a capital, at a period glued to a question (_GLUED_QUESTION), and after a number
+    that ends a sentence before a question (_NUMBER_BEFORE_QUESTION)."""
     pieces: list[str] = []
     last = 0
     breaks = [match.end() for match in _ELLIPSIS_BREAK.finditer(segment)]
     if "?" in segment:
-        breaks = sorted(set(breaks) | {match.end() for match in _GLUED_QUESTION.finditer(segment)})
+        breaks = sorted(set(breaks) | {match.end() for match in _GLUED_QUESTION.finditer(segment)}
+                        | {match.start(1) for match in _NUMBER_BEFORE_QUESTION.finditer(segment)})
     for cut in breaks:
         pieces.append(segment[last:cut])
         last = cut

@@ -81,7 +81,7 @@ SIGNALS: dict[str, Signal] = {
     "checklist_title": Signal(-3.0, "a yes/no title that yes/no question headings answer one by one: a self-check (Is your site slow? 1. Do …?)"),
     "title_goes_on": Signal(-2.5, "the title goes on after its question with a teaser to the reader (… You Will Never Guess)"),
     "rhetorical_formula": Signal(-2.5, "a formula that expects no answer (Who knows …? / Wer weiß …? / What could go wrong?)"),
-    "tag_question": Signal(-2.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
+    "tag_question": Signal(-3.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
     "thought_experiment": Signal(-3.0, "it asks inside a scenario the writer sets up (What if you … / Imagine … / Stell dir vor …) and no call to reply stands by"),
     "hands_over": Signal(-2.5, "a generic turn to the reader that the next question fills (Wie sieht es bei euch aus? Habt ihr …? / What about you? Do you …?)"),
     "acts_on_yes": Signal(-3.5, "a call to act elsewhere follows: the question is its condition or lead-in (Would you like to contribute? Check the repo … / Got a story? Contact our newsroom)"),
@@ -244,15 +244,19 @@ def _bare_tag_pattern(tags: tuple[str, ...]) -> re.Pattern[str]:
 
 def is_tag_question(text: str, previous: str, lexicon: Lexicon) -> bool:
     """tag_question: a tag that checks a claim just made ("Oder etwa nicht?", "Klingt kompliziert, oder?",
-    "Right?") or a short check of one's own claim right after it ("Did it pay off?"), without addressing
-    the reader (nor the readers as a group: "Anyone else tried this?")."""
+    "Right?", "Nothing beats buttons on a device you hold for hours, right?") or a short check of one's own claim
+    right after it ("Did it pay off?"), unless it opens with the reader ("Du kennst das, oder?") or addresses the
+    readers as a group ("Anyone else tried this?")."""
     body = grammar.question_body(text)
     lowered = body.lower()
-    if grammar.addresses_reader(body, lexicon) or audience.addresses_audience(body, lexicon):
+    if audience.addresses_audience(body, lexicon):
         return False
     if _bare_tag_pattern(lexicon.confirmation_tags).fullmatch(lowered):
         return True
     statement = grammar.strip_confirmation_tag(body, lexicon)
+    opening = " ".join(grammar.words(body)[:2])  # "Du kennst das, oder?" asks the reader; "a device you hold …, right?" not
+    if grammar.addresses_reader(opening if statement is not None else body, lexicon):
+        return False
     if statement is not None and (
         grammar.word_count(statement) <= 3
         # "Forty hours for thirty dollars is a bargain, right?": a claim with its tag, however long the claim; not

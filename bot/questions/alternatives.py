@@ -197,8 +197,9 @@ def _first_in_lead(lead: str, second: str, lexicon: Lexicon) -> str | None:
     """The first alternative of a list at the end of a question's lead, when the frames above found none (the list
     would otherwise lose it: "Schaut ihr die EM lieber zu Hause, in der Kneipe oder …?"): from the word that opens the
     next alternative too ("in ETFs, in Einzelaktien"), after a preference adverb ("lieber zu Hause"), the last word
-    after a preposition the next alternative leaves out ("über Booking, Airbnb"), or as many words as the next one
-    ("monthly, weekly"). At most four words, and never the question's opening verb or its reader."""
+    after a preposition the next alternative leaves out ("über Booking, Airbnb"), as many words as the next one
+    ("monthly, weekly"), or all that follows the verb and its subject ("scrap homework, cut it back"). At most four
+    words, and never the question's opening verb or its subject."""
     tokens = lead.split()
     if not is_verb_first(lead, lexicon) or len(tokens) < 3:
         return None
@@ -215,6 +216,8 @@ def _first_in_lead(lead: str, second: str, lexicon: Lexicon) -> str | None:
             found = tokens[-1]
         elif second_tokens and len(tokens) - frame > len(second_tokens):
             found = " ".join(tokens[-len(second_tokens) :])
+        else:  # "Sollten Hausaufgaben abgeschafft, reduziert oder …", "Should schools scrap homework, cut it back …"
+            found = " ".join(tokens[frame:])
     if not found or word_count(found) > 4:
         return None
     return _clean_option(found, lexicon)
@@ -579,12 +582,25 @@ _POSSESSION = frozenset("habt hast haben have got".split())
 
 def asks_for_kinds_owned(clause: str, alternatives: list[str], lexicon: Lexicon) -> bool:
     """ "Habt ihr Vorsätze oder spezielle Ziele für das neue Jahr?": having either kind of thing, named by bare
-    nouns, is one yes or no; "Hast du das Buch gelesen oder nur die Serie gesehen?" names two things to choose."""
+    nouns, is one yes or no ("Do you have kids or grandkids who …?" too); "Hast du das Buch gelesen oder nur die Serie
+    gesehen?" names two things to choose."""
     tokens = [token.lower() for token in words(clause)]
+    if len(tokens) > 3 and tokens[0] in ("do", "did") and tokens[2] in ("have", "got"):
+        tokens = [tokens[2], tokens[1], *tokens[3:]]  # "do you have" -> "have you"
     if len(tokens) < 3 or tokens[0] not in _POSSESSION or tokens[1] not in lexicon.reader_pronouns | {"ihr"}:
         return False
     determiners = lexicon.articles | lexicon.numerals
     return all(
-        not ({token.lower() for token in words(option)} & determiners) and word_count(option) <= 3
-        for option in alternatives
+        not ({token.lower() for token in words(head)} & determiners) and word_count(head) <= 3
+        for head in (_before_relative_clause(option) for option in alternatives)
     )
+
+
+_RELATIVES = frozenset("who which that die der das welche".split())
+
+
+def _before_relative_clause(option: str) -> str:
+    """"grandkids who already own a smartphone" -> "grandkids": what is owned, without what is said of it."""
+    tokens = option.split()
+    cut = next((index for index, token in enumerate(tokens) if index and token.lower() in _RELATIVES), len(tokens))
+    return " ".join(tokens[:cut])

@@ -130,6 +130,8 @@ _NAMEABLE = frozenset(
 )
 # "Kennt ihr noch andere Blogs?", "Do you know any other podcasts?": asked for more of a kind, whatever the kind
 _MORE_OF_A_KIND = frozenset("weitere weiteren andere anderen other more further".split())
+# "Kennt ihr gute Podcasts über Geschichte?", "Know any good podcasts?": asked to recommend some, whatever the kind
+_RECOMMENDED = frozenset("gute guten gutes empfehlenswerte good great".split())
 
 
 def asks_for_known(clause: str, lexicon: Lexicon) -> bool:
@@ -149,7 +151,7 @@ def asks_for_known(clause: str, lexicon: Lexicon) -> bool:
     for token in tokens[start : start + 5]:
         if token in _DEFINITE:
             return False
-        if token in _NAMEABLE or token in _MORE_OF_A_KIND:
+        if token in _NAMEABLE or token in _MORE_OF_A_KIND or token in _RECOMMENDED:
             return True
     return False
 

@@ -79,7 +79,69 @@ def short_labels(options: tuple[str, ...] | list[str], lexicon: Lexicon) -> tupl
         labels[-1] = without_closing_verb(labels[0], labels[-1])
     if len(labels) == 2:
         labels[0] = parallel_to_one_word(labels[0], labels[1])
-    return tuple(labels)
+    return tuple(harmonised(labels, lexicon))
+
+
+_PREFERENCE = frozenset("eher lieber rather".split())
+_INFINITIVE_MARKERS = frozenset("to zu".split())
+_CLAUSE_AFTER = frozenset("while when während wenn sobald falls if".split())
+
+
+def harmonised(labels: list[str], lexicon: Lexicon) -> list[str]:
+    """What the alternatives share, said once in the question and not on the buttons: a preference adverb ("eher
+    ordentlich" -> "ordentlich"), an infinitive marker all of them open with ("to invest"), a clause or complement after
+    the last one ("nothing at all while you work", "Go für das erste Backend"), a noun the first one leaves to the last
+    ("kurze oder lange Haare" -> "kurze Haare"; "mit oder ohne Sahne" -> "mit Sahne"), and a noun that heads the first
+    before the phrase the others answer with ("Urlaub am Meer oder in den Bergen" -> "am Meer")."""
+    labels = [_without_leading(label, _PREFERENCE) for label in labels]
+    if len(labels) >= 2 and all(label.split()[0].lower() in _INFINITIVE_MARKERS for label in labels if label.split()):
+        labels = [_without_leading(label, _INFINITIVE_MARKERS) for label in labels]
+    if len(labels) >= 2:
+        labels[-1] = _without_trailing_share(labels[-1], labels[:-1], lexicon)
+        labels[0] = _with_shared_noun(labels[0], labels[-1], lexicon)
+        labels[0] = _without_leading_head(labels[0], labels[1:], lexicon)
+    return labels
+
+
+def _without_leading(label: str, words: frozenset[str]) -> str:
+    tokens = label.split()
+    return " ".join(tokens[1:]) if len(tokens) > 1 and tokens[0].lower() in words else label
+
+
+def _without_trailing_share(last: str, others: list[str], lexicon: Lexicon) -> str:
+    tokens = last.split()
+    for index, token in enumerate(tokens[1:], start=1):
+        if token.lower() in _CLAUSE_AFTER:
+            return " ".join(tokens[:index])  # "nothing at all while you work"
+    longest = max((len(other.split()) for other in others), default=0)
+    if longest > 1 or len(tokens) <= longest + 2:
+        return last  # only after one-word alternatives (names) is a long last one surely longer than what it names
+    for index in range(max(1, longest), len(tokens)):
+        if tokens[index].lower() in lexicon.prepositions:
+            return " ".join(tokens[:index])  # "Go für das erste Backend", "something else entirely for your project"
+    return last
+
+
+def _with_shared_noun(first: str, last: str, lexicon: Lexicon) -> str:
+    first_tokens, last_tokens = first.split(), last.split()
+    if len(last_tokens) != 2:
+        return first
+    if first_tokens and first_tokens[-1].lower() in lexicon.prepositions and last_tokens[0].lower() in lexicon.prepositions:
+        return f"{first_tokens[-1]} {last_tokens[1]}"  # "Apfelstrudel mit" / "ohne Sahne" -> "mit Sahne"
+    noun = last_tokens[1]
+    if (lexicon.language == "de" and len(first_tokens) == 1 and first.isalpha() and first.islower()
+            and last_tokens[0].islower() and noun[:1].isupper()):
+        return f"{first} {noun}"  # "kurze" / "lange Haare" -> "kurze Haare" (German: the capital marks the noun)
+    return first
+
+
+def _without_leading_head(first: str, others: list[str], lexicon: Lexicon) -> str:
+    tokens = first.split()
+    if len(tokens) < 3 or tokens[1].lower() not in lexicon.prepositions or tokens[0].lower() in lexicon.prepositions:
+        return first  # "von zu Hause" keeps its "von"
+    if all(other.split() and other.split()[0].lower() in lexicon.prepositions for other in others):
+        return " ".join(tokens[1:])  # "Urlaub am Meer" / "in den Bergen" -> "am Meer"
+    return first
 
 
 def parallel_to_one_word(first: str, second: str) -> str:

@@ -57,7 +57,11 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     feedback_item = block is not None and leadins.in_feedback_list(finder.blocks, candidate.position, lexicon)
     # a row of questions opened by a call for replies ("We'd like to hear from you: Does … help you? Any …?")
     called = candidate.run_key in finder._runs_called
-    addressed = signals.addresses_reader(text, lexicon) or leadins.elliptic_request_for_input(clause)
+    addressed = signals.addresses_reader(text, lexicon) or leadins.elliptic_request_for_input(clause) or (
+        # "Welche Themen sollen wir ansprechen? Schreibt uns …": the readers' advice, asked of them
+        verdict.kind is PollKind.OPEN and grammar.is_wh_question(clause, lexicon) and grammar.asks_advice(text, lexicon)
+        and signals.call_to_reply_follows(candidate.next_sentence, candidate.same_block_next, lexicon)
+    )
     if feedback_item or called or addressed or (
         block is not None and candidate.sentence.start > 0 and signals.follows_reader_prompt(candidate.previous_sentence, lexicon)
     ) or (

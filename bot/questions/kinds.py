@@ -14,6 +14,7 @@ _YES_NO_WORDS = frozenset({"yes", "no", "ja", "nein", "not sure", "maybe", "viel
 
 def classify(text: str, lexicon: Lexicon) -> tuple[PollKind, tuple[str, ...], str]:
     """The kind of poll a question makes, its options, and the rule that decided (named in `finder.RULES`)."""
+    text = leadins.without_generic_turn(text)
     body = grammar.question_body(text)
     if grammar.strip_confirmation_tag(body, lexicon) is not None:
         return PollKind.YES_NO, lexicon.yes_no_options, "confirmation_tag"

@@ -25,7 +25,8 @@ _TRAILING = "\"'“”»«) "
 _GENERIC_TURN = re.compile(
     r"\s*(?:(?:und|and|so|also|na|well)\s*,?\s+)?(?:"
     # "Wie sieht es bei euch aus?", "Und wie ist das bei dir so?", "Wie steht es mit Ihnen?"
-    r"(?:wie|was)\s+(?:sieht|ist|steht)(?:'s|\s+(?:es|das))\s+(?:denn\s+)?(?:so\s+)?(?:bei|mit)\s+(?:euch|dir|ihnen)"
+    r"(?:wie|was)\s+(?:sieht|ist|steht)(?:'s|\s+(?:es|das))\s+(?:denn\s+)?(?:so\s+)?(?:bei|mit|in)\s+"
+    r"(?:euch|dir|ihnen|(?:eure[mnr]?|deine[mnr]?|ihre[mnr]?)\s+\w+)"  # "… in Ihrem Unternehmen aus"
     r"(?:\s+(?:denn|so))*(?:\s+aus)?"
     # "What about you?", "How about you guys?", "And how is it for you?", "What about yours?"
     r"|(?:what|how)\s+about\s+(?:you|yours|yourself|yourselves|y'all)(?:\s+(?:guys|all|folks))?"
@@ -39,6 +40,21 @@ def is_generic_turn(text: str) -> bool:
     """A question to the reader that names no topic of its own ("Wie sieht es bei euch aus?", "What about you?"):
     it only says that it is now the readers' turn."""
     return _GENERIC_TURN.fullmatch(text.replace("’", "'").strip(_TRAILING)) is not None
+
+
+_TURN_THEN_QUESTION = re.compile(r"(?P<turn>[^?:–—]{3,80}?)\s*(?::|\s[–—-])\s+(?P<question>\S.*)", re.DOTALL)
+
+
+def without_generic_turn(text: str) -> str:
+    """ "Wie sieht es in Ihrem Unternehmen aus – gilt bei Ihnen eine Präsenzpflicht?", "What about you: do you …?": a
+    generic turn to the reader before a dash or colon hands the question over to what follows it, whose kind counts."""
+    stripped = text.strip()
+    lead, colon, rest = stripped.partition(": ")
+    for candidate in (stripped, rest) if colon else (stripped,):  # "Ihre Meinung ist gefragt: Wie sieht es … aus – …?"
+        match = _TURN_THEN_QUESTION.fullmatch(candidate)
+        if match and is_generic_turn(match.group("turn")):
+            return match.group("question")
+    return text
 
 
 def hands_over(text: str, next_in_paragraph: str, lexicon: Lexicon) -> bool:

@@ -44,7 +44,7 @@ LEXICON = Lexicon(
     ),
     polite_pronouns=_words("Sie Ihnen Ihr Ihre Ihren Ihrem Ihrer Ihres"),
     first_person_singular=_words("ich"),
-    advice_modals=_words("soll sollst sollte solltest sollten solltet muss musst müssen müsst brauchst braucht"),
+    advice_modals=_words("soll sollen sollt sollst sollte solltest sollten solltet muss musst müssen müsst brauchst braucht"),
     discourse_openers=_words("und aber also doch nun na tja"),
     subordinators=_words("wenn falls sofern sobald außer"),
     alternative_conjunction="oder",
@@ -122,6 +122,9 @@ LEXICON = Lexicon(
         "schick es", "schickt es", "schick uns", "schickt uns", "schicken sie uns", "von euch hören", "von dir hören",
         "von ihnen hören", "sagt bescheid", "sag bescheid", "sagen sie bescheid", "gebt bescheid", "gib bescheid",
         "geben sie bescheid", "gerne wissen", "gern wissen", "von euch wissen", "von dir wissen", "von ihnen wissen",
+        # the question announced as put to the readers ("Deshalb frage ich euch: Welche Farbe …?")
+        "frage ich euch", "frag ich euch", "ich frage euch", "fragen wir euch", "wir fragen euch", "frage ich dich",
+        "ich frage dich", "entscheidet mit", "dürft mitentscheiden",
     ),
     interjections=_words("na und also so nun tja ok okay"),
     stock_phrases=(
@@ -132,6 +135,8 @@ LEXICON = Lexicon(
         "hast du noch fragen", "du hast fragen", "ihr habt fragen", "sie haben fragen", "habt ihr noch fragen", "haben sie noch fragen", "fragen oder anregungen",
         "fragen oder tipps", "fragen oder wünsche", "noch fragen", "etwas hinzuzufügen", "fehler gefunden",
         "wie geht es euch", "wie geht es dir", "wie geht es ihnen", "wie geht's euch", "wie geht's dir",
+        "gefällt euch der podcast", "gefällt dir der podcast", "gefällt ihnen der podcast", "gefällt euch unser podcast",
+        "ähnliche beiträge", "ähnliche artikel", "verwandte beiträge", "verwandte artikel", "auch interessieren",
     ),
     reply_places=(
         "in die kommentare", "in den kommentaren", "einen kommentar", "kommentarfeld", "kommentarbereich",

@@ -101,6 +101,7 @@ LEXICON = Lexicon(
         "your favourite", "your favorite", "vote below", "vote now", "vote in the", "cast your vote", "vote for your", "send it to", "send them to", "send us", "email us", "e-mail us",
         "appreciate feedback", "appreciate your feedback", "appreciate any feedback", "welcome feedback",
         "welcome your feedback", "welcome comments", "welcome your comments", "love to know", "like to know",
+        "i'm asking you", "we're asking you", "i ask you", "help me decide", "help us decide",
     ),
     interjections=_words("so well now ok okay and"),
     stock_phrases=(
@@ -111,7 +112,9 @@ LEXICON = Lexicon(
         "enjoyed this post", "like this article", "have any questions",
         "got any questions", "have questions", "got questions", "any questions", "something to add",
         "anything to add", "found a mistake", "spot a mistake", "found an error",
-        "how are you", "how are y'all", "how's it going",
+        "how are you", "how are y'all", "how's it going", "enjoying the show", "enjoy the show", "enjoying the podcast",
+        "like the podcast", "like the show", "related posts", "related articles", "you may also like",
+        "you might also like",
     ),
     reply_places=(
         "in the comments", "in the comment", "comment below", "comments below", "a comment", "comment section",

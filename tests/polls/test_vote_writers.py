@@ -186,7 +186,7 @@ def test_the_vote_writer_process_dies_with_the_bot(tmp_path: Path) -> None:
     bot = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2])
     assert bot.stdout is not None
     writer_pid = int(bot.stdout.readline())
-    time.sleep(0.5)  # the writer is up and waiting for its first message
+    _wait_until_idle(writer_pid)  # up and waiting for its first message (past die_with), however slow the machine
     assert _alive(writer_pid)
     os.kill(writer_pid, signal.SIGSTOP)  # as if busy with a batch: it will not read the end of its stdin
     bot.kill()
@@ -195,6 +195,22 @@ def test_the_vote_writer_process_dies_with_the_bot(tmp_path: Path) -> None:
     while _alive(writer_pid) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not _alive(writer_pid)
+
+
+def _wait_until_idle(pid: int, timeout: float = 30.0) -> None:
+    """Until the process sleeps and its CPU time stands still for 0.3 s: it has imported everything and waits for input.
+    A fixed sleep was too short on a loaded machine, and a SIGSTOP before die_with leaves a child nothing can kill."""
+    deadline = time.monotonic() + timeout
+    last, still = None, 0
+    while time.monotonic() < deadline:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        cpu = (fields[0], int(fields[11]) + int(fields[12]))  # state, utime + stime
+        still = still + 1 if cpu == last and cpu[0] == "S" else 0
+        if still >= 6:
+            return
+        last = cpu
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} never settled")
 
 
 def _alive(pid: int) -> bool:

@@ -557,7 +557,7 @@ def _parallel_or_scanned(left_tokens: list[str], right: str, lexicon: Lexicon) -
 
 
 _EVER = frozenset("ever jemals je".split())
-_EVER_PHRASES = ("schon mal", "schon einmal", "schon mal", "überhaupt schon")
+_EVER_PHRASES = ("schon mal", "schon einmal", "überhaupt schon")
 
 
 def asks_about_experience(clause: str, alternatives: list[str], lexicon: Lexicon) -> bool:

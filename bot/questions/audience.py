@@ -114,8 +114,7 @@ _MISSED_DE = re.compile(
 def asks_what_writer_missed(clause: str, lexicon: Lexicon) -> bool:
     """The writer asks the readers what the text left out ("Did I miss anything?", "Habe ich etwas vergessen?",
     "Fehlt noch etwas?", "Did I miss your favourite tool?", "Habe ich euer Lieblingsspiel vergessen?", "Welche App fehlt
-    auf meiner Liste?"): a request for
-    input, put to the readers although its subject is the writer."""
+    auf meiner Liste?"): a request for input, put to the readers although its subject is the writer."""
     pattern = _MISSED_DE if lexicon.language == "de" else _MISSED_EN
     return bool(pattern.match(grammar.question_body(clause).strip().lstrip("¿¡\"'„“»«(")))
 

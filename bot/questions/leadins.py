@@ -251,7 +251,8 @@ _MORE_OR_BETTER = frozenset("better other others more good favourite favorite".s
 
 def elliptic_request_for_input(clause: str) -> bool:
     """"Any suggestions to make it better?", "Any tips for passing on unwanted gifts?", "Irgendwelche Tipps?", "Any
-    favourite trails you would add?": the verb and the reader left out, as in speech to the one asked; it asks the readers for their tips (reader_address)."""
+    favourite trails you would add?": the verb and the reader left out, as in speech to the one asked; it asks the
+    readers for their tips (reader_address)."""
     tokens = [token.lower() for token in grammar.words(clause)]
     return len(tokens) >= 2 and tokens[0] in _ANY and (tokens[1] in _INPUT_NOUNS or tokens[1] in _MORE_OR_BETTER)
 

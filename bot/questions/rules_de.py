@@ -136,7 +136,6 @@ LEXICON = Lexicon(
         "fragen oder tipps", "fragen oder wünsche", "noch fragen", "etwas hinzuzufügen", "fehler gefunden",
         "wie geht es euch", "wie geht es dir", "wie geht es ihnen", "wie geht's euch", "wie geht's dir",
         "gefällt euch der podcast", "gefällt dir der podcast", "gefällt ihnen der podcast", "gefällt euch unser podcast",
-        "ähnliche beiträge", "ähnliche artikel", "verwandte beiträge", "verwandte artikel", "auch interessieren",
     ),
     reply_places=(
         "in die kommentare", "in den kommentaren", "einen kommentar", "kommentarfeld", "kommentarbereich",

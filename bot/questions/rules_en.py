@@ -113,8 +113,7 @@ LEXICON = Lexicon(
         "got any questions", "have questions", "got questions", "any questions", "something to add",
         "anything to add", "found a mistake", "spot a mistake", "found an error",
         "how are you", "how are y'all", "how's it going", "enjoying the show", "enjoy the show", "enjoying the podcast",
-        "like the podcast", "like the show", "related posts", "related articles", "you may also like",
-        "you might also like",
+        "like the podcast", "like the show",
     ),
     reply_places=(
         "in the comments", "in the comment", "comment below", "comments below", "a comment", "comment section",

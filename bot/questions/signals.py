@@ -275,8 +275,12 @@ _GREETING_OPENINGS = ("wie geht", "how are", "how's it")
 
 def is_stock_phrase(text: str, lexicon: Lexicon) -> bool:
     """stock_phrase: the site's formulas around an article — feedback widgets ("War dieser Artikel hilfreich?"),
-    "any questions?", "have something to add?", labelled promotions ("Tipp: …", "Anzeige: …")."""
+    "any questions?", "have something to add?", labelled promotions ("Tipp: …", "Anzeige: …"), and a related-posts list
+    (`end_markers`) run into one sentence with a teaser's question."""
     lowered = text.lower().replace("’", "'")
+    opening = lowered.lstrip(" *_#")
+    if any(opening.startswith(marker) and not opening[len(marker) : len(marker) + 1].isalpha() for marker in lexicon.end_markers):
+        return True  # "Ähnliche Beiträge: … – was passt zu uns?": a teaser of the site's list run into the question
     if contains_phrase(lowered, lexicon.stock_phrases):
         # a greeting ("Wie geht es euch?") is a formula only on its own, not in "Wie geht es euch mit X?"
         return not (lowered.lstrip().startswith(_GREETING_OPENINGS) and grammar.word_count(lowered) > 5)

@@ -279,6 +279,7 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
             segment, conjunction.end() - start, conjunction.start() - start, lexicon
         )
         items[-1] = _clean_option(_trim_trailing_clause(items[-1], lexicon), lexicon)
+        items = [_before_relative_clause(item) if lexicon.language == "en" else item for item in items]
         if _valid(items, 10, lexicon):
             return items
     if after:  # "Pizza, Pasta oder Curry – was kochst du am liebsten"
@@ -596,11 +597,14 @@ def asks_for_kinds_owned(clause: str, alternatives: list[str], lexicon: Lexicon)
     )
 
 
-_RELATIVES = frozenset("who which that die der das welche".split())
+_RELATIVES = frozenset("who which that where die der das welche".split())
 
 
 def _before_relative_clause(option: str) -> str:
-    """"grandkids who already own a smartphone" -> "grandkids": what is owned, without what is said of it."""
+    """"grandkids who already own a smartphone" -> "grandkids", "the short solo episodes where we focus on one tip" ->
+    "the short solo episodes": what is named, without what is said of it."""
     tokens = option.split()
     cut = next((index for index, token in enumerate(tokens) if index and token.lower() in _RELATIVES), len(tokens))
+    if tokens[cut - 1].lower() in ("one", "ones"):
+        return option  # "the one that ships with your OS": the clause is all that names it
     return " ".join(tokens[:cut])

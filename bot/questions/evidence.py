@@ -61,7 +61,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         # "Welche Themen sollen wir ansprechen? Schreibt uns …": the readers' advice, asked of them
         verdict.kind is PollKind.OPEN and grammar.is_wh_question(clause, lexicon) and grammar.asks_advice(text, lexicon)
         and signals.call_to_reply_follows(candidate.next_sentence, candidate.same_block_next, lexicon)
-    )
+    ) or grammar.asks_writers_next_step(text, lexicon)
     if feedback_item or called or addressed or (
         block is not None and candidate.sentence.start > 0 and signals.follows_reader_prompt(candidate.previous_sentence, lexicon)
     ) or (
@@ -144,6 +144,8 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if verdict.kind is PollKind.CHOICE:
         present.add("names_alternatives")
     if signals.is_first_person(text, lexicon) and not audience.asks_what_writer_missed(clause, lexicon) and not (
+        grammar.asks_writers_next_step(text, lexicon)
+    ) and not (
         # "Did I miss anything?" asks the readers to complete the text; so does asking their advice
         grammar.asks_advice(text, lexicon)
         and signals.call_to_reply_follows(candidate.next_sentence, candidate.same_block_next, lexicon)

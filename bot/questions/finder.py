@@ -537,6 +537,7 @@ class _Finder:
         ) or leadins.in_feedback_list(self.blocks, position, lexicon)  # "Share your experiences: · What went well?"
         handed = handed or candidate.run_key in self._runs_called  # "We'd like to hear from you: … ? What …?"
         handed = handed or signals.call_to_reply_follows(candidate.next_sentence, candidate.same_block_next, lexicon)
+        handed = handed or grammar.asks_writers_next_step(text, lexicon)  # "Welches Thema sollen wir als Nächstes …?"
         if kind is PollKind.OPEN and kind_rule != "asks_for_input" and not grammar.addresses_reader(text, lexicon) and not handed:
             return no("expository_title" if is_title else "author_question", kind)
         answered = answers.answer_rule(candidate.next_sentence, options, lexicon)
@@ -555,6 +556,7 @@ class _Finder:
             kind is PollKind.OPEN
             and grammar.asks_for_advice_or_self(clause, lexicon)
             and _is_statement(candidate.next_sentence, lexicon)
+            and not grammar.asks_writers_next_step(clause, lexicon)  # the readers are asked, nobody explains
         ):
             return no("expository_question", kind)
         return QuestionVerdict(text, position, True, kind_rule, kind, options)

@@ -289,6 +289,18 @@ def asks_advice(text: str, lexicon: Lexicon) -> bool:
     return any(token.lower() in lexicon.advice_modals for token in words(text))
 
 
+_NEXT = re.compile(r"(?<!\w)(?:als nächstes|als nächste[sn]?|next)(?!\w)", re.IGNORECASE)
+
+
+def asks_writers_next_step(text: str, lexicon: Lexicon) -> bool:
+    """ "Welches Spiel soll ich als Nächstes ausprobieren?", "What topic should we tackle next?": the writers ask the
+    readers what they should do next, a request for the readers' wishes, not the writers' own question."""
+    tokens = [token.lower() for token in words(text)]
+    first_person = lexicon.first_person_singular | lexicon.first_person_subjects
+    return (is_wh_question(text, lexicon) and asks_advice(text, lexicon) and bool(set(tokens) & first_person)
+            and _NEXT.search(text) is not None)
+
+
 def asks_for_advice_or_self(text: str, lexicon: Lexicon) -> bool:
     """A W-question with a modal of advice or about the writer ("How do I …?") announces the author's own
     explanation when a statement follows."""
@@ -310,6 +322,10 @@ def reported_speech_lead(text: str, lexicon: Lexicon) -> bool:
         return False  # "Schreibt mir gern: Welche …?", "Ask me: …?": an imperative to the reader, no one else's question
     if tokens[0] in lexicon.speech_verbs and any(channel in " ".join(tokens) for channel in lexicon.reply_channels):
         return False  # "Schreibt es in die Kommentare: Würdet ihr …?": the imperative names where to reply
+    readers = lexicon.reader_pronouns | {"ihr", "euch"} | {pronoun.lower() for pronoun in lexicon.polite_pronouns}
+    if any(token in lexicon.speech_verbs and tokens[index + 1 : index + 3] and set(tokens[index + 1 : index + 3]) & readers
+           for index, token in enumerate(tokens)):
+        return False  # "… deshalb fragen wir euch: Sollen wir …?", "so I'm asking you: …": the question is put to the readers
     return any(token in lexicon.speech_verbs for token in tokens)
 
 

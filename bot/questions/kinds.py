@@ -69,6 +69,9 @@ def options_listed_after(next_sentence: str, lexicon: Lexicon) -> tuple[str, ...
     ("What would make you switch brands? Price, sound, or something else?", "Welche Plattform nutzt ihr? Android,
     iOS oder etwas anderes?"): the W-question before it is one choice poll with those options."""
     following = next_sentence.strip()
+    lead, colon, _ = following.partition(": ")
+    if colon and grammar.word_count(lead) > 3:
+        return None  # "…, die Gretchenfrage zum Schluss: A oder B?": a question of its own, not this one's options
     if (not following.endswith("?") or grammar.is_wh_question(following, lexicon)
             or grammar.is_verb_first(following, lexicon) or grammar.addresses_reader(following, lexicon)):
         return None

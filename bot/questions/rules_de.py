@@ -124,7 +124,7 @@ LEXICON = Lexicon(
         "geben sie bescheid", "gerne wissen", "gern wissen", "von euch wissen", "von dir wissen", "von ihnen wissen",
         # the question announced as put to the readers ("Deshalb frage ich euch: Welche Farbe …?")
         "frage ich euch", "frag ich euch", "ich frage euch", "fragen wir euch", "wir fragen euch", "frage ich dich",
-        "ich frage dich", "entscheidet mit", "dürft mitentscheiden",
+        "ich frage dich", "entscheidet mit", "dürft mitentscheiden", "ihr habt die wahl",
     ),
     interjections=_words("na und also so nun tja ok okay"),
     stock_phrases=(

@@ -101,7 +101,8 @@ LEXICON = Lexicon(
         "your favourite", "your favorite", "vote below", "vote now", "vote in the", "cast your vote", "vote for your", "send it to", "send them to", "send us", "email us", "e-mail us",
         "appreciate feedback", "appreciate your feedback", "appreciate any feedback", "welcome feedback",
         "welcome your feedback", "welcome comments", "welcome your comments", "love to know", "like to know",
-        "i'm asking you", "we're asking you", "i ask you", "help me decide", "help us decide",
+        "i'm asking you", "we're asking you", "i ask you", "help me decide", "help us decide", "leaving it to you",
+        "leave it to you",  # not "you decide": "questions that may help you decide:" opens a checklist
     ),
     interjections=_words("so well now ok okay and"),
     stock_phrases=(

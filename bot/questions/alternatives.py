@@ -11,6 +11,8 @@ import re
 
 from bot.questions.grammar import (
     CLAUSE_OPENERS,
+    MODALS_DE,
+    PREFERENCE_ADVERBS,
     addresses_reader,
     is_verb_first,
     is_wh_question,
@@ -95,7 +97,6 @@ def _valid_list(items: list[str], max_words: int, lexicon: Lexicon) -> bool:
     return len({item.casefold() for item in items}) == len(items)
 
 
-_PREFERENCE_ADVERBS = frozenset("lieber eher rather".split())
 
 
 def _object_of_question_frame(lead: str, lexicon: Lexicon) -> str | None:
@@ -105,7 +106,7 @@ def _object_of_question_frame(lead: str, lexicon: Lexicon) -> str | None:
     if len(tokens) < 3 or tokens[1].lower() not in (lexicon.subject_pronouns | lexicon.reader_pronouns):
         return None
     rest = tokens[2:]
-    while rest and rest[0].lower() in _PREFERENCE_ADVERBS:
+    while rest and rest[0].lower() in PREFERENCE_ADVERBS:
         rest = rest[1:]
     if not 1 <= len(rest) <= 3:
         return None
@@ -207,7 +208,7 @@ def _first_in_lead(lead: str, second: str, lexicon: Lexicon) -> str | None:
     second_tokens = second.split()
     found = _same_opening(tokens[frame:], second, lexicon)
     if found is None:
-        adverb = max((index for index, token in enumerate(tokens) if token.lower() in _PREFERENCE_ADVERBS), default=-1)
+        adverb = max((index for index, token in enumerate(tokens) if token.lower() in PREFERENCE_ADVERBS), default=-1)
         if adverb >= frame and len(tokens) - adverb - 1 >= 1:
             found = " ".join(tokens[adverb + 1 :])
         elif len(tokens) - frame >= 2 and tokens[-2].lower() in lexicon.prepositions and _names_a_thing(second, lexicon) and (
@@ -344,11 +345,6 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
     return items if _valid(items, 12, lexicon) else None
 
 
-# German verbs that frame a clause rather than name what is done ("Würdet ihr umsteigen": the choice is "umsteigen")
-_FRAMING_VERBS_DE = frozenset(
-    "würdest würdet würde würden wollt willst wollen werdet wirst werden könnt kannst können sollt sollst solltet "
-    "solltest müsst musst mögt magst möchtet möchtest dürft darfst".split()
-)
 _PERFECT_AUXILIARIES_DE = frozenset("habt hast seid bist".split())  # framing when a participle ends the clause
 
 
@@ -404,7 +400,7 @@ def _without_subject(clause: list[str], lexicon: Lexicon) -> str:
     if lexicon.language == "en":
         framing = verb in lexicon.finite_auxiliaries
     else:  # "habt ihr … gelebt" frames, "habt ihr eine andere Meinung" names
-        framing = verb in _FRAMING_VERBS_DE or (verb in _PERFECT_AUXILIARIES_DE and clause[-1].isalpha() and clause[-1].islower())
+        framing = verb in MODALS_DE or (verb in _PERFECT_AUXILIARIES_DE and clause[-1].isalpha() and clause[-1].islower())
     kept = clause[2:] if framing else [verb, *clause[2:]]
     return _clean_option(" ".join(kept), lexicon)
 

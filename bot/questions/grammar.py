@@ -125,6 +125,16 @@ def is_verb_first(text: str, lexicon: Lexicon) -> bool:
 
 # An article or determiner after German "ihr" shows a pronoun: the possessive "ihr" takes none after it
 # ("Wie viele Sorten baut ihr dieses Jahr an?", "Was würdet ihr einem Umsteiger empfehlen?").
+# adverbs of preference that frame a choice, not name an alternative ("Trinkt ihr lieber Tee …", "would you rather …")
+PREFERENCE_ADVERBS = frozenset("lieber eher rather".split())
+# German modals (and "werden"): a clause they open frames what is chosen, and the infinitive at its end belongs to all
+# the alternatives ("Würdet ihr umsteigen …", "Sollten Kinder ihr Taschengeld wöchentlich oder monatlich bekommen?")
+MODALS_DE = frozenset(
+    "soll sollst sollt sollte sollten solltest solltet würde würden würdest würdet willst wollt wollen werdet "
+    "wirst werden kannst könnt können könnte könntet mögt magst möchtet möchtest müsst musst dürft darfst".split()
+)
+
+
 _DE_DETERMINERS = frozenset(
     "der die das dem den des ein eine einen einem einer eines kein keine keinen keinem keiner keines "
     "dies diese dieser dieses diesen diesem jede jeder jedes jeden jedem alle allen welche welchen manche so "
@@ -289,7 +299,7 @@ def asks_advice(text: str, lexicon: Lexicon) -> bool:
     return any(token.lower() in lexicon.advice_modals for token in words(text))
 
 
-_NEXT = re.compile(r"(?<!\w)(?:als nächstes|als nächste[sn]?|next)(?!\w)", re.IGNORECASE)
+_NEXT = re.compile(r"(?<!\w)(?:als nächste[sn]?|next)(?!\w)", re.IGNORECASE)
 
 
 def asks_writers_next_step(text: str, lexicon: Lexicon) -> bool:

@@ -82,7 +82,6 @@ def short_labels(options: tuple[str, ...] | list[str], lexicon: Lexicon) -> tupl
     return tuple(harmonised(labels, lexicon))
 
 
-_PREFERENCE = frozenset("eher lieber rather".split())
 _INFINITIVE_MARKERS = frozenset("to zu".split())
 _CLAUSE_AFTER = frozenset("while when während wenn sobald falls if".split())
 
@@ -93,7 +92,7 @@ def harmonised(labels: list[str], lexicon: Lexicon) -> list[str]:
     the last one ("nothing at all while you work", "Go für das erste Backend"), a noun the first one leaves to the last
     ("kurze oder lange Haare" -> "kurze Haare"; "mit oder ohne Sahne" -> "mit Sahne"), and a noun that heads the first
     before the phrase the others answer with ("Urlaub am Meer oder in den Bergen" -> "am Meer")."""
-    labels = [_without_leading(label, _PREFERENCE) for label in labels]
+    labels = [_without_leading(label, grammar.PREFERENCE_ADVERBS) for label in labels]
     if len(labels) >= 2 and all(label.split()[0].lower() in _INFINITIVE_MARKERS for label in labels if label.split()):
         labels = [_without_leading(label, _INFINITIVE_MARKERS) for label in labels]
     if len(labels) >= 2:
@@ -175,16 +174,12 @@ def without_closing_infinitive(question: str, last: str, lexicon: Lexicon) -> st
     the infinitive at the end belongs to every alternative ("monatlich", not "monatlich bekommen")."""
     opening = (grammar.words(question) or [""])[0].lower()
     tokens = last.split()
-    if lexicon.language != "de" or opening not in _MODALS_DE or len(tokens) != 2:
+    if lexicon.language != "de" or opening not in grammar.MODALS_DE or len(tokens) != 2:
         return last
     verb = tokens[-1]
     return tokens[0] if verb.isalpha() and verb.islower() and verb.endswith("en") and not tokens[0][:1].isupper() else last
 
 
-_MODALS_DE = frozenset(
-    "sollte sollten solltest solltet soll sollt sollst würdet würdest würde würden wollt willst wollen möchtet möchtest "
-    "könnt kannst könnte könntet müsst musst dürft darfst".split()
-)
 
 
 def pair_labels(question: str, alternative: str, lexicon: Lexicon) -> tuple[str, ...]:

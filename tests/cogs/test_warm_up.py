@@ -27,7 +27,7 @@ class IdentifyWatchingBot(ReaderBot):
     writer_connected_at_identify = False
     identified = False
     poll_id = 0
-    refresher_cache: list[str] = []  # SQLAlchemy's compiled-cache verdict on each statement of a live poll's redraw
+    refresher_cache: tuple[str, ...] = ()  # SQLAlchemy's compiled-cache verdict on each statement of a live poll's redraw
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         if not self.identified:
@@ -43,7 +43,7 @@ class IdentifyWatchingBot(ReaderBot):
     async def redraw_a_live_poll(self) -> None:
         """What the refresher reads for a poll that has votes coming in: every statement compiled by the warm-up."""
         def note(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
-            self.refresher_cache.append(str(context.cache_hit))
+            self.refresher_cache += (str(context.cache_hit),)  # this bot's own, not a list shared by the class
 
         engine = self.database.engine.sync_engine
         event.listen(engine, "before_cursor_execute", note)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.questions.finder import QuestionVerdict, explain_questions
@@ -60,28 +61,43 @@ def place(page: RealPage, verdict: QuestionVerdict) -> str:
     return "body"
 
 
-def funnel(pages: list[RealPage]) -> tuple[Counter, Counter, Counter, list[str]]:
-    """Counts of the labelled polls by stage, of the wrong polls by admitting rule and by place, and (for
-    printing on the tuning split only) one line per lost or wrong poll."""
-    stages: Counter = Counter()
-    wrong_rules: Counter = Counter()
-    wrong_places: Counter = Counter()
-    lines: list[str] = []
+@dataclass
+class Funnel:
+    stages: Counter = field(default_factory=Counter)  # labelled polls by stage (and "de/…", "en/…")
+    wrong_rules: Counter = field(default_factory=Counter)  # wrong polls by the rule that admitted them
+    wrong_places: Counter = field(default_factory=Counter)  # wrong polls by place
+    low_signals: Counter = field(default_factory=Counter)  # signals of the polls lost at low confidence
+    low_places: Counter = field(default_factory=Counter)
+    low_confidences: Counter = field(default_factory=Counter)  # their confidence, in steps of 0.1
+    wrong_signals: Counter = field(default_factory=Counter)  # signals of the wrong polls
+    lines: list[str] = field(default_factory=list)  # one per lost or wrong poll: printed for the tuning split only
+
+
+def funnel(pages: list[RealPage]) -> Funnel:
+    """Counts of the labelled polls by stage, of the wrong polls by admitting rule, place and signals, and of the
+    signals, places and confidences of the polls lost at low confidence."""
+    result = Funnel()
     for page in pages:
         verdicts = explain_questions(page.article, max_per_article=DEFAULT_CAP)
         polls = [v for v in verdicts if v.is_poll and v.kind is not None]
         for poll in page.polls:
             stage = poll_stage(page, verdicts, poll)
-            stages[stage] += 1
-            stages[f"{page.language}/{stage}"] += 1
+            result.stages[stage] += 1
+            result.stages[f"{page.language}/{stage}"] += 1
+            if stage == "low_confidence":
+                verdict = next(v for v in verdicts if same_question(v.question, poll["text"]))
+                result.low_signals.update(verdict.signals or ("(none)",))
+                result.low_places[place(page, verdict)] += 1
+                result.low_confidences[f"{int(verdict.confidence * 10) / 10:.1f}"] += 1
             if stage != "found":
-                lines.append(f"{page.id}: {stage}: {poll['text']!r}")
+                result.lines.append(f"{page.id}: {stage}: {poll['text']!r}")
         for verdict in polls:
             if not any(same_question(verdict.question, poll["text"]) for poll in page.polls):
-                wrong_rules[verdict.rule] += 1
-                wrong_places[place(page, verdict)] += 1
-                lines.append(f"{page.id}: wrong ({verdict.rule}, {place(page, verdict)}): {verdict.question!r}")
-    return stages, wrong_rules, wrong_places, lines
+                result.wrong_rules[verdict.rule] += 1
+                result.wrong_places[place(page, verdict)] += 1
+                result.wrong_signals.update(verdict.signals or ("(none)",))
+                result.lines.append(f"{page.id}: wrong ({verdict.rule}, {place(page, verdict)}): {verdict.question!r}")
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,13 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=REALPAGES_DIR)
     args = parser.parse_args(argv)
     pages = [page for page in load_realpages(args.dir) if page.split == args.split]
-    stages, wrong_rules, wrong_places, lines = funnel(pages)
+    result = funnel(pages)
     print(f"{args.split}: {len(pages)} pages, {sum(len(p.polls) for p in pages)} labelled polls")
-    print("labelled polls by stage:", dict(sorted(stages.items())))
-    print("wrong polls by admitting rule:", dict(sorted(wrong_rules.items())))
-    print("wrong polls by place:", dict(sorted(wrong_places.items())))
+    for name in ("stages", "wrong_rules", "wrong_places", "wrong_signals", "low_places", "low_confidences", "low_signals"):
+        print(f"{name}:", dict(sorted(getattr(result, name).items())))
     if args.split == "tune":
-        print("\n".join(lines))
+        print("\n".join(result.lines))
     return 0
 
 

@@ -70,6 +70,7 @@ class Funnel:
     low_places: Counter = field(default_factory=Counter)
     low_confidences: Counter = field(default_factory=Counter)  # their confidence, in steps of 0.1
     wrong_signals: Counter = field(default_factory=Counter)  # signals of the wrong polls
+    spread: Counter = field(default_factory=Counter)  # how many pages and sites the misses and wrong polls fall on
     lines: list[str] = field(default_factory=list)  # one per lost or wrong poll: printed for the tuning split only
 
 
@@ -77,6 +78,8 @@ def funnel(pages: list[RealPage]) -> Funnel:
     """Counts of the labelled polls by stage, of the wrong polls by admitting rule, place and signals, and of the
     signals, places and confidences of the polls lost at low confidence."""
     result = Funnel()
+    seen_pages: dict[str, set[str]] = {}
+    seen_sites: dict[str, set[str]] = {}
     for page in pages:
         verdicts = explain_questions(page.article, max_per_article=DEFAULT_CAP)
         polls = [v for v in verdicts if v.is_poll and v.kind is not None]
@@ -90,13 +93,23 @@ def funnel(pages: list[RealPage]) -> Funnel:
                 result.low_places[place(page, verdict)] += 1
                 result.low_confidences[f"{int(verdict.confidence * 10) / 10:.1f}"] += 1
             if stage != "found":
+                seen_pages.setdefault("missed", set()).add(page.id)
+                seen_sites.setdefault("missed", set()).add(page.site)
+                if stage == "low_confidence" and "question_run" in verdict.signals:
+                    seen_pages.setdefault("missed in a run", set()).add(page.id)
+                    seen_sites.setdefault("missed in a run", set()).add(page.site)
                 result.lines.append(f"{page.id}: {stage}: {poll['text']!r}")
         for verdict in polls:
             if not any(same_question(verdict.question, poll["text"]) for poll in page.polls):
                 result.wrong_rules[verdict.rule] += 1
                 result.wrong_places[place(page, verdict)] += 1
                 result.wrong_signals.update(verdict.signals or ("(none)",))
+                seen_pages.setdefault("wrong", set()).add(page.id)
+                seen_sites.setdefault("wrong", set()).add(page.site)
                 result.lines.append(f"{page.id}: wrong ({verdict.rule}, {place(page, verdict)}): {verdict.question!r}")
+    for name, ids in seen_pages.items():
+        result.spread[f"{name}: pages"] = len(ids)
+        result.spread[f"{name}: sites"] = len(seen_sites[name])
     return result
 
 
@@ -108,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = [page for page in load_realpages(args.dir) if page.split == args.split]
     result = funnel(pages)
     print(f"{args.split}: {len(pages)} pages, {sum(len(p.polls) for p in pages)} labelled polls")
-    for name in ("stages", "wrong_rules", "wrong_places", "wrong_signals", "low_places", "low_confidences", "low_signals"):
+    for name in ("stages", "wrong_rules", "wrong_places", "wrong_signals", "low_places", "low_confidences", "low_signals", "spread"):
         print(f"{name}:", dict(sorted(getattr(result, name).items())))
     if args.split == "tune":
         print("\n".join(result.lines))

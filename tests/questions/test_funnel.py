@@ -1,0 +1,47 @@
+"""The funnel of the real-page corpus (tests/questions/funnel.py) puts each labelled poll in the stage that lost it."""
+
+from __future__ import annotations
+
+from bot.articles.model import Article, Block
+from bot.questions.finder import explain_questions
+
+from tests.questions.funnel import funnel, poll_stage
+from tests.questions.realpages import RealPage
+
+
+def _page(blocks: list[Block], polls: list[dict], title: str = "Ein Abend mit Freunden") -> RealPage:
+    article = Article(url="https://blog.example/abend/", entry_id="1", title=title, language="de", blocks=blocks)
+    return RealPage("de-example-abend", "de", "blog.example", "tune", "lifestyle", article, polls, [])
+
+
+BODY = [
+    Block("paragraph", "Gestern haben wir zum ersten Mal einen Spieleabend veranstaltet, mit sechs Gästen und viel zu viel Essen."),
+    Block("paragraph", "Die Brettspiele kamen gut an, die Quizrunde weniger, und um Mitternacht war niemand mehr wach."),
+    Block("paragraph", "Was spielt ihr am liebsten, wenn Freunde zu Besuch sind? Schreibt es mir in die Kommentare!"),
+]
+
+
+def test_a_found_poll_a_missing_sentence_and_an_excluded_one_fall_in_their_stages() -> None:
+    quoted = Block("quote", "Wer hat eigentlich das letzte Stück Kuchen gegessen?")
+    page = _page(BODY[:2] + [quoted] + BODY[2:], [])
+    verdicts = explain_questions(page.article, max_per_article=3)
+    assert poll_stage(page, verdicts, {"text": "Was spielt ihr am liebsten, wenn Freunde zu Besuch sind?"}) == "found"
+    assert poll_stage(page, verdicts, {"text": "Habt ihr auch einen Lieblingskuchen?"}) == "lost_in_extraction"
+    assert poll_stage(page, verdicts, {"text": "Wer hat eigentlich das letzte Stück Kuchen gegessen?"}) == "rule:quote_block"
+
+
+def test_a_sentence_in_the_text_that_no_judgement_matches_is_never_judged() -> None:
+    page = _page(BODY, [])
+    verdicts = explain_questions(page.article, max_per_article=3)
+    # the words stand in the text, but not as a question-like sentence of their own
+    assert poll_stage(page, verdicts, {"text": "Die Brettspiele kamen gut an"}) == "not_judged"
+
+
+def test_wrong_polls_are_counted_by_rule_place_and_site() -> None:
+    unlabelled = _page(BODY, [])
+    labelled = _page(BODY, [{"text": "Was spielt ihr am liebsten, wenn Freunde zu Besuch sind?", "kind": "open"}])
+    wrong = funnel([unlabelled])
+    assert sum(wrong.wrong_rules.values()) == 1 and wrong.wrong_places == {"closing": 1}
+    assert wrong.spread["wrong: pages"] == 1 and wrong.stages == {}
+    right = funnel([labelled])
+    assert right.stages["found"] == 1 and right.stages["de/found"] == 1 and not right.wrong_rules

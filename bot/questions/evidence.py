@@ -115,6 +115,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.discard("invitation")  # "Do you have ideas? Email us": the call is what is asked, not a reply here
     if candidate.after and leadins.hands_over(text, candidate.after[0], lexicon):
         present.add("hands_over")
+        present.discard("audience_address")  # "What about you, dear reader?": the vocative is part of the turn
     if "reader_address" in present and leadins.familiarity_hook(text, candidate.next_sentence, lexicon):
         present.add("familiarity_hook")
     if "invitation" not in present and calls.teases_content(

@@ -53,6 +53,7 @@ RULES: dict[str, str] = {  # kinds, then the rules of no poll
     "author_question": "a W-/wh-question that does not address the reader: the author's own, to be answered",
     "fragment": "fewer than three words and no alternatives (Produktiver? Der Grund?)",
     "factive_prompt": "Did you know that …? / Wusstest du, dass …?: a fact dressed as a question",
+    "reveal": "Did you notice it? / Hast du es gemerkt?: whether the reader caught what the text did, which the next sentence reveals",
     "fact_teaser": "Did you know honey never spoils?: a fact told as a question without 'that'",
     "hedged_guess": "Maybe you …? / Perhaps it …?: the writer's guess at the reader's situation, a statement with a question mark",
     "answer_marker": "the next sentence opens like an answer (Weil/Because/Ja/No/Probably/Die Antwort …)",
@@ -63,7 +64,7 @@ RULES: dict[str, str] = {  # kinds, then the rules of no poll
     "(Ever tried …? Then you know …): it presupposes its answer",
     "expository_question": "a W-question of advice (should you …?) or about the writer, followed by the explanation",
     "duplicate": "the same question was already found (e.g. the title repeated in the body)",
-    "options_of_question": "the alternatives that the W-question before it offers (they are that poll's options)",
+    "options_of_question": "the alternatives that the question before it offers (the W-question's listed options, the yes/no question's other side: Or …?)",
     "does_not_fit": "nothing of the question or its options fits Discord's limits without cutting a word",
     "low_confidence": "the signals do not show a question put to the readers (confidence below the minimum)",
     "over_cap": "the article has more confident polls than the cap (max_per_article)",
@@ -292,6 +293,9 @@ class _Finder:
         self._runs_invited: set[tuple[int, int]] = set()
         self._runs_opinion: set[tuple[int, int]] = set()
         self._runs_called: set[tuple[int, int]] = set()  # rows opened by a call for replies (calls.opens_with_call)
+        # rows a call to reply stands right before or after ("Let me know what you think. Which apps failed? Did …?
+        # Toot me!"): their questions are handed to the readers even where they do not address them
+        self._runs_handed: set[tuple[int, int]] = set()
         self._runs_scored: set[tuple[int, int]] = set()  # self-tests: the statement after says what the answers mean
         self._runs_kept: set[tuple[int, int]] = set()  # the writer's own: the statement after keeps them for herself
         before_row = ""  # the statement before the row that is growing
@@ -301,6 +305,7 @@ class _Finder:
             called = bool(row) and calls.opens_with_call(texts[0], before_row, self.lexicon)
             to_reader = called or (len(row) >= 3 and any(signals.addresses_reader(text, self.lexicon) for text in texts))
             invited = called or (len(row) >= 2 and bool(following) and signals.invites_reply(following, self.lexicon))
+            handed = invited or (bool(row) and signals.invites_reply(before_row, self.lexicon))
             # a row that mostly asks the readers' opinion or taste is a discussion, not a checklist to ask oneself
             opinion = to_reader and (
                 2 * sum(signals.asks_opinion(text, self.lexicon) for text in texts) >= len(row)
@@ -322,6 +327,8 @@ class _Finder:
                     self._runs_to_reader.add(key)
                 if invited:
                     self._runs_invited.add(key)
+                if handed:
+                    self._runs_handed.add(key)
             row.clear()
 
         for index, block in enumerate(self.blocks):
@@ -482,6 +489,7 @@ class _Finder:
                 labels = kinds.alternative_after(verdict.question, candidate.next_sentence, self.lexicon)
                 if labels:
                     verdict = replace(verdict, kind=PollKind.CHOICE, options=labels, rule="alternative_question")
+                    listed = (candidate.position, candidate.next_sentence.strip())  # "Or …?" is its other side
             if verdict.is_poll and verdict.rule == "wh_question" and candidate.same_block_next:
                 labels = kinds.options_listed_after(candidate.next_sentence, self.lexicon)
                 if labels:
@@ -535,7 +543,7 @@ class _Finder:
         handed = (
             candidate.same_block_next and leadins.precedes_reader_prompt(candidate.next_sentence, lexicon)
         ) or leadins.in_feedback_list(self.blocks, position, lexicon)  # "Share your experiences: · What went well?"
-        handed = handed or candidate.run_key in self._runs_called  # "We'd like to hear from you: … ? What …?"
+        handed = handed or candidate.run_key in self._runs_called | self._runs_handed  # "… hear from you: … ? What …?"
         handed = handed or signals.call_to_reply_follows(candidate.next_sentence, candidate.same_block_next, lexicon)
         handed = handed or grammar.asks_writers_next_step(text, lexicon)  # "Welches Thema sollen wir als Nächstes …?"
         if kind is PollKind.OPEN and kind_rule != "asks_for_input" and not grammar.addresses_reader(text, lexicon) and not handed:
@@ -545,6 +553,10 @@ class _Finder:
             answered = "echo_answer"
         if answered:
             return no("expository_title" if is_title else answered, kind)
+        if candidate.same_block_next and grammar.is_reveal_question(text) and not (
+            candidate.next_sentence.rstrip().endswith("?") or signals.invites_reply(candidate.next_sentence, lexicon)
+        ):  # "Did you notice it? I didn't write a thing!" (an exclamation is no call to reply here)
+            return no("reveal", kind)
         if (
             kind_rule == "declarative_question"
             and candidate.same_block_next

@@ -43,6 +43,9 @@ def strip_opener(text: str, lexicon: Lexicon) -> str:
     stripped = text.strip()
     if stripped.startswith("(") and stripped.endswith(")") and stripped.count("(") == 1 and addresses_reader(stripped, lexicon):
         stripped = stripped[1:-1].strip()  # an aside to the reader, put to them (audience.aside_to_reader)
+    sign_off = _SIGN_OFF.match(stripped)
+    if sign_off and word_count(stripped[sign_off.end() :]) >= 3:
+        stripped = stripped[sign_off.end() :]  # "This is it for now, what glasses have you had?"
     while True:
         match = re.match(r"([^\W\d_]+)(,?)\s+", stripped)
         if not match or match.group(1).lower() not in lexicon.discourse_openers:
@@ -53,6 +56,14 @@ def strip_opener(text: str, lexicon: Lexicon) -> str:
             break  # "Und ihr, habt ihr …?", "Und ihr: Würde …?" keep "Und ihr": the reader named, not an opener
         stripped = rest
     return _capitalise(stripped)
+
+
+# a sign-off before the closing question: "That's it for now, …", "Das war's für heute, …"
+_SIGN_OFF = re.compile(
+    r"\s*(?:(?:that|this)(?:'s|’s|\s+is)\s+(?:it|all)(?:\s+for\s+(?:now|today|this\s+(?:week|time|post)))?"
+    r"|das\s+war(?:'s|’s|\s+es)(?:\s+(?:für\s+heute|erst\s*mal|von\s+mir))?|so\s*viel\s+für\s+heute)\s*[,;–—-]\s+",
+    re.IGNORECASE,
+)
 
 
 def _capitalise(text: str) -> str:
@@ -205,6 +216,25 @@ def is_factive_prompt(text: str, lexicon: Lexicon) -> bool:
     rest = tokens[verb_index + 1 :]
     rest = [token for token in rest if token not in lexicon.reader_pronouns and token not in {"ihr", "sie"}]
     return bool(rest) and (rest[0] in CLAUSE_OPENERS or rest[0] in lexicon.wh_words or rest[0] in {"dass", "that"})
+
+
+# "Did you notice it?", "Have you spotted it?", "Hast du es gemerkt?", "Ist es euch aufgefallen?": whether the reader
+# caught what the text just did; the writer's next sentence says what it was
+_REVEAL = re.compile(
+    r"\s*(?:(?:so|and|well|und|na|also)\s*,?\s+)?(?:"
+    r"(?:did|have|had)\s+(?:you|y'all)\s+(?:\w+\s+)?(?:notice|noticed|spot|spotted|catch|caught|realise|realised|realize|realized|guess|guessed)"
+    r"(?:\s+(?:it|that|this|anything|something))?"
+    r"|(?:hast|habt|haben)\s+(?:du|ihr|sie)(?:'s|\s+es|\s+das)?\s+(?:\w+\s+)?(?:gemerkt|bemerkt|erkannt|erraten|entdeckt)"
+    r"|(?:ist|war)\s+(?:es|das)\s+(?:dir|euch|ihnen)\s+(?:\w+\s+)?aufgefallen"
+    r")\s*\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_reveal_question(text: str) -> bool:
+    """reveal: "Did you notice it? I didn't write a word of this." asks whether the reader caught the text's trick,
+    which the writer then reveals: no question left to the readers."""
+    return _REVEAL.match(text.replace("’", "'")) is not None
 
 
 def is_fact_teaser(text: str, lexicon: Lexicon) -> bool:

@@ -83,7 +83,7 @@ SIGNALS: dict[str, Signal] = {
     "rhetorical_formula": Signal(-2.5, "a formula that expects no answer (Who knows …? / Wer weiß …? / What could go wrong?)"),
     "tag_question": Signal(-3.5, "a tag or short check after a claim (Oder etwa nicht? / Did it pay off?)"),
     "thought_experiment": Signal(-3.0, "it asks inside a scenario the writer sets up (What if you … / Imagine … / Stell dir vor …) and no call to reply stands by"),
-    "hands_over": Signal(-2.5, "a generic turn to the reader that the next question fills (Wie sieht es bei euch aus? Habt ihr …? / What about you? Do you …?)"),
+    "hands_over": Signal(-4.0, "a generic turn to the reader that the next question fills (Wie sieht es bei euch aus? Habt ihr …? / What about you? Do you …?)"),
     "acts_on_yes": Signal(-3.5, "a call to act elsewhere follows: the question is its condition or lead-in (Would you like to contribute? Check the repo … / Got a story? Contact our newsroom)"),
     "teases_content": Signal(-3.0, "asks whether the reader wants to know what the text goes on to tell (Do you want to know what it takes …? This article presents …)"),
     "conditional_contact": Signal(-2.5, "the condition of a call to contact the writer, not left open (Habt ihr Ideen? Dann schreibt mir. / Then email us.)"),
@@ -140,6 +140,9 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
     lowered = stripped.lower()
     if contains_phrase(lowered, lexicon.reply_places):
         return True
+    condition = _CONDITION_FIRST.match(lowered)
+    if condition:  # "If you tried it too, let me know what you think": the call after its condition
+        lowered = lowered[condition.end() :]
     tokens = grammar.words(lowered[:160])  # the opening is what counts
     if contains_phrase(" ".join(tokens[:6]), lexicon.invitation_phrases):
         return True
@@ -158,6 +161,9 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
         and tokens[0] not in lexicon.prepositions
         and not (set(tokens) & lexicon.first_person_subjects)
     )
+
+
+_CONDITION_FIRST = re.compile(r"\s*(?:if|when|wenn|falls|sollte)\s+[^,.;:!?]{3,100},\s+")
 
 
 def call_to_reply_follows(next_sentence: str, same_block: bool, lexicon: Lexicon) -> bool:

@@ -370,6 +370,7 @@ def test_every_named_rule_is_exercised_by_tests_or_corpus() -> None:
         article("We ran our first marathon last spring.", "Do you have any tips for a first marathon?", language="en"),
         article("Ein Absatz ohne Frage.", "Reicht euch ein Rad? Oder braucht ihr doch ein Auto?"),
         article("Ein Absatz ohne Frage.", "Welche Plattform nutzt ihr? Android, iOS oder etwas anderes?"),
+        article("Ein Absatz ohne Frage.", "Habt ihr es gemerkt? Diesen Text hat eine Maschine geschrieben."),
     ]
     for probe in probes:
         used |= {verdict.rule for verdict in explain_questions(probe)}

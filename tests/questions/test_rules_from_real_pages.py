@@ -362,3 +362,86 @@ def test_the_readers_judgement_of_what_was_just_said_is_not_about_their_life() -
     assert not followups.asks_reader_about_themself("Findet ihr das seltsam?", DE)
     assert followups.asks_reader_about_themself("Do you find time to read?", EN)
     assert followups.asks_reader_about_themself("Do you like Mondays?", EN)
+
+
+# --- nineteenth round: shapes from blogs that ask their readers --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "closing", "turn", "question"),
+    [
+        ("en", "What about you, dear reader? Have you ever lost a save file for good? Please tell me your stories!",
+         "What about you, dear reader?", "Have you ever lost a save file for good?"),
+        ("de", "Und du, liebe Leserin? Hast du schon einmal einen Spielstand verloren? Erzähl es mir in den Kommentaren!",
+         None, "Hast du schon einmal einen Spielstand verloren?"),
+    ],
+)
+def test_a_generic_turn_with_a_vocative_hands_over_to_the_question_after_it(language, closing, turn, question) -> None:
+    lead = LEAD_DE if language == "de" else LEAD_EN
+    found = verdicts(lead, lead, closing, language=language)
+    assert only(found, question).is_poll
+    if turn is not None:
+        assert not only(found, turn).is_poll and "hands_over" in only(found, turn).signals
+
+
+@pytest.mark.parametrize(
+    ("language", "closing", "question", "kind"),
+    [
+        ("en", "This is it for now, what glasses have you had in the past? Let me know your thoughts!",
+         "What glasses have you had in the past?", PollKind.OPEN),
+        ("en", "That's all for today, which camera do you carry? Tell me below!", "Which camera do you carry?", PollKind.OPEN),
+        ("de", "Das war's für heute, welche Brille habt ihr früher getragen? Schreibt es in die Kommentare!",
+         "Welche Brille habt ihr früher getragen?", PollKind.OPEN),
+    ],
+)
+def test_a_sign_off_before_the_closing_question_is_no_part_of_it(language, closing, question, kind) -> None:
+    lead = LEAD_DE if language == "de" else LEAD_EN
+    verdict = only(verdicts(lead, lead, closing, language=language), question)
+    assert verdict.is_poll and verdict.kind is kind
+
+
+def test_a_call_to_reply_before_a_row_hands_its_impersonal_question_to_the_readers() -> None:
+    closing = ("If you also tried the phone without Google, let me know what you think of it. Which apps did not work "
+               "that well? Did you run into trouble with the move? Toot me!")
+    found = verdicts(LEAD_EN, LEAD_EN, closing, language="en")
+    assert only(found, "Which apps did not work that well?").is_poll
+    assert only(found, "Which apps did not work that well?").kind is PollKind.OPEN
+    # the same row with no call beside it stays the writer's own question
+    alone = verdicts(LEAD_EN, LEAD_EN, "We tried the phone without Google. Which apps did not work that well? It is hard to say.",
+                     language="en")
+    assert only(alone, "Which apps did not work that well?").rule == "author_question"
+
+
+def test_a_condition_before_a_call_to_reply_keeps_it_a_call() -> None:
+    assert signals.invites_reply("If you tried it too, let me know what you think of it.", EN)
+    assert signals.invites_reply("Wenn ihr es auch probiert habt, verratet mir, wie es lief.", DE)
+    assert not signals.invites_reply("If it rains tomorrow, we stay at home.", EN)
+
+
+def test_the_other_side_of_a_yes_no_question_is_no_poll_of_its_own() -> None:
+    closing = ("Have you ever lost a save file? Were you the one who kept overwriting memory cards? Or did you lose the "
+               "password of a game with no save slots? Tell me your stories!")
+    found = verdicts(LEAD_EN, LEAD_EN, closing, language="en")
+    choice = only(found, "Were you the one who kept overwriting memory cards?")
+    assert choice.kind is PollKind.CHOICE
+    assert only(found, "Or did you lose the password of a game with no save slots?").rule == "options_of_question"
+
+
+@pytest.mark.parametrize(
+    ("language", "closing", "question"),
+    [
+        ("en", "Did you notice it? I didn't write a single word of this post until now!", "Did you notice it?"),
+        ("en", "Have you spotted it? Every photo in this post was taken with a phone.", "Have you spotted it?"),
+        ("de", "Habt ihr es gemerkt? Diesen Text hat eine Maschine geschrieben.", "Habt ihr es gemerkt?"),
+        ("de", "Ist es euch aufgefallen? Kein Satz hier hat mehr als zehn Wörter.", "Ist es euch aufgefallen?"),
+    ],
+)
+def test_asking_whether_the_reader_caught_what_the_text_did_is_a_reveal(language, closing, question) -> None:
+    lead = LEAD_DE if language == "de" else LEAD_EN
+    assert only(verdicts(lead, lead, closing, language=language), question).rule == "reveal"
+
+
+def test_noticing_something_of_their_own_is_still_asked() -> None:
+    closing = "Did you notice any difference in battery life after the update? Let me know below!"
+    verdict = only(verdicts(LEAD_EN, LEAD_EN, closing, language="en"), "Did you notice any difference in battery life after the update?")
+    assert verdict.is_poll and verdict.kind is PollKind.YES_NO

@@ -30,7 +30,7 @@ _GENERIC_TURN = re.compile(
     r"(?:\s+(?:denn|so))*(?:\s+aus)?"
     # "What about you?", "How about you guys?", "And how is it for you?", "What about yours?"
     r"|(?:what|how)\s+about\s+(?:you|yours|yourself|yourselves|y'all)(?:\s+(?:guys|all|folks))?"
-    # a vocative after the turn: "What about you, dear reader?", "Und du, liebe Leserin?"
+    # a vocative after the turn: "What about you, dear reader?", "How about you, my friends?"
     r"(?:\s*,?\s+(?:dear|my)\s+(?:readers?|friends?))?"
     r"|(?:how|what)\s+is\s+(?:it|that)\s+(?:like\s+)?(?:for|with)\s+you(?:\s+all)?"
     r")\s*[?!.]*\s*",

@@ -80,6 +80,11 @@ def funnel(pages: list[RealPage]) -> Funnel:
     result = Funnel()
     seen_pages: dict[str, set[str]] = {}
     seen_sites: dict[str, set[str]] = {}
+
+    def seen(name: str, page: RealPage) -> None:
+        seen_pages.setdefault(name, set()).add(page.id)
+        seen_sites.setdefault(name, set()).add(page.site)
+
     for page in pages:
         verdicts = explain_questions(page.article, max_per_article=DEFAULT_CAP)
         polls = [v for v in verdicts if v.is_poll and v.kind is not None]
@@ -92,20 +97,17 @@ def funnel(pages: list[RealPage]) -> Funnel:
                 result.low_signals.update(verdict.signals or ("(none)",))
                 result.low_places[place(page, verdict)] += 1
                 result.low_confidences[f"{int(verdict.confidence * 10) / 10:.1f}"] += 1
+                if "question_run" in verdict.signals:
+                    seen("missed in a run", page)
             if stage != "found":
-                seen_pages.setdefault("missed", set()).add(page.id)
-                seen_sites.setdefault("missed", set()).add(page.site)
-                if stage == "low_confidence" and "question_run" in verdict.signals:
-                    seen_pages.setdefault("missed in a run", set()).add(page.id)
-                    seen_sites.setdefault("missed in a run", set()).add(page.site)
+                seen("missed", page)
                 result.lines.append(f"{page.id}: {stage}: {poll['text']!r}")
         for verdict in polls:
             if not any(same_question(verdict.question, poll["text"]) for poll in page.polls):
                 result.wrong_rules[verdict.rule] += 1
                 result.wrong_places[place(page, verdict)] += 1
                 result.wrong_signals.update(verdict.signals or ("(none)",))
-                seen_pages.setdefault("wrong", set()).add(page.id)
-                seen_sites.setdefault("wrong", set()).add(page.site)
+                seen("wrong", page)
                 result.lines.append(f"{page.id}: wrong ({verdict.rule}, {place(page, verdict)}): {verdict.question!r}")
     for name, ids in seen_pages.items():
         result.spread[f"{name}: pages"] = len(ids)

@@ -97,8 +97,6 @@ def _valid_list(items: list[str], max_words: int, lexicon: Lexicon) -> bool:
     return len({item.casefold() for item in items}) == len(items)
 
 
-
-
 def _object_of_question_frame(lead: str, lexicon: Lexicon) -> str | None:
     """ "Would you rather keep it" -> "keep it", "Trinkt ihr lieber Tee" -> "Tee": the first alternative
     of a list that a verb-first question opens; None unless a short remainder is left."""
@@ -327,7 +325,7 @@ def named_alternatives(question: str, lexicon: Lexicon) -> list[str] | None:
     if _writer_doubts_after_reader(left, right_option, lexicon):
         return None
     left_tokens = left.split()
-    if is_verb_first(body, lexicon) and (clauses := two_clauses(question, lexicon)):
+    if clauses := two_clauses(question, lexicon):  # it asks for a verb-first question itself
         return clauses
     if is_verb_first(body, lexicon):
         first_option = _parallel_or_scanned(left_tokens, right_option, lexicon)

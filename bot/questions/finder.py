@@ -293,8 +293,9 @@ class _Finder:
         self._runs_invited: set[tuple[int, int]] = set()
         self._runs_opinion: set[tuple[int, int]] = set()
         self._runs_called: set[tuple[int, int]] = set()  # rows opened by a call for replies (calls.opens_with_call)
-        # rows a call to reply stands right before or after ("Let me know what you think. Which apps failed? Did …?
-        # Toot me!"): their questions are handed to the readers even where they do not address them
+        # rows a call to reply opens or stands right before or after ("Let me know what you think. Which apps failed?
+        # Did …? Toot me!"; the called and invited rows among them): their questions are handed to the readers even
+        # where they do not address them
         self._runs_handed: set[tuple[int, int]] = set()
         self._runs_scored: set[tuple[int, int]] = set()  # self-tests: the statement after says what the answers mean
         self._runs_kept: set[tuple[int, int]] = set()  # the writer's own: the statement after keeps them for herself
@@ -543,7 +544,7 @@ class _Finder:
         handed = (
             candidate.same_block_next and leadins.precedes_reader_prompt(candidate.next_sentence, lexicon)
         ) or leadins.in_feedback_list(self.blocks, position, lexicon)  # "Share your experiences: · What went well?"
-        handed = handed or candidate.run_key in self._runs_called | self._runs_handed  # "… hear from you: … ? What …?"
+        handed = handed or candidate.run_key in self._runs_handed  # "We'd like to hear from you: … ? What …?" too
         handed = handed or signals.call_to_reply_follows(candidate.next_sentence, candidate.same_block_next, lexicon)
         handed = handed or grammar.asks_writers_next_step(text, lexicon)  # "Welches Thema sollen wir als Nächstes …?"
         if kind is PollKind.OPEN and kind_rule != "asks_for_input" and not grammar.addresses_reader(text, lexicon) and not handed:

@@ -180,8 +180,6 @@ def without_closing_infinitive(question: str, last: str, lexicon: Lexicon) -> st
     return tokens[0] if verb.isalpha() and verb.islower() and verb.endswith("en") and not tokens[0][:1].isupper() else last
 
 
-
-
 def pair_labels(question: str, alternative: str, lexicon: Lexicon) -> tuple[str, ...]:
     """The two labels of an alternative_question: the question's own clause (its lead-in dropped: "Was meint ihr:
     Geht …?") and the other side the next sentence offers ("Oder sind wir …?"), each shortened."""

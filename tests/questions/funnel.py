@@ -71,7 +71,46 @@ class Funnel:
     low_confidences: Counter = field(default_factory=Counter)  # their confidence, in steps of 0.1
     wrong_signals: Counter = field(default_factory=Counter)  # signals of the wrong polls
     spread: Counter = field(default_factory=Counter)  # how many pages and sites the misses and wrong polls fall on
+    wrong_context: Counter = field(default_factory=Counter)  # what stands around the wrong polls (see `context`)
+    missed_context: Counter = field(default_factory=Counter)  # the same for the polls the finder misses
+    wrong_per_site: Counter = field(default_factory=Counter)  # site -> wrong polls: how concentrated they are
+    missed_per_site: Counter = field(default_factory=Counter)
     lines: list[str] = field(default_factory=list)  # one per lost or wrong poll: printed for the tuning split only
+
+
+def _near(position: int, positions: list[int]) -> bool:
+    return any(abs(position - other) <= 1 for other in positions)
+
+
+def _repeated_on_site(question: str, page: RealPage, site_questions: dict[str, dict[str, list[str]]]) -> bool:
+    """Whether a question-like sentence of the same wording stands on another page of the same site (a stock closing)."""
+    return any(
+        same_question(question, other)
+        for page_id, questions in site_questions.get(page.site, {}).items()
+        if page_id != page.id
+        for other in questions
+    )
+
+
+def context(
+    page: RealPage,
+    question: str,
+    position: int,
+    labelled_positions: list[int],  # the other labelled polls' blocks (this one's left out)
+    poll_positions: list[int],  # the blocks of the finder's other polls
+    site_questions: dict[str, dict[str, list[str]]],
+) -> list[str]:
+    """What stands around one wrong or missed poll, as counts can say it without the question: whether the page has
+    a labelled poll, whether a labelled poll or a poll of the finder stands in the same or the next block, whether
+    the labeller listed the question as not a poll, and whether the same question stands on another page of the site."""
+    return [
+        "page has a labelled poll" if page.polls else "page has no labelled poll",
+        "labelled poll in the same or next block" if _near(position, labelled_positions) else "no labelled poll beside",
+        "finder's poll in the same or next block" if _near(position, poll_positions) else "no finder's poll beside",
+        "finder made no poll on the page" if not poll_positions else "finder made a poll on the page",
+        "listed as not a poll" if any(same_question(question, item["text"]) for item in page.not_polls) else "not listed",
+        "repeated on another page of the site" if _repeated_on_site(question, page, site_questions) else "only on this page",
+    ]
 
 
 def funnel(pages: list[RealPage]) -> Funnel:
@@ -85,9 +124,20 @@ def funnel(pages: list[RealPage]) -> Funnel:
         seen_pages.setdefault(name, set()).add(page.id)
         seen_sites.setdefault(name, set()).add(page.site)
 
+    judged = {page.id: explain_questions(page.article, max_per_article=DEFAULT_CAP) for page in pages}
+    site_questions: dict[str, dict[str, list[str]]] = {}
     for page in pages:
-        verdicts = explain_questions(page.article, max_per_article=DEFAULT_CAP)
+        site_questions.setdefault(page.site, {})[page.id] = [v.question for v in judged[page.id]]
+    for page in pages:
+        verdicts = judged[page.id]
         polls = [v for v in verdicts if v.is_poll and v.kind is not None]
+        poll_positions = [v.position for v in polls]
+        labelled_positions = [
+            verdict.position
+            for poll in page.polls
+            for verdict in verdicts
+            if same_question(verdict.question, poll["text"])
+        ]
         for poll in page.polls:
             stage = poll_stage(page, verdicts, poll)
             result.stages[stage] += 1
@@ -101,6 +151,16 @@ def funnel(pages: list[RealPage]) -> Funnel:
                     seen("missed in a run", page)
             if stage != "found":
                 seen("missed", page)
+                result.missed_per_site[page.site] += 1
+                verdict = next((v for v in verdicts if same_question(v.question, poll["text"])), None)
+                if verdict is not None:
+                    others = list(labelled_positions)
+                    if verdict.position in others:
+                        others.remove(verdict.position)
+                    result.missed_context.update(
+                        context(page, poll["text"], verdict.position, others, poll_positions, site_questions)
+                    )
+                result.missed_context[f"kind {poll['kind']}"] += 1
                 result.lines.append(f"{page.id}: {stage}: {poll['text']!r}")
         for verdict in polls:
             if not any(same_question(verdict.question, poll["text"]) for poll in page.polls):
@@ -108,6 +168,14 @@ def funnel(pages: list[RealPage]) -> Funnel:
                 result.wrong_places[place(page, verdict)] += 1
                 result.wrong_signals.update(verdict.signals or ("(none)",))
                 seen("wrong", page)
+                result.wrong_per_site[page.site] += 1
+                others = list(poll_positions)
+                others.remove(verdict.position)
+                result.wrong_context.update(
+                    context(page, verdict.question, verdict.position, labelled_positions, others, site_questions)
+                )
+                result.wrong_context[f"kind {verdict.kind.value}"] += 1
+                result.wrong_context[f"confidence {int(verdict.confidence * 10) / 10:.1f}"] += 1
                 result.lines.append(f"{page.id}: wrong ({verdict.rule}, {place(page, verdict)}): {verdict.question!r}")
     for name, ids in seen_pages.items():
         result.spread[f"{name}: pages"] = len(ids)
@@ -123,8 +191,13 @@ def main(argv: list[str] | None = None) -> int:
     pages = [page for page in load_realpages(args.dir) if page.split == args.split]
     result = funnel(pages)
     print(f"{args.split}: {len(pages)} pages, {sum(len(p.polls) for p in pages)} labelled polls")
-    for name in ("stages", "wrong_rules", "wrong_places", "wrong_signals", "low_places", "low_confidences", "low_signals", "spread"):
+    for name in (
+        "stages", "wrong_rules", "wrong_places", "wrong_signals", "low_places", "low_confidences", "low_signals",
+        "spread", "wrong_context", "missed_context",
+    ):
         print(f"{name}:", dict(sorted(getattr(result, name).items())))
+    for name in ("wrong_per_site", "missed_per_site"):  # the counts only, largest first: no site is named
+        print(f"{name}:", sorted(getattr(result, name).values(), reverse=True))
     if args.split == "tune":
         print("\n".join(result.lines))
     return 0

@@ -45,3 +45,18 @@ def test_wrong_polls_are_counted_by_rule_place_and_site() -> None:
     assert wrong.spread["wrong: pages"] == 1 and wrong.stages == {}
     right = funnel([labelled])
     assert right.stages["found"] == 1 and right.stages["de/found"] == 1 and not right.wrong_rules
+
+
+def test_the_context_of_a_wrong_poll_tells_a_stock_closing_and_a_sibling_of_a_labelled_poll() -> None:
+    closing = Block("paragraph", "Was haltet ihr davon? Und was spielt ihr am liebsten, wenn Freunde zu Besuch sind?")
+    labelled = {"text": "Was spielt ihr am liebsten, wenn Freunde zu Besuch sind?", "kind": "open"}
+    first = _page(BODY[:2] + [closing], [labelled])
+    second = RealPage("de-example-zweiter", "de", "blog.example", "tune", "lifestyle",
+                      Article(url="https://blog.example/zwei/", entry_id="2", title="Noch ein Abend", language="de",
+                              blocks=BODY[:2] + [Block("paragraph", "Was haltet ihr davon? Schreibt es mir!")]), [], [])
+    result = funnel([first, second])
+    assert result.wrong_context["labelled poll in the same or next block"] >= 1, result.wrong_context
+    assert result.wrong_context["repeated on another page of the site"] >= 1
+    assert sorted(result.wrong_per_site.values(), reverse=True)[0] == sum(result.wrong_rules.values())
+    alone = funnel([first])
+    assert alone.wrong_context["repeated on another page of the site"] == 0

@@ -206,7 +206,10 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         present.add("contribution_call")
     if calls.asks_to_volunteer(text):
         present.add("contribution_call")
-    if block is not None and signals.opens_reflection(candidate.previous_sentence, candidate.after, lexicon):
+    if block is not None and (
+        signals.opens_reflection(candidate.previous_sentence, candidate.after, lexicon)
+        or candidate.run_key in finder._runs_reflective
+    ):
         present.add("reflection_prompt")
     if verdict.kind is PollKind.YES_NO and signals.follows_up(text, candidate.previous_sentence, lexicon):
         present.add("follow_up")

@@ -299,6 +299,8 @@ class _Finder:
         self._runs_handed: set[tuple[int, int]] = set()
         self._runs_scored: set[tuple[int, int]] = set()  # self-tests: the statement after says what the answers mean
         self._runs_kept: set[tuple[int, int]] = set()  # the writer's own: the statement after keeps them for herself
+        # rows a call to reflect opens ("Ask yourself: …? …?", no call to reply after): all for the readers' own asking
+        self._runs_reflective: set[tuple[int, int]] = set()
         before_row = ""  # the statement before the row that is growing
 
         def close(following: str = "") -> None:
@@ -314,7 +316,13 @@ class _Finder:
             )
             scored = len(row) >= 2 and signals.scores_answers(following)
             kept = len(row) >= 2 and signals.keeps_for_self(following)
+            reflective = len(row) >= 2 and not invited and (
+                signals.opens_reflection(before_row, texts[:1], self.lexicon)
+                or signals.leads_into_reflection(texts[0], self.lexicon)
+            )
             for key in row:
+                if reflective:
+                    self._runs_reflective.add(key)
                 if scored:
                     self._runs_scored.add(key)
                 if kept:

@@ -182,4 +182,12 @@ LEXICON = Lexicon(
         "ähnliche artikel", "ähnliche beiträge", "lesen sie auch", "lies auch", "auch interessant", "weitere artikel",
         "verwandte artikel", "weiterlesen", "empfehlungen",
     ),
+    reflection_openers=(
+        "frag dich", "fragt euch", "fragen sie sich", "stell dir die frage", "stellt euch die frage",
+        "stellen sie sich die frage", "stell dir folgende", "stellt euch folgende", "stellen sie sich folgende",
+        "überleg dir", "überlegt euch", "überlegen sie sich", "denk an deine", "denkt an eure", "denken sie an ihre",
+        "denk an dein", "denkt an euer", "denken sie an ihr", "sei ehrlich zu dir", "seid ehrlich zu euch",
+        "seien sie ehrlich zu sich", "horch in dich hinein", "nimm dir einen moment", "nehmt euch einen moment",
+        "nehmen sie sich einen moment",
+    ),
 )

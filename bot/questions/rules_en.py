@@ -156,7 +156,7 @@ LEXICON = Lexicon(
     ),
     reflection_openers=(
         "think about your", "think back to", "think back on", "think of your own", "reflect on", "take a moment to",
-        "take a minute to", "consider your own", "ask yourself",
+        "take a minute to", "consider your own", "ask yourself", "ask yourselves", "be honest with yourself",
     ),
     question_nouns=_words("question questions"),
     left_open_phrases=(

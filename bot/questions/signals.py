@@ -335,6 +335,16 @@ def opens_reflection(previous: str, following: list[str], lexicon: Lexicon) -> b
     return any(lowered.startswith(opener) for opener in lexicon.reflection_openers)
 
 
+def leads_into_reflection(text: str, lexicon: Lexicon) -> bool:
+    """reflection_prompt, inside the question: "Ask yourself honestly: Does the work give you energy?", "Frag dich
+    ehrlich: Gibt dir die Arbeit Kraft?" — the call to reflect stands before a colon in the question's own sentence."""
+    lead, colon, _ = text.partition(":")
+    if not colon or not lexicon.reflection_openers:
+        return False
+    lowered = re.sub(r"^(?:now|so|first|and|but|und|also|jetzt|nun)\s*,?\s+", "", lead.strip().lower().replace("’", "'"))
+    return any(lowered.startswith(opener) for opener in lexicon.reflection_openers)
+
+
 _ANAPHORIC_SUBJECTS = frozenset({"that"})
 
 

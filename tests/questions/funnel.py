@@ -73,6 +73,7 @@ class Funnel:
     spread: Counter = field(default_factory=Counter)  # how many pages and sites the misses and wrong polls fall on
     wrong_context: Counter = field(default_factory=Counter)  # what stands around the wrong polls (see `context`)
     missed_context: Counter = field(default_factory=Counter)  # the same for the polls the finder misses
+    quiet_runs: Counter = field(default_factory=Counter)  # pages with no poll but a run of questions to the reader
     wrong_per_site: Counter = field(default_factory=Counter)  # site -> wrong polls: how concentrated they are
     missed_per_site: Counter = field(default_factory=Counter)
     lines: list[str] = field(default_factory=list)  # one per lost or wrong poll: printed for the tuning split only
@@ -132,6 +133,12 @@ def funnel(pages: list[RealPage]) -> Funnel:
         verdicts = judged[page.id]
         polls = [v for v in verdicts if v.is_poll and v.kind is not None]
         poll_positions = [v.position for v in polls]
+        if not polls:
+            run = [v for v in verdicts if v.rule == "low_confidence" and {"question_run", "reader_address"} <= set(v.signals)]
+            if run:
+                result.quiet_runs["pages"] += 1
+                if any(same_question(v.question, poll["text"]) for v in run for poll in page.polls):
+                    result.quiet_runs["a question of the run is a labelled poll"] += 1
         labelled_positions = [
             verdict.position
             for poll in page.polls
@@ -193,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.split}: {len(pages)} pages, {sum(len(p.polls) for p in pages)} labelled polls")
     for name in (
         "stages", "wrong_rules", "wrong_places", "wrong_signals", "low_places", "low_confidences", "low_signals",
-        "spread", "wrong_context", "missed_context",
+        "spread", "wrong_context", "missed_context", "quiet_runs",
     ):
         print(f"{name}:", dict(sorted(getattr(result, name).items())))
     for name in ("wrong_per_site", "missed_per_site"):  # the counts only, largest first: no site is named

@@ -60,3 +60,17 @@ def test_the_context_of_a_wrong_poll_tells_a_stock_closing_and_a_sibling_of_a_la
     assert sorted(result.wrong_per_site.values(), reverse=True)[0] == sum(result.wrong_rules.values())
     alone = funnel([first])
     assert alone.wrong_context["repeated on another page of the site"] == 0
+
+
+def test_a_page_without_a_poll_but_with_a_run_of_questions_to_the_reader_is_counted_with_its_label() -> None:
+    checklist = Block(
+        "paragraph",
+        "Frag dich ehrlich: Gibt dir die Arbeit Kraft? Macht sie dich neugierig? Würdest du sie auch ohne Geld tun?"
+        " Kannst du dir vorstellen, das noch zehn Jahre zu machen?",
+    )
+    blocks = BODY[:2] + [checklist] + [Block("paragraph", "Am Ende zählt, dass du dir die Fragen überhaupt stellst.")]
+    unlabelled = funnel([_page(blocks, [])])
+    assert unlabelled.quiet_runs["pages"] == 1, unlabelled.quiet_runs
+    assert unlabelled.quiet_runs["a question of the run is a labelled poll"] == 0
+    labelled = funnel([_page(blocks, [{"text": "Macht sie dich neugierig?", "kind": "yes_no"}])])
+    assert labelled.quiet_runs["a question of the run is a labelled poll"] == 1

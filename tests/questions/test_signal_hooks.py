@@ -249,6 +249,82 @@ def test_a_reflection_run_keeps_only_its_closing_question() -> None:
     assert not found["Did that help you later?"].is_poll
 
 
+@pytest.mark.parametrize(
+    ("lexicon", "text", "expected"),
+    [
+        (EN, "Ask yourself honestly: Does the work give you energy?", True),
+        (EN, "So, be honest with yourself: would you do it for free?", True),
+        (DE, "Frag dich ehrlich: Gibt dir die Arbeit Kraft?", True),
+        (DE, "Und stellt euch die Frage: Braucht ihr das wirklich?", True),
+        (DE, "Überlegen Sie sich vorher: Wie viel Zeit haben Sie?", True),
+        (EN, "Ask yourself whether it gives you energy?", False),  # no colon: the call and the question are one clause
+        (DE, "Meine Frage an euch: Braucht ihr das wirklich?", False),  # put to the readers, not to themselves
+        (DE, "Stell dir vor: Du gewinnst im Lotto. Was machst du?", False),  # a scenario (thought_experiment)
+    ],
+)
+def test_a_call_to_reflect_before_the_colon_leads_into_reflection(lexicon, text: str, expected: bool) -> None:
+    assert signals.leads_into_reflection(text, lexicon) is expected
+
+
+@pytest.mark.parametrize(
+    ("language", "blocks", "questions"),
+    [
+        (
+            "de",
+            [
+                "Frag dich ehrlich: Gibt dir die Arbeit Kraft? Macht sie dich neugierig? Würdest du sie auch ohne Geld"
+                " tun? Kannst du dir vorstellen, das noch zehn Jahre zu machen?",
+                "Am Ende zählt, dass du dir die Fragen überhaupt stellst.",
+            ],
+            ["Macht sie dich neugierig?", "Würdest du sie auch ohne Geld tun?"],
+        ),
+        (
+            "en",
+            [
+                "Ask yourself honestly.",
+                "Does the work give you energy? Does it make you curious? Would you do it without the money?",
+                "In the end, what counts is that you ask yourself the questions at all.",
+            ],
+            ["Does it make you curious?", "Would you do it without the money?"],
+        ),
+    ],
+)
+def test_a_checklist_a_call_to_reflect_opens_is_no_poll_in_the_closing_either(
+    language: str, blocks: list[str], questions: list[str]
+) -> None:
+    """The issue's self-reflection checklist ("Gibt mir das Kraft? Macht es mich neugierig? Würde ich es auch ohne Geld
+    tun?"), put to "du" after "Frag dich ehrlich:" and standing in the closing: every question of the run is for the
+    readers to ask themselves, not only the first after the call (which was all `reflection_prompt` caught)."""
+    found = judged(LEAD, LEAD, LEAD, *blocks, language=language)
+    for question in questions:
+        assert "reflection_prompt" in found[question].signals and not found[question].is_poll, found[question]
+    assert not any(verdict.is_poll for verdict in found.values())
+
+
+def test_the_closing_question_after_a_checklist_is_still_asked() -> None:
+    """The labelling guide: after a checklist, at most the closing question is a poll ("Und, hast du deinen Weg schon
+    gefunden?")."""
+    found = judged(
+        LEAD, LEAD, LEAD,
+        "Frag dich ehrlich: Gibt dir die Arbeit Kraft? Macht sie dich neugierig? Würdest du sie auch ohne Geld tun?",
+        "Wer diese Fragen mit Ja beantwortet, ist auf einem guten Weg.",
+        "Und, hast du deinen Weg schon gefunden? Schreib es mir in die Kommentare!",
+    )
+    assert [question for question, verdict in found.items() if verdict.is_poll] == ["Hast du deinen Weg schon gefunden?"]
+
+
+def test_a_row_after_a_call_to_reflect_that_a_call_to_reply_closes_is_the_readers_discussion() -> None:
+    """"Think about your own habits: Do you …? How often …? Let me know below!" asks for the answers: not a checklist."""
+    found = judged(
+        LEAD, LEAD, LEAD,
+        "Think about your own week. How many evenings do you spend at home? Which of them would you give up for a"
+        " club? Let me know in the comments!",
+        language="en",
+    )
+    assert found["Which of them would you give up for a club?"].is_poll
+    assert "reflection_prompt" not in found["Which of them would you give up for a club?"].signals
+
+
 def test_footnotes_after_the_closing_question_neither_answer_it_nor_push_it_out_of_the_closing() -> None:
     """Blog posts rendered from Markdown end in footnotes ("[^1]: …", "[2] …"): the question before them is the
     article's last word, not a prompt that a long paragraph answers."""

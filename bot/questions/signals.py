@@ -68,7 +68,7 @@ SIGNALS: dict[str, Signal] = {
     "argued_through": Signal(-1.5, "the paragraph goes on arguing after it"),
     "conditional_teaser": Signal(-2.0, "a statement or if-clause to the reader said as a question (Du kämpfst mit …? Hier … / Bist du …? Dann …)"),
     "own_promotion": Signal(-3.0, "asks the reader about the writer's own thing (Kennt ihr schon unseren …?)"),
-    "stock_phrase": Signal(-5.0, "a stock formula of the site, not a question about the article (Fandest du den Artikel hilfreich? / Any questions?)"),
+    "stock_phrase": Signal(-9.0, "a stock formula of the site, not a question about the article (Fandest du den Artikel hilfreich? / Any questions?)"),
     "widget_prompt": Signal(-7.0, "a recipe card's or post's own prompt (Did you make this? / Want to save this recipe? / Did you enjoy this recipe?)"),
     "contribution_call": Signal(-4.5, "the next sentence sends the reader to a form, a chat or a meeting place (Please use this form / Drop by our chat), or the question recruits helpers (Would you like to help translate …?)"),
     "reflection_prompt": Signal(-4.0, "it opens a run of questions after a call to reflect (Think about your own … / Ask yourself …)"),

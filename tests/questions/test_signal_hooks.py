@@ -208,6 +208,27 @@ def test_a_call_for_contributors_is_no_poll() -> None:
 
 
 @pytest.mark.parametrize(
+    ("language", "closing", "question"),
+    [
+        ("de", "Hast du Fragen? Schreib sie mir in die Kommentare, ich helfe gerne.", "Hast du Fragen?"),
+        ("de", "Sie haben einen Hinweis für unsere Redaktion? Schreiben Sie uns.", "Sie haben einen Hinweis für unsere Redaktion?"),
+        ("de", "Haben Sie eine Frage zu Ihrer Steuer? Unser Experte antwortet in der nächsten Ausgabe.", "Haben Sie eine Frage zu Ihrer Steuer?"),
+        ("en", "Have a question about your money? Send it to our columnist and she may answer it in a future column.",
+         "Have a question about your money?"),
+        ("en", "Got a question for a future episode? Let us know in the comments.", "Got a question for a future episode?"),
+        ("en", "Do you have a news tip? Tell us in the comments or by mail.", "Do you have a news tip?"),
+    ],
+)
+def test_an_offer_to_take_the_readers_questions_or_tips_is_no_poll_even_with_a_call_to_reply(
+    language: str, closing: str, question: str
+) -> None:
+    """"Hast du Fragen? Schreib sie mir …": the readers are offered to send their own questions or tips, which a
+    yes/no poll cannot take; a stock formula stays no poll whatever invitation stands beside it."""
+    verdict = judged(LEAD, LEAD, LEAD, closing, language=language)[question]
+    assert "stock_phrase" in verdict.signals and not verdict.is_poll, verdict
+
+
+@pytest.mark.parametrize(
     ("previous", "following", "expected"),
     [
         ("Think about your first job.", ["Would you do it again?"], True),

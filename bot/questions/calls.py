@@ -59,6 +59,7 @@ _ACTION_VERBS = frozenset(
     besuchen kommt komm kommen macht mach bewerbt bewirb bewerben tragt trag registriert registriere folgt folge
     klickt klicke nutzt nutze nutzen füllt fülle wendet wende wenden ruft ruf rufen nehmt nimm ladet lade holt hol
     bestellt bestelle lest lies hört hör werdet werde unterstützt unterstütze spendet spende kauft kauf
+    sprechen sprecht sprich vereinbaren vereinbart vereinbare
     """.split()
 )
 
@@ -187,6 +188,8 @@ _ANNOUNCES_TEXT = re.compile(
     r"|in\s+(?:diesem|unserem|dem folgenden)\s+(?:artikel|beitrag|ratgeber|text|blogbeitrag|video)"
     r"|in\s+(?:dieser|unserer|der folgenden)\s+(?:anleitung|übersicht|liste)"
     r"|hier\s+(?:zeigen|erklären|erfährst|erfahrt|erfahren|findest|findet|finden|gibt es|stellen)"
+    # "Hier die wichtigsten Antworten.", "Hier ist, was wir wissen." (not "Hier ist meine Antwort": the writer's own)
+    r"|hier(?:\s+(?:ist|sind))?,?\s+(?:die|der|das|ein|eine|einige|ein paar|alle|was|unsere|unser)(?!\w)"
     r"|lies weiter|lest weiter"
     # the writer announcing what she is about to present: "Heute stelle ich euch … vor", "Today I'll show you …"
     r"|(?:heute|hier|im folgenden|jetzt|nun)\s+(?:stelle|zeige|erkläre)\s+ich\s+(?:euch|dir|ihnen)"

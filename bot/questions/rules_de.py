@@ -110,7 +110,8 @@ LEXICON = Lexicon(
         "stellten uns die frage", "stellt sich die frage", "stellte sich die frage", "bleibt die frage",
     ),
     invitation_phrases=(
-        "her damit", "schreibt uns", "schreibt mir", "schreibt es", "schreibt eure", "schreibt gern", "schreib mir",
+        "her damit", "jetzt seid ihr dran", "nun seid ihr dran", "jetzt bist du dran", "nun bist du dran", "jetzt sind sie dran",
+        "schreibt uns", "schreibt mir", "schreibt es", "schreibt eure", "schreibt gern", "schreib mir",
         "schreib uns", "schreib es", "schreiben sie uns", "schreiben sie mir", "verratet", "verrate mir", "verrate uns",
         "erzählt uns", "erzählt mir", "erzählt es", "erzähl mir", "erzähl uns", "erzählen sie uns",
         "erzählen sie mir", "lasst es", "lass es mich", "lasst mich", "lass mich wissen", "teilt eure", "teilt es",
@@ -137,6 +138,7 @@ LEXICON = Lexicon(
         "hast du eine frage", "habt ihr eine frage", "haben sie eine frage", "du hast eine frage", "ihr habt eine frage",
         "sie haben eine frage", "einen hinweis für", "hinweis für die redaktion", "hinweis für unsere redaktion",
         "tipp für die redaktion", "tipp für unsere redaktion",
+        "ticket gesichert", "tickets gesichert", "karten gesichert",
         "wie geht es euch", "wie geht es dir", "wie geht es ihnen", "wie geht's euch", "wie geht's dir",
         "gefällt euch der podcast", "gefällt dir der podcast", "gefällt ihnen der podcast", "gefällt euch unser podcast",
     ),

@@ -95,7 +95,7 @@ LEXICON = Lexicon(
         "the question remains", "begs the question", "raises the question",
     ),
     invitation_phrases=(
-        "let's hear", "let me know", "let us know", "tell me", "tell us", "share your", "share it", "drop me",
+        "let's hear", "now it's your turn", "now it is your turn", "over to you", "let me know", "let us know", "tell me", "tell us", "share your", "share it", "drop me",
         "drop us", "leave a", "write to", "i'd love to hear", "i would love to hear", "we'd love to hear",
         "love to hear", "like to hear", "hear from you", "curious to hear", "curious to read", "your answers", "reply below", "reply in", "reply to this", "your thoughts", "your experience",
         "your favourite", "your favorite", "vote below", "vote now", "vote in the", "cast your vote", "vote for your", "send it to", "send them to", "send us", "email us", "e-mail us",
@@ -113,6 +113,7 @@ LEXICON = Lexicon(
         "enjoyed this post", "like this article", "have any questions",
         "got any questions", "have questions", "got questions", "any questions", "have a question", "got a question",
         "news tip", "a tip for us", "story tip", "something to add",
+        "got your ticket", "got your tickets", "bought your ticket", "bought your tickets",
         "anything to add", "found a mistake", "spot a mistake", "found an error",
         "how are you", "how are y'all", "how's it going", "enjoying the show", "enjoy the show", "enjoying the podcast",
         "like the podcast", "like the show",

@@ -68,7 +68,8 @@ def test_a_page_without_a_poll_but_with_a_run_of_questions_to_the_reader_is_coun
         "Frag dich ehrlich: Gibt dir die Arbeit Kraft? Macht sie dich neugierig? Würdest du sie auch ohne Geld tun?"
         " Kannst du dir vorstellen, das noch zehn Jahre zu machen?",
     )
-    blocks = BODY[:2] + [checklist] + [Block("paragraph", "Am Ende zählt, dass du dir die Fragen überhaupt stellst.")]
+    after = [Block("paragraph", f"Teil {n}: Wie es mit der Arbeit weitergeht, erzähle ich ein anderes Mal ausführlich.") for n in range(5)]
+    blocks = BODY[:2] + [checklist] + after  # a checklist in the body, no call to reply after it
     unlabelled = funnel([_page(blocks, [])])
     assert unlabelled.quiet_runs["pages"] == 1, unlabelled.quiet_runs
     assert unlabelled.quiet_runs["a question of the run is a labelled poll"] == 0

@@ -208,6 +208,42 @@ def test_a_call_for_contributors_is_no_poll() -> None:
 
 
 @pytest.mark.parametrize(
+    ("language", "closing", "question", "signal"),
+    [
+        ("en", "Have you registered for the meetup yet? Registration closes on Friday, so hurry.",
+         "Have you registered for the meetup yet?", "stock_phrase"),
+        ("en", "Did you sign up for the beta yet? It closes soon.", "Did you sign up for the beta yet?", "stock_phrase"),
+        ("de", "Habt ihr euch schon für den Stadtlauf angemeldet? Die Anmeldung endet am Freitag.",
+         "Habt ihr euch schon für den Stadtlauf angemeldet?", "stock_phrase"),
+        ("de", "Was bedeutet das für Sie? Hier die wichtigsten Antworten.", "Was bedeutet das für Sie?", "teases_content"),
+        ("de", "Was bedeutet das für Sie? Hier ist, was wir bisher wissen.", "Was bedeutet das für Sie?", "teases_content"),
+        ("de", "Planen Sie ein Projekt? Sprechen Sie uns an.", "Planen Sie ein Projekt?", "acts_on_yes"),
+    ],
+)
+def test_a_nudge_to_sign_up_a_question_the_text_answers_and_a_lead_to_contact_are_no_polls(
+    language: str, closing: str, question: str, signal: str
+) -> None:
+    verdict = judged(LEAD, LEAD, LEAD, closing, language=language)[question]
+    assert signal in verdict.signals and not verdict.is_poll, verdict
+
+
+@pytest.mark.parametrize(
+    ("language", "closing", "question"),
+    [
+        ("en", "Have you booked your summer holiday yet? Let me know where you are going!",
+         "Have you booked your summer holiday yet?"),
+        ("de", "Habt ihr das Rezept schon ausprobiert? Ich freue mich über eure Kommentare.",
+         "Habt ihr das Rezept schon ausprobiert?"),
+        ("de", "Habt ihr schon eure Pläne für den Sommer? Hier ist meine Liste. Jetzt seid ihr dran!",
+         "Habt ihr schon eure Pläne für den Sommer?"),  # "jetzt seid ihr dran" hands over: no offer, an invitation
+        ("en", "What is on your summer list? Here is mine. Now it's your turn!", "What is on your summer list?"),
+    ],
+)
+def test_questions_about_the_readers_own_plans_stay_polls(language: str, closing: str, question: str) -> None:
+    assert judged(LEAD, LEAD, LEAD, closing, language=language)[question].is_poll
+
+
+@pytest.mark.parametrize(
     ("language", "closing", "question"),
     [
         ("de", "Hast du Fragen? Schreib sie mir in die Kommentare, ich helfe gerne.", "Hast du Fragen?"),

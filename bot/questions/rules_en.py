@@ -120,6 +120,8 @@ LEXICON = Lexicon(
     ),
     reply_places=(
         "in the comments", "in the comment", "comment below", "comments below", "a comment", "comment section",
+        "drop your recommendations", "drop your suggestions", "drop your tips", "drop your thoughts", "drop your ideas",
+        "drop them below", "drop it below", "share them below", "share it below",
         "comments section", "in a comment", "the comments", "reply below", "hit reply", "in the replies",
     ),
     promotion_labels=_words("tip sponsored ad advertisement quiz giveaway promo"),

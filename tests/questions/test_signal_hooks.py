@@ -237,6 +237,9 @@ def test_a_nudge_to_sign_up_a_question_the_text_answers_and_a_lead_to_contact_ar
         ("de", "Habt ihr schon eure Pläne für den Sommer? Hier ist meine Liste. Jetzt seid ihr dran!",
          "Habt ihr schon eure Pläne für den Sommer?"),  # "jetzt seid ihr dran" hands over: no offer, an invitation
         ("en", "What is on your summer list? Here is mine. Now it's your turn!", "What is on your summer list?"),
+        # "Drop …" opens calls to act elsewhere ("Drop by our chat"); dropping the answer in the comments is a reply
+        ("en", "Do you know any good podcasts about history? Drop your recommendations below.",
+         "Do you know any good podcasts about history?"),
     ],
 )
 def test_questions_about_the_readers_own_plans_stay_polls(language: str, closing: str, question: str) -> None:

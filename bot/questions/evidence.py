@@ -43,6 +43,13 @@ class Candidate:
     run_key: tuple[int, int] = (-1, -1)  # (block, sentence number)
 
 
+def _under_call_heading(finder: _Finder, position: int) -> bool:
+    """The section's heading puts its questions to the readers ("Two questions for members", "Fragen an euch", "Your
+    turn"): a question to the reader under it is asked of them, as after a call to reply."""
+    heading = finder.section_heading(position)
+    return heading is not None and signals.is_call_heading(finder.blocks[heading].text or "")
+
+
 def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerdict) -> tuple[str, ...]:
     """The names of the signals (bot/questions/signals.py) present for this question, in SIGNALS order."""
     lexicon = finder.lexicon
@@ -91,6 +98,7 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
         or signals.invites_reply_in_question(text, lexicon)
         or signals.asks_for_a_vote(text)
         or any(signals.invites_reply(sentence, lexicon) for sentence in nearby)
+        or (block is not None and "reader_address" in present and _under_call_heading(finder, candidate.position))
     ):
         present.add("invitation")
     if "reader_address" in present and leadins.is_conditional_contact(candidate.next_sentence, lexicon):

@@ -20,8 +20,9 @@ def classify(text: str, lexicon: Lexicon) -> tuple[PollKind, tuple[str, ...], st
         return PollKind.YES_NO, lexicon.yes_no_options, "confirmation_tag"
     named = alternatives.named_alternatives(text, lexicon)
     clause = grammar.core_clause(text, lexicon)
-    if named and {option.casefold() for option in named} <= _YES_NO_WORDS:
-        return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"  # "Off-the-rack dresses: Yes or no?"
+    if named and {option.casefold() for option in named[-2:]} <= _YES_NO_WORDS:
+        # "Off-the-rack dresses: Yes or no?", "So settle it: beans in chili, yes or no?" (the thing voted on first)
+        return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"
     if named and leadins.alternatives_are_input(named) and leadins.asks_for_input(clause, lexicon):
         return PollKind.OPEN, (), "asks_for_input"  # "Do you have any inspiration or ideas for me?": the ideas
     if named and leadins.asks_for_input(clause, lexicon) and leadins.input_named_before(clause, named[0]):

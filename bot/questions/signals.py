@@ -354,6 +354,19 @@ def leads_into_reflection(text: str, lexicon: Lexicon) -> bool:
     return any(lowered.startswith(opener) for opener in lexicon.reflection_openers)
 
 
+# A heading that puts its section's questions to the readers: "Two questions for members", "A question for you",
+# "Fragen an euch", "Eure Meinung ist gefragt", "Your turn", "Over to you", "Have your say", "Jetzt seid ihr dran"
+_CALL_HEADING = re.compile(
+    r"(?:questions? (?:for|to) (?:you|our (?:readers|members|community)|members|readers|the community)"
+    r"|(?:fragen?|umfrage) an (?:euch|sie|dich|unsere (?:leser|mitglieder))|(?:eure|ihre|deine) meinung ist gefragt"
+    r"|your turn|over to you|have your say|jetzt seid ihr dran|jetzt sind sie dran|jetzt bist du dran)(?!\w)"
+)
+
+
+def is_call_heading(heading: str) -> bool:
+    return _CALL_HEADING.search(heading.lower().replace("’", "'")) is not None
+
+
 _ANAPHORIC_SUBJECTS = frozenset({"that"})
 
 

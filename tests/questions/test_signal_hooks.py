@@ -671,3 +671,30 @@ def test_an_unlabelled_turn_in_a_labelled_dialogue_is_the_interviewer_s() -> Non
         language="en",
     )
     assert closing["Would you use a version for tablets?"].is_poll
+
+
+def test_a_heading_that_puts_its_questions_to_the_members_invites_the_answers() -> None:
+    """"## Two questions for members" over "… Would you prefer to move club night from Thursday to Wednesday?": the
+    heading is the call to reply (a fourth independent set's club newsletter)."""
+    question = "Would you prefer to move club night from Thursday to Wednesday?"
+    body = f"The hall has offered us Wednesday evenings at a lower rate, and the choir next door is loud. {question}"
+    called = judged(LEAD, LEAD, heading("Two questions for members"), body, LEAD, LEAD, LEAD, LEAD, language="en")[question]
+    plain = judged(LEAD, LEAD, heading("The church hall"), body, LEAD, LEAD, LEAD, LEAD, language="en")[question]
+    assert "invitation" in called.signals and called.is_poll
+    assert "invitation" not in plain.signals
+    assert signals.is_call_heading("Fragen an euch") and signals.is_call_heading("Your turn!")
+    assert not signals.is_call_heading("Frequently asked questions")
+
+
+def test_a_call_to_vote_in_german_invites() -> None:
+    closing = (
+        "Was meinen Sie: Soll die Lange Straße dauerhaft autofrei bleiben? Stimmen Sie in unserer Umfrage ab oder"
+        " schreiben Sie uns einen Leserbrief an leserbriefe@zeitung.example."
+    )
+    verdict = judged(LEAD, LEAD, LEAD, closing)["Was meinen Sie: Soll die Lange Straße dauerhaft autofrei bleiben?"]
+    assert "invitation" in verdict.signals and verdict.is_poll, verdict
+
+
+def test_a_thing_put_to_the_vote_with_yes_or_no_is_a_yes_no_poll() -> None:
+    found = find_questions(article(LEAD, LEAD, "So settle it for me: beans in chili, yes or no? Tell me below.", language="en"))
+    assert [(draft.kind.value, draft.options) for draft in found] == [("yes_no", ("Yes", "No", "Not sure"))]

@@ -264,6 +264,10 @@ def test_wusstet_ihr_dass_stays_a_factive_prompt() -> None:
         (DE, "Eine Schülerin fragte: Warum ist das so?", True),
         (DE, "Schreibt er: Wie soll das gehen?", True),
         (EN, "She asked: why does it matter?", True),
+        # the writers asking now, in the present: their question to the readers, not someone else's reported
+        (DE, "Deshalb fragen wir hier noch einmal: Sollen wir den Lauf verlegen?", False),
+        (EN, "So I ask again: should we move the meeting?", False),
+        (DE, "Wir fragten damals: Warum so spät?", True),  # the past: a report
     ],
 )
 def test_an_imperative_to_the_reader_before_a_colon_is_no_reported_speech(lexicon, text: str, expected: bool) -> None:

@@ -131,6 +131,12 @@ _SUPPORT_IMPERATIVES = frozenset(
 )
 
 
+_KEPT_PRIVATE = re.compile(
+    r"only you (?:will |can |'ll )?see|for your eyes only|just for yourself|for yourself only|keep (?:them|it) to yourself"
+    r"|nur für dich|nur für euch|ganz für dich|für dich allein|nur du (?:siehst|liest)|für dich selbst"
+)
+
+
 def invites_reply(text: str, lexicon: Lexicon) -> bool:
     """invitation: a sentence that asks for a reply ("Schreibt es in die Kommentare!", "Let me know below"):
     an inviting phrase among its first words, a place to reply anywhere, or an imperative to the writer."""
@@ -138,6 +144,8 @@ def invites_reply(text: str, lexicon: Lexicon) -> bool:
     if not stripped:
         return False
     lowered = stripped.lower()
+    if _KEPT_PRIVATE.search(lowered.replace("’", "'")):
+        return False  # "Write your answers down somewhere only you will see them.": a call to reflect, not to reply
     if contains_phrase(lowered, lexicon.reply_places):
         return True
     condition = _CONDITION_FIRST.match(lowered)

@@ -30,7 +30,7 @@ SETS = {
     "first": (FIXTURES / "independent_posts", 38, 15, dict(precision=0.95, recall=0.9, kind=1.0, clean_quiet_pages=15)),
     "second": (FIXTURES / "independent_posts_2", 39, 16, dict(precision=0.85, recall=0.8, kind=0.95, clean_quiet_pages=16)),
     "third": (FIXTURES / "independent_posts_3", 30, 10, dict(precision=0.85, recall=0.9, kind=0.9, clean_quiet_pages=9)),
-    "fourth": (FIXTURES / "independent_posts_4", 24, 8, dict(precision=0.8, recall=0.85, kind=0.9, clean_quiet_pages=7)),
+    "fourth": (FIXTURES / "independent_posts_4", 24, 8, dict(precision=0.85, recall=0.9, kind=0.9, clean_quiet_pages=8)),
 }
 
 

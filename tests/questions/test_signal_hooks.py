@@ -698,3 +698,29 @@ def test_a_call_to_vote_in_german_invites() -> None:
 def test_a_thing_put_to_the_vote_with_yes_or_no_is_a_yes_no_poll() -> None:
     found = find_questions(article(LEAD, LEAD, "So settle it for me: beans in chili, yes or no? Tell me below.", language="en"))
     assert [(draft.kind.value, draft.options) for draft in found] == [("yes_no", ("Yes", "No", "Not sure"))]
+
+
+def test_a_question_after_a_subordinate_lead_is_asked_by_its_main_clause() -> None:
+    """"And while you're down there in the comments, what's your go-to chili topping? Ours is …": the W-question after
+    "while …," is open and asked of the readers, not a statement said as a question."""
+    question = "And while you're down there in the comments, what's your go-to chili topping?"
+    verdict = judged(LEAD, LEAD, LEAD, f"{question} Ours is a toss-up between jalapeños and tortilla chips.", language="en")
+    found = next(v for text, v in verdict.items() if text.endswith("go-to chili topping?"))
+    assert found.is_poll and found.kind is not None and found.kind.value == "open", found
+    german = judged(LEAD, LEAD, LEAD, "Und während ihr kocht, welches Gewürz darf bei euch nie fehlen? Bei uns ist es Kreuzkümmel.")
+    found = next(v for text, v in german.items() if text.endswith("nie fehlen?"))
+    assert found.is_poll and found.kind.value == "open", found
+
+
+def test_answers_kept_private_are_a_call_to_reflect_not_to_reply() -> None:
+    assert not signals.invites_reply("Write your answers down somewhere only you will see them.", EN)
+    assert not signals.invites_reply("Schreib deine Antworten auf, nur für dich.", DE)
+    assert signals.invites_reply("Write your answers in the comments.", EN)
+    found = judged(
+        LEAD, LEAD, LEAD,
+        "Is this still mine, or am I keeping it because I started it?",
+        "If I were offered this commitment fresh today, would I say yes?",
+        "Write your answers down somewhere only you will see them. They don't need an audience.",
+        language="en",
+    )
+    assert not any(verdict.is_poll for verdict in found.values()), found

@@ -217,8 +217,11 @@ def signals_present(finder: _Finder, candidate: Candidate, verdict: QuestionVerd
     if block is not None and (
         signals.opens_reflection(candidate.previous_sentence, candidate.after, lexicon)
         or candidate.run_key in finder._runs_reflective
+        or signals.leads_into_reflection(text, lexicon)  # "…, ask yourself one simple question: How can you …?"
     ):
         present.add("reflection_prompt")
+    if signals.doubts(text) and "closing" not in present:
+        present.add("doubting")  # in the closing, "Ersetzt der bei euch wirklich …?" asks the readers' experience
     if verdict.kind is PollKind.YES_NO and signals.follows_up(text, candidate.previous_sentence, lexicon):
         present.add("follow_up")
     if signals.named_addressee(text, lexicon):

@@ -161,6 +161,7 @@ LEXICON = Lexicon(
     reflection_openers=(
         "think about your", "think back to", "think back on", "think of your own", "reflect on", "take a moment to",
         "take a minute to", "consider your own", "ask yourself", "ask yourselves", "be honest with yourself",
+        "here's the test", "here is the test",
     ),
     question_nouns=_words("question questions"),
     left_open_phrases=(

@@ -88,6 +88,7 @@ SIGNALS: dict[str, Signal] = {
     "teases_content": Signal(-3.0, "asks whether the reader wants to know what the text goes on to tell (Do you want to know what it takes …? This article presents …)"),
     "conditional_contact": Signal(-2.5, "the condition of a call to contact the writer, not left open (Habt ihr Ideen? Dann schreibt mir. / Then email us.)"),
     "familiarity_hook": Signal(-3.0, "asks whether the reader knows a thing the writer then introduces (Kennt ihr diese …? / Do you know that feeling …?)"),
+    "doubting": Signal(-2.5, "outside the closing, it doubts with really / wirklich (Do you really need …? / Muss das wirklich sein?): on the tuning split 56 such questions, no poll"),
     "negative_question": Signal(-4.0, "a negated question that expects agreement (Isn't this the cutest idea? / Ist das nicht süß?)"),
     "survey_item": Signal(-5.0, "a questionnaire's item quoted in a report: labelled as one (Question: …) or naming options not given (Which of the following …? with no list after it)"),
 }
@@ -354,12 +355,21 @@ def opens_reflection(previous: str, following: list[str], lexicon: Lexicon) -> b
 
 def leads_into_reflection(text: str, lexicon: Lexicon) -> bool:
     """reflection_prompt, inside the question: "Ask yourself honestly: Does the work give you energy?", "Frag dich
-    ehrlich: Gibt dir die Arbeit Kraft?" — the call to reflect stands before a colon in the question's own sentence."""
+    ehrlich: Gibt dir die Arbeit Kraft?", "The next time you publish one, ask yourself one question: How can you …?" —
+    the call to reflect stands before a colon in the question's own sentence."""
     lead, colon, _ = text.partition(":")
     if not colon or not lexicon.reflection_openers:
         return False
-    lowered = re.sub(r"^(?:now|so|first|and|but|und|also|jetzt|nun)\s*,?\s+", "", lead.strip().lower().replace("’", "'"))
-    return any(lowered.startswith(opener) for opener in lexicon.reflection_openers)
+    return contains_phrase(lead.strip().lower().replace("’", "'"), lexicon.reflection_openers)
+
+
+_DOUBTING = re.compile(r"(?<!\w)(?:really|wirklich|tatsächlich)(?!\w)", re.IGNORECASE)
+
+
+def doubts(text: str) -> bool:
+    """doubting: "Do you really need physical page-turn buttons?", "Is that really the impression you want to give?",
+    "Muss das wirklich sein?" — the question doubts what it asks about: rhetoric in an argument more than a poll."""
+    return _DOUBTING.search(text) is not None
 
 
 # A heading that puts its section's questions to the readers: "Two questions for members", "A question for you",

@@ -724,3 +724,27 @@ def test_answers_kept_private_are_a_call_to_reflect_not_to_reply() -> None:
         language="en",
     )
     assert not any(verdict.is_poll for verdict in found.values()), found
+
+
+def test_a_doubting_question_in_the_body_is_rhetoric_but_in_the_closing_it_asks() -> None:
+    """"Do you really need physical page-turn buttons? I thought I did. …" argues; "Ersetzt der bei euch wirklich das
+    Saugen von Hand?" at the end asks the readers' experience."""
+    body = "Do you really need physical page-turn buttons? I thought I did. After six months I don't miss them."
+    found = judged(LEAD, LEAD, body, LEAD, LEAD, LEAD, LEAD, LEAD, language="en")["Do you really need physical page-turn buttons?"]
+    assert "doubting" in found.signals and not found.is_poll, found
+    closing = judged(LEAD, LEAD, LEAD, "Ersetzt der Saugroboter bei euch wirklich das Saugen von Hand? Schreibt es mir!")
+    verdict = closing["Ersetzt der Saugroboter bei euch wirklich das Saugen von Hand?"]
+    assert "doubting" not in verdict.signals and verdict.is_poll, verdict
+    assert signals.doubts("Muss das wirklich sein?") and not signals.doubts("Wirkt das?")
+
+
+def test_a_call_to_reflect_anywhere_before_the_colon_makes_the_question_the_readers_own() -> None:
+    """"The next time you publish a data source, ask yourself one simple question: How can you …?" and "Here's the
+    test: could your manager write your review from the trail alone?" are for the reader to ask themself."""
+    for closing in (
+        "The next time you publish a data source, ask yourself one simple question: How can you optimize it for the consumer?",
+        "Here's the test, on the work you're doing right now: could your manager write your review from the trail alone?",
+    ):
+        verdicts = judged(LEAD, LEAD, LEAD, closing, language="en")
+        assert verdicts and not any(verdict.is_poll for verdict in verdicts.values()), verdicts
+        assert all("reflection_prompt" in verdict.signals for verdict in verdicts.values())

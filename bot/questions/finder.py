@@ -506,8 +506,9 @@ class _Finder:
                     listed = (candidate.position, candidate.next_sentence.strip())
             if verdict.is_poll and verdict.confidence < signals.MIN_CONFIDENCE:
                 verdict = replace(verdict, is_poll=False, rule="low_confidence")
-            if (candidate.position == TITLE_POSITION and verdict.is_poll
-                    and not {"reader_address", "debate_article"} & set(verdict.signals)):
+            if (candidate.position == TITLE_POSITION and verdict.is_poll and (
+                    not {"reader_address", "debate_article"} & set(verdict.signals)
+                    or leadins.is_column_title(candidate.sentence.text))):  # "142: Is It Time …?", "Ask the …: …?"
                 # a title that asks no one and whose closing asks the readers nothing is the question the article
                 # takes up ("Which role has priority: Chair or Advisor?"); the one title poll of the tuning split
                 # asks the readers ("What's In Your Bag?")

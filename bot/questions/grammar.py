@@ -366,12 +366,18 @@ def reported_speech_lead(text: str, lexicon: Lexicon) -> bool:
     if any(token in lexicon.speech_verbs and tokens[index + 1 : index + 3] and set(tokens[index + 1 : index + 3]) & readers
            for index, token in enumerate(tokens)):
         return False  # "… deshalb fragen wir euch: Sollen wir …?", "so I'm asking you: …": the question is put to the readers
-    if any(" ".join(tokens[index : index + 2]) in _WRITERS_ASKING_NOW for index in range(len(tokens) - 1)):
+    if any(" ".join(tokens[index : index + 2]) in _WRITERS_ASKING_NOW for index in range(len(tokens) - 1)) or (
+        _WRITERS_WILL_ASK.search(lead.lower().replace("’", "'"))
+    ):
         return False  # "Deshalb fragen wir hier noch einmal: Sollen wir …?": the writers ask now, no one is reported
     return any(token in lexicon.speech_verbs for token in tokens)
 
 
 # the writers asking in the present ("fragen wir", "I ask"), not reflexive (checked before): their question, not a report
+_WRITERS_WILL_ASK = re.compile(
+    r"(?<!\w)(?:i'll|we'll|i will|we will|let me|i want to|we want to|i'd like to|we'd like to|i would like to) ask(?!\w)"
+    r"|(?<!\w)(?:möchte ich|möchten wir|will ich|wollen wir|lasst mich|lass mich) (?:euch |dich |sie )?(?:\w+ )?fragen(?!\w)"
+)
 _WRITERS_ASKING_NOW = frozenset({"fragen wir", "wir fragen", "frage ich", "ich frage", "we ask", "i ask", "we're asking", "i'm asking"})
 
 

@@ -313,3 +313,19 @@ def in_feedback_list(blocks: Sequence[Block], index: int, lexicon: Lexicon) -> b
             return False
     lead_in = blocks[start - 1] if start > 0 else None
     return lead_in is not None and lead_in.kind == "paragraph" and calls_for_replies(lead_in.text or "", lexicon)
+
+
+# A title labelled as an episode or a column's item: "142: Is It Time to Raise Your Rates?", "Folge 12 – Wie …?",
+# "Ask the Garden Guy: Is It Too Late …?", "Leserfrage: …?" — the question is the episode's or the letter's topic,
+# which the text answers, not a question put to the readers
+_COLUMN_TITLE = re.compile(
+    r"\s*(?:(?:#|no\.?\s*|nr\.?\s*|ep(?:isode)?\.?\s*|folge\s*|part\s*|teil\s*)?\d{1,4}"
+    r"|ask (?:the|a|an) [^:?]{1,40}|dear [^:?]{1,30}|leserfrage|leserbrief|reader question|reader mailbag|mailbag"
+    r"|q\s*&\s*a|frag (?:den|die|das) [^:?]{1,40}|fragen sie [^:?]{1,40})\s*[:–—-]\s+\S",
+    re.IGNORECASE,
+)
+
+
+def is_column_title(title: str) -> bool:
+    """expository_title: the title is an episode's number or a column's name, then its question."""
+    return _COLUMN_TITLE.match(title) is not None

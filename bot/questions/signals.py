@@ -299,12 +299,17 @@ def is_stock_phrase(text: str, lexicon: Lexicon) -> bool:
     if contains_phrase(lowered, lexicon.stock_phrases):
         # a greeting ("Wie geht es euch?") is a formula only on its own, not in "Wie geht es euch mit X?"
         return not (lowered.lstrip().startswith(_GREETING_OPENINGS) and grammar.word_count(lowered) > 5)
-    if _SIGN_UP_NUDGE.search(lowered):
+    if _SIGN_UP_NUDGE.search(lowered) or _QUESTION_OFFER.search(lowered):
         return True
     label = re.match(r"\s*([^\W\d_]+)\s*:", lowered)
     return bool(label) and label.group(1) in lexicon.promotion_labels
 
 
+# "Ihr habt selbst eine Frage rund um den Schlaf, die wir … beantworten sollen?": the readers' own questions are asked for
+_QUESTION_OFFER = re.compile(
+    r"^\W*(?:du hast|ihr habt|sie haben|hast du|habt ihr|haben sie|you have|have you got|do you have|got)"
+    r"(?: (?:selbst|noch|auch|selber|also|yourself|yourselves))* (?:eine frage|fragen|a question|questions)(?!\w)"
+)
 # "Have you registered for the meetup yet?", "Habt ihr euch schon für den Lauf angemeldet?": a nudge to sign up
 _SIGN_UP_NUDGE = re.compile(
     r"^\W*(?:have|did) you (?:already )?(?:registered|signed up|subscribed|register|sign up|subscribe)\b.*\b(?:yet|already)\W*$"

@@ -748,3 +748,37 @@ def test_a_call_to_reflect_anywhere_before_the_colon_makes_the_question_the_read
         verdicts = judged(LEAD, LEAD, LEAD, closing, language="en")
         assert verdicts and not any(verdict.is_poll for verdict in verdicts.values()), verdicts
         assert all("reflection_prompt" in verdict.signals for verdict in verdicts.values())
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "142: Is It Time to Raise Your Rates?",
+        "Ask the Garden Guy: Is It Too Late to Plant Garlic in November?",
+        "Folge 12 – Wie viel Schlaf braucht ihr wirklich?",
+        "Leserfrage: Darf ich meinen Balkon bepflanzen?",
+    ],
+)
+def test_a_title_labelled_as_an_episode_or_a_column_is_the_topic_the_text_answers(title: str) -> None:
+    language = "de" if title.startswith(("Folge", "Leserfrage")) else "en"
+    closing = "Schreibt mir eure Erfahrungen in die Kommentare!" if language == "de" else "Tell us in the comments!"
+    verdicts = explain_questions(article(LEAD, LEAD, closing, title=title, language=language))
+    title_verdict = next(verdict for verdict in verdicts if verdict.position == -1)
+    assert not title_verdict.is_poll, title_verdict  # (by this rule, or before it by another)
+    assert leadins.is_column_title(title)
+    assert not leadins.is_column_title("What's In Your Bag?") and not leadins.is_column_title("Tabs or spaces: which do you use?")
+
+
+def test_the_writer_announcing_the_question_in_the_future_is_no_reported_speech() -> None:
+    from bot.questions import grammar
+
+    assert not grammar.reported_speech_lead("So I'll ask it openly, because we all learn from this: how often do you test?", EN)
+    assert not grammar.reported_speech_lead("Deshalb möchte ich euch fragen: Wie oft testet ihr?", DE)
+    assert grammar.reported_speech_lead("My manager asked: how often do you test?", EN)
+
+
+def test_asking_for_the_readers_own_questions_is_a_stock_formula() -> None:
+    text = "Ihr habt selbst eine Frage rund um den Schlaf, die wir in einer der nächsten Folgen beantworten sollen?"
+    assert signals.is_stock_phrase(text, DE)
+    assert signals.is_stock_phrase("Do you have a question for our next guest?", EN)
+    assert not signals.is_stock_phrase("Habt ihr eine Lieblingsfrage im Quiz?", DE)

@@ -73,6 +73,12 @@ def load_realpages(directory: Path = REALPAGES_DIR) -> list[RealPage]:
     return [load_page(path, directory) for path in label_paths(directory)]
 
 
+def _after_colon(text: str) -> str | None:
+    """The question after a lead-in that ends in a colon, as a match key (None without one)."""
+    lead, colon, rest = text.partition(": ")
+    return match_key(rest) if colon and len(match_key(rest).split()) >= 3 else None
+
+
 def same_question(found: str, labelled: str) -> bool:
     """A found question matches a label when their keys agree (case, punctuation, a leading conjunction), or
     when one is the other without a short lead-in the finder strips ("Na, hast du …" / "Hast du …"), or the
@@ -85,6 +91,8 @@ def same_question(found: str, labelled: str) -> bool:
         return False
     extra = len(longer.split()) - len(shorter.split())
     if longer.endswith(" " + shorter) and extra <= 2:
+        return True
+    if _after_colon(labelled) == a or _after_colon(found) == b:  # "…, it begs the question: what …?" / "what …?"
         return True
     return found.rstrip().endswith("…") and b.startswith(a)
 

@@ -20,6 +20,7 @@ from tests.questions.realpages import (
     f1,
     judge_page,
     load_realpages,
+    same_question,
 )
 
 PAGES = load_realpages()
@@ -103,3 +104,13 @@ def test_recall_within_the_cap_forgives_only_the_polls_beyond_it() -> None:
     assert all_three.beyond_cap == 2 and all_three.recall_within_cap == 1.0 and all_three.recall == pytest.approx(3 / 5)
     only_one = score_results([found(1)])
     assert only_one.beyond_cap == 2 and only_one.recall_within_cap == pytest.approx(1 / 3)
+
+
+def test_a_found_question_matches_a_label_that_keeps_a_lead_in_before_a_colon() -> None:
+    """The finder asks "What does your organization optimize for?" where the label keeps the sentence whole ("Laptop
+    stickers or not, it begs the question: what does your organization optimize for?"): the same poll."""
+    labelled = "Laptop stickers or not, it begs the question: what does your organization optimize for?"
+    assert same_question("What does your organization optimize for?", labelled)
+    assert same_question(labelled, "What does your organization optimize for?")
+    assert not same_question("What do you optimize for?", labelled)
+    assert not same_question("Why?", "One question: why?")  # too short to say it is the same question

@@ -546,8 +546,19 @@ _RHETORICAL_FORMULA = re.compile(
 
 
 def is_rhetorical_formula(text: str) -> bool:
-    """rhetorical_formula: "Who knows what might be out there in your shed?", "Was will man mehr?"."""
-    return _RHETORICAL_FORMULA.match(text.replace("’", "'")) is not None
+    """rhetorical_formula: "Who knows what might be out there in your shed?", "Was will man mehr?", and the readers'
+    question voiced by the writer, who answers it ("What's up with the 12.0, you ask?", "Was das kostet, fragt ihr?")."""
+    text = text.replace("’", "'")
+    return _RHETORICAL_FORMULA.match(text) is not None or _VOICED_READER_QUESTION.search(text.lower()) is not None
+
+
+_VOICED_READER_QUESTION = re.compile(
+    # not "What would you ask?", where the readers are asked
+    r"(?<!\w)(?<!would )(?<!should )(?<!do )(?<!did )(?<!can )(?<!could )(?<!will )(?<!might )"
+    r"(?:(?:you|y'all) (?:might |may |will |could )?ask|i hear you ask|you (?:might|may) (?:be )?wonder(?:ing)?"
+    r"|fragt ihr(?: euch)?(?: jetzt)?|fragst du(?: dich)?(?: jetzt)?|fragen sie(?: sich)?(?: jetzt)?"
+    r"|werdet ihr(?: jetzt)? fragen|wirst du(?: jetzt)? fragen|höre ich (?:euch|dich|sie) fragen)\W*$"
+)
 
 
 _NEGATED_OPENING = re.compile(

@@ -782,3 +782,19 @@ def test_asking_for_the_readers_own_questions_is_a_stock_formula() -> None:
     assert signals.is_stock_phrase(text, DE)
     assert signals.is_stock_phrase("Do you have a question for our next guest?", EN)
     assert not signals.is_stock_phrase("Habt ihr eine Lieblingsfrage im Quiz?", DE)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What's up with the 12.0 you ask?", True),
+        ("So why does this matter, you might ask?", True),
+        ("Und was kostet das alles, fragt ihr euch?", True),
+        ("Was hat das mit Kaffee zu tun, werdet ihr jetzt fragen?", True),
+        ("What would you ask?", False),  # the readers are asked what they would ask
+        ("Was fragt ihr euch beim Einkaufen als Erstes?", False),
+    ],
+)
+def test_the_readers_question_voiced_by_the_writer_is_rhetorical(text: str, expected: bool) -> None:
+    """"What's up with the 12.0, you ask?" voices the readers' question for the writer to answer."""
+    assert signals.is_rhetorical_formula(text) is expected

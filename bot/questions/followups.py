@@ -69,8 +69,8 @@ def offers_service(next_sentence: str, lexicon: Lexicon) -> bool:
     a job, a product, a link ("Brauchst du Hilfe? Die Helpline steht dir … zur Verfügung", "Do you want to be
     informed? Sign up here") — rather than asking for a reply."""
     stripped = next_sentence.strip()
-    if not stripped or invites_reply(stripped, lexicon):
-        return False
+    if not stripped or invites_reply(stripped, lexicon) or grammar.ends_with_question_mark(stripped):
+        return False  # a question after it asks on ("…? Und ganz wichtig für meine Familie: Esst ihr …?"), it offers nothing
     lowered = stripped.lower()
     if contains_phrase(lowered, lexicon.offer_phrases) or _LINK.search(lowered) is not None:
         return True

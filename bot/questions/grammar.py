@@ -158,6 +158,9 @@ def addresses_reader(text: str, lexicon: Lexicon) -> bool:
     ("ihr Handy"), polite "Sie" counts only capitalised and not first."""
     if lexicon.language == "de" and re.search(r"\bihr\s*[,:;.!?–—]", text):
         return True  # "Welche Sprache lernt ihr: …": a pronoun before punctuation
+    lead, colon, rest = text.rpartition(": ")
+    if colon and lead and rest and addresses_reader(rest, lexicon):
+        return True  # "Und ganz wichtig für meine Familie: Esst ihr …?": the question after the lead-in, verb first
     tokens = words(text)
     # the verb's slot: second word, third after an interjection ("Na, habt ihr Lust bekommen?")
     led = tokens and tokens[0].lower() in lexicon.interjections and re.match(r"\s*[^\W\d_]+\s*[,!]", text)

@@ -110,7 +110,7 @@ LEXICON = Lexicon(
         "stellten uns die frage", "stellt sich die frage", "stellte sich die frage", "bleibt die frage",
     ),
     invitation_phrases=(
-        "her damit", "stimmt ab", "stimmt in", "stimmt jetzt", "stimm ab", "stimm in", "stimmen sie ab", "stimmen sie in",
+        "her damit", "stimmt ab", "stimmt gern", "stimmt gerne", "stimmt in", "stimmt jetzt", "stimm ab", "stimm in", "stimmen sie ab", "stimmen sie in",
         "stimmen sie jetzt", "jetzt abstimmen", "jetzt seid ihr dran", "nun seid ihr dran", "jetzt bist du dran", "nun bist du dran", "jetzt sind sie dran",
         "schreibt uns", "schreibt mir", "schreibt es", "schreibt eure", "schreibt gern", "schreib mir",
         "schreib uns", "schreib es", "schreiben sie uns", "schreiben sie mir", "verratet", "verrate mir", "verrate uns",

@@ -98,7 +98,7 @@ LEXICON = Lexicon(
         "let's hear", "now it's your turn", "now it is your turn", "over to you", "let me know", "let us know", "tell me", "tell us", "share your", "share it", "drop me",
         "drop us", "leave a", "write to", "i'd love to hear", "i would love to hear", "we'd love to hear",
         "love to hear", "like to hear", "hear from you", "curious to hear", "curious to read", "your answers", "reply below", "reply in", "reply to this", "your thoughts", "your experience",
-        "your favourite", "your favorite", "vote below", "vote now", "vote in the", "cast your vote", "vote for your", "send it to", "send them to", "send us", "email us", "e-mail us",
+        "your favourite", "your favorite", "vote below", "vote now", "vote in the", "vote in our", "vote on our", "cast your vote", "vote for your", "send it to", "send them to", "send us", "email us", "e-mail us",
         "appreciate feedback", "appreciate your feedback", "appreciate any feedback", "welcome feedback",
         "welcome your feedback", "welcome comments", "welcome your comments", "love to know", "like to know",
         "i'm asking you", "we're asking you", "i ask you", "help me decide", "help us decide", "leaving it to you",

@@ -798,3 +798,36 @@ def test_asking_for_the_readers_own_questions_is_a_stock_formula() -> None:
 def test_the_readers_question_voiced_by_the_writer_is_rhetorical(text: str, expected: bool) -> None:
     """"What's up with the 12.0, you ask?" voices the readers' question for the writer to answer."""
     assert signals.is_rhetorical_formula(text) is expected
+
+
+def test_a_question_after_a_lead_in_addresses_the_reader_by_its_own_verb_and_pronoun() -> None:
+    """"Und ganz wichtig für den Frieden in meiner Familie: Esst ihr Linsensuppe mit Essig oder ohne?": "ihr" right after
+    the verb of the question after the colon is the readers, whatever the lead-in says."""
+    from bot.questions import grammar
+
+    text = "Und ganz wichtig für den Frieden in meiner Familie: Esst ihr Linsensuppe mit einem Schuss Essig oder ohne?"
+    assert grammar.addresses_reader(text, DE)
+    assert not grammar.addresses_reader("Ganz wichtig für ihr Geschäft: Ist das Angebot gut?", DE)
+
+
+def test_a_question_right_after_a_question_is_no_offer() -> None:
+    """"Was war bei euch das typische Oma-Essen? Und ganz wichtig für meine Familie: Esst ihr …?": the writer asks on."""
+    closing = (
+        "Deshalb würde mich das wirklich interessieren: Was war bei euch das typische Oma-Essen, an das ihr heute noch"
+        " denkt? Und ganz wichtig für den Frieden in meiner Familie: Esst ihr Linsensuppe mit einem Schuss Essig oder"
+        " ohne? Mein Bruder findet Essig in der Suppe nämlich barbarisch."
+    )
+    polls = [verdict for verdict in judged(LEAD, LEAD, LEAD, closing).values() if verdict.is_poll]
+    assert len(polls) == 2 and not any("service_offer" in verdict.signals for verdict in polls), polls
+
+
+@pytest.mark.parametrize(
+    ("language", "closing", "question"),
+    [
+        ("en", "Before then, we want to hear from readers. Should Millbrook install parking meters on Main Street? Vote in"
+         " our online poll at the top of the page.", "Should Millbrook install parking meters on Main Street?"),
+    ],
+)
+def test_a_call_to_vote_after_a_debate_question_invites(language: str, closing: str, question: str) -> None:
+    verdict = judged(LEAD, LEAD, LEAD, closing, language=language)[question]
+    assert "invitation" in verdict.signals, verdict

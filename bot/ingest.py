@@ -31,6 +31,7 @@ from bot.feeds.errors import FeedError, FeedParseError, FetchFailed, NotAFeed
 from bot.feeds.fetch import FetchResult
 from bot.feeds.parse import FeedEntry, ParsedFeed, parse_feed
 from bot.feeds.scheduler import FeedSchedule
+from bot.polls.retry import run_write
 from bot.posting.delivery import Problem
 from bot.questions.finder import find_questions as default_find_questions
 from bot.questions.model import PollDraft
@@ -420,11 +421,11 @@ class FeedService:
         self._claimed.discard(feed_id)
 
     async def _record_unchanged(self, unchanged: list[tuple[int, datetime, datetime]]) -> None:
-        """The batch's 304s in one statement, which also lets go of their leases."""
+        """The batch's 304s in one statement, which also lets go of their leases. On PostgreSQL another process's
+        writes to the same rows can meet it in a deadlock; the whole statement is then tried again (run_write)."""
         if not unchanged or _shutting_down():
             return
-        async with self.database.session() as session:
-            await record_unchanged(session, unchanged, self.owner)
+        await run_write(self.database, lambda session: record_unchanged(session, unchanged, self.owner))
         self._claimed.difference_update(feed_id for feed_id, _, _ in unchanged)
 
     async def _record_new_entries(self, session: Any, feed_id: int, entries: Sequence[FeedEntry], now: datetime) -> int:

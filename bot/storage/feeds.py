@@ -266,7 +266,8 @@ async def renew_leases(session: AsyncSession, feed_ids: Sequence[int], owner: st
 
 
 async def record_unchanged(session: AsyncSession, outcomes: Sequence[tuple[int, datetime, datetime]], owner: str) -> None:
-    """Many 304s in one statement: (feed id, fetched at, next due). Releases their leases too."""
+    """Many 304s in one statement: (feed id, fetched at, next due). Releases their leases too. The rows are written in
+    id order, so that two processes writing overlapping batches take their row locks in one order."""
     if not outcomes:
         return
     await session.execute(
@@ -274,7 +275,7 @@ async def record_unchanged(session: AsyncSession, outcomes: Sequence[tuple[int, 
         [
             {"id": feed_id, "last_fetch_at": now, "last_success_at": now, "last_error": None, "consecutive_failures": 0,
              "gone_since": None, "next_due_at": due, "lease_owner": None, "lease_until": None}
-            for feed_id, now, due in outcomes
+            for feed_id, now, due in sorted(outcomes)
         ],
     )
 

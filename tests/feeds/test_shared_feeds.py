@@ -201,3 +201,39 @@ async def test_leases_of_a_killed_process_on_this_host_are_taken_back_at_start(d
         assert [feed.lease_owner for feed in (await session.scalars(select(Feed).order_by(Feed.id))).all()] == [None, alive, elsewhere]
     clock.advance(120)
     assert len(await service.poll_due()) == 1  # the other two stay with their holders until the lease runs out
+
+
+async def test_a_deadlock_with_another_process_over_unchanged_feeds_is_retried_not_lost(
+    database: Database, blog: BlogServer, fetcher: FeedFetcher
+) -> None:
+    """Two processes writing the same feed rows in opposite orders deadlock on PostgreSQL, which aborts one of them.
+    When that is this process's batch of 304s, the batch is written again (it was lost, with a traceback, before)."""
+    if database.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite runs one process (a second `run` is refused); row locks are PostgreSQL's")
+    import asyncio
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    clock = Clock()
+    service = _service(database, fetcher, clock, "one")
+    for index in range(2):
+        await service.subscribe(guild_id=1, channel_id=1, url=f"{blog.feed_url}?copy={index}")
+    async with database.session() as session:
+        first, second = (await session.scalars(select(Feed.id).order_by(Feed.id))).all()
+    now = clock()
+    due = now + timedelta(seconds=60)
+    async with database.engine.connect() as other:
+        transaction = await other.begin()
+        await other.execute(update(Feed).where(Feed.id == second).values(title="the other process"))
+        batch = asyncio.create_task(service._record_unchanged([(first, now, due), (second, now, due)]))
+        await asyncio.sleep(0.3)  # the batch holds the first row and waits for the second, so it detects the deadlock
+        try:
+            await other.execute(update(Feed).where(Feed.id == first).values(title="the other process"))
+            await transaction.commit()
+        except Exception:  # noqa: BLE001 - had PostgreSQL picked the other side, it is the one rolled back
+            await transaction.rollback()
+        await asyncio.wait_for(batch, timeout=30)
+    async with database.session() as session:
+        feeds = (await session.scalars(select(Feed).order_by(Feed.id))).all()
+    assert [(feed.last_success_at, feed.next_due_at, feed.lease_owner) for feed in feeds] == [(now, due, None)] * 2

@@ -107,6 +107,11 @@ def core_clause(text: str, lexicon: Lexicon) -> str:
         rest = core.split(",", 1)[1].strip()
         if rest:
             core = rest
+    elif tokens and tokens[0].lower() in lexicon.prepositions and "," in core:
+        # "For the April full-day walk, would you rather we …?": a phrase that sets the scene, then the question
+        rest = core.split(",", 1)[1].strip()
+        if rest and is_verb_first(rest, lexicon) and addresses_reader(rest, lexicon):
+            core = rest
     return core
 
 

@@ -20,6 +20,9 @@ def classify(text: str, lexicon: Lexicon) -> tuple[PollKind, tuple[str, ...], st
         return PollKind.YES_NO, lexicon.yes_no_options, "confirmation_tag"
     named = alternatives.named_alternatives(text, lexicon)
     clause = grammar.core_clause(text, lexicon)
+    if not named and clause != body and not grammar.asks_to_name(clause, lexicon):
+        # "For the April walk, would you rather we repeat X or try Y?": the clause names them
+        named = alternatives.named_alternatives(clause + "?", lexicon)
     if named and {option.casefold() for option in named[-2:]} <= _YES_NO_WORDS:
         # "Off-the-rack dresses: Yes or no?", "So settle it: beans in chili, yes or no?" (the thing voted on first)
         return PollKind.YES_NO, lexicon.yes_no_options, "verb_first"

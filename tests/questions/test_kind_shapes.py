@@ -131,3 +131,21 @@ def test_no_choice_loses_or_gains_an_alternative(name: str) -> None:
 )
 def test_what_all_alternatives_share_is_said_once(language: str, question: str, options: list[str]) -> None:
     assert _kind_and_options(question, language) == ("choice", options)
+
+
+def test_a_scene_setting_phrase_before_the_question_leaves_its_alternatives_to_it() -> None:
+    """"For the April full-day walk, would you rather we repeat X or try Y?": the phrase before the comma sets the scene;
+    the question after it names the two walks. ("In particular, can you think of a time …, near or far?" still asks to
+    name one.)"""
+    from bot.questions import kinds
+    from bot.questions.lexicon import lexicon_for
+
+    english = lexicon_for("en")
+    kind, options, _ = kinds.classify(
+        "For the April full-day walk, would you rather we repeat the Kinder circuit or try the Roaches?", english
+    )
+    assert kind.value == "choice" and options == ("repeat the Kinder circuit", "try the Roaches"), options
+    kind, _, _ = kinds.classify(
+        "In particular, can you think of a time when you were able to transfer knowledge from either near or far?", english
+    )
+    assert kind.value == "open"

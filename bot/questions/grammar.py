@@ -139,8 +139,6 @@ def is_verb_first(text: str, lexicon: Lexicon) -> bool:
     return lexicon.language == "de" and len(first) > 3 and first.endswith("st")
 
 
-# An article or determiner after German "ihr" shows a pronoun: the possessive "ihr" takes none after it
-# ("Wie viele Sorten baut ihr dieses Jahr an?", "Was würdet ihr einem Umsteiger empfehlen?").
 # adverbs of preference that frame a choice, not name an alternative ("Trinkt ihr lieber Tee …", "would you rather …")
 PREFERENCE_ADVERBS = frozenset("lieber eher rather".split())
 # German modals (and "werden"): a clause they open frames what is chosen, and the infinitive at its end belongs to all
@@ -151,6 +149,8 @@ MODALS_DE = frozenset(
 )
 
 
+# An article or determiner after German "ihr" shows a pronoun: the possessive "ihr" takes none after it
+# ("Wie viele Sorten baut ihr dieses Jahr an?", "Was würdet ihr einem Umsteiger empfehlen?").
 _DE_DETERMINERS = frozenset(
     "der die das dem den des ein eine einen einem einer eines kein keine keinen keinem keiner keines "
     "dies diese dieser dieses diesen diesem jede jeder jedes jeden jedem alle allen welche welchen manche so "
@@ -374,19 +374,18 @@ def reported_speech_lead(text: str, lexicon: Lexicon) -> bool:
     if any(token in lexicon.speech_verbs and tokens[index + 1 : index + 3] and set(tokens[index + 1 : index + 3]) & readers
            for index, token in enumerate(tokens)):
         return False  # "… deshalb fragen wir euch: Sollen wir …?", "so I'm asking you: …": the question is put to the readers
-    if any(" ".join(tokens[index : index + 2]) in _WRITERS_ASKING_NOW for index in range(len(tokens) - 1)) or (
-        _WRITERS_WILL_ASK.search(lead.lower().replace("’", "'"))
-    ):
+    if _WRITERS_ASK.search(lead.lower().replace("’", "'")):
         return False  # "Deshalb fragen wir hier noch einmal: Sollen wir …?": the writers ask now, no one is reported
     return any(token in lexicon.speech_verbs for token in tokens)
 
 
-# the writers asking in the present ("fragen wir", "I ask"), not reflexive (checked before): their question, not a report
-_WRITERS_WILL_ASK = re.compile(
-    r"(?<!\w)(?:i'll|we'll|i will|we will|let me|i want to|we want to|i'd like to|we'd like to|i would like to) ask(?!\w)"
-    r"|(?<!\w)(?:möchte ich|möchten wir|will ich|wollen wir|lasst mich|lass mich) (?:euch |dich |sie )?(?:\w+ )?fragen(?!\w)"
+# the writers asking, now or next ("fragen wir", "I'll ask"; reflexive leads are ruled out before): their question,
+# not one reported
+_WRITERS_ASK = re.compile(
+    r"(?<!\w)(?:fragen wir|wir fragen|frage ich|ich frage|we ask|i ask|we're asking|i'm asking"
+    r"|(?:i'll|we'll|i will|we will|let me|i want to|we want to|i'd like to|we'd like to|i would like to) ask"
+    r"|(?:möchte ich|möchten wir|will ich|wollen wir|lasst mich|lass mich) (?:euch |dich |sie )?(?:\w+ )?fragen)(?!\w)"
 )
-_WRITERS_ASKING_NOW = frozenset({"fragen wir", "wir fragen", "frage ich", "ich frage", "we ask", "i ask", "we're asking", "i'm asking"})
 
 
 # --- the sentence after a question ----------------------------------------------------------------

@@ -75,8 +75,9 @@ def load_realpages(directory: Path = REALPAGES_DIR) -> list[RealPage]:
 
 def _after_colon(text: str) -> str | None:
     """The question after a lead-in that ends in a colon, as a match key (None without one)."""
-    lead, colon, rest = text.partition(": ")
-    return match_key(rest) if colon and len(match_key(rest).split()) >= 3 else None
+    _, colon, rest = text.partition(": ")
+    key = match_key(rest)
+    return key if colon and len(key.split()) >= 3 else None
 
 
 def same_question(found: str, labelled: str) -> bool:

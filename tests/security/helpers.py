@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import select
@@ -57,6 +58,20 @@ async def database_rows(bot: ReaderBot) -> dict[str, list[tuple[Any, ...]]]:
             result = await session.execute(select(*columns))
             rows[table.name] = sorted((tuple(row) for row in result), key=repr)
     return rows
+
+
+async def settled_database_rows(bot: ReaderBot, timeout: float = 10) -> dict[str, list[tuple[Any, ...]]]:
+    """The snapshot once the bot has finished writing what it just posted: the sandbox shows a message as soon as it
+    is sent, and the bot records it (the poll opened, its message id) a moment later."""
+    previous = await database_rows(bot)
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.2)
+        current = await database_rows(bot)
+        if current == previous:
+            return current
+        previous = current
+    raise AssertionError(f"the bot's database kept changing for {timeout} s")
 
 
 def blog_with_article(blog: BlogServer, slug: str, title: str, paragraphs: list[str], **kwargs: Any) -> str:

@@ -12,7 +12,7 @@ from bot.sandbox.interactions import APPLICATION_COMMAND, MESSAGE_COMPONENT
 from bot.storage.models import Answer, Article, FeedSubscription, GuildSettings, Poll, PollState, Vote
 from e2e.articles import FOUR_DAY_WEEK
 from e2e.harness import BlogServer, SandboxWorld, custom_ids, wait_until
-from security.helpers import blog_with_article, command, database_rows, subscribe, wait_for_article
+from security.helpers import blog_with_article, command, database_rows, settled_database_rows, subscribe, wait_for_article
 
 UNKNOWN_POLL = set(MESSAGES["poll.refused_unknown"].values())
 
@@ -49,7 +49,7 @@ async def test_a_guild_can_never_reach_another_guilds_feeds_articles_polls_or_an
     await opened.wait_response()
     answered = await sandbox.submit_modal(mia, opened, {"answer": "Their secret answer"})
     await answered.wait_response()
-    before = await database_rows(running_bot)
+    before = await settled_database_rows(running_bot)
     their_messages_before = [(m.id, m.content, m.embeds, m.components) for m in sandbox.messages(news)]
 
     # Feeds: our list and autocomplete show only ours; their feed cannot be removed from here.

@@ -12,7 +12,7 @@ from bot.cogs.i18n import MESSAGES
 from bot.storage.models import Answer, EntryState, FeedSubscription, SeenEntry
 from e2e.articles import FOUR_DAY_WEEK
 from e2e.harness import BlogServer, SandboxWorld
-from security.helpers import blog_with_article, command, database_rows, subscribe, wait_for_article
+from security.helpers import blog_with_article, command, database_rows, settled_database_rows, subscribe, wait_for_article
 
 GENERIC = set(MESSAGES["error.generic"].values())
 
@@ -32,7 +32,7 @@ async def test_oversized_or_malformed_answers_urls_and_settings_are_refused_clea
     _, polls = await wait_for_article(world, world.channel, url, 3)
     open_question = polls[2]
     answer_id = open_question.components[0]["components"][0]["custom_id"]
-    before = await database_rows(running_bot)
+    before = await settled_database_rows(running_bot)
 
     # Written answers: over 1,000 characters (the form's limit), far over, empty, or no field at all.
     too_long = MESSAGES["answer.too_long"]["de"].format(limit="1,000")

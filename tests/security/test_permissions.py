@@ -13,7 +13,7 @@ from bot.cogs.i18n import MESSAGES
 from bot.sandbox.bot_accounts import ApplicationCommand
 from e2e.articles import FOUR_DAY_WEEK
 from e2e.harness import BlogServer, SandboxWorld
-from security.helpers import blog_with_article, command, database_rows, subscribe, wait_for_article
+from security.helpers import blog_with_article, command, database_rows, settled_database_rows, subscribe, wait_for_article
 
 NOT_ALLOWED = MESSAGES["error.not_allowed"]["de"]  # bob's client is German
 KNOWN_ADMIN_ACTIONS = {"feed add", "feed remove", "feed list", "config show", "config set", "config author", "poll close", "Close poll",
@@ -75,7 +75,7 @@ async def test_every_admin_command_and_action_refuses_a_crafted_interaction_with
     poll_id = polls[0].components[0]["components"][0]["custom_id"].split(":")[2]
     known = {"url": blog.feed_url, "poll": poll_id, "poll_duration": "5m", "digest": "mon 09", "name": "Ada Lovelace",
              "summary_channel": world.channel, "member": world.member}
-    before = await database_rows(running_bot)
+    before = await settled_database_rows(running_bot)
     requests_before = len(sandbox.requests)
 
     tried: set[str] = set()

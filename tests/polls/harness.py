@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import discord
 from discord.ext import commands
 
+from bot.cogs.client import CLOSE_GRACE_SECONDS
 from bot.cogs.poll_views import render_poll_message
 from bot.cogs.polls import PollsCog
 from bot.polls.tally import load_poll_snapshot
@@ -21,7 +22,22 @@ from bot.storage.models import DiscordPost, PostState, utcnow
 TOKEN = "polls-test-token"
 
 
-class PollTestBot(commands.Bot):
+class ClosesLikeReaderBot(commands.Bot):
+    """A test bot that closes as ReaderBot.close does: its cogs are unloaded (their loops cancelled) and let go of the
+    database before it is disposed; a unit of work cut off after the dispose cannot roll back, and the event loop's
+    shutdown then hangs (seen once in CI at a test's teardown)."""
+
+    async def close(self) -> None:
+        for name in tuple(self.cogs):
+            await self.remove_cog(name)
+        current = asyncio.current_task()
+        unwinding = [task for task in asyncio.all_tasks() if task is not current and task.cancelling()]
+        if unwinding:
+            await asyncio.wait(unwinding, timeout=CLOSE_GRACE_SECONDS)
+        await super().close()
+
+
+class PollTestBot(ClosesLikeReaderBot):
     """Just the polls extension, configured the way `reader-bot run` loads it, with faster timers."""
 
     def __init__(self, database: Database, *, refresh_interval: float, close_check_seconds: float,

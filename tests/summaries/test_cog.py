@@ -25,6 +25,7 @@ from bot.storage.database import Database
 from bot.storage.models import Article, GuildSettings, MemberPreference, Poll, PollState, utcnow
 from bot.storage.settings import link_author
 from bot.summaries.report import build_summary
+from polls.harness import ClosesLikeReaderBot
 
 from .summary_builders import GERMAN_ANSWERS, BuiltArticle, Community, PollSpec
 from .test_chart import png_size
@@ -33,7 +34,7 @@ TOKEN = "summaries-test-token"
 NOW = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)  # a Wednesday
 
 
-class SummaryTestBot(commands.Bot):
+class SummaryTestBot(ClosesLikeReaderBot):
     """The summaries cog, loaded the way `reader-bot run` loads it, with the error handler and a fast timer.
 
     It asks for GUILD_MESSAGES (not privileged) because counting thread messages needs MESSAGE_CREATE."""
